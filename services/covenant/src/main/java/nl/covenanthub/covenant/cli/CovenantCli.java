@@ -190,13 +190,13 @@ public final class CovenantCli {
       KeyRing configured = KeyRing.fromEnvironment();
       byte[] random = new byte[32];
       new SecureRandom().nextBytes(random);
+      java.util.Set<String> noted = new java.util.HashSet<>();
       return ref -> {
         Optional<byte[]> key = configured.key(ref);
-        if (key.isEmpty()) {
+        if (key.isEmpty() && noted.add(ref)) {
           err.println("note: key '" + ref + "' is not configured; pseudonyms in this preview come from a random key");
-          return Optional.of(random);
         }
-        return key;
+        return key.or(() -> Optional.of(random));
       };
     }
 

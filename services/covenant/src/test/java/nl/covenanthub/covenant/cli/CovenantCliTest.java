@@ -1,0 +1,97 @@
+package nl.covenanthub.covenant.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CovenantCliTest {
+  private static final Path COVENANTS = Path.of("../../covenants");
+  private static final Path EXAMPLES = Path.of("../../docs/examples");
+
+  private final StringWriter out = new StringWriter();
+  private final StringWriter err = new StringWriter();
+
+  private int run(String... args) {
+    return CovenantCli.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
+  }
+
+  @Test
+  void lintAcceptsThePartnersCovenants() {
+    int exit = run("lint", COVENANTS.resolve("zorg-en-veiligheid.yaml").toString(),
+        COVENANTS.resolve("aanpak-ondermijning.yaml").toString());
+    assertThat(exit).as("stderr: %s", err).isZero();
+    assertThat(out.toString()).isEmpty();
+    assertThat(err.toString()).contains("2 covenants valid");
+  }
+
+  @Test
+  void lintPrintsEachProblemAsFileLineMessageAndFails(@TempDir Path dir) throws Exception {
+    Path broken = dir.resolve("broken.yaml");
+    Files.writeString(broken, Files.readString(COVENANTS.resolve("aanpak-ondermijning.yaml"))
+        .replace("      subject.name: pass\n      subject.birthDate: pass\n", "      subject.name: pass\n      subject.birthdate: pass\n")
+        .replace("      riskLevel: pass\n      narrative: {redact", "      concerns: pass\n      narrative: {redact"));
+    Path malformed = dir.resolve("malformed.yaml");
+    Files.writeString(malformed, "id: x\n  title: [\n");
+
+    int exit = run("lint", broken.toString(), malformed.toString());
+
+    assertThat(exit).isEqualTo(1);
+    String[] lines = out.toString().split("\n");
+    assertThat(lines).as("one line per problem").hasSize(3)
+        .allSatisfy(line -> assertThat(line).matches(".+\\.yaml:\\d+: .+"));
+    assertThat(out.toString())
+        .contains(broken + ":52: rule 'politie-signaal-aan-riec': unknown field 'subject.birthdate' in CaseSignal; did you mean subject.birthDate?")
+        .contains(broken + ":54: rule 'politie-signaal-aan-riec': 'concerns' is special-category (AVG art. 9) data, "
+            + "but purpose 'aanpak-ondermijning' names no legalBasis.specialCategories for it")
+        .contains(malformed + ":2: malformed YAML");
+  }
+
+  @Test
+  void previewShowsTheRecipientsViewWithRuleAndBasis() throws Exception {
+    int exit = run("preview", "--from", "politie", "--to", "riec", "--purpose", "aanpak-ondermijning",
+        "--covenants", COVENANTS.toString(), "--at", "2026-11-29T10:00:00Z",
+        EXAMPLES.resolve("politie-signaal-hennepteelt.json").toString());
+
+    assertThat(exit).as("stderr: %s", err).isZero();
+    JsonNode result = new ObjectMapper().readTree(out.toString());
+    assertThat(result.get("decision").asText()).isEqualTo("DISCLOSED");
+    assertThat(result.get("rules").get(0).asText()).isEqualTo("politie-signaal-aan-riec");
+    assertThat(result.get("legalBasis").asText()).contains("Wpg art. 20");
+    JsonNode view = result.get("view");
+    assertThat(view.get("subject").get("bsn").asText()).as("pseudonymised").isNotEqualTo("999991772").hasSize(43);
+    assertThat(view.has("concerns")).as("no health data to the RIEC").isFalse();
+    assertThat(view.get("company").get("kvkNumber").asText()).isEqualTo("12345678");
+    assertThat(err.toString()).as("a missing key is said, not hidden").contains("random key");
+  }
+
+  @Test
+  void previewSaysWhyAnEventIsWithheld() throws Exception {
+    int exit = run("preview", "--from", "politie", "--to", "veilig-thuis", "--purpose", "zorg-en-veiligheid",
+        "--covenants", COVENANTS.toString(), "--at", "2026-11-29T10:00:00Z",
+        EXAMPLES.resolve("politie-signaal-verward-gedrag.json").toString());
+
+    assertThat(exit).isZero();
+    JsonNode result = new ObjectMapper().readTree(out.toString());
+    assertThat(result.get("decision").asText()).isEqualTo("WITHHELD");
+    assertThat(result.get("reason").asText()).isEqualTo("NO_RULE");
+    assertThat(result.has("view")).isFalse();
+  }
+
+  @Test
+  void previewRefusesAnEventThatDoesNotFitItsSchema(@TempDir Path dir) throws Exception {
+    Path event = dir.resolve("event.json");
+    Files.writeString(event, "{\"eventId\": \"x\", \"sender\": \"politie\", \"riskLevel\": \"EXTREEM\"}");
+    int exit = run("preview", "--from", "politie", "--to", "lzn", "--purpose", "zorg-en-veiligheid",
+        "--covenants", COVENANTS.toString(), "--type", "CaseSignal", event.toString());
+    assertThat(exit).isEqualTo(1);
+    assertThat(err.toString()).contains("missing required field");
+    assertThat(out.toString()).isEmpty();
+  }
+}
