@@ -155,6 +155,11 @@ public final class CovenantSet {
     return partners;
   }
 
+  /** Every purpose of every active covenant. */
+  public Set<String> purposes() {
+    return java.util.Collections.unmodifiableSet(byPurpose.keySet());
+  }
+
   public List<CovenantRef> covenants() {
     return covenants.stream().map(LoadedCovenant::ref).toList();
   }

@@ -21,6 +21,7 @@ import java.util.regex.Pattern;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
+import net.jqwik.api.RandomDistribution;
 import net.jqwik.api.Tuple;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
@@ -65,9 +66,18 @@ final class RandomCovenants {
   // ---------------------------------------------------------------------------------------------------
   // Covenants
 
+  /**
+   * Rules draw most treatments from one palette per covenant, so that rules for the same key often agree
+   * and apply together (merged plans) instead of mostly contradicting each other and being refused.
+   */
   static Arbitrary<Covenant> covenants() {
-    return Combinators.combine(validities(), rules().list().ofMinSize(1).ofMaxSize(4))
-        .as(RandomCovenants::covenant);
+    return Combinators.combine(validities(), palettes())
+        .flatAs((validity, palette) -> rules(palette).list().ofMinSize(1).ofMaxSize(5)
+            // jqwik favours short lists and mixes in the shortest as an edge case; several rules are the
+            // interesting case (merged plans, contradictions), so sizes are uniform and edge cases longer.
+            .withSizeDistribution(RandomDistribution.uniform())
+            .edgeCases(edgeCases -> edgeCases.filter(rules -> rules.size() > 1))
+            .map(rules -> covenant(validity, rules)));
   }
 
   static Covenant covenant(Validity validity, List<Rule> rules) {
@@ -121,15 +131,38 @@ final class RandomCovenants {
         .map(Instant::ofEpochMilli);
   }
 
-  private static final List<List<String>> PAIRS = PARTIES.stream()
-      .flatMap(from -> PARTIES.stream().filter(to -> !to.equals(from)).map(to -> List.of(from, to)))
-      .toList();
+  /** Sender and recipient; one pair is favoured so that rules for the same key are common. */
+  private static Arbitrary<List<String>> pairs() {
+    List<Tuple.Tuple2<Integer, List<String>>> pairs = new ArrayList<>();
+    for (String from : PARTIES) {
+      for (String to : PARTIES) {
+        if (!from.equals(to)) {
+          pairs.add(Tuple.of(pairs.isEmpty() ? 6 : 1, List.of(from, to)));
+        }
+      }
+    }
+    return Arbitraries.frequency(pairs);
+  }
 
   /** Rules with id "r" (the covenant numbers them). */
-  static Arbitrary<Rule> rules() {
-    return Combinators.combine(Arbitraries.of(PAIRS), Arbitraries.of(PURPOSES), eventTypeLists(), basisOverrides())
-        .flatAs((pair, purpose, types, basis) -> Combinators.combine(conditions(types), fields(types))
+  static Arbitrary<Rule> rules(Map<String, Treatment> palette) {
+    Arbitrary<String> purposes = Arbitraries.frequency(Tuple.of(3, PURPOSES.get(0)), Tuple.of(1, PURPOSES.get(1)));
+    return Combinators.combine(pairs(), purposes, eventTypeLists(), basisOverrides())
+        .flatAs((pair, purpose, types, basis) -> Combinators.combine(conditions(types), fields(types, palette))
             .as((when, fields) -> new Rule("r", pair.get(0), pair.get(1), purpose, types, when, fields, basis)));
+  }
+
+  /** A treatment for every path of every event type (fields of the same name have the same type). */
+  static Arbitrary<Map<String, Treatment>> palettes() {
+    Map<String, FieldRef> refs = new LinkedHashMap<>();
+    CATALOG.eventTypes().forEach(t -> schema(t).paths().forEach(p -> refs.putIfAbsent(p, schema(t).resolve(p).orElseThrow())));
+    List<Arbitrary<Map.Entry<String, Treatment>>> entries = new ArrayList<>();
+    refs.forEach((path, ref) -> entries.add(treatments(ref).map(t -> Map.entry(path, t))));
+    return Combinators.combine(entries).as(list -> {
+      Map<String, Treatment> palette = new LinkedHashMap<>();
+      list.forEach(e -> palette.put(e.getKey(), e.getValue()));
+      return palette;
+    });
   }
 
   /** Mostly one type, so conditions on its own fields are possible; sometimes several sharing fields. */
@@ -160,19 +193,24 @@ final class RandomCovenants {
         .toList();
   }
 
-  /** Each common path is named with some probability, with a treatment that suits its type. */
-  static Arbitrary<Map<String, Treatment>> fields(List<String> types) {
+  /**
+   * Each common path is named with some probability, mostly with the palette's treatment, else with any
+   * that suits its type. Never empty: jqwik's edge cases would otherwise make "no fields" most rules.
+   */
+  static Arbitrary<Map<String, Treatment>> fields(List<String> types, Map<String, Treatment> palette) {
     EventSchema schema = schema(types.get(0));
     List<Arbitrary<Optional<Map.Entry<String, Treatment>>>> entries = new ArrayList<>();
     for (String path : commonPaths(types)) {
       FieldRef ref = schema.resolve(path).orElseThrow();
-      entries.add(treatments(ref).map(t -> Map.entry(path, t)).optional(ref.isRecord() ? 0.15 : 0.35));
+      Arbitrary<Treatment> treatment = Arbitraries.frequencyOf(
+          Tuple.of(3, Arbitraries.just(palette.get(path))), Tuple.of(1, treatments(ref)));
+      entries.add(treatment.map(t -> Map.entry(path, t)).optional(ref.isRecord() ? 0.15 : 0.3));
     }
     return Combinators.combine(entries).as(list -> {
       Map<String, Treatment> fields = new LinkedHashMap<>();
       list.forEach(e -> e.ifPresent(entry -> fields.put(entry.getKey(), entry.getValue())));
       return fields;
-    });
+    }).filter(fields -> !fields.isEmpty());
   }
 
   /** Pass or drop for a record; for a leaf every treatment that the type allows. */

@@ -1,0 +1,46 @@
+package nl.covenanthub.audit;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.specific.SpecificDatumWriter;
+
+/**
+ * The hash of an audit record: SHA-256 over its Avro binary encoding with {@code hash} empty. The hub
+ * computes it when writing; anyone holding the records recomputes it to verify the chain.
+ */
+public final class AuditHash {
+  /** The previousHash of the first record of a chain. */
+  public static final String GENESIS = "0".repeat(64);
+
+  private static final SpecificDatumWriter<AuditRecord> WRITER = new SpecificDatumWriter<>(AuditRecord.class);
+
+  private AuditHash() {}
+
+  public static String of(AuditRecord record) {
+    AuditRecord unsealed = AuditRecord.newBuilder(record).setHash("").build();
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(512);
+    BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(bytes, null);
+    try {
+      WRITER.write(unsealed, encoder);
+      encoder.flush();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes.toByteArray()));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Whether {@code record} carries its own correct hash and follows {@code previousHash}. */
+  public static boolean follows(AuditRecord record, String previousHash) {
+    return record.getPreviousHash().equals(previousHash) && record.getHash().equals(of(record));
+  }
+}

@@ -1,0 +1,59 @@
+package nl.covenanthub.hub;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.stream.Stream;
+import nl.covenanthub.covenant.CovenantException;
+import nl.covenanthub.covenant.CovenantSet;
+import nl.covenanthub.covenant.EventCatalog;
+import nl.covenanthub.covenant.KeyRing;
+import nl.covenanthub.covenant.Pseudonymiser;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** Loads and compiles the covenants once at start-up; the hub refuses to start on an invalid one. */
+@Configuration(proxyBeanMethods = false)
+class CovenantConfiguration {
+  private static final Logger log = LoggerFactory.getLogger(CovenantConfiguration.class);
+
+  @Bean
+  Clock clock() {
+    return Clock.systemUTC();
+  }
+
+  @Bean
+  KeyRing keyRing() {
+    return KeyRing.fromEnvironment();
+  }
+
+  @Bean
+  EventCatalog eventCatalog() {
+    return EventCatalog.standard();
+  }
+
+  @Bean
+  CovenantSet covenantSet(HubProperties properties, EventCatalog catalog, KeyRing keys, Clock clock)
+      throws IOException, CovenantException {
+    Path dir = properties.covenants();
+    if (!Files.isDirectory(dir)) {
+      throw new IllegalStateException("hub.covenants: no covenant directory " + dir.toAbsolutePath());
+    }
+    List<Path> files;
+    try (Stream<Path> list = Files.list(dir)) {
+      files = list.filter(f -> f.toString().endsWith(".yaml") || f.toString().endsWith(".yml")).sorted().toList();
+    }
+    CovenantSet set = CovenantSet.load(files, catalog, keys, clock);
+    log.info("Enforcing {} covenant(s) for partners {}: {}", set.covenants().size(), set.partners(), set.covenants());
+    return set;
+  }
+
+  @Bean
+  Pseudonymiser subjectPseudonymiser(HubProperties properties, KeyRing keys) {
+    return Pseudonymiser.of(properties.subjectKey(), keys);
+  }
+}

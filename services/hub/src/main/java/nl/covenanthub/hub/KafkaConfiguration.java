@@ -1,0 +1,93 @@
+package nl.covenanthub.hub;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import nl.covenanthub.covenant.CovenantSet;
+import nl.covenanthub.hub.audit.AuditChain;
+import nl.covenanthub.hub.disclosure.OutboxListener;
+import org.apache.camel.CamelContext;
+import org.apache.camel.spring.boot.CamelContextConfiguration;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.TopicConfig;
+import org.springframework.boot.kafka.autoconfigure.ConcurrentKafkaListenerContainerFactoryConfigurer;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
+import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
+import org.springframework.kafka.config.TopicBuilder;
+import org.springframework.kafka.core.ConsumerFactory;
+import org.springframework.kafka.core.KafkaAdmin;
+import org.springframework.kafka.core.ProducerFactory;
+import org.springframework.kafka.listener.ConsumerAwareRebalanceListener;
+import org.springframework.kafka.listener.DefaultAfterRollbackProcessor;
+import org.springframework.kafka.transaction.KafkaTransactionManager;
+import org.springframework.util.backoff.ExponentialBackOff;
+
+/**
+ * The Kafka wiring: a transactional listener container (one transaction per batch), retries of aborted
+ * batches with back-off, and the topics the hub needs.
+ */
+@Configuration(proxyBeanMethods = false)
+class KafkaConfiguration {
+
+  @Bean
+  KafkaTransactionManager<Object, Object> kafkaTransactionManager(ProducerFactory<Object, Object> producerFactory) {
+    return new KafkaTransactionManager<>(producerFactory);
+  }
+
+  @Bean
+  ConcurrentKafkaListenerContainerFactory<Object, Object> kafkaListenerContainerFactory(
+      ConcurrentKafkaListenerContainerFactoryConfigurer configurer, ConsumerFactory<Object, Object> consumerFactory,
+      KafkaTransactionManager<Object, Object> transactions, AuditChain chain) {
+    ConcurrentKafkaListenerContainerFactory<Object, Object> factory = new ConcurrentKafkaListenerContainerFactory<>();
+    configurer.configure(factory, consumerFactory);
+    factory.setBatchListener(true);
+    factory.getContainerProperties().setKafkaAwareTransactionManager(transactions);
+    factory.getContainerProperties().setConsumerRebalanceListener(new ConsumerAwareRebalanceListener() {
+      @Override
+      public void onPartitionsAssigned(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
+        // Another hub may have advanced these partitions' audit chains meanwhile.
+        chain.invalidate();
+      }
+    });
+    // An aborted batch (e.g. the audit could not be written) is redelivered, with growing pauses up to 30 s.
+    ExponentialBackOff backOff = new ExponentialBackOff(200, 2.0);
+    backOff.setMaxInterval(30_000);
+    factory.setAfterRollbackProcessor(new DefaultAfterRollbackProcessor<>(backOff));
+    return factory;
+  }
+
+  /** Topics of the hub and of every partner in the covenants; set spring.kafka.admin.auto-create=false where operators create them. */
+  @Bean
+  KafkaAdmin.NewTopics topics(HubProperties properties, CovenantSet covenants) {
+    List<NewTopic> topics = new ArrayList<>();
+    int partitions = properties.topicPartitions();
+    topics.add(TopicBuilder.name(properties.topics().audit()).partitions(partitions).build());
+    topics.add(TopicBuilder.name(properties.topics().deadLetter()).partitions(1).build());
+    topics.add(TopicBuilder.name(properties.topics().auditChain()).partitions(1)
+        .config(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT).build());
+    for (String partner : covenants.partners()) {
+      topics.add(TopicBuilder.name(Topics.outbox(partner)).partitions(partitions).build());
+      topics.add(TopicBuilder.name(Topics.inbox(partner)).partitions(partitions).build());
+    }
+    return new KafkaAdmin.NewTopics(topics.toArray(NewTopic[]::new));
+  }
+
+  /** Starts reading outboxes once Camel runs, so no record meets a route that is not there yet. */
+  @Bean
+  CamelContextConfiguration startOutboxListenerWithCamel(KafkaListenerEndpointRegistry registry) {
+    return new CamelContextConfiguration() {
+      @Override
+      public void beforeApplicationStart(CamelContext camelContext) {
+      }
+
+      @Override
+      public void afterApplicationStart(CamelContext camelContext) {
+        registry.getListenerContainer(OutboxListener.ID).start();
+      }
+    };
+  }
+}

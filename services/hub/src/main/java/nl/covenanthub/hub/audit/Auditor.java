@@ -1,0 +1,137 @@
+package nl.covenanthub.hub.audit;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import nl.covenanthub.audit.AuditDecision;
+import nl.covenanthub.audit.AuditRecord;
+import nl.covenanthub.covenant.CovenantRef;
+import nl.covenanthub.covenant.Decision;
+import nl.covenanthub.covenant.EventCatalog;
+import nl.covenanthub.covenant.EventSchema;
+import nl.covenanthub.covenant.FieldPlan;
+import nl.covenanthub.covenant.Pseudonymiser;
+import nl.covenanthub.hub.HubProperties;
+import nl.covenanthub.hub.disclosure.DecidedEvent;
+import nl.covenanthub.hub.disclosure.DisclosureIds;
+import nl.covenanthub.hub.disclosure.TraceContext;
+import nl.covenanthub.hub.intake.BadInputException;
+import nl.covenanthub.hub.intake.IncomingEvent;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.stereotype.Component;
+
+/**
+ * Writes one audit record per decision to {@code hub.audit}, hash-chained, in the same transaction as
+ * the inbox records. Field names only; the data subject only as a keyed pseudonym.
+ */
+@Component
+public class Auditor {
+  private final KafkaTemplate<String, byte[]> kafka;
+  private final AuditChain chain;
+  private final Pseudonymiser pseudonymiser;
+  private final EventCatalog catalog;
+  private final HubMetrics metrics;
+  private final String auditTopic;
+
+  public Auditor(KafkaTemplate<String, byte[]> kafka, AuditChain chain, Pseudonymiser subjectPseudonymiser,
+      EventCatalog catalog, HubMetrics metrics, HubProperties properties) {
+    this.kafka = kafka;
+    this.chain = chain;
+    this.pseudonymiser = subjectPseudonymiser;
+    this.catalog = catalog;
+    this.metrics = metrics;
+    this.auditTopic = properties.topics().audit();
+  }
+
+  public DecidedEvent audit(DecidedEvent decided) {
+    IncomingEvent in = decided.incoming();
+    String subject = in.bsn().map(pseudonymiser::pseudonym).orElse(null);
+    for (Decision decision : decided.decisions()) {
+      String recipient = decision.key().recipient().isEmpty() ? null : decision.key().recipient();
+      AuditRecord.Builder record = base(in.source(), in.sender(), recipient, decided.trace(), decided.decidedAt())
+          .setDecision(AuditDecision.valueOf(decision.outcome()))
+          .setEventId(in.eventId())
+          .setEventType(in.eventType())
+          .setCaseReference(in.caseReference())
+          .setPurpose(in.purpose())
+          .setSubjectPseudonym(subject)
+          .setOccurredAt(in.occurredAt());
+      if (decision instanceof Decision.Disclosed disclosed) {
+        describe(record, disclosed.plan());
+      } else if (decision instanceof Decision.Withheld withheld) {
+        record.setReason(withheld.reason().name()).setDetail(withheld.detail())
+            .setWithheldFields(catalog.eventType(in.eventType()).map(EventSchema::leaves).orElse(List.of()));
+        withheld.covenant().ifPresent(c -> covenant(record, c));
+      }
+      write(record.build());
+      metrics.decision(in.sender(), recipient, in.purpose(), decision.outcome());
+    }
+    metrics.latency(Duration.between(Instant.ofEpochMilli(in.source().timestamp()), decided.decidedAt()));
+    return decided;
+  }
+
+  /** The audit record of an outbox record the hub refused: who sent it, where it was, and why. */
+  public void rejected(ConsumerRecord<String, byte[]> source, String sender, BadInputException why, Instant at) {
+    AuditRecord record = base(source, sender, null, TraceContext.from(source), at)
+        .setDecision(AuditDecision.REJECTED)
+        .setReason(why.reason().name())
+        .setDetail(why.detail())
+        .build();
+    write(record);
+    metrics.decision(sender, null, null, AuditDecision.REJECTED.name());
+  }
+
+  private static AuditRecord.Builder base(ConsumerRecord<String, byte[]> source, String sender, String recipient,
+      TraceContext trace, Instant decidedAt) {
+    String disclosureId = DisclosureIds.of(source, recipient == null ? "" : recipient);
+    return AuditRecord.newBuilder()
+        .setTraceId(trace.traceId())
+        .setSpanId(TraceContext.spanId(disclosureId))
+        .setDisclosureId(disclosureId)
+        .setSender(sender)
+        .setRecipient(recipient)
+        .setDecidedAt(decidedAt)
+        .setSourceTopic(source.topic())
+        .setSourcePartition(source.partition())
+        .setSourceOffset(source.offset())
+        .setChainId(source.topic() + "-" + source.partition())
+        .setSequence(0L)
+        .setPreviousHash("")
+        .setHash("");
+  }
+
+  private static void describe(AuditRecord.Builder record, FieldPlan plan) {
+    covenant(record, plan.covenant());
+    record.setLegalBasis(plan.legalBasis())
+        .setRuleIds(plan.ruleIds())
+        .setDisclosedFields(plan.disclosedFields())
+        .setTransformedFields(plan.transformedFields())
+        .setWithheldFields(plan.withheldFields())
+        .setRetention(Optional.ofNullable(plan.retention()).map(Object::toString).orElse(null));
+  }
+
+  private static void covenant(AuditRecord.Builder record, CovenantRef covenant) {
+    record.setCovenantId(covenant.id()).setCovenantVersion(covenant.version()).setCovenantHash(covenant.contentHash());
+  }
+
+  private void write(AuditRecord record) {
+    chain.seal(record);
+    kafka.send(auditTopic, record.getChainId(), bytes(record));
+  }
+
+  private static byte[] bytes(AuditRecord record) {
+    try {
+      ByteBuffer buffer = record.toByteBuffer();
+      byte[] bytes = new byte[buffer.remaining()];
+      buffer.get(bytes);
+      return bytes;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

@@ -1,0 +1,39 @@
+package nl.covenanthub.hub.disclosure;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import nl.covenanthub.covenant.CovenantSet;
+import nl.covenanthub.covenant.Decision;
+import nl.covenanthub.hub.intake.IncomingEvent;
+import org.springframework.stereotype.Component;
+
+/** Asks the covenant core about every party that could receive the event; the core decides, not us. */
+@Component
+public class CovenantDecisions {
+  /** Recipient of the one WITHHELD decision of an event whose purpose no covenant has. */
+  public static final String NO_RECIPIENT = "";
+
+  private final CovenantSet covenants;
+  private final Clock clock;
+
+  public CovenantDecisions(CovenantSet covenants, Clock clock) {
+    this.covenants = covenants;
+    this.clock = clock;
+  }
+
+  public DecidedEvent decide(IncomingEvent in) {
+    Instant now = clock.instant();
+    List<String> recipients = covenants.recipients(in.sender(), in.purpose());
+    List<Decision> decisions = new ArrayList<>(Math.max(1, recipients.size()));
+    if (recipients.isEmpty()) {
+      // Unknown purpose: still one decision, so the event is audited as withheld, not lost.
+      decisions.add(covenants.decide(in.sender(), NO_RECIPIENT, in.purpose(), in.event(), now));
+    }
+    for (String recipient : recipients) {
+      decisions.add(covenants.decide(in.sender(), recipient, in.purpose(), in.event(), now));
+    }
+    return new DecidedEvent(in, decisions, TraceContext.from(in.source()), now);
+  }
+}

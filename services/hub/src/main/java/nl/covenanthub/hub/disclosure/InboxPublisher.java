@@ -1,0 +1,62 @@
+package nl.covenanthub.hub.disclosure;
+
+import java.nio.charset.StandardCharsets;
+import nl.covenanthub.covenant.Decision;
+import nl.covenanthub.covenant.FieldPlan;
+import nl.covenanthub.covenant.Pseudonymiser;
+import nl.covenanthub.hub.Topics;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Headers;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.stereotype.Component;
+
+/**
+ * Sends each recipient its view, with headers that say on what grounds. Runs inside the listener's Kafka
+ * transaction: nothing sent here is visible until the audit records are written with it.
+ */
+@Component
+public class InboxPublisher {
+  private final KafkaTemplate<String, byte[]> kafka;
+  private final ViewCodec codec;
+  private final Pseudonymiser pseudonymiser;
+
+  public InboxPublisher(KafkaTemplate<String, byte[]> kafka, ViewCodec codec, Pseudonymiser subjectPseudonymiser) {
+    this.kafka = kafka;
+    this.codec = codec;
+    this.pseudonymiser = subjectPseudonymiser;
+  }
+
+  public DecidedEvent deliver(DecidedEvent decided) {
+    // Keyed by case, so one case's records stay in order, without exposing a reference the covenant may withhold.
+    String key = pseudonymiser.pseudonym(decided.incoming().sender() + "/" + decided.incoming().caseReference());
+    for (Decision decision : decided.decisions()) {
+      if (decision instanceof Decision.Disclosed disclosed) {
+        kafka.send(inboxRecord(decided, disclosed, key));
+      }
+    }
+    return decided;
+  }
+
+  private ProducerRecord<String, byte[]> inboxRecord(DecidedEvent decided, Decision.Disclosed disclosed, String key) {
+    FieldPlan plan = disclosed.plan();
+    String recipient = plan.key().recipient();
+    ProducerRecord<String, byte[]> record =
+        new ProducerRecord<>(Topics.inbox(recipient), key, codec.encode(disclosed.view()));
+    Headers headers = record.headers();
+    String disclosureId = DisclosureIds.of(decided.incoming().source(), recipient);
+    header(headers, "disclosure-id", disclosureId);
+    header(headers, "covenant-id", plan.covenant().id());
+    header(headers, "covenant-version", Integer.toString(plan.covenant().version()));
+    header(headers, "rule-id", String.join(",", plan.ruleIds()));
+    header(headers, "purpose", plan.key().purpose());
+    header(headers, "legal-basis", plan.legalBasis());
+    header(headers, "event-type", plan.key().eventType());
+    header(headers, TraceContext.HEADER, decided.trace().traceparent(TraceContext.spanId(disclosureId)));
+    headers.add(ViewCodec.SCHEMA_HEADER, codec.schemaJson(disclosed.view().getSchema()));
+    return record;
+  }
+
+  private static void header(Headers headers, String name, String value) {
+    headers.add(name, value.getBytes(StandardCharsets.UTF_8));
+  }
+}

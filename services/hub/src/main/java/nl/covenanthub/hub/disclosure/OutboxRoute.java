@@ -1,0 +1,51 @@
+package nl.covenanthub.hub.disclosure;
+
+import nl.covenanthub.hub.audit.Auditor;
+import nl.covenanthub.hub.audit.DeadLetters;
+import nl.covenanthub.hub.intake.BadInputException;
+import nl.covenanthub.hub.intake.OutboxIntake;
+import org.apache.camel.builder.RouteBuilder;
+import org.springframework.stereotype.Component;
+
+/**
+ * What happens to one outbox record: take it in, let the covenants decide for every recipient, deliver
+ * what they allow, audit every decision. Refused input is dead-lettered and audited instead. Everything
+ * runs in the caller's thread, inside the Kafka transaction of the listener that called it.
+ */
+@Component
+public class OutboxRoute extends RouteBuilder {
+  public static final String ENDPOINT = "direct:outbox";
+  static final String SOURCE = "source";
+
+  private final OutboxIntake intake;
+  private final CovenantDecisions decisions;
+  private final InboxPublisher inboxes;
+  private final Auditor auditor;
+  private final DeadLetters deadLetters;
+
+  public OutboxRoute(OutboxIntake intake, CovenantDecisions decisions, InboxPublisher inboxes, Auditor auditor,
+      DeadLetters deadLetters) {
+    this.intake = intake;
+    this.decisions = decisions;
+    this.inboxes = inboxes;
+    this.auditor = auditor;
+    this.deadLetters = deadLetters;
+  }
+
+  @Override
+  public void configure() {
+    // Bad input is an outcome, not a failure: it is dead-lettered and audited and the route goes on.
+    // Any other exception propagates, so the listener's transaction aborts and the batch is retried.
+    onException(BadInputException.class)
+        .handled(true)
+        .bean(deadLetters, "reject(${exchangeProperty." + SOURCE + "}, ${exception})");
+    errorHandler(noErrorHandler());
+
+    from(ENDPOINT).routeId("outbox")
+        .setProperty(SOURCE, body())
+        .bean(intake, "accept").id("accept")
+        .bean(decisions, "decide").id("decide")
+        .bean(inboxes, "deliver").id("deliver")
+        .bean(auditor, "audit").id("audit");
+  }
+}

@@ -1,0 +1,17 @@
+package nl.covenanthub.hub.intake;
+
+/** Why an outbox record was refused and dead-lettered. */
+public enum DeadLetterReason {
+  /** Read from a topic that is not a partner outbox, so no partner can be held to have sent it. */
+  UNAUTHENTICATED,
+  /** The payload claims another sender than the partner whose outbox it came from. */
+  SENDER_MISMATCH,
+  /** Larger than the hub accepts. */
+  OVERSIZE,
+  /** Not Avro single-object encoding, or the bytes do not decode. */
+  UNDECODABLE,
+  /** Avro, but of a schema the hub does not know (by fingerprint). */
+  UNKNOWN_SCHEMA,
+  /** Decoded, but a required value is missing or empty. */
+  INVALID
+}
