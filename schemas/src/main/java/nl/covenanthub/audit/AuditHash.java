@@ -9,6 +9,7 @@ import java.util.HexFormat;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificDatumWriter;
+import org.apache.avro.util.ClassSecurityValidator;
 
 /**
  * The hash of an audit record: SHA-256 over its Avro binary encoding with {@code hash} empty. The hub
@@ -18,9 +19,25 @@ public final class AuditHash {
   /** The previousHash of the first record of a chain. */
   public static final String GENESIS = "0".repeat(64);
 
+  static {
+    trustGeneratedClasses();
+  }
+
   private static final SpecificDatumWriter<AuditRecord> WRITER = new SpecificDatumWriter<>(AuditRecord.class);
 
   private AuditHash() {}
+
+  /**
+   * Avro 1.12 refuses to load classes for enums and records unless trusted; ours are generated from
+   * schemas/ and safe to trust. Idempotent; call before reading or writing generated records.
+   */
+  public static synchronized void trustGeneratedClasses() {
+    ClassSecurityValidator.ClassSecurityPredicate current = ClassSecurityValidator.getGlobal();
+    if (!current.isTrusted(AuditDecision.class)) {
+      ClassSecurityValidator.setGlobal(ClassSecurityValidator.composite(
+          current, ClassSecurityValidator.builder().add(AuditDecision.class).add(AuditRecord.class).add(ChainHead.class).build()));
+    }
+  }
 
   public static String of(AuditRecord record) {
     AuditRecord unsealed = AuditRecord.newBuilder(record).setHash("").build();

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.stream.Stream;
+import nl.covenanthub.audit.AuditHash;
 import nl.covenanthub.covenant.CovenantException;
 import nl.covenanthub.covenant.CovenantSet;
 import nl.covenanthub.covenant.EventCatalog;
@@ -20,6 +21,10 @@ import org.springframework.context.annotation.Configuration;
 @Configuration(proxyBeanMethods = false)
 class CovenantConfiguration {
   private static final Logger log = LoggerFactory.getLogger(CovenantConfiguration.class);
+
+  static {
+    AuditHash.trustGeneratedClasses();
+  }
 
   @Bean
   Clock clock() {
@@ -39,7 +44,7 @@ class CovenantConfiguration {
   @Bean
   CovenantSet covenantSet(HubProperties properties, EventCatalog catalog, KeyRing keys, Clock clock)
       throws IOException, CovenantException {
-    Path dir = properties.covenants();
+    Path dir = Path.of(properties.covenants());
     if (!Files.isDirectory(dir)) {
       throw new IllegalStateException("hub.covenants: no covenant directory " + dir.toAbsolutePath());
     }

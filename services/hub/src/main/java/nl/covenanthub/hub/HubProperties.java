@@ -1,6 +1,5 @@
 package nl.covenanthub.hub;
 
-import java.nio.file.Path;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
@@ -8,14 +7,14 @@ import org.springframework.util.unit.DataSize;
 /**
  * The hub's settings ({@code hub.*}).
  *
- * @param covenants directory of covenant YAML files to enforce
+ * @param covenants directory of covenant YAML files to enforce (a plain path: relative to the working directory)
  * @param maxEventSize larger outbox records are dead-lettered unread
  * @param subjectKey reference of the pseudonymisation key for audit subjects and inbox keys
  * @param topicPartitions partitions of the partner topics and hub.audit when the hub creates them
  */
 @ConfigurationProperties("hub")
 public record HubProperties(
-    @DefaultValue("covenants") Path covenants,
+    @DefaultValue("covenants") String covenants,
     @DefaultValue("256KB") DataSize maxEventSize,
     @DefaultValue("subject-key") String subjectKey,
     @DefaultValue("3") int topicPartitions,

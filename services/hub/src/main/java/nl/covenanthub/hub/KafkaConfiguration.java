@@ -35,7 +35,10 @@ class KafkaConfiguration {
 
   @Bean
   KafkaTransactionManager<Object, Object> kafkaTransactionManager(ProducerFactory<Object, Object> producerFactory) {
-    return new KafkaTransactionManager<>(producerFactory);
+    KafkaTransactionManager<Object, Object> transactions = new KafkaTransactionManager<>(producerFactory);
+    // The audit chain advances its heads only after a commit, which it learns through synchronization.
+    transactions.setTransactionSynchronization(KafkaTransactionManager.SYNCHRONIZATION_ON_ACTUAL_TRANSACTION);
+    return transactions;
   }
 
   @Bean

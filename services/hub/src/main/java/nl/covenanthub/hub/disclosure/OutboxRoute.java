@@ -39,7 +39,8 @@ public class OutboxRoute extends RouteBuilder {
     onException(BadInputException.class)
         .handled(true)
         .bean(deadLetters, "reject(${exchangeProperty." + SOURCE + "}, ${exception})");
-    errorHandler(noErrorHandler());
+    // No redelivery here: the listener container retries the whole transaction, and it logs the failure.
+    errorHandler(defaultErrorHandler().maximumRedeliveries(0).logExhausted(false));
 
     from(ENDPOINT).routeId("outbox")
         .setProperty(SOURCE, body())

@@ -1,0 +1,244 @@
+package nl.covenanthub.hub;
+
+import static nl.covenanthub.hub.KafkaProbe.header;
+import static nl.covenanthub.hub.KafkaProbe.view;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import nl.covenanthub.audit.AuditDecision;
+import nl.covenanthub.audit.AuditHash;
+import nl.covenanthub.audit.AuditRecord;
+import nl.covenanthub.events.CaseSignal;
+import nl.covenanthub.events.Concern;
+import nl.covenanthub.events.RiskLevel;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.kafka.test.EmbeddedKafkaBroker;
+import org.springframework.kafka.test.context.EmbeddedKafka;
+
+/** The covenant flows end to end, on a real (embedded KRaft) broker, through the running hub. */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+    "spring.kafka.bootstrap-servers=${spring.embedded.kafka.brokers}",
+    "hub.covenants=../../covenants",
+    "hub.max-event-size=4KB"})
+@EmbeddedKafka(brokerProperties = {"transaction.state.log.replication.factor=1", "transaction.state.log.min.isr=1"})
+class HubFlowTest {
+  private static final Duration WAIT = Duration.ofSeconds(30);
+  private static KafkaProbe kafka;
+
+  @LocalServerPort
+  int port;
+
+  @BeforeAll
+  static void probe(@Autowired EmbeddedKafkaBroker broker) {
+    kafka = new KafkaProbe(broker.getBrokersAsString());
+  }
+
+  @AfterAll
+  static void close() {
+    kafka.close();
+  }
+
+  private static List<ConsumerRecord<String, byte[]>> inbox(String partner, String eventId) {
+    return kafka.committed("partner." + partner + ".inbox").stream()
+        .filter(r -> eventId.equals(String.valueOf(view(r).get("eventId")))).toList();
+  }
+
+  private static List<AuditRecord> audit(String eventId) {
+    return kafka.audit().stream().filter(a -> eventId.equals(a.getEventId())).toList();
+  }
+
+  private static Map<String, AuditRecord> auditByRecipient(String eventId, int expected) {
+    await().atMost(WAIT).untilAsserted(() -> assertThat(audit(eventId)).hasSize(expected));
+    return audit(eventId).stream().collect(Collectors.toMap(a -> String.valueOf(a.getRecipient()), Function.identity()));
+  }
+
+  @Test
+  void policeSignalOfConfusedBehaviourReachesOnlyTheCareNetworkWithItsGrounds() {
+    CaseSignal signal = PartnerEvents.signal("politie", "zorg-en-veiligheid", Concern.VERWARD_GEDRAG).build();
+    kafka.publish("partner.politie.outbox", signal.getCaseReference(), PartnerEvents.bytes(signal));
+
+    Map<String, AuditRecord> audit = auditByRecipient(signal.getEventId(), 2);
+    List<ConsumerRecord<String, byte[]>> delivered = inbox("lzn", signal.getEventId());
+    assertThat(delivered).as("one delivery to the care network").hasSize(1);
+    ConsumerRecord<String, byte[]> record = delivered.get(0);
+    GenericRecord received = view(record);
+    assertThat(received.get("narrative").toString()).isEqualTo("[opvragen bij de contactpersoon van de politie]");
+    assertThat(received.getSchema().getField("company")).isNull();
+    assertThat(header(record, "covenant-id")).isEqualTo("zorg-en-veiligheid-west-maas-en-waal");
+    assertThat(header(record, "covenant-version")).isEqualTo("1");
+    assertThat(header(record, "rule-id")).isEqualTo("politie-signaal-zorg-aan-lzn");
+    assertThat(header(record, "purpose")).isEqualTo("zorg-en-veiligheid");
+    assertThat(header(record, "legal-basis")).startsWith("Wpg art. 20");
+    assertThat(header(record, "traceparent")).matches("00-[0-9a-f]{32}-[0-9a-f]{16}-01");
+    assertThat(inbox("veilig-thuis", signal.getEventId())).as("no rule for Veilig Thuis: nothing delivered").isEmpty();
+
+    AuditRecord toLzn = audit.get("lzn");
+    assertThat(toLzn.getDecision()).isEqualTo(AuditDecision.DISCLOSED);
+    assertThat(toLzn.getDisclosureId()).isEqualTo(header(record, "disclosure-id"));
+    assertThat(header(record, "traceparent")).isEqualTo("00-" + toLzn.getTraceId() + "-" + toLzn.getSpanId() + "-01");
+    assertThat(toLzn.getRuleIds()).containsExactly("politie-signaal-zorg-aan-lzn");
+    assertThat(toLzn.getTransformedFields()).containsExactly("narrative");
+    assertThat(toLzn.getWithheldFields()).contains("company.kvkNumber");
+    assertThat(toLzn.getSubjectPseudonym()).hasSize(43).isNotEqualTo(PartnerEvents.BSN);
+    assertThat(toLzn.getCovenantHash()).hasSize(64);
+    AuditRecord toVeiligThuis = audit.get("veilig-thuis");
+    assertThat(toVeiligThuis.getDecision()).isEqualTo(AuditDecision.WITHHELD);
+    assertThat(toVeiligThuis.getReason()).isEqualTo("NO_RULE");
+  }
+
+  @Test
+  void cannabisSignalReachesRiecWithAPseudonymAndTheMayorWithTheAddress() {
+    CaseSignal signal = PartnerEvents.signal("politie", "aanpak-ondermijning", Concern.HENNEPTEELT).build();
+    kafka.publish("partner.politie.outbox", signal.getCaseReference(), PartnerEvents.bytes(signal));
+
+    Map<String, AuditRecord> audit = auditByRecipient(signal.getEventId(), 2);
+    assertThat(audit.values()).extracting(AuditRecord::getDecision).containsOnly(AuditDecision.DISCLOSED);
+    GenericRecord riec = view(inbox("riec", signal.getEventId()).get(0));
+    assertThat(((GenericRecord) riec.get("subject")).get("bsn").toString()).isNotEqualTo(PartnerEvents.BSN)
+        .isEqualTo(audit.get("riec").getSubjectPseudonym());
+    assertThat(riec.getSchema().getField("concerns")).as("no health data to the RIEC").isNull();
+    GenericRecord lzn = view(inbox("lzn", signal.getEventId()).get(0));
+    assertThat(((GenericRecord) lzn.get("subject")).get("birthDate")).isEqualTo(1971);
+  }
+
+  @Test
+  void defaultDenyAnUnknownPurposeIsWithheldAndAudited() {
+    CaseSignal signal = PartnerEvents.signal("politie", "handhaving", Concern.WOONOVERLAST).build();
+    kafka.publish("partner.politie.outbox", signal.getCaseReference(), PartnerEvents.bytes(signal));
+
+    AuditRecord only = auditByRecipient(signal.getEventId(), 1).get("null");
+    assertThat(only.getDecision()).isEqualTo(AuditDecision.WITHHELD);
+    assertThat(only.getReason()).isEqualTo("UNKNOWN_PURPOSE");
+    for (String partner : List.of("lzn", "veilig-thuis", "riec")) {
+      assertThat(inbox(partner, signal.getEventId())).as("inbox of %s", partner).isEmpty();
+    }
+  }
+
+  @Test
+  void aConditionNotMetIsWithheld() {
+    CaseSignal lowRisk = PartnerEvents.signal("veilig-thuis", "huiselijk-geweld", Concern.HUISELIJK_GEWELD)
+        .setRiskLevel(RiskLevel.LAAG).build();
+    kafka.publish("partner.veilig-thuis.outbox", lowRisk.getCaseReference(), PartnerEvents.bytes(lowRisk));
+    Map<String, AuditRecord> audit = auditByRecipient(lowRisk.getEventId(), 2);
+    assertThat(audit.get("lzn").getReason()).isEqualTo("CONDITION_NOT_MET");
+    assertThat(inbox("lzn", lowRisk.getEventId())).isEmpty();
+  }
+
+  @Test
+  void aSpoofedSenderIsDeadLetteredAuditedAndTheRouteGoesOn() {
+    CaseSignal spoofed = PartnerEvents.signal("veilig-thuis", "huiselijk-geweld", Concern.HUISELIJK_GEWELD).build();
+    kafka.publish("partner.politie.outbox", spoofed.getCaseReference(), PartnerEvents.bytes(spoofed));
+    CaseSignal honest = PartnerEvents.signal("politie", "zorg-en-veiligheid", Concern.WOONOVERLAST).build();
+    kafka.publish("partner.politie.outbox", honest.getCaseReference(), PartnerEvents.bytes(honest));
+
+    await().atMost(WAIT).untilAsserted(() -> assertThat(inbox("lzn", honest.getEventId())).hasSize(1));
+    ConsumerRecord<String, byte[]> dead = kafka.committed("hub.deadletter").stream()
+        .filter(r -> spoofed.getCaseReference().equals(r.key())).findFirst().orElseThrow();
+    assertThat(header(dead, "deadletter-reason")).isEqualTo("SENDER_MISMATCH");
+    assertThat(header(dead, "deadletter-detail")).contains("claims sender 'veilig-thuis'", "outbox of 'politie'");
+    assertThat(dead.value()).as("the original bytes, unchanged").isEqualTo(PartnerEvents.bytes(spoofed));
+    AuditRecord rejected = kafka.audit().stream()
+        .filter(a -> a.getSourceOffset() == Long.parseLong(header(dead, "deadletter-source-offset"))
+            && a.getSourceTopic().equals("partner.politie.outbox")
+            && a.getSourcePartition() == Integer.parseInt(header(dead, "deadletter-source-partition")))
+        .findFirst().orElseThrow();
+    assertThat(rejected.getDecision()).isEqualTo(AuditDecision.REJECTED);
+    assertThat(rejected.getSender()).as("the authenticated sender, not the claimed one").isEqualTo("politie");
+    assertThat(rejected.getReason()).isEqualTo("SENDER_MISMATCH");
+    assertThat(inbox("veilig-thuis", spoofed.getEventId())).isEmpty();
+  }
+
+  @Test
+  void everyInputOffsetEndsDeliveredWithheldOrDeadLettered() {
+    String topic = "partner.lzn.outbox";
+    long before = kafka.committed(topic).size();
+    CaseSignal valid = PartnerEvents.signal("lzn", "huiselijk-geweld", Concern.HUISELIJK_GEWELD).build();
+    CaseSignal withheld = PartnerEvents.signal("lzn", "zorg-en-veiligheid", Concern.WOONOVERLAST).build();
+    CaseSignal blankEventId = PartnerEvents.signal("lzn", "huiselijk-geweld", Concern.HUISELIJK_GEWELD).setEventId(" ").build();
+    byte[] unknownSchema = PartnerEvents.bytes(valid).clone();
+    unknownSchema[5] ^= 0x5A;
+    byte[] truncated = java.util.Arrays.copyOf(PartnerEvents.bytes(valid), 20);
+    CaseSignal oversize = PartnerEvents.signal("lzn", "huiselijk-geweld", Concern.HUISELIJK_GEWELD)
+        .setNarrative("x".repeat(5000)).build();
+    List<byte[]> inputs = List.of(PartnerEvents.bytes(valid), PartnerEvents.bytes(withheld), PartnerEvents.bytes(blankEventId),
+        unknownSchema, truncated, "not avro at all".getBytes(StandardCharsets.UTF_8), PartnerEvents.bytes(oversize), new byte[0]);
+    for (byte[] input : inputs) {
+      kafka.publish(topic, "count-test", input);
+    }
+
+    List<ConsumerRecord<String, byte[]>> published = kafka.committed(topic);
+    assertThat(published).hasSize((int) before + inputs.size());
+    await().atMost(WAIT).untilAsserted(() -> {
+      List<AuditRecord> audit = kafka.audit().stream().filter(a -> a.getSourceTopic().equals(topic)).toList();
+      for (ConsumerRecord<String, byte[]> input : published) {
+        assertThat(audit).as("audit of offset %d", input.offset())
+            .anyMatch(a -> a.getSourcePartition() == input.partition() && a.getSourceOffset() == input.offset());
+      }
+    });
+    Map<String, Long> deadLetterReasons = kafka.committed("hub.deadletter").stream()
+        .filter(r -> "count-test".equals(r.key()))
+        .collect(Collectors.groupingBy(r -> header(r, "deadletter-reason"), Collectors.counting()));
+    assertThat(deadLetterReasons).containsExactlyInAnyOrderEntriesOf(Map.of(
+        "INVALID", 1L, "UNKNOWN_SCHEMA", 1L, "UNDECODABLE", 3L, "OVERSIZE", 1L));
+    assertThat(inbox("veilig-thuis", valid.getEventId())).hasSize(1);
+  }
+
+  @Test
+  void auditRecordsHoldNoPersonalDataAndFormAnUnbrokenChain() {
+    CaseSignal signal = PartnerEvents.signal("politie", "zorg-en-veiligheid", Concern.VERWARD_GEDRAG).build();
+    kafka.publish("partner.politie.outbox", signal.getCaseReference(), PartnerEvents.bytes(signal));
+    auditByRecipient(signal.getEventId(), 2);
+
+    for (ConsumerRecord<String, byte[]> raw : kafka.committed("hub.audit")) {
+      String text = new String(raw.value(), StandardCharsets.ISO_8859_1);
+      assertThat(text).doesNotContain(PartnerEvents.BSN, "J. de Vries", "Dorpsstraat", "6658 AB", "stemmen");
+    }
+    Map<String, List<AuditRecord>> chains = kafka.audit().stream().collect(Collectors.groupingBy(AuditRecord::getChainId));
+    chains.forEach((chainId, records) -> {
+      String previous = AuditHash.GENESIS;
+      for (int i = 0; i < records.size(); i++) {
+        AuditRecord record = records.get(i);
+        assertThat(record.getSequence()).as("sequence in %s", chainId).isEqualTo(i + 1L);
+        assertThat(AuditHash.follows(record, previous)).as("link %d of %s", i + 1, chainId).isTrue();
+        previous = record.getHash();
+      }
+    });
+  }
+
+  @Test
+  void prometheusShowsDecisionsAndDeadLettersWithoutPersonalData() throws Exception {
+    CaseSignal signal = PartnerEvents.signal("politie", "zorg-en-veiligheid", Concern.VERWARD_GEDRAG).build();
+    kafka.publish("partner.politie.outbox", signal.getCaseReference(), PartnerEvents.bytes(signal));
+    kafka.publish("partner.politie.outbox", "junk", "junk".getBytes(StandardCharsets.UTF_8));
+    auditByRecipient(signal.getEventId(), 2);
+
+    await().atMost(WAIT).untilAsserted(() -> {
+      String metrics = HttpClient.newHttpClient().send(
+          HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/actuator/prometheus")).build(),
+          HttpResponse.BodyHandlers.ofString()).body();
+      assertThat(metrics)
+          .contains("hub_disclosures_total{decision=\"DISCLOSED\",purpose=\"zorg-en-veiligheid\",recipient=\"lzn\",sender=\"politie\"}")
+          .contains("hub_disclosures_total{decision=\"WITHHELD\",purpose=\"zorg-en-veiligheid\",recipient=\"veilig-thuis\",sender=\"politie\"}")
+          .contains("hub_deadletters_total{reason=\"UNDECODABLE\"}")
+          .contains("hub_processing_latency_seconds_bucket")
+          .doesNotContain(PartnerEvents.BSN, "de Vries");
+    });
+  }
+}

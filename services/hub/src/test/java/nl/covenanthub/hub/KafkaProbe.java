@@ -1,0 +1,104 @@
+package nl.covenanthub.hub;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import nl.covenanthub.audit.AuditRecord;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericDatumReader;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.io.DecoderFactory;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/** A partner's and an auditor's view of the broker: publish to an outbox, read what was committed. */
+final class KafkaProbe implements AutoCloseable {
+  private final String brokers;
+  private final KafkaProducer<String, byte[]> producer;
+
+  KafkaProbe(String brokers) {
+    this.brokers = brokers;
+    this.producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers),
+        new StringSerializer(), new ByteArraySerializer());
+  }
+
+  void publish(String topic, String key, byte[] value) {
+    try {
+      producer.send(new ProducerRecord<>(topic, key, value)).get();
+    } catch (InterruptedException | ExecutionException e) {
+      throw new IllegalStateException("publish to " + topic + " failed", e);
+    }
+  }
+
+  /** Every record of {@code topic} visible at this moment, committed only unless {@code uncommitted}. */
+  List<ConsumerRecord<String, byte[]>> read(String topic, boolean uncommitted) {
+    Map<String, Object> config = Map.of(
+        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers,
+        ConsumerConfig.ISOLATION_LEVEL_CONFIG, uncommitted ? "read_uncommitted" : "read_committed",
+        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
+    try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer())) {
+      List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
+          .map(p -> new TopicPartition(topic, p.partition())).toList();
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+      while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
+        consumer.poll(Duration.ofMillis(100)).forEach(records::add);
+      }
+    }
+    return records;
+  }
+
+  List<ConsumerRecord<String, byte[]>> committed(String topic) {
+    return read(topic, false);
+  }
+
+  List<AuditRecord> audit() {
+    return committed("hub.audit").stream().map(r -> decodeAudit(r.value())).toList();
+  }
+
+  static AuditRecord decodeAudit(byte[] bytes) {
+    try {
+      return AuditRecord.fromByteBuffer(ByteBuffer.wrap(bytes));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  static String header(ConsumerRecord<?, ?> record, String name) {
+    Header header = record.headers().lastHeader(name);
+    return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+  }
+
+  /** An inbox record's view, decoded with the schema its avro-schema header carries. */
+  static GenericRecord view(ConsumerRecord<String, byte[]> record) {
+    Schema schema = new Schema.Parser().parse(header(record, "avro-schema"));
+    try {
+      return new GenericDatumReader<GenericRecord>(schema).read(null, DecoderFactory.get().binaryDecoder(record.value(), null));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    producer.close();
+  }
+}
