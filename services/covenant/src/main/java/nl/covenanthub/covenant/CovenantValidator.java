@@ -215,8 +215,9 @@ public final class CovenantValidator {
       return needed;
     }
     for (Sensitivity s : field.sensitivities()) {
-      // A pseudonymised BSN is no longer the BSN; special-category and criminal data stay personal data.
-      if (s != Sensitivity.BSN || treatment instanceof Treatment.Pass) {
+      // A pseudonymised BSN is no longer the BSN (any other form of it, even in part, still is);
+      // special-category and criminal data stay personal data when pseudonymised.
+      if (s != Sensitivity.BSN || !(treatment instanceof Treatment.Pseudonymise)) {
         needed.add(s);
       }
     }

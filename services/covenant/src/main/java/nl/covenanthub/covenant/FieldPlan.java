@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.LinkedHashSet;
 import java.util.Set;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
@@ -67,21 +68,24 @@ public final class FieldPlan {
     Covenant covenant = loaded.covenant();
     Purpose purpose = covenant.purpose(key.purpose()).orElseThrow();
     Map<String, Treatment> leaves = new LinkedHashMap<>();
-    LegalBasis basis = purpose.legalBasis();
+    // Each rule discloses on its own basis (the sender's, where it names one); the plan cites them all.
+    Set<String> basis = new LinkedHashSet<>();
     for (Rule rule : rules) {
-      leaves.putAll(LeafTreatments.of(rule, event));
-      basis = basis.overriddenBy(rule.legalBasis());
+      Map<String, Treatment> ruleLeaves = LeafTreatments.of(rule, event);
+      leaves.putAll(ruleLeaves);
+      Set<Sensitivity> used = EnumSet.noneOf(Sensitivity.class);
+      ruleLeaves.forEach((leaf, treatment) ->
+          used.addAll(CovenantValidator.needsBasis(event.resolve(leaf).orElseThrow(), treatment)));
+      basis.addAll(purpose.legalBasis().overriddenBy(rule.legalBasis()).parts(used));
     }
     Map<String, Treatment> disclosed = new LinkedHashMap<>();
-    Set<Sensitivity> used = EnumSet.noneOf(Sensitivity.class);
     leaves.forEach((leaf, treatment) -> {
       if (treatment.discloses()) {
         disclosed.put(leaf, treatment);
-        used.addAll(CovenantValidator.needsBasis(event.resolve(leaf).orElseThrow(), treatment));
       }
     });
     ViewBuilder view = ViewBuilder.compile(event, event.avro(), "", event.eventType(), disclosed, keys);
-    return new FieldPlan(key, loaded.ref(), rules.stream().map(Rule::id).toList(), basis.describe(used),
+    return new FieldPlan(key, loaded.ref(), rules.stream().map(Rule::id).toList(), String.join("; ", basis),
         covenant.retention().get(key.recipient()), event.avro(), leaves, event.leaves(), view);
   }
 

@@ -48,13 +48,13 @@ public record LegalBasis(
         o.bsn.or(() -> bsn));
   }
 
-  /** The general basis followed by the bases of the given sensitivities, as one line for audit and headers. */
-  public String describe(Iterable<Sensitivity> used) {
+  /** The general basis followed by the bases of the given sensitivities, each once. */
+  public List<String> parts(Iterable<Sensitivity> used) {
     List<String> parts = new ArrayList<>();
     parts.add(general);
     for (Sensitivity s : used) {
       basisFor(s).filter(b -> !parts.contains(b)).ifPresent(parts::add);
     }
-    return String.join("; ", parts);
+    return parts;
   }
 }

@@ -99,6 +99,8 @@ class CovenantValidatorTest {
     assertSingleProblem(withFields("      subject.bsn: pass\n"), 25, "'subject.bsn' is BSN data", "pseudonymise it instead");
     assertSingleProblem(withFields("      subject: pass\n"), 25, "'subject.bsn' is BSN data");
     assertThat(problems(withFields("      subject.bsn: {pseudonymise: subject-key}\n"))).isEmpty();
+    assertSingleProblem(withFields("      subject.bsn: {generalise: postcode-area}\n"), 25,
+        "'subject.bsn' is BSN data");
   }
 
   @Test

@@ -30,6 +30,7 @@ import nl.covenanthub.covenant.FieldPlan;
 import nl.covenanthub.covenant.KeyRing;
 import nl.covenanthub.covenant.LoadedCovenant;
 import nl.covenanthub.covenant.Problem;
+import nl.covenanthub.covenant.Validity;
 import org.apache.avro.generic.GenericData;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -72,7 +73,7 @@ public final class CovenantCli {
     public Integer call() {
       EventCatalog catalog = EventCatalog.standard();
       CovenantValidator validator = new CovenantValidator(catalog);
-      LocalDate day = today != null ? today : LocalDate.now(Clock.systemDefaultZone());
+      LocalDate day = today != null ? today : LocalDate.now(Validity.ZONE);
       List<Problem> problems = new ArrayList<>();
       List<LoadedCovenant> valid = new ArrayList<>();
       for (Path file : files) {
@@ -137,9 +138,13 @@ public final class CovenantCli {
       KeyRing keys = previewKeys(err);
       CovenantSet set;
       try {
-        set = CovenantSet.load(covenantFiles(), catalog, keys, Clock.fixed(moment, java.time.ZoneOffset.UTC));
+        // Compiled as today, decided at --at: an ended covenant shows as not in force, not as invalid.
+        set = CovenantSet.load(covenantFiles(), catalog, keys, Clock.systemUTC());
       } catch (CovenantException e) {
         e.problems().forEach(err::println);
+        return INVALID;
+      } catch (IllegalArgumentException | IllegalStateException e) {
+        err.println("covenant: " + e.getMessage());
         return INVALID;
       }
       JsonNode json = JSON.readTree(event.toFile());

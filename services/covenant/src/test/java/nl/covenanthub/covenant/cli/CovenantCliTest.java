@@ -85,6 +85,15 @@ class CovenantCliTest {
   }
 
   @Test
+  void previewAtAMomentAfterTheCovenantEndsShowsItIsNotInForce() throws Exception {
+    int exit = run("preview", "--from", "politie", "--to", "lzn", "--purpose", "zorg-en-veiligheid",
+        "--covenants", COVENANTS.toString(), "--at", "2029-01-01T12:00:00Z",
+        EXAMPLES.resolve("politie-signaal-verward-gedrag.json").toString());
+    assertThat(exit).as("stderr: %s", err).isZero();
+    assertThat(new ObjectMapper().readTree(out.toString()).get("reason").asText()).isEqualTo("COVENANT_NOT_IN_FORCE");
+  }
+
+  @Test
   void previewRefusesAnEventThatDoesNotFitItsSchema(@TempDir Path dir) throws Exception {
     Path event = dir.resolve("event.json");
     Files.writeString(event, "{\"eventId\": \"x\", \"sender\": \"politie\", \"riskLevel\": \"EXTREEM\"}");
