@@ -11,6 +11,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -28,6 +29,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+import org.springframework.context.annotation.Primary;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.kafka.test.EmbeddedKafkaBroker;
 import org.springframework.kafka.test.context.EmbeddedKafka;
@@ -38,9 +43,24 @@ import org.springframework.kafka.test.context.EmbeddedKafka;
     "hub.covenants=../../covenants",
     "hub.max-event-size=4KB"})
 @EmbeddedKafka(brokerProperties = {"transaction.state.log.replication.factor=1", "transaction.state.log.min.isr=1"})
+@Import(HubFlowTest.Clocks.class)
 class HubFlowTest {
   private static final Duration WAIT = Duration.ofSeconds(30);
+  private static final Instant TODAY = Instant.parse("2026-11-29T10:00:00Z");
   private static KafkaProbe kafka;
+
+  /** The hub decides with this clock, so a test can move past the covenants' end. */
+  @TestConfiguration
+  static class Clocks {
+    @Bean
+    @Primary
+    MovableClock movableClock() {
+      return new MovableClock(TODAY);
+    }
+  }
+
+  @Autowired
+  MovableClock clock;
 
   @LocalServerPort
   int port;
@@ -128,6 +148,22 @@ class HubFlowTest {
     assertThat(only.getReason()).isEqualTo("UNKNOWN_PURPOSE");
     for (String partner : List.of("lzn", "veilig-thuis", "riec")) {
       assertThat(inbox(partner, signal.getEventId())).as("inbox of %s", partner).isEmpty();
+    }
+  }
+
+  @Test
+  void anExpiredCovenantDisclosesNothing() {
+    CaseSignal signal = PartnerEvents.signal("politie", "zorg-en-veiligheid", Concern.VERWARD_GEDRAG).build();
+    clock.set(Instant.parse("2029-01-01T08:00:00Z"));
+    try {
+      kafka.publish("partner.politie.outbox", signal.getCaseReference(), PartnerEvents.bytes(signal));
+      Map<String, AuditRecord> audit = auditByRecipient(signal.getEventId(), 2);
+      assertThat(audit.get("lzn").getDecision()).isEqualTo(AuditDecision.WITHHELD);
+      assertThat(audit.get("lzn").getReason()).isEqualTo("COVENANT_NOT_IN_FORCE");
+      assertThat(audit.get("lzn").getCovenantId()).isEqualTo("zorg-en-veiligheid-west-maas-en-waal");
+      assertThat(inbox("lzn", signal.getEventId())).isEmpty();
+    } finally {
+      clock.set(TODAY);
     }
   }
 
