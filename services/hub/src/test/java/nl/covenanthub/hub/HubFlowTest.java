@@ -27,6 +27,9 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.TestConfiguration;
@@ -44,6 +47,7 @@ import org.springframework.kafka.test.context.EmbeddedKafka;
     "hub.max-event-size=4KB"})
 @EmbeddedKafka(brokerProperties = {"transaction.state.log.replication.factor=1", "transaction.state.log.min.isr=1"})
 @Import(HubFlowTest.Clocks.class)
+@ExtendWith(OutputCaptureExtension.class)
 class HubFlowTest {
   private static final Duration WAIT = Duration.ofSeconds(30);
   private static final Instant TODAY = Instant.parse("2026-11-29T10:00:00Z");
@@ -178,7 +182,7 @@ class HubFlowTest {
   }
 
   @Test
-  void aSpoofedSenderIsDeadLetteredAuditedAndTheRouteGoesOn() {
+  void aSpoofedSenderIsDeadLetteredAuditedAndTheRouteGoesOn(CapturedOutput logs) {
     CaseSignal spoofed = PartnerEvents.signal("veilig-thuis", "huiselijk-geweld", Concern.HUISELIJK_GEWELD).build();
     kafka.publish("partner.politie.outbox", spoofed.getCaseReference(), PartnerEvents.bytes(spoofed));
     CaseSignal honest = PartnerEvents.signal("politie", "zorg-en-veiligheid", Concern.WOONOVERLAST).build();
@@ -199,6 +203,8 @@ class HubFlowTest {
     assertThat(rejected.getSender()).as("the authenticated sender, not the claimed one").isEqualTo("politie");
     assertThat(rejected.getReason()).isEqualTo("SENDER_MISMATCH");
     assertThat(inbox("veilig-thuis", spoofed.getEventId())).isEmpty();
+    assertThat(logs.getAll()).as("the log says what was refused and why, without personal data")
+        .contains("SENDER_MISMATCH").doesNotContain(PartnerEvents.BSN, "J. de Vries", "Dorpsstraat", "stemmen");
   }
 
   @Test

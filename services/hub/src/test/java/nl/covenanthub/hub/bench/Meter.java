@@ -52,8 +52,7 @@ final class Meter implements AutoCloseable {
         new StringDeserializer(), new ByteArrayDeserializer());
     List<TopicPartition> partitions = new ArrayList<>();
     for (String topic : topics) {
-      consumer.partitionsFor(topic, Duration.ofSeconds(30))
-          .forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
+      partitions.addAll(partitionsOf(topic));
     }
     consumer.assign(partitions);
     consumer.seekToEnd(partitions);
@@ -61,6 +60,27 @@ final class Meter implements AutoCloseable {
     this.thread = new Thread(this::run, "bench-meter-" + side);
     this.thread.setDaemon(true);
     this.thread.start();
+  }
+
+  /** A topic just created may not be in the metadata yet: then partitionsFor answers an empty list. */
+  private List<TopicPartition> partitionsOf(String topic) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (true) {
+      List<TopicPartition> found = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+          .map(p -> new TopicPartition(topic, p.partition())).toList();
+      if (!found.isEmpty()) {
+        return found;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("topic " + topic + " has no partitions after 30 s");
+      }
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
   }
 
   /** Call right before sending event {@code seq}. */
