@@ -35,8 +35,16 @@ class AsyncApiDocumentTest {
   private static final Path AVRO = MODULE.resolve("src/main/avro");
   /** The shared types, each after the types it uses, so that one parser can take them in this order. */
   private static final List<String> COMMON_TYPES = List.of("Address", "Company", "Concern", "Contact", "RiskLevel", "Subject");
-  private static final Set<String> TOPICS = Set.of(
-      "partner.{partnerId}.outbox", "partner.{partnerId}.inbox", "hub.audit", "hub.deadletter", "hub.covenants");
+  private static final Set<String> TOPICS = Set.of("partner.{partnerId}.outbox", "partner.{partnerId}.inbox",
+      "hub.audit", "hub.audit.chain", "hub.deadletter", "hub.covenants");
+  private static final Path AUDIT_RECORD = AVRO.resolve("audit/AuditRecord.avsc");
+  /**
+   * The values of {@code nl.covenanthub.hub.intake.DeadLetterReason} (services/hub), in declaration
+   * order. This module cannot see the hub's classes, so keep this list, and the document, equal to that
+   * enum by hand whenever it changes.
+   */
+  private static final List<String> DEAD_LETTER_REASONS =
+      List.of("UNAUTHENTICATED", "SENDER_MISMATCH", "OVERSIZE", "UNDECODABLE", "UNKNOWN_SCHEMA", "INVALID");
   private static final Set<String> ACTORS = Set.of("partner", "hub", "console");
 
   private static Map<String, Object> document;
@@ -55,7 +63,7 @@ class AsyncApiDocumentTest {
   }
 
   @Test
-  void describesTheFiveTopicsByAddress() {
+  void describesTheSixTopicsByAddress() {
     Set<String> addresses = channels().values().stream()
         .map(channel -> (String) map(channel).get("address"))
         .collect(Collectors.toSet());
@@ -123,6 +131,43 @@ class AsyncApiDocumentTest {
   }
 
   @Test
+  void theAuditMessageIsTheAvroAuditRecord() {
+    Map<String, Object> message = messagesOf("hub.audit").get("AuditRecord");
+    assertThat(message).as("message AuditRecord of hub.audit").isNotNull();
+
+    Path file = resolveFile(payloadSchemaRef(message));
+    assertThat(file).as("the payload schema of the audit message").isEqualTo(AUDIT_RECORD);
+    Schema schema = parseWithCommonTypes(file);
+    assertThat(schema.getFullName()).as("the record %s defines", MODULE.relativize(file))
+        .isEqualTo("nl.covenanthub.audit.AuditRecord");
+    assertThat(schema.getField("chainId")).as("the field chainId, the Kafka key of hub.audit").isNotNull();
+  }
+
+  @Test
+  void theAuditChainHeadsAreACompactedTopic() {
+    Map<String, Object> channel = channel("hub.audit.chain");
+    Map<String, Object> kafka = map(map(channel.get("bindings")).get("kafka"));
+
+    assertThat(list(map(kafka.get("topicConfiguration")).get("cleanup.policy")).stream().map(String::valueOf).toList())
+        .as("cleanup.policy of hub.audit.chain").containsExactly("compact");
+    assertThat(kafka.get("partitions")).as("partitions of hub.audit.chain").isEqualTo(1);
+    Map<String, Object> message = messagesOf("hub.audit.chain").get("ChainHead");
+    assertThat(message).as("message ChainHead of hub.audit.chain").isNotNull();
+    assertThat(resolveFile(payloadSchemaRef(message))).as("the payload schema of the chain head message")
+        .isEqualTo(AVRO.resolve("audit/ChainHead.avsc"));
+  }
+
+  @Test
+  void theDeadLetterReasonsAreThoseOfTheHub() {
+    Map<String, Object> headers = map(deref(messagesOf("hub.deadletter").get("DeadLetter").get("headers")));
+    Map<String, Object> reason = map(map(headers.get("properties")).get("deadletter-reason"));
+
+    // Must equal nl.covenanthub.hub.intake.DeadLetterReason.values(); see DEAD_LETTER_REASONS.
+    assertThat(list(reason.get("enum")).stream().map(String::valueOf).toList())
+        .as("the deadletter-reason enum of the document").isEqualTo(DEAD_LETTER_REASONS);
+  }
+
+  @Test
   void everyTopicHasASenderAndAReceiverNamedByActor() {
     Map<String, Set<String>> actionsByAddress = new TreeMap<>();
     map(document.get("operations")).forEach((id, value) -> {
@@ -148,16 +193,24 @@ class AsyncApiDocumentTest {
     return map(document.get("channels"));
   }
 
-  private static Map<String, Map<String, Object>> outboxMessages() {
-    Map<String, Object> outbox = channels().values().stream()
+  private static Map<String, Object> channel(String address) {
+    return channels().values().stream()
         .map(AsyncApiDocumentTest::map)
-        .filter(channel -> "partner.{partnerId}.outbox".equals(channel.get("address")))
+        .filter(channel -> address.equals(channel.get("address")))
         .findFirst()
-        .orElseThrow(() -> new AssertionError("no channel with address partner.{partnerId}.outbox"));
+        .orElseThrow(() -> new AssertionError("no channel with address " + address));
+  }
+
+  /** The messages of the channel with {@code address}, by their key in the channel, dereferenced. */
+  private static Map<String, Map<String, Object>> messagesOf(String address) {
     Map<String, Map<String, Object>> messages = new LinkedHashMap<>();
-    map(outbox.get("messages")).forEach((name, message) -> messages.put(name, map(deref(message))));
-    assertThat(messages).as("messages of the outbox channel").isNotEmpty();
+    map(channel(address).get("messages")).forEach((name, message) -> messages.put(name, map(deref(message))));
+    assertThat(messages).as("messages of channel %s", address).isNotEmpty();
     return messages;
+  }
+
+  private static Map<String, Map<String, Object>> outboxMessages() {
+    return messagesOf("partner.{partnerId}.outbox");
   }
 
   private static String payloadSchemaRef(Map<String, Object> message) {

@@ -68,7 +68,9 @@ class KafkaConfiguration {
   KafkaAdmin.NewTopics topics(HubProperties properties, CovenantSet covenants) {
     List<NewTopic> topics = new ArrayList<>();
     int partitions = properties.topicPartitions();
-    topics.add(TopicBuilder.name(properties.topics().audit()).partitions(partitions).build());
+    // The audit is the record of every disclosure: kept until the console's retention removes it from its index.
+    topics.add(TopicBuilder.name(properties.topics().audit()).partitions(partitions)
+        .config(TopicConfig.RETENTION_MS_CONFIG, "-1").build());
     topics.add(TopicBuilder.name(properties.topics().deadLetter()).partitions(1).build());
     topics.add(TopicBuilder.name(properties.topics().auditChain()).partitions(1)
         .config(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT).build());
