@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import nl.covenanthub.audit.AuditHash;
+import nl.covenanthub.events.SingleObjectEncoding;
 import nl.covenanthub.audit.AuditRecord;
 import nl.covenanthub.audit.ChainHead;
 import nl.covenanthub.hub.HubProperties;
@@ -66,7 +67,7 @@ public class AuditChain {
   /** Writes the heads this thread's transaction moved; call inside the transaction, before it commits. */
   public void writeHeads() {
     for (ChainHead head : pending.get().values()) {
-      kafka.send(headsTopic, head.getChainId(), bytes(head));
+      kafka.send(headsTopic, head.getChainId(), SingleObjectEncoding.bytes(head));
     }
   }
 
@@ -124,16 +125,6 @@ public class AuditChain {
     return new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
   }
 
-  private static byte[] bytes(ChainHead head) {
-    try {
-      ByteBuffer buffer = head.toByteBuffer();
-      byte[] bytes = new byte[buffer.remaining()];
-      buffer.get(bytes);
-      return bytes;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
 
   private static ChainHead decode(byte[] bytes) {
     try {

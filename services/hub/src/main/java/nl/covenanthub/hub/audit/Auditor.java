@@ -1,8 +1,5 @@
 package nl.covenanthub.hub.audit;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -10,6 +7,7 @@ import java.util.Optional;
 import nl.covenanthub.audit.AuditDecision;
 import nl.covenanthub.audit.AuditRecord;
 import nl.covenanthub.covenant.CovenantRef;
+import nl.covenanthub.events.SingleObjectEncoding;
 import nl.covenanthub.covenant.Decision;
 import nl.covenanthub.covenant.EventCatalog;
 import nl.covenanthub.covenant.EventSchema;
@@ -121,17 +119,7 @@ public class Auditor {
 
   private void write(AuditRecord record) {
     chain.seal(record);
-    kafka.send(auditTopic, record.getChainId(), bytes(record));
+    kafka.send(auditTopic, record.getChainId(), SingleObjectEncoding.bytes(record));
   }
 
-  private static byte[] bytes(AuditRecord record) {
-    try {
-      ByteBuffer buffer = record.toByteBuffer();
-      byte[] bytes = new byte[buffer.remaining()];
-      buffer.get(bytes);
-      return bytes;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
 }
