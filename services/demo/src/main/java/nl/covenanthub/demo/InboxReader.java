@@ -1,0 +1,104 @@
+package nl.covenanthub.demo;
+
+import java.time.Duration;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+/**
+ * A partner system reading its inbox as a partner would: its own consumer group, committed records only,
+ * each view decoded with the schema in its header. Prints one line per record received.
+ */
+final class InboxReader implements Runnable {
+  private final String partner;
+  private final KafkaConsumer<String, byte[]> consumer;
+  private final Views views;
+  private final Console console;
+  private final Progress progress;
+  private final CountDownLatch ready = new CountDownLatch(1);
+  private volatile boolean running = true;
+
+  InboxReader(String partner, Map<String, Object> kafka, Views views, Console console, Progress progress) {
+    this.partner = partner;
+    this.views = views;
+    this.console = console;
+    this.progress = progress;
+    Map<String, Object> config = new HashMap<>(kafka);
+    config.put(ConsumerConfig.GROUP_ID_CONFIG, "demo-" + partner);
+    config.put(ConsumerConfig.CLIENT_ID_CONFIG, "demo-" + partner + "-inbox");
+    config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
+    this.consumer = new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
+  }
+
+  String topic() {
+    return "partner." + partner + ".inbox";
+  }
+
+  /** Counted down once the consumer has its partitions and knows where it reads from. */
+  CountDownLatch ready() {
+    return ready;
+  }
+
+  @Override
+  public void run() {
+    try {
+      consumer.subscribe(List.of(topic()), new ConsumerRebalanceListener() {
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+          partitions.forEach(consumer::position);
+          if (!partitions.isEmpty()) {
+            ready.countDown();
+          }
+        }
+
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+        }
+      });
+      while (running) {
+        for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+          show(record);
+        }
+      }
+    } catch (WakeupException e) {
+      if (running) {
+        throw e;
+      }
+    } finally {
+      consumer.close(Duration.ofSeconds(2));
+    }
+  }
+
+  private void show(ConsumerRecord<String, byte[]> record) {
+    String disclosureId = Views.header(record.headers(), "disclosure-id");
+    try {
+      GenericRecord view = views.decode(record.headers(), record.value());
+      Object sender = view.getSchema().getField("sender") == null ? null : view.get("sender");
+      console.say(partner, "← " + (sender == null ? "?" : sender) + " "
+          + Views.header(record.headers(), "event-type")
+          + " for " + Views.header(record.headers(), "purpose")
+          + " under " + Views.header(record.headers(), "covenant-id") + " v" + Views.header(record.headers(), "covenant-version")
+          + " (rule " + Views.header(record.headers(), "rule-id") + "): " + Views.compact(view));
+    } catch (RuntimeException e) {
+      console.say(partner, "← a record it cannot read (" + e.getMessage() + ")");
+    }
+    progress.delivered(disclosureId);
+  }
+
+  void stop() {
+    running = false;
+    consumer.wakeup();
+  }
+}
