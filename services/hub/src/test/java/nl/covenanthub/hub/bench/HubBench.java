@@ -2,6 +2,8 @@ package nl.covenanthub.hub.bench;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,14 +13,18 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Predicate;
+import java.util.function.ToDoubleFunction;
 import java.util.function.ToLongFunction;
 import nl.covenanthub.audit.AuditHash;
 import nl.covenanthub.audit.AuditRecord;
 import nl.covenanthub.hub.HubApplication;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -32,43 +38,58 @@ import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 
 /**
  * End-to-end benchmark of the hub against a raw kafka-clients transactional passthrough, on one embedded KRaft
- * broker, in one run. See docs/benchmarks.md ("Hub") and bin/bench-hub.
+ * broker in this JVM, in one run. See docs/benchmarks.md ("Hub") and bin/bench-hub.
  *
  * <p>Both sides get the same load: the same pre-encoded police signals (half {@code zorg-en-veiligheid}, half
- * {@code aanpak-ondermijning}) to an outbox of 3 partitions, from one producer. Both run one consumer thread
- * with the hub's settings and commit one transaction per polled batch, and both write the same number of
- * records per event (3 or 4: the hub's inbox and audit records). The sides never run at the same time. Each
- * round has, per side, (1) a throughput phase: {@code bench.events} events sent as fast as the producer can;
- * events/s is the count divided by the time from the first send to the moment the last event's last output
- * record is visible to a read_committed consumer, and (2) a latency phase: events at a fixed rate, the same for
- * both sides (half the slower side's throughput in round 1, unless {@code bench.rate} is set), for
- * {@code bench.paced-seconds}; an event's latency is from just before its send to the moment its last output
- * record is visible to read_committed. The side that goes first alternates between rounds.
+ * {@code aanpak-ondermijning}) from one producer to an outbox of 3 partitions. Both run one consumer thread with
+ * the hub's settings, commit one transaction per polled batch and write the same number of records per event
+ * (3 or 4: the hub's inbox and audit records). The sides never run at the same time, and the side that goes
+ * first alternates between rounds. Per side, each round has
+ * <ol>
+ *   <li>a throughput phase: {@code bench.events} events sent as fast as the producer goes. Events/s is their
+ *       number over the time from the first send until the last event's last output record is visible to a
+ *       read_committed consumer;
+ *   <li>a latency phase: events at a fixed rate, the same for both sides (half the slower side's throughput in
+ *       round 1 unless {@code bench.rate} is set), for {@code bench.paced-seconds}. An event's latency runs from
+ *       just before its send until its last output record is visible to read_committed.
+ * </ol>
+ * Warm-up: per side, throughput phases of {@code bench.warmup} events until events/s settles (see {@link #warmUp}).
  *
- * <p>The last line is {@code ratio=<hub/passthrough> hub=<events/s> passthrough=<events/s> hub_p99_ms=<ms>},
- * with the median events/s over the rounds and the p99 over all latency phases.
+ * <p>With {@code -Dbench.threads=true}, each measured throughput phase also prints the CPU per event of each
+ * group of threads (broker, hub, clients), to see where the time goes.
+ *
+ * <p>System properties {@code bench.hub.<property>=<value>} are handed to the hub as {@code <property>=<value>},
+ * to try a setting without a code change, e.g. {@code -Dbench.hub.spring.kafka.listener.concurrency=3}.
+ *
+ * <p>The last line is {@code ratio=<hub/passthrough> hub=<events/s> passthrough=<events/s> hub_p99_ms=<ms>}: the
+ * median events/s of each side over the rounds, and the hub's p99 over all its latency phases.
  *
  * <p>The hub reads its pseudonymisation key from {@code COVENANT_KEY_SUBJECT_KEY}; bin/bench-hub sets a
  * bench-only key.
  */
 public final class HubBench {
-  private static final int WARMUP = Integer.getInteger("bench.warmup", 5_000);
+  private static final int WARMUP = Integer.getInteger("bench.warmup", 10_000);
+  private static final int WARMUP_PHASES = Integer.getInteger("bench.warmup-phases", 8);
+  private static final int MIN_WARMUP_PHASES = Math.min(3, WARMUP_PHASES);
   private static final int EVENTS = Integer.getInteger("bench.events", 20_000);
   private static final int ROUNDS = Integer.getInteger("bench.rounds", 3);
   private static final int PACED_SECONDS = Integer.getInteger("bench.paced-seconds", 5);
   private static final int FIXED_RATE = Integer.getInteger("bench.rate", 0);
+  private static final boolean THREADS = Boolean.getBoolean("bench.threads");
+  private static final String HUB_PROPERTY = "bench.hub.";
   private static final Duration STALL = Duration.ofSeconds(60);
   private static final int PARTITIONS = 3;
-  private static final int CAPACITY = 2_000_000;
+  private static final int CAPACITY = 4_000_000;
 
-  private final String brokers;
   private final BenchEvents events = new BenchEvents();
   private final KafkaProducer<String, byte[]> police;
   private final AtomicReference<Exception> sendFailure = new AtomicReference<>();
   private final AtomicLong nextSeq = new AtomicLong();
+  private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+  private final com.sun.management.OperatingSystemMXBean os =
+      (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
 
   private HubBench(String brokers) {
-    this.brokers = brokers;
     this.police = new KafkaProducer<>(Map.of(
         ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers,
         ProducerConfig.ACKS_CONFIG, "all",
@@ -77,16 +98,32 @@ public final class HubBench {
         new StringSerializer(), new ByteArraySerializer());
   }
 
-  /** One side under test: where its events go and how it is watched. */
-  private record Side(String name, String outbox, Meter meter, Runnable check) {}
+  /**
+   * One side under test: where its events go, how its output is watched, and which threads do its processing
+   * (the hub's listener threads, or the passthrough's loop).
+   */
+  private record Side(String name, String outbox, Meter meter, Runnable check, Predicate<String> processingThread) {}
 
-  private record Throughput(int round, String side, int events, double seconds) {
+  /** One throughput phase. */
+  private record Phase(int round, String side, int events, double seconds, double cpuMicros, double threadMicros,
+      double outBytes) {
     double perSecond() {
       return events / seconds;
     }
   }
 
-  public static void main(String[] args) throws Exception {
+  public static void main(String[] args) {
+    try {
+      bench();
+    } catch (Throwable e) {
+      System.out.flush();
+      System.err.println("HubBench failed:");
+      e.printStackTrace();
+      System.exit(1);
+    }
+  }
+
+  private static void bench() throws Exception {
     quietLogging();
     if (System.getenv("COVENANT_KEY_SUBJECT_KEY") == null) {
       System.err.println("HubBench: set COVENANT_KEY_SUBJECT_KEY (base64 of 32 bytes); bin/bench-hub sets a bench-only key");
@@ -104,33 +141,68 @@ public final class HubBench {
         "transaction.state.log.min.isr", "1"));
     broker.afterPropertiesSet();
     ConfigurableApplicationContext hub = null;
-    int status = 1;
+    String report = null;
     try {
       String brokers = broker.getBrokersAsString();
-      hub = new SpringApplicationBuilder(HubApplication.class).properties(
+      List<String> properties = new ArrayList<>(List.of(
           "spring.kafka.bootstrap-servers=" + brokers,
           "hub.covenants=" + covenants,
           "server.port=0",
           "spring.main.banner-mode=off",
-          "logging.level.root=WARN").run();
+          "logging.level.root=WARN",
+          // Transactions v2 brokers log a retriable OutOfOrderSequenceException at ERROR when a transaction's
+          // later batches to a partition arrive before its first one (KAFKA-18202); the producer retries them.
+          "logging.level.kafka.server.ReplicaManager=OFF",
+          // The producers' side of the same, and CONCURRENT_TRANSACTIONS while the previous transaction's markers
+          // are still being written: retried, logged at WARN.
+          "logging.level.org.apache.kafka.clients.producer.internals.Sender=ERROR"));
+      Map<String, String> overrides = hubOverrides();
+      overrides.forEach((k, v) -> properties.add(k + "=" + v));
+      // As command-line arguments, which take precedence over application.yaml (default properties would not).
+      hub = new SpringApplicationBuilder(HubApplication.class)
+          .run(properties.stream().map(p -> "--" + p).toArray(String[]::new));
+      String bootstrap = hub.getEnvironment().getProperty("spring.kafka.bootstrap-servers");
+      if (!brokers.equals(bootstrap)) {
+        throw new IllegalStateException("the hub uses brokers " + bootstrap + ", not the benchmark's " + brokers);
+      }
       broker.addTopics(new NewTopic(Passthrough.OUTBOX, PARTITIONS, (short) 1),
           new NewTopic(Passthrough.INBOX_A, PARTITIONS, (short) 1),
           new NewTopic(Passthrough.INBOX_B, PARTITIONS, (short) 1),
           new NewTopic(Passthrough.AUDIT, PARTITIONS, (short) 1));
-      System.out.printf(Locale.ROOT, "broker and hub started in %.1f s%n", (System.nanoTime() - started) / 1e9);
-      new HubBench(brokers).run(broker);
-      status = 0;
+      System.out.printf(Locale.ROOT, "broker and hub started in %.1f s%s%n", (System.nanoTime() - started) / 1e9,
+          overrides.isEmpty() ? "" : "; hub settings from bench.hub.*: " + overrides);
+      report = new HubBench(brokers).run(broker);
+      // Shutting the hub and the broker down logs warnings about connections closing; the report comes last.
+      if (LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext logback) {
+        logback.addTurboFilter(new ch.qos.logback.classic.turbo.TurboFilter() {
+          @Override
+          public ch.qos.logback.core.spi.FilterReply decide(org.slf4j.Marker marker, ch.qos.logback.classic.Logger logger,
+              ch.qos.logback.classic.Level level, String format, Object[] params, Throwable t) {
+            return ch.qos.logback.core.spi.FilterReply.DENY;
+          }
+        });
+      }
     } finally {
       if (hub != null) {
         hub.close();
       }
       broker.destroy();
-      System.out.printf(Locale.ROOT, "total run time %.1f s%n", (System.nanoTime() - started) / 1e9);
     }
-    System.exit(status);
+    System.out.printf(Locale.ROOT, "%ntotal run time %.0f s%n", (System.nanoTime() - started) / 1e9);
+    System.out.print(report);
+    System.out.flush();
+    System.exit(0);
   }
 
-  private void run(EmbeddedKafkaKraftBroker broker) throws Exception {
+  private static Map<String, String> hubOverrides() {
+    Map<String, String> overrides = new TreeMap<>();
+    System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith(HUB_PROPERTY))
+        .forEach(k -> overrides.put(k.substring(HUB_PROPERTY.length()), System.getProperty(k)));
+    return overrides;
+  }
+
+  private String run(EmbeddedKafkaKraftBroker broker) throws Exception {
+    String brokers = broker.getBrokersAsString();
     AtomicLong audited = new AtomicLong();
     ToLongFunction<ConsumerRecord<String, byte[]>> hubSeq = r -> {
       if (!r.topic().equals("hub.audit")) {
@@ -147,63 +219,101 @@ public final class HubBench {
         Meter passMeter = new Meter("passthrough", brokers, Passthrough.OUTPUTS,
             r -> BenchEvents.seqOfTraceparent(r.headers()), CAPACITY);
         Passthrough passthrough = new Passthrough(brokers)) {
-      Side hub = new Side("hub", BenchEvents.POLICE_OUTBOX, hubMeter, () -> { });
-      Side pass = new Side("passthrough", Passthrough.OUTBOX, passMeter, passthrough::check);
+      // The listener container names its consumer threads <listener id>-<n>-C-<n>; the hub's listener id is "outbox".
+      Side hub = new Side("hub", BenchEvents.POLICE_OUTBOX, hubMeter, () -> { },
+          name -> name.startsWith("outbox-") && name.contains("-C-"));
+      Side pass = new Side("passthrough", Passthrough.OUTBOX, passMeter, passthrough::check,
+          name -> name.equals(Passthrough.THREAD));
 
-      System.out.printf(Locale.ROOT, "events: %d-byte police signals on average, %.1f output records each;"
-          + " warm-up %d, %d per throughput phase, %d rounds%n", Math.round(events.meanSize()),
-          (BenchEvents.ZORG_OUTPUTS + BenchEvents.ONDERMIJNING_OUTPUTS) / 2.0, WARMUP, EVENTS, ROUNDS);
+      System.out.printf(Locale.ROOT, "load: %d-byte police signals on average, %.1f output records each (inbox + audit);"
+          + " warm-up phases of %d events per side until events/s settles (%d to %d); %d rounds of %d events per side at"
+          + " full speed and %d s per side at a fixed rate%n", Math.round(events.meanSize()),
+          (BenchEvents.ZORG_OUTPUTS + BenchEvents.ONDERMIJNING_OUTPUTS) / 2.0, WARMUP, MIN_WARMUP_PHASES, WARMUP_PHASES,
+          ROUNDS, EVENTS, PACED_SECONDS);
+      String header = String.format(Locale.ROOT, "%-7s %-12s %7s %8s %9s %12s %14s %11s", "phase", "side", "events",
+          "seconds", "events/s", "cpu us/event", "thread us/event", "out B/event");
+      System.out.println(header);
       for (Side side : List.of(hub, pass)) {
-        Throughput w = throughput(0, side, WARMUP);
-        Throughput w2 = throughput(0, side, WARMUP);
-        System.out.printf(Locale.ROOT, "warm-up %-11s %6.0f, %6.0f events/s%n", side.name, w.perSecond(), w2.perSecond());
+        warmUp(side);
       }
 
-      List<Throughput> throughputs = new ArrayList<>();
+      List<Phase> phases = new ArrayList<>();
       List<long[]> hubLatencies = new ArrayList<>();
       List<long[]> passLatencies = new ArrayList<>();
       int rate = FIXED_RATE;
       for (int round = 1; round <= ROUNDS; round++) {
         List<Side> order = round % 2 == 1 ? List.of(hub, pass) : List.of(pass, hub);
         for (Side side : order) {
-          Throughput t = throughput(round, side, EVENTS);
-          throughputs.add(t);
-          System.out.printf(Locale.ROOT, "round %d %-11s %6d events in %6.2f s: %7.0f events/s%n",
-              round, side.name, t.events, t.seconds, t.perSecond());
+          Phase phase = throughput(round, side, EVENTS);
+          phases.add(phase);
+          print("round " + round, phase);
         }
         if (rate == 0) {
-          double slower = throughputs.stream().mapToDouble(Throughput::perSecond).min().orElseThrow();
+          double slower = phases.stream().mapToDouble(Phase::perSecond).min().orElseThrow();
           rate = (int) Math.max(100, Math.round(slower / 2 / 100) * 100);
-          System.out.printf(Locale.ROOT, "latency phases at %d events/s (half the slower side's throughput)%n", rate);
         }
         for (Side side : order) {
           long[] latencies = paced(side, rate, rate * PACED_SECONDS);
           (side == hub ? hubLatencies : passLatencies).add(latencies);
-          Arrays.sort(latencies);
-          System.out.printf(Locale.ROOT, "round %d %-11s %6d events at %d/s: p50 %6.1f ms, p99 %6.1f ms%n",
-              round, side.name, latencies.length, rate, ms(pct(latencies, 50)), ms(pct(latencies, 99)));
+          long[] sorted = latencies.clone();
+          Arrays.sort(sorted);
+          System.out.printf(Locale.ROOT, "%-7s %-12s %7d events at %d/s: p50 %.1f ms, p90 %.1f ms, p99 %.1f ms%n",
+              "round " + round, side.name, latencies.length, rate, ms(pct(sorted, 50)), ms(pct(sorted, 90)),
+              ms(pct(sorted, 99)));
         }
       }
       checkExactlyOnce(broker, hubMeter, passMeter);
-      report(throughputs, concat(hubLatencies), concat(passLatencies), rate);
+      police.close();
+      return report(phases, concat(hubLatencies), concat(passLatencies), rate);
     }
-    police.close();
+  }
+
+  /**
+   * Throughput phases of {@code bench.warmup} events until the JIT has settled: at least {@link #MIN_WARMUP_PHASES},
+   * then until a phase's events/s is within 10% of the one before, at most {@code bench.warmup-phases}.
+   */
+  private void warmUp(Side side) throws InterruptedException {
+    double previous = 0;
+    for (int i = 1; i <= WARMUP_PHASES; i++) {
+      Phase phase = throughput(0, side, WARMUP);
+      print("warm-up", phase);
+      if (i >= MIN_WARMUP_PHASES && Math.abs(phase.perSecond() - previous) <= 0.1 * previous) {
+        return;
+      }
+      previous = phase.perSecond();
+    }
+  }
+
+  private static void print(String label, Phase p) {
+    System.out.printf(Locale.ROOT, "%-7s %-12s %7d %8.2f %9.0f %12.0f %14.0f %11.0f%n", label, p.side, p.events,
+        p.seconds, p.perSecond(), p.cpuMicros, p.threadMicros, p.outBytes);
   }
 
   /** Sends {@code n} events as fast as the producer goes; the time until the last one is done. */
-  private Throughput throughput(int round, Side side, int n) throws InterruptedException {
+  private Phase throughput(int round, Side side, int n) throws InterruptedException {
     long target = side.meter.completed() + n;
     long first = nextSeq.get();
+    long bytes = side.meter.bytes();
+    long cpu = os.getProcessCpuTime();
+    long threadCpu = threadCpu(side.processingThread);
+    Map<Long, Long> cpuByThread = THREADS && round > 0 ? cpuByThread() : null;
     for (int i = 0; i < n; i++) {
       send(side, nextSeq.getAndIncrement());
     }
     long last = nextSeq.get() - 1;
     await(side, target);
+    cpu = os.getProcessCpuTime() - cpu;
+    threadCpu = threadCpu(side.processingThread) - threadCpu;
+    bytes = side.meter.bytes() - bytes;
+    if (cpuByThread != null) {
+      printThreadGroups(side.name, cpuByThread, n);
+    }
     long end = 0;
     for (long seq = first; seq <= last; seq++) {
       end = Math.max(end, side.meter.doneNanos(seq));
     }
-    return new Throughput(round, side.name, n, (end - side.meter.sentNanos(first)) / 1e9);
+    return new Phase(round, side.name, n, (end - side.meter.sentNanos(first)) / 1e9, cpu / 1e3 / n,
+        threadCpu / 1e3 / n, (double) bytes / n);
   }
 
   /** Sends {@code n} events at {@code rate} per second; each one's latency in nanoseconds. */
@@ -246,7 +356,43 @@ public final class HubBench {
     side.check.run();
   }
 
-  /** The audit record's trace id, read from its raw bytes, must be the one a full decode gives; and it must be sealed. */
+  /** CPU time so far of the live threads whose names match; ended threads no longer count. */
+  private long threadCpu(Predicate<String> name) {
+    long total = 0;
+    for (Thread thread : Thread.getAllStackTraces().keySet()) {
+      if (name.test(thread.getName())) {
+        total += Math.max(0, threads.getThreadCpuTime(thread.getId()));
+      }
+    }
+    return total;
+  }
+
+  private Map<Long, Long> cpuByThread() {
+    Map<Long, Long> cpu = new TreeMap<>();
+    for (Thread thread : Thread.getAllStackTraces().keySet()) {
+      cpu.put(thread.getId(), Math.max(0, threads.getThreadCpuTime(thread.getId())));
+    }
+    return cpu;
+  }
+
+  /** CPU per event since {@code before} by thread group (name with its numbers taken out), largest first. */
+  private void printThreadGroups(String side, Map<Long, Long> before, int n) {
+    Map<String, Long> groups = new TreeMap<>();
+    for (Thread thread : Thread.getAllStackTraces().keySet()) {
+      long now = Math.max(0, threads.getThreadCpuTime(thread.getId()));
+      long delta = now - before.getOrDefault(thread.getId(), 0L);
+      if (delta > 0) {
+        groups.merge(thread.getName().replaceAll("[0-9]+", "#"), delta, Long::sum);
+      }
+    }
+    StringBuilder line = new StringBuilder("  " + side + " cpu us/event by thread:");
+    groups.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+        .filter(e -> e.getValue() / 1e3 / n >= 1)
+        .forEach(e -> line.append(String.format(Locale.ROOT, " [%s] %.0f;", e.getKey(), e.getValue() / 1e3 / n)));
+    System.out.println(line);
+  }
+
+  /** The audit record's trace id as the meter reads it from raw bytes must be what a full decode gives. */
   private static void verifyAudit(byte[] value, long seq) {
     AuditRecord record;
     try {
@@ -261,7 +407,8 @@ public final class HubBench {
     }
   }
 
-  private void checkExactlyOnce(EmbeddedKafkaKraftBroker broker, Meter... meters) {
+  /** No output record twice, none that belongs to no event, and no bench event dead-lettered. */
+  private static void checkExactlyOnce(EmbeddedKafkaKraftBroker broker, Meter... meters) {
     for (Meter meter : meters) {
       if (meter.extras() != 0 || meter.strays() != 0) {
         throw new IllegalStateException("output records beyond the expected ones: " + meter.extras()
@@ -270,11 +417,10 @@ public final class HubBench {
     }
     long deadLetters = broker.doWithAdminFunction(admin -> {
       try {
-        var offsets = admin.listOffsets(Map.of(new TopicPartition("hub.deadletter", 0),
-            org.apache.kafka.clients.admin.OffsetSpec.latest())).all().get();
-        return offsets.values().stream().mapToLong(o -> o.offset()).sum();
+        return admin.listOffsets(Map.of(new TopicPartition("hub.deadletter", 0), OffsetSpec.latest())).all().get()
+            .values().stream().mapToLong(o -> o.offset()).sum();
       } catch (Exception e) {
-        throw new IllegalStateException(e);
+        throw new IllegalStateException("cannot read the end of hub.deadletter", e);
       }
     });
     if (deadLetters != 0) {
@@ -282,26 +428,34 @@ public final class HubBench {
     }
   }
 
-  private static void report(List<Throughput> throughputs, long[] hubLatencies, long[] passLatencies, int rate) {
-    double hub = median(throughputs.stream().filter(t -> t.side.equals("hub")).mapToDouble(Throughput::perSecond).toArray());
-    double pass = median(throughputs.stream().filter(t -> t.side.equals("passthrough")).mapToDouble(Throughput::perSecond).toArray());
+  private static String report(List<Phase> phases, long[] hubLatencies, long[] passLatencies, int rate) {
+    List<Phase> hubPhases = phases.stream().filter(p -> p.side.equals("hub")).toList();
+    List<Phase> passPhases = phases.stream().filter(p -> p.side.equals("passthrough")).toList();
+    double hub = median(hubPhases, Phase::perSecond);
+    double pass = median(passPhases, Phase::perSecond);
     Arrays.sort(hubLatencies);
     Arrays.sort(passLatencies);
-    System.out.println();
-    System.out.println("Hub vs raw transactional passthrough, same broker, same events, one side at a time");
-    String format = "%-12s %14s %9s %9s %9s %9s%n";
-    System.out.printf(Locale.ROOT, format, "side", "events/s (med)", "p50 ms", "p90 ms", "p99 ms", "max ms");
-    row(format, "hub", hub, hubLatencies);
-    row(format, "passthrough", pass, passLatencies);
-    System.out.printf(Locale.ROOT, "events/s: median of %d throughput phases of %d events per side; latency: all %d"
-        + " events per side of the phases at %d events/s; goal: ratio >= 0.8%n",
-        throughputs.size() / 2, EVENTS, hubLatencies.length, rate);
-    System.out.printf(Locale.ROOT, "ratio=%.2f hub=%.0f passthrough=%.0f hub_p99_ms=%.1f%n", hub / pass, hub, pass,
-        ms(pct(hubLatencies, 99)));
+    StringBuilder out = new StringBuilder();
+    out.append("Hub vs raw transactional passthrough: same broker, same events, one side at a time\n");
+    String format = "%-12s %9s %12s %15s %11s %8s %8s %8s %8s%n";
+    out.append(String.format(Locale.ROOT, format, "side", "events/s", "cpu us/event", "thread us/event", "out B/event",
+        "p50 ms", "p90 ms", "p99 ms", "max ms"));
+    out.append(row(format, "hub", hubPhases, hubLatencies));
+    out.append(row(format, "passthrough", passPhases, passLatencies));
+    out.append(String.format(Locale.ROOT, "events/s, cpu (whole JVM: broker, clients, hub) and thread (listener or"
+        + " passthrough loop) per event, output bytes per event: medians of %d phases of %d events per side;%n"
+        + "latency: all %d events per side sent at %d/s; goal: ratio >= 0.8%n", hubPhases.size(), EVENTS,
+        hubLatencies.length, rate));
+    out.append(String.format(Locale.ROOT, "ratio=%.2f hub=%.0f passthrough=%.0f hub_p99_ms=%.1f%n", hub / pass, hub,
+        pass, ms(pct(hubLatencies, 99))));
+    return out.toString();
   }
 
-  private static void row(String format, String side, double perSecond, long[] sorted) {
-    System.out.printf(Locale.ROOT, format, side, String.format(Locale.ROOT, "%.0f", perSecond),
+  private static String row(String format, String side, List<Phase> phases, long[] sorted) {
+    return String.format(Locale.ROOT, format, side, String.format(Locale.ROOT, "%.0f", median(phases, Phase::perSecond)),
+        String.format(Locale.ROOT, "%.0f", median(phases, Phase::cpuMicros)),
+        String.format(Locale.ROOT, "%.0f", median(phases, Phase::threadMicros)),
+        String.format(Locale.ROOT, "%.0f", median(phases, Phase::outBytes)),
         fmt(pct(sorted, 50)), fmt(pct(sorted, 90)), fmt(pct(sorted, 99)), fmt(sorted[sorted.length - 1]));
   }
 
@@ -319,8 +473,8 @@ public final class HubBench {
     return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
   }
 
-  private static double median(double[] values) {
-    Arrays.sort(values);
+  private static double median(List<Phase> phases, ToDoubleFunction<Phase> value) {
+    double[] values = phases.stream().mapToDouble(value).sorted().toArray();
     int n = values.length;
     return n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
   }
@@ -331,9 +485,13 @@ public final class HubBench {
 
   /** Before Spring Boot sets up logging (root WARN), the broker would log at DEBUG through logback's defaults. */
   private static void quietLogging() {
-    if (LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME) instanceof ch.qos.logback.classic.Logger root) {
-      root.setLevel(ch.qos.logback.classic.Level.WARN);
-    }
+    setRootLevel(ch.qos.logback.classic.Level.ERROR);
     AuditHash.trustGeneratedClasses();
+  }
+
+  private static void setRootLevel(ch.qos.logback.classic.Level level) {
+    if (LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME) instanceof ch.qos.logback.classic.Logger root) {
+      root.setLevel(level);
+    }
   }
 }

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.ToLongFunction;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -28,6 +29,7 @@ final class Meter implements AutoCloseable {
   private final byte[] seen;
   private final AtomicLong completed = new AtomicLong();
   private final AtomicLong records = new AtomicLong();
+  private final AtomicLong bytes = new AtomicLong();
   private final AtomicLong strays = new AtomicLong();
   private final AtomicLong extras = new AtomicLong();
   private final Thread thread;
@@ -85,6 +87,9 @@ final class Meter implements AutoCloseable {
 
   /** Call right before sending event {@code seq}. */
   void sent(long seq) {
+    if (seq >= sentNanos.length) {
+      throw new IllegalStateException("more than " + sentNanos.length + " events in one run; use fewer or shorter phases");
+    }
     sentNanos[(int) seq] = System.nanoTime();
   }
 
@@ -126,6 +131,19 @@ final class Meter implements AutoCloseable {
     return records.get();
   }
 
+  /** Bytes of key, value and headers of all output records seen. */
+  long bytes() {
+    return bytes.get();
+  }
+
+  private static long size(ConsumerRecord<String, byte[]> record) {
+    long size = Math.max(0, record.serializedKeySize()) + Math.max(0, record.serializedValueSize());
+    for (var header : record.headers()) {
+      size += header.key().length() + (header.value() == null ? 0 : header.value().length);
+    }
+    return size;
+  }
+
   long strays() {
     return strays.get();
   }
@@ -143,8 +161,10 @@ final class Meter implements AutoCloseable {
         }
         long now = System.nanoTime();
         long done = 0;
+        long size = 0;
         for (ConsumerRecord<String, byte[]> record : batch) {
           records.incrementAndGet();
+          size += size(record);
           long seq = seqOf.applyAsLong(record);
           if (seq < 0 || seq >= seen.length) {
             strays.incrementAndGet();
@@ -160,6 +180,7 @@ final class Meter implements AutoCloseable {
             extras.incrementAndGet();
           }
         }
+        bytes.addAndGet(size);
         completed.addAndGet(done); // publishes doneNanos to the thread that waits
       }
     } catch (WakeupException e) {
@@ -174,6 +195,6 @@ final class Meter implements AutoCloseable {
     running = false;
     consumer.wakeup();
     thread.join(5_000);
-    consumer.close(Duration.ofSeconds(2));
+    consumer.close(CloseOptions.timeout(Duration.ofSeconds(2)));
   }
 }

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -33,6 +34,7 @@ final class Passthrough implements AutoCloseable {
   static final String INBOX_B = "bench.passthrough.inbox-b";
   static final String AUDIT = "bench.passthrough.audit";
   static final List<String> OUTPUTS = List.of(INBOX_A, INBOX_B, AUDIT);
+  static final String THREAD = "bench-passthrough";
 
   private final KafkaConsumer<String, byte[]> consumer;
   private final KafkaProducer<String, byte[]> producer;
@@ -59,7 +61,7 @@ final class Passthrough implements AutoCloseable {
         new StringSerializer(), new ByteArraySerializer());
     producer.initTransactions();
     consumer.subscribe(List.of(OUTBOX));
-    thread = new Thread(this::run, "bench-passthrough");
+    thread = new Thread(this::run, THREAD);
     thread.setDaemon(true);
     thread.start();
   }
@@ -108,6 +110,6 @@ final class Passthrough implements AutoCloseable {
     consumer.wakeup();
     thread.join(5_000);
     producer.close(Duration.ofSeconds(2));
-    consumer.close(Duration.ofSeconds(2));
+    consumer.close(CloseOptions.timeout(Duration.ofSeconds(2)));
   }
 }
