@@ -5,7 +5,12 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.List;
+import nl.covenanthub.events.SingleObjectEncoding;
+import org.apache.avro.Schema;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificDatumWriter;
@@ -24,6 +29,16 @@ public final class AuditHash {
   }
 
   private static final SpecificDatumWriter<AuditRecord> WRITER = new SpecificDatumWriter<>(AuditRecord.class);
+  /** Single-object encoding starts with a 2-byte marker and an 8-byte schema fingerprint. */
+  private static final int SINGLE_OBJECT_HEADER = 10;
+
+  static {
+    // sealed() relies on hash being the last field: its empty value is then the encoding's last byte.
+    List<Schema.Field> fields = AuditRecord.getClassSchema().getFields();
+    if (!fields.get(fields.size() - 1).name().equals("hash")) {
+      throw new IllegalStateException("AuditRecord.hash must be the schema's last field");
+    }
+  }
 
   private AuditHash() {}
 
@@ -54,6 +69,32 @@ public final class AuditHash {
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /**
+   * Seals {@code record} (sets its hash) and returns its single-object encoding, encoding it once: the
+   * hash is taken over the body with an empty hash, whose encoding is a final zero byte, and that byte
+   * is then replaced by the encoded hash. The result equals encoding the sealed record afresh.
+   */
+  public static byte[] sealed(AuditRecord record) {
+    record.setHash("");
+    byte[] unsealed = SingleObjectEncoding.bytes(record);
+    String hash;
+    try {
+      MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
+      sha256.update(unsealed, SINGLE_OBJECT_HEADER, unsealed.length - SINGLE_OBJECT_HEADER);
+      hash = HexFormat.of().formatHex(sha256.digest());
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+    record.setHash(hash);
+    byte[] hashBytes = hash.getBytes(StandardCharsets.US_ASCII);
+    byte[] sealed = Arrays.copyOf(unsealed, unsealed.length - 1 + 2 + hashBytes.length);
+    // Avro writes a string as its zig-zag varint length, then the bytes: 64 is 0x80 0x01.
+    sealed[unsealed.length - 1] = (byte) 0x80;
+    sealed[unsealed.length] = (byte) 0x01;
+    System.arraycopy(hashBytes, 0, sealed, unsealed.length + 1, hashBytes.length);
+    return sealed;
   }
 
   /** Whether {@code record} carries its own correct hash and follows {@code previousHash}. */

@@ -1,6 +1,7 @@
 package nl.covenanthub.covenant;
 
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
@@ -36,6 +37,11 @@ final class ViewBuilder {
    */
   static ViewBuilder compile(EventSchema event, Schema record, String prefix, String viewName,
       Map<String, Treatment> disclosed, KeyRing keys) {
+    return compile(event, record, prefix, viewName, disclosed, keys, new IdentityHashMap<>());
+  }
+
+  private static ViewBuilder compile(EventSchema event, Schema record, String prefix, String viewName,
+      Map<String, Treatment> disclosed, KeyRing keys, Map<Schema, Schema> compacted) {
     List<Schema.Field> fields = new ArrayList<>();
     List<Integer> positions = new ArrayList<>();
     List<Step> steps = new ArrayList<>();
@@ -47,10 +53,10 @@ final class ViewBuilder {
       if (ref.isRecord()) {
         List<String> leaves = event.leavesUnder(path);
         if (leaves.stream().allMatch(l -> disclosed.get(l) instanceof Treatment.Pass)) {
-          viewType = ref.type();
+          viewType = compact(ref.type(), compacted);
           step = value -> value;
         } else {
-          ViewBuilder nested = compile(event, ref.type(), path + ".", viewName + "_" + field.name(), disclosed, keys);
+          ViewBuilder nested = compile(event, ref.type(), path + ".", viewName + "_" + field.name(), disclosed, keys, compacted);
           if (nested == null) {
             continue;
           }
@@ -62,7 +68,7 @@ final class ViewBuilder {
         if (treatment == null) {
           continue;
         }
-        viewType = treatment.viewType(ref.type());
+        viewType = compact(treatment.viewType(ref.type()), compacted);
         UnaryOperator<Object> transform = treatment.transform(keys);
         step = transform::apply;
       }
@@ -73,7 +79,7 @@ final class ViewBuilder {
     if (fields.isEmpty()) {
       return null;
     }
-    Schema schema = Schema.createRecord(viewName, record.getDoc(), "nl.covenanthub.views", false, fields);
+    Schema schema = Schema.createRecord(viewName, null, "nl.covenanthub.views", false, fields);
     return new ViewBuilder(schema, positions.stream().mapToInt(Integer::intValue).toArray(), steps.toArray(Step[]::new));
   }
 
@@ -94,7 +100,40 @@ final class ViewBuilder {
   // recipient's schema should not promise what a later covenant version may withhold.
   private static Schema.Field nullable(Schema.Field source, Schema type) {
     Schema optional = type.isNullable() ? type : Schema.createUnion(Schema.create(Schema.Type.NULL), type);
-    Schema.Field field = new Schema.Field(source.name(), optional, source.doc(), JsonProperties.NULL_VALUE);
-    return field;
+    return new Schema.Field(source.name(), optional, null, JsonProperties.NULL_VALUE);
+  }
+
+  /**
+   * The type without docs and custom attributes, logical types kept. The view schema travels with every
+   * inbox record, so it carries only what decoding needs; the documentation lives in schemas/.
+   */
+  private static Schema compact(Schema type, Map<Schema, Schema> done) {
+    Schema copy = done.get(type);
+    if (copy != null) {
+      return copy;
+    }
+    switch (type.getType()) {
+      case RECORD -> {
+        copy = Schema.createRecord(type.getName(), null, type.getNamespace(), false);
+        done.put(type, copy);
+        List<Schema.Field> fields = new ArrayList<>();
+        for (Schema.Field f : type.getFields()) {
+          fields.add(new Schema.Field(f.name(), compact(f.schema(), done), null, f.defaultVal()));
+        }
+        copy.setFields(fields);
+        return copy;
+      }
+      case UNION -> copy = Schema.createUnion(type.getTypes().stream().map(t -> compact(t, done)).toList());
+      case ARRAY -> copy = Schema.createArray(compact(type.getElementType(), done));
+      case MAP -> copy = Schema.createMap(compact(type.getValueType(), done));
+      case ENUM -> copy = Schema.createEnum(type.getName(), null, type.getNamespace(), type.getEnumSymbols(), type.getEnumDefault());
+      case FIXED -> copy = Schema.createFixed(type.getName(), null, type.getNamespace(), type.getFixedSize());
+      default -> copy = Schema.create(type.getType());
+    }
+    if (type.getLogicalType() != null) {
+      type.getLogicalType().addToSchema(copy);
+    }
+    done.put(type, copy);
+    return copy;
   }
 }

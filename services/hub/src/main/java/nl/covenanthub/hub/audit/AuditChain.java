@@ -50,8 +50,11 @@ public class AuditChain {
     this.headsTopic = properties.topics().auditChain();
   }
 
-  /** Links {@code record} to its chain and seals it with its hash. The chain advances when the transaction commits. */
-  public AuditRecord seal(AuditRecord record) {
+  /**
+   * Links {@code record} to its chain, seals it with its hash and returns its encoding for hub.audit.
+   * The chain advances when the transaction commits.
+   */
+  public byte[] seal(AuditRecord record) {
     String chainId = record.getChainId();
     ChainHead head = pending.get().get(chainId);
     if (head == null) {
@@ -59,9 +62,9 @@ public class AuditChain {
     }
     record.setSequence(head.getSequence() + 1);
     record.setPreviousHash(head.getHash());
-    record.setHash(AuditHash.of(record));
+    byte[] sealed = AuditHash.sealed(record);
     pending.get().put(chainId, new ChainHead(chainId, record.getSequence(), record.getHash()));
-    return record;
+    return sealed;
   }
 
   /** Writes the heads this thread's transaction moved; call inside the transaction, before it commits. */

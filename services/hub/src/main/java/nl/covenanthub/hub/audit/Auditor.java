@@ -7,7 +7,6 @@ import java.util.Optional;
 import nl.covenanthub.audit.AuditDecision;
 import nl.covenanthub.audit.AuditRecord;
 import nl.covenanthub.covenant.CovenantRef;
-import nl.covenanthub.events.SingleObjectEncoding;
 import nl.covenanthub.covenant.Decision;
 import nl.covenanthub.covenant.EventCatalog;
 import nl.covenanthub.covenant.EventSchema;
@@ -118,8 +117,7 @@ public class Auditor {
   }
 
   private void write(AuditRecord record) {
-    chain.seal(record);
-    kafka.send(auditTopic, record.getChainId(), SingleObjectEncoding.bytes(record));
+    kafka.send(auditTopic, record.getChainId(), chain.seal(record));
   }
 
 }

@@ -4,7 +4,10 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import nl.covenanthub.covenant.CovenantSet;
 import org.springframework.stereotype.Component;
 
@@ -20,6 +23,8 @@ public class HubMetrics {
   private final Set<String> partners;
   private final Set<String> purposes;
   private final Timer latency;
+  // Tag values are few and known (see known()), so the cache stays small; it saves a registry lookup per decision.
+  private final Map<List<String>, Counter> decisions = new ConcurrentHashMap<>();
 
   public HubMetrics(MeterRegistry registry, CovenantSet covenants) {
     this.registry = registry;
@@ -32,13 +37,16 @@ public class HubMetrics {
   }
 
   public void decision(String sender, String recipient, String purpose, String decision) {
-    Counter.builder("hub.disclosures")
+    List<String> tags = List.of(known(partners, sender),
+        recipient == null || recipient.isEmpty() ? "none" : known(partners, recipient),
+        known(purposes, purpose), decision);
+    decisions.computeIfAbsent(tags, t -> Counter.builder("hub.disclosures")
         .description("Decisions per (sender, recipient, purpose): DISCLOSED, WITHHELD or REJECTED")
-        .tag("sender", known(partners, sender))
-        .tag("recipient", recipient == null || recipient.isEmpty() ? "none" : known(partners, recipient))
-        .tag("purpose", known(purposes, purpose))
-        .tag("decision", decision)
-        .register(registry)
+        .tag("sender", t.get(0))
+        .tag("recipient", t.get(1))
+        .tag("purpose", t.get(2))
+        .tag("decision", t.get(3))
+        .register(registry))
         .increment();
   }
 
