@@ -9,7 +9,6 @@ import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import nl.covenanthub.audit.AuditHash;
-import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -25,7 +24,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * <pre>
  * java -jar services/demo/target/demo-0.1.0-SNAPSHOT.jar [--count N] [--interval-ms 2000] [--color]
  * </pre>
- * The broker is {@code KAFKA_BOOTSTRAP_SERVERS} (default localhost:9092). Without {@code --count} it runs
+ * The broker is {@code KAFKA_BOOTSTRAP_SERVERS} (default localhost:9092); with {@code KAFKA_TOKEN_ENDPOINT} set,
+ * each partner logs in to it as itself (see {@link KafkaLogins}). Without {@code --count} it runs
  * until stopped; with it, it publishes N events, waits until the hub has decided each and every delivery
  * and dead letter has been printed, and exits 0 (1 if that took longer than a minute).
  */
@@ -38,16 +38,16 @@ public final class DemoPartners {
   private final Console console;
   private final Progress progress = new Progress();
   private final Views views = new Views();
-  private final Map<String, Object> kafka;
+  private final KafkaLogins logins;
   private final List<InboxReader> inboxes = new ArrayList<>();
   private final HubWatcher hub;
   private final List<Thread> threads = new ArrayList<>();
   private final Map<String, KafkaProducer<String, byte[]>> outboxes = new LinkedHashMap<>();
   private volatile boolean running = true;
 
-  record Options(String bootstrap, int count, long intervalMillis, boolean colour) {
+  record Options(KafkaLogins logins, int count, long intervalMillis, boolean colour) {
     static Options parse(String[] args, Map<String, String> env) {
-      String bootstrap = env.getOrDefault("KAFKA_BOOTSTRAP_SERVERS", "localhost:9092");
+      KafkaLogins logins = new KafkaLogins(env);
       int count = 0;
       long interval = 2000;
       boolean colour = false;
@@ -63,7 +63,7 @@ public final class DemoPartners {
       if (count < 0 || interval < 0) {
         throw new IllegalArgumentException("--count and --interval-ms must not be negative");
       }
-      return new Options(bootstrap, count, interval, colour);
+      return new Options(logins, count, interval, colour);
     }
 
     private static String value(String[] args, int i, String option) {
@@ -77,11 +77,11 @@ public final class DemoPartners {
   DemoPartners(Options options) {
     this.options = options;
     this.console = new Console(System.out, options.colour());
-    this.kafka = Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, options.bootstrap());
+    this.logins = options.logins();
     for (String partner : PARTNERS) {
-      inboxes.add(new InboxReader(partner, kafka, views, console, progress));
+      inboxes.add(new InboxReader(partner, logins.partner(partner), views, console, progress));
     }
-    this.hub = new HubWatcher(kafka, "hub.audit", "hub.deadletter", console, progress);
+    this.hub = new HubWatcher(logins.operator(), "hub.audit", "hub.deadletter", console, progress);
   }
 
   public static void main(String[] args) throws InterruptedException {
@@ -92,12 +92,20 @@ public final class DemoPartners {
       if (!e.getMessage().isEmpty()) {
         System.err.println("demo: " + e.getMessage());
       }
-      System.err.println("usage: DemoPartners [--count N] [--interval-ms MILLIS] [--color]  (broker: KAFKA_BOOTSTRAP_SERVERS)");
+      System.err.println("usage: DemoPartners [--count N] [--interval-ms MILLIS] [--color]  (broker: KAFKA_BOOTSTRAP_SERVERS;"
+          + " logins: KAFKA_TOKEN_ENDPOINT, KAFKA_CLIENT_SECRET_<PARTNER>, KAFKA_ADMIN_*)");
       System.exit(2);
       return;
     }
     AuditHash.trustGeneratedClasses();
-    DemoPartners demo = new DemoPartners(options);
+    DemoPartners demo;
+    try {
+      demo = new DemoPartners(options);
+    } catch (IllegalArgumentException e) {
+      System.err.println("demo: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
     Thread main = Thread.currentThread();
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       if (demo.running) { // stopped from outside (Ctrl-C, TERM) while still running
@@ -113,7 +121,8 @@ public final class DemoPartners {
   }
 
   int run() throws InterruptedException {
-    console.say("demo", "partners " + String.join(", ", PARTNERS) + " on " + options.bootstrap() + ": waiting for their inboxes…");
+    console.say("demo", "partners " + String.join(", ", PARTNERS) + " on " + logins.bootstrap()
+        + (logins.authenticated() ? ", each logged in as itself" : "") + ": waiting for their inboxes…");
     start(hub, "hub-watcher");
     inboxes.forEach(inbox -> start(inbox, inbox.topic()));
     if (!awaitReady()) {
@@ -184,7 +193,7 @@ public final class DemoPartners {
   }
 
   private KafkaProducer<String, byte[]> producer(String partner) {
-    Map<String, Object> config = new LinkedHashMap<>(kafka);
+    Map<String, Object> config = new LinkedHashMap<>(logins.partner(partner));
     config.put(ProducerConfig.CLIENT_ID_CONFIG, "demo-" + partner + "-outbox");
     config.put(ProducerConfig.ACKS_CONFIG, "all");
     return new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer());

@@ -17,8 +17,8 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
- * A partner system reading its inbox as a partner would: its own consumer group, committed records only,
- * each view decoded with the schema in its header. Prints one line per record received.
+ * A partner system reading its inbox as a partner would: its own login and consumer group, committed records
+ * only, each view decoded with the schema in its header. Prints one line per record received.
  */
 final class InboxReader implements Runnable {
   private final String partner;
@@ -35,7 +35,8 @@ final class InboxReader implements Runnable {
     this.console = console;
     this.progress = progress;
     Map<String, Object> config = new HashMap<>(kafka);
-    config.put(ConsumerConfig.GROUP_ID_CONFIG, "demo-" + partner);
+    // Under the partner's own prefix: the ACLs let partner X use only consumer groups named "X.*".
+    config.put(ConsumerConfig.GROUP_ID_CONFIG, partner + ".demo");
     config.put(ConsumerConfig.CLIENT_ID_CONFIG, "demo-" + partner + "-inbox");
     config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");

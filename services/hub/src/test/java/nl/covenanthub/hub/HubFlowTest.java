@@ -19,6 +19,7 @@ import java.util.stream.Collectors;
 import nl.covenanthub.audit.AuditDecision;
 import nl.covenanthub.audit.AuditHash;
 import nl.covenanthub.audit.AuditRecord;
+import nl.covenanthub.devkit.Keycloak;
 import nl.covenanthub.events.CaseSignal;
 import nl.covenanthub.events.Concern;
 import nl.covenanthub.events.RiskLevel;
@@ -39,6 +40,8 @@ import org.springframework.context.annotation.Primary;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.kafka.test.EmbeddedKafkaBroker;
 import org.springframework.kafka.test.context.EmbeddedKafka;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
 
 /** The covenant flows end to end, on a real (embedded KRaft) broker, through the running hub. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
@@ -68,6 +71,12 @@ class HubFlowTest {
 
   @LocalServerPort
   int port;
+
+  /** HTTP trusts the realm of the test Keycloak: metrics are for the operator role (docs/security.md). */
+  @DynamicPropertySource
+  static void trustTheTestRealm(DynamicPropertyRegistry registry) {
+    registry.add("spring.security.oauth2.resourceserver.jwt.issuer-uri", () -> Keycloak.shared().issuer());
+  }
 
   @BeforeAll
   static void probe(@Autowired EmbeddedKafkaBroker broker) {
@@ -271,9 +280,15 @@ class HubFlowTest {
     kafka.publish("partner.politie.outbox", "junk", "junk".getBytes(StandardCharsets.UTF_8));
     auditByRecipient(signal.getEventId(), 2);
 
+    URI prometheus = URI.create("http://localhost:" + port + "/actuator/prometheus");
+    HttpClient http = HttpClient.newHttpClient();
+    assertThat(http.send(HttpRequest.newBuilder(prometheus).build(), HttpResponse.BodyHandlers.discarding())
+        .statusCode()).as("metrics without a token").isEqualTo(401);
+    assertThat(http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/actuator/health")).build(),
+        HttpResponse.BodyHandlers.discarding()).statusCode()).as("health without a token").isEqualTo(200);
+    String operator = Keycloak.shared().userToken("operator", "demo");
     await().atMost(WAIT).untilAsserted(() -> {
-      String metrics = HttpClient.newHttpClient().send(
-          HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/actuator/prometheus")).build(),
+      String metrics = http.send(HttpRequest.newBuilder(prometheus).header("Authorization", "Bearer " + operator).build(),
           HttpResponse.BodyHandlers.ofString()).body();
       assertThat(metrics)
           .contains("hub_disclosures_total{decision=\"DISCLOSED\",purpose=\"zorg-en-veiligheid\",recipient=\"lzn\",sender=\"politie\"}")

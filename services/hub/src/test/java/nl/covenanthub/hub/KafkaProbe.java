@@ -6,6 +6,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -29,13 +30,17 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 /** A partner's and an auditor's view of the broker: publish to an outbox, read what was committed. */
 final class KafkaProbe implements AutoCloseable {
-  private final String brokers;
+  private final Map<String, Object> client;
   private final KafkaProducer<String, byte[]> producer;
 
   KafkaProbe(String brokers) {
-    this.brokers = brokers;
-    this.producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers),
-        new StringSerializer(), new ByteArraySerializer());
+    this(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers));
+  }
+
+  /** With these client settings, e.g. a partner's SASL/OAUTHBEARER login: the broker's ACLs then apply. */
+  KafkaProbe(Map<String, Object> client) {
+    this.client = Map.copyOf(client);
+    this.producer = new KafkaProducer<>(this.client, new StringSerializer(), new ByteArraySerializer());
   }
 
   void publish(String topic, String key, byte[] value) {
@@ -48,10 +53,9 @@ final class KafkaProbe implements AutoCloseable {
 
   /** Every record of {@code topic} visible at this moment, committed only unless {@code uncommitted}. */
   List<ConsumerRecord<String, byte[]>> read(String topic, boolean uncommitted) {
-    Map<String, Object> config = Map.of(
-        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers,
-        ConsumerConfig.ISOLATION_LEVEL_CONFIG, uncommitted ? "read_uncommitted" : "read_committed",
-        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    Map<String, Object> config = new HashMap<>(client);
+    config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, uncommitted ? "read_uncommitted" : "read_committed");
+    config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
     try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer())) {
       List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()

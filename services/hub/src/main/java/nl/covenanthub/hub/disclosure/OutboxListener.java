@@ -28,7 +28,9 @@ public class OutboxListener {
     this.chain = chain;
   }
 
-  @KafkaListener(id = ID, topicPattern = Topics.OUTBOX_PATTERN, batch = "true", autoStartup = "false")
+  // idIsGroup = false: the consumer group is spring.kafka.consumer.group-id (covenant-hub, which the ACLs name),
+  // not the listener id.
+  @KafkaListener(id = ID, idIsGroup = false, topicPattern = Topics.OUTBOX_PATTERN, batch = "true", autoStartup = "false")
   public void onBatch(List<ConsumerRecord<String, byte[]>> records) {
     TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
       @Override

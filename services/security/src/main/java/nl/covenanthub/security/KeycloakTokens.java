@@ -1,0 +1,78 @@
+package nl.covenanthub.security;
+
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.springframework.security.core.GrantedAuthority;
+import org.springframework.security.core.authority.SimpleGrantedAuthority;
+import org.springframework.security.oauth2.core.OAuth2Error;
+import org.springframework.security.oauth2.core.OAuth2TokenValidator;
+import org.springframework.security.oauth2.core.OAuth2TokenValidatorResult;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.jwt.JwtAudienceValidator;
+import org.springframework.security.oauth2.jwt.JwtIssuerValidator;
+import org.springframework.security.oauth2.jwt.JwtTimestampValidator;
+import org.springframework.security.oauth2.jwt.JwtValidators;
+import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
+
+/** What a Keycloak access token must be to be accepted, and what it says about its bearer. */
+public final class KeycloakTokens {
+  private KeycloakTokens() {}
+
+  /**
+   * Accepts a token only if all hold: issued by {@code issuer}, {@code audience} in {@code aud}, not expired and not
+   * before its {@code nbf} (give or take {@code clockSkew}), an access token ({@code typ} Bearer, so not an ID or
+   * refresh token of the same realm), and Spring's defaults (header {@code typ} JWT, certificate binding). The
+   * signature is the decoder's job, against the issuer's published keys.
+   */
+  public static OAuth2TokenValidator<Jwt> validator(String issuer, String audience, Duration clockSkew) {
+    return JwtValidators.createDefaultWithValidators(List.of(
+        new JwtTimestampValidator(clockSkew),
+        new JwtIssuerValidator(issuer),
+        new JwtAudienceValidator(audience),
+        KeycloakTokens::accessToken));
+  }
+
+  private static OAuth2TokenValidatorResult accessToken(Jwt jwt) {
+    Object typ = jwt.getClaims().get("typ");
+    if (typ == null || "Bearer".equals(typ)) {
+      return OAuth2TokenValidatorResult.success();
+    }
+    return OAuth2TokenValidatorResult.failure(new OAuth2Error("invalid_token",
+        "The token is a Keycloak " + typ + " token, not an access token", null));
+  }
+
+  /** The realm roles in {@code realm_access.roles}, as authorities {@code ROLE_<role>}. */
+  public static Collection<GrantedAuthority> realmRoles(Map<String, Object> claims) {
+    if (!(claims.get("realm_access") instanceof Map<?, ?> realmAccess)
+        || !(realmAccess.get("roles") instanceof Collection<?> roles)) {
+      return List.of();
+    }
+    return roles.stream()
+        .filter(String.class::isInstance)
+        .map(role -> (GrantedAuthority) new SimpleGrantedAuthority("ROLE_" + role))
+        .toList();
+  }
+
+  /**
+   * Who the token speaks for: the client ({@code client_id}) for a client's own token (client credentials), else
+   * the user ({@code preferred_username}), else the subject.
+   */
+  public static String principalName(Jwt jwt) {
+    return Stream.of("client_id", "preferred_username")
+        .map(jwt::getClaimAsString)
+        .filter(name -> name != null && !name.isBlank())
+        .findFirst()
+        .orElse(jwt.getSubject());
+  }
+
+  /**
+   * A Keycloak access token as the authentication of its bearer: its realm roles as authorities, named by
+   * {@link #principalName}. The converter of {@link CovenantHttpSecurity#api}.
+   */
+  public static JwtAuthenticationToken authentication(Jwt jwt) {
+    return new JwtAuthenticationToken(jwt, realmRoles(jwt.getClaims()), principalName(jwt));
+  }
+}
