@@ -86,6 +86,8 @@ class ExactlyOnceTest {
     }
     long attempted = kafka.read("partner.riec.inbox", true).stream()
         .filter(r -> FAILING_CASE.equals(String.valueOf(view(r).get("caseReference")))).count();
-    assertThat(attempted).as("the aborted delivery was really sent, then aborted: read_uncommitted sees it").isEqualTo(2);
+    // The aborted attempt's records reach the broker only if the producer sent them before the abort
+    // (it drops unsent batches), so read_uncommitted sees one or two; read_committed saw exactly one above.
+    assertThat(attempted).as("deliveries of the failing event visible to read_uncommitted").isBetween(1L, 2L);
   }
 }
