@@ -20,14 +20,16 @@ public final class EventSchema {
 
   private final Schema schema;
   private final Map<String, FieldRef> fields = new LinkedHashMap<>();
-  private final List<String> leaves = new ArrayList<>();
+  private final List<String> leaves;
 
   public EventSchema(Schema schema) {
     if (schema.getType() != Schema.Type.RECORD) {
       throw new IllegalArgumentException("an event schema is a record, not " + schema.getType());
     }
     this.schema = schema;
-    walk(schema, "", new int[0], EnumSet.noneOf(Sensitivity.class));
+    List<String> found = new ArrayList<>();
+    walk(schema, "", new int[0], EnumSet.noneOf(Sensitivity.class), found);
+    this.leaves = List.copyOf(found);
   }
 
   /** The event type name: the schema's simple name, e.g. {@code CaseSignal}. */
@@ -45,7 +47,7 @@ public final class EventSchema {
 
   /** Every leaf path (a field that is not a record), in schema order. */
   public List<String> leaves() {
-    return List.copyOf(leaves);
+    return leaves;
   }
 
   /** The leaf paths at or below {@code path}. */
@@ -59,7 +61,7 @@ public final class EventSchema {
     return fields.keySet();
   }
 
-  private void walk(Schema record, String prefix, int[] positions, Set<Sensitivity> inherited) {
+  private void walk(Schema record, String prefix, int[] positions, Set<Sensitivity> inherited, List<String> leaves) {
     for (Schema.Field field : record.getFields()) {
       String path = prefix + field.name();
       int[] here = Arrays.copyOf(positions, positions.length + 1);
@@ -75,7 +77,7 @@ public final class EventSchema {
       }
       fields.put(path, new FieldRef(path, here, type, nullable, marks));
       if (type.getType() == Schema.Type.RECORD) {
-        walk(type, path + ".", here, marks);
+        walk(type, path + ".", here, marks, leaves);
       } else {
         leaves.add(path);
       }
