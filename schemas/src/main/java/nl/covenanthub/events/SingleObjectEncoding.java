@@ -21,7 +21,7 @@ public final class SingleObjectEncoding {
 
   public static byte[] bytes(SpecificRecord record) {
     BinaryMessageEncoder<SpecificRecord> encoder = ENCODERS.computeIfAbsent(record.getSchema(),
-        schema -> new BinaryMessageEncoder<>(SpecificData.getForSchema(schema), schema));
+        schema -> new BinaryMessageEncoder<>(SpecificData.getForClass(record.getClass()), schema));
     try {
       ByteBuffer buffer = encoder.encode(record);
       byte[] bytes = new byte[buffer.remaining()];

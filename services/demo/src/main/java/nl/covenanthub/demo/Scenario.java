@@ -1,10 +1,8 @@
 package nl.covenanthub.demo;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Objects;
+import nl.covenanthub.events.SingleObjectEncoding;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.specific.SpecificRecordBase;
 
@@ -57,16 +55,6 @@ record Scenario(String publisher, SpecificRecordBase event, String what, List<St
 
   /** Avro single-object encoding, what the generated classes write and the hub reads. */
   byte[] bytes() {
-    try {
-      ByteBuffer buffer = (ByteBuffer) event.getClass().getMethod("toByteBuffer").invoke(event);
-      byte[] bytes = new byte[buffer.remaining()];
-      buffer.get(bytes);
-      return bytes;
-    } catch (ReflectiveOperationException e) {
-      if (e.getCause() instanceof IOException io) {
-        throw new UncheckedIOException(io);
-      }
-      throw new IllegalStateException("cannot encode " + eventType(), e);
-    }
+    return SingleObjectEncoding.bytes(event);
   }
 }

@@ -1,8 +1,5 @@
 package nl.covenanthub.hub;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
@@ -12,6 +9,7 @@ import nl.covenanthub.events.CaseSignal;
 import nl.covenanthub.events.Concern;
 import nl.covenanthub.events.Contact;
 import nl.covenanthub.events.RiskLevel;
+import nl.covenanthub.events.SingleObjectEncoding;
 import nl.covenanthub.events.Subject;
 import org.apache.avro.specific.SpecificRecordBase;
 
@@ -39,16 +37,6 @@ final class PartnerEvents {
   }
 
   static byte[] bytes(SpecificRecordBase event) {
-    try {
-      ByteBuffer buffer = (ByteBuffer) event.getClass().getMethod("toByteBuffer").invoke(event);
-      byte[] bytes = new byte[buffer.remaining()];
-      buffer.get(bytes);
-      return bytes;
-    } catch (ReflectiveOperationException e) {
-      if (e.getCause() instanceof IOException io) {
-        throw new UncheckedIOException(io);
-      }
-      throw new IllegalStateException(e);
-    }
+    return SingleObjectEncoding.bytes(event);
   }
 }

@@ -48,9 +48,12 @@ public class Auditor {
   public DecidedEvent audit(DecidedEvent decided) {
     IncomingEvent in = decided.incoming();
     String subject = in.bsn().map(pseudonymiser::pseudonym).orElse(null);
-    for (Decision decision : decided.decisions()) {
+    List<Decision> decisions = decided.decisions();
+    for (int i = 0; i < decisions.size(); i++) {
+      Decision decision = decisions.get(i);
       String recipient = decision.key().recipient().isEmpty() ? null : decision.key().recipient();
-      AuditRecord.Builder record = base(in.source(), in.sender(), recipient, decided.trace(), decided.decidedAt())
+      AuditRecord.Builder record = base(in.source(), decided.disclosureIds().get(i), in.sender(), recipient,
+          decided.trace(), decided.decidedAt())
           .setDecision(AuditDecision.valueOf(decision.outcome()))
           .setEventId(in.eventId())
           .setEventType(in.eventType())
@@ -74,7 +77,7 @@ public class Auditor {
 
   /** The audit record of an outbox record the hub refused: who sent it, where it was, and why. */
   public void rejected(ConsumerRecord<String, byte[]> source, String sender, BadInputException why, Instant at) {
-    AuditRecord record = base(source, sender, null, TraceContext.from(source), at)
+    AuditRecord record = base(source, DisclosureIds.of(source, ""), sender, null, TraceContext.from(source), at)
         .setDecision(AuditDecision.REJECTED)
         .setReason(why.reason().name())
         .setDetail(why.detail())
@@ -83,9 +86,8 @@ public class Auditor {
     metrics.decision(sender, null, null, AuditDecision.REJECTED.name());
   }
 
-  private static AuditRecord.Builder base(ConsumerRecord<String, byte[]> source, String sender, String recipient,
-      TraceContext trace, Instant decidedAt) {
-    String disclosureId = DisclosureIds.of(source, recipient == null ? "" : recipient);
+  private static AuditRecord.Builder base(ConsumerRecord<String, byte[]> source, String disclosureId, String sender,
+      String recipient, TraceContext trace, Instant decidedAt) {
     return AuditRecord.newBuilder()
         .setTraceId(trace.traceId())
         .setSpanId(TraceContext.spanId(disclosureId))

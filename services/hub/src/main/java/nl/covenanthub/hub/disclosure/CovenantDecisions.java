@@ -34,6 +34,8 @@ public class CovenantDecisions {
     for (String recipient : recipients) {
       decisions.add(covenants.decide(in.sender(), recipient, in.purpose(), in.event(), now));
     }
-    return new DecidedEvent(in, decisions, TraceContext.from(in.source()), now);
+    List<String> disclosureIds = decisions.stream()
+        .map(d -> DisclosureIds.of(in.source(), d.key().recipient())).toList();
+    return new DecidedEvent(in, decisions, disclosureIds, TraceContext.from(in.source()), now);
   }
 }

@@ -1,6 +1,7 @@
 package nl.covenanthub.hub.disclosure;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import nl.covenanthub.covenant.Decision;
 import nl.covenanthub.covenant.FieldPlan;
 import nl.covenanthub.covenant.Pseudonymiser;
@@ -29,21 +30,22 @@ public class InboxPublisher {
   public DecidedEvent deliver(DecidedEvent decided) {
     // Keyed by case, so one case's records stay in order, without exposing a reference the covenant may withhold.
     String key = pseudonymiser.pseudonym(decided.incoming().sender() + "/" + decided.incoming().caseReference());
-    for (Decision decision : decided.decisions()) {
-      if (decision instanceof Decision.Disclosed disclosed) {
-        kafka.send(inboxRecord(decided, disclosed, key));
+    List<Decision> decisions = decided.decisions();
+    for (int i = 0; i < decisions.size(); i++) {
+      if (decisions.get(i) instanceof Decision.Disclosed disclosed) {
+        kafka.send(inboxRecord(decided, disclosed, decided.disclosureIds().get(i), key));
       }
     }
     return decided;
   }
 
-  private ProducerRecord<String, byte[]> inboxRecord(DecidedEvent decided, Decision.Disclosed disclosed, String key) {
+  private ProducerRecord<String, byte[]> inboxRecord(DecidedEvent decided, Decision.Disclosed disclosed,
+      String disclosureId, String key) {
     FieldPlan plan = disclosed.plan();
     String recipient = plan.key().recipient();
     ProducerRecord<String, byte[]> record =
         new ProducerRecord<>(Topics.inbox(recipient), key, codec.encode(disclosed.view()));
     Headers headers = record.headers();
-    String disclosureId = DisclosureIds.of(decided.incoming().source(), recipient);
     header(headers, "disclosure-id", disclosureId);
     header(headers, "covenant-id", plan.covenant().id());
     header(headers, "covenant-version", Integer.toString(plan.covenant().version()));

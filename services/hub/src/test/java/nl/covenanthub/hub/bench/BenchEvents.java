@@ -1,8 +1,5 @@
 package nl.covenanthub.hub.bench;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -17,6 +14,7 @@ import nl.covenanthub.events.Company;
 import nl.covenanthub.events.Concern;
 import nl.covenanthub.events.Contact;
 import nl.covenanthub.events.RiskLevel;
+import nl.covenanthub.events.SingleObjectEncoding;
 import nl.covenanthub.events.Subject;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
@@ -67,7 +65,7 @@ final class BenchEvents {
     Random random = new Random(20261129L);
     for (int i = 0; i < POOL; i++) {
       CaseSignal signal = i % 2 == 0 ? zorg(random) : ondermijning(random);
-      values.add(bytes(signal));
+      values.add(SingleObjectEncoding.bytes(signal));
       keys.add(signal.getCaseReference());
     }
   }
@@ -178,14 +176,4 @@ final class BenchEvents {
         .setPhone("+31 88 169 1234").setEmail("marloes.janssen@politie.nl").build();
   }
 
-  private static byte[] bytes(CaseSignal signal) {
-    try {
-      ByteBuffer buffer = signal.toByteBuffer();
-      byte[] bytes = new byte[buffer.remaining()];
-      buffer.get(bytes);
-      return bytes;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
 }
