@@ -1,0 +1,45 @@
+package nl.covenanthub.console;
+
+import java.nio.file.Path;
+import java.time.Period;
+import java.time.ZoneId;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * The console's settings ({@code console.*}).
+ *
+ * @param auditTopic the hub's audit topic to index
+ * @param subjectKey reference of the hub's pseudonymisation key for data subjects (the same as {@code hub.subject-key})
+ * @param timeZone the zone of days and months in searches by date and in statistics
+ * @param maxPageSize the largest page a search may ask for
+ * @param postgres the embedded PostgreSQL, used when no {@code spring.datasource.url} is set
+ * @param retention how long audit records are kept, and when the removal runs
+ */
+@ConfigurationProperties("console")
+public record ConsoleProperties(
+    @DefaultValue("hub.audit") String auditTopic,
+    @DefaultValue("subject-key") String subjectKey,
+    @DefaultValue("Europe/Amsterdam") ZoneId timeZone,
+    @DefaultValue("200") int maxPageSize,
+    @DefaultValue Postgres postgres,
+    @DefaultValue Retention retention) {
+
+  /**
+   * @param dataDirectory where the embedded database keeps its files between runs
+   * @param port its port on localhost; 0 takes any free port
+   */
+  public record Postgres(
+      @DefaultValue("${user.home}/.covenant-hub/console-postgres") Path dataDirectory,
+      @DefaultValue("5433") int port) {
+  }
+
+  /**
+   * @param period audit records decided longer ago than this are removed (ISO-8601, e.g. P5Y)
+   * @param cron when the removal runs (Spring cron; "-" never)
+   */
+  public record Retention(
+      @DefaultValue("P5Y") Period period,
+      @DefaultValue("0 30 3 * * *") String cron) {
+  }
+}

@@ -1,0 +1,22 @@
+package nl.covenanthub.console.api;
+
+import nl.covenanthub.security.CovenantHttpSecurity;
+import nl.covenanthub.security.Roles;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.web.SecurityFilterChain;
+
+/** The API is the privacy officer's: a Keycloak access token with the realm role {@code privacy-officer}. */
+@Configuration(proxyBeanMethods = false)
+class ApiSecurity {
+
+  @Bean
+  @Order(CovenantHttpSecurity.SERVICE_ORDER)
+  SecurityFilterChain privacyOfficerApi(HttpSecurity http, CovenantHttpSecurity security) throws Exception {
+    return security.api(http.securityMatcher("/api/**"))
+        .authorizeHttpRequests(requests -> requests.anyRequest().hasRole(Roles.PRIVACY_OFFICER))
+        .build();
+  }
+}

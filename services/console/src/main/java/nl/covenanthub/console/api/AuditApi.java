@@ -1,0 +1,84 @@
+package nl.covenanthub.console.api;
+
+import java.util.List;
+import java.util.Locale;
+import nl.covenanthub.console.audit.AuditSearch;
+import nl.covenanthub.console.audit.Disclosure;
+import nl.covenanthub.console.audit.DisclosureCount;
+import nl.covenanthub.console.audit.DisclosurePage;
+import nl.covenanthub.console.audit.InvalidSearchException;
+import nl.covenanthub.console.audit.SearchForm;
+import nl.covenanthub.console.audit.SearchForms;
+import nl.covenanthub.console.audit.StatsPeriod;
+import nl.covenanthub.console.integrity.IntegrityCheck;
+import nl.covenanthub.console.integrity.IntegrityReport;
+import org.springframework.http.HttpStatus;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.ModelAttribute;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ResponseStatusException;
+
+/**
+ * The privacy officer's API: search the audit, read one decision, count decisions over time, verify the chains.
+ * A BSN is accepted only in the body of {@code POST /api/disclosures/search}: a URL ends up in access logs, proxies
+ * and browser history.
+ */
+@RestController
+class AuditApi {
+  private final AuditSearch search;
+  private final SearchForms forms;
+  private final IntegrityCheck integrity;
+
+  AuditApi(AuditSearch search, SearchForms forms, IntegrityCheck integrity) {
+    this.search = search;
+    this.forms = forms;
+    this.integrity = integrity;
+  }
+
+  @GetMapping("/api/disclosures")
+  DisclosurePage disclosures(@ModelAttribute SearchForm form) {
+    return search.search(forms.toQuery(withoutBsn(form)));
+  }
+
+  @PostMapping("/api/disclosures/search")
+  DisclosurePage searchDisclosures(@RequestBody SearchForm form) {
+    return search.search(forms.toQuery(form));
+  }
+
+  @GetMapping("/api/disclosures/{disclosureId}")
+  Disclosure disclosure(@PathVariable String disclosureId) {
+    return search.disclosure(disclosureId)
+        .orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND, "no audit record with this disclosure id"));
+  }
+
+  @GetMapping("/api/stats")
+  List<DisclosureCount> stats(@RequestParam(defaultValue = "day") String by, @ModelAttribute SearchForm filters) {
+    return search.counts(forms.toQuery(withoutBsn(filters)), period(by));
+  }
+
+  @GetMapping("/api/integrity")
+  IntegrityReport integrity(@RequestParam(required = false) String chainId,
+      @RequestParam(required = false) String from, @RequestParam(required = false) String to) {
+    SearchForms.TimeRange range = forms.timeRange(from, to);
+    return integrity.verify(chainId == null || chainId.isBlank() ? null : chainId, range.from(), range.to());
+  }
+
+  private static SearchForm withoutBsn(SearchForm form) {
+    if (form.hasBsn()) {
+      throw new InvalidSearchException("a BSN may not be sent in a URL: send it in the JSON body of POST /api/disclosures/search");
+    }
+    return form;
+  }
+
+  private static StatsPeriod period(String by) {
+    try {
+      return StatsPeriod.valueOf(by.toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new InvalidSearchException("by must be day or month");
+    }
+  }
+}

@@ -1,0 +1,21 @@
+package nl.covenanthub.console.audit;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.List;
+
+/**
+ * One page of a search, newest first.
+ *
+ * @param page from 0
+ * @param total records that match, on all pages
+ */
+public record DisclosurePage(List<Disclosure> items, int page, int size, long total) {
+  public DisclosurePage {
+    items = List.copyOf(items);
+  }
+
+  @JsonProperty
+  public long totalPages() {
+    return (total + size - 1) / size;
+  }
+}

@@ -1,0 +1,119 @@
+package nl.covenanthub.console.ingest;
+
+import java.sql.PreparedStatement;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import nl.covenanthub.audit.AuditRecord;
+import nl.covenanthub.console.audit.AuditRecordTable;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.ParameterizedPreparedStatementSetter;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Writes a batch of hub.audit to PostgreSQL in one transaction: the records, the unreadable ones, the chain heads
+ * and the offsets to resume from. So the index and its position never disagree: after a crash the console resumes
+ * exactly after the last stored batch, and a record read twice is stored once (its chain position is its key).
+ */
+@Component
+class IngestStore {
+  private static final Logger log = LoggerFactory.getLogger(IngestStore.class);
+
+  private final JdbcTemplate jdbc;
+  private final TransactionTemplate transaction;
+
+  IngestStore(JdbcTemplate jdbc, TransactionTemplate transaction) {
+    this.jdbc = jdbc;
+    this.transaction = transaction;
+  }
+
+  void store(AuditBatch batch) {
+    transaction.executeWithoutResult(status -> {
+      List<AuditBatch.Read> records = afterCheckpoints(batch.records());
+      batch(AuditRecordTable.INSERT, records,
+          (insert, read) -> AuditRecordTable.bind(insert, read.record(), read.partition(), read.offset()));
+      storeProblems(batch.problems());
+      advanceChainHeads(records);
+      storePositions(batch.nextOffsets());
+    });
+  }
+
+  /** Where to resume reading {@code topic}: the next offset of each partition stored so far. */
+  Map<TopicPartition, Long> positions(String topic) {
+    Map<TopicPartition, Long> positions = new HashMap<>();
+    jdbc.query("SELECT partition, next_offset FROM ingest_position WHERE topic = ?",
+        rs -> {
+          positions.put(new TopicPartition(topic, rs.getInt("partition")), rs.getLong("next_offset"));
+        }, topic);
+    return positions;
+  }
+
+  /** Records that retention already removed are not indexed again when hub.audit is read anew. */
+  private List<AuditBatch.Read> afterCheckpoints(List<AuditBatch.Read> records) {
+    Map<String, Long> removedUpTo = new HashMap<>();
+    jdbc.query("SELECT chain_id, sequence FROM retention_checkpoint",
+        rs -> {
+          removedUpTo.put(rs.getString("chain_id"), rs.getLong("sequence"));
+        });
+    if (removedUpTo.isEmpty()) {
+      return records;
+    }
+    return records.stream()
+        .filter(read -> read.record().getSequence() > removedUpTo.getOrDefault(read.record().getChainId(), 0L))
+        .toList();
+  }
+
+  private void storeProblems(List<AuditBatch.Problem> problems) {
+    for (AuditBatch.Problem problem : problems) {
+      log.warn("Unreadable record in {}-{} at offset {}: {} ({}); recorded in ingest_problem", problem.topic(),
+          problem.partition(), problem.offset(), problem.problem(), problem.detail());
+    }
+    batch("INSERT INTO ingest_problem (topic, partition, \"offset\", problem, detail) VALUES (?, ?, ?, ?, ?) "
+            + "ON CONFLICT DO NOTHING", problems,
+        (insert, problem) -> {
+          insert.setString(1, problem.topic());
+          insert.setInt(2, problem.partition());
+          insert.setLong(3, problem.offset());
+          insert.setString(4, problem.problem());
+          insert.setString(5, problem.detail());
+        });
+  }
+
+  private void advanceChainHeads(List<AuditBatch.Read> records) {
+    Map<String, AuditRecord> heads = new LinkedHashMap<>();
+    for (AuditBatch.Read read : records) {
+      heads.merge(read.record().getChainId(), read.record(), (a, b) -> a.getSequence() >= b.getSequence() ? a : b);
+    }
+    batch("INSERT INTO chain_head (chain_id, sequence, hash) VALUES (?, ?, ?) "
+            + "ON CONFLICT (chain_id) DO UPDATE SET sequence = EXCLUDED.sequence, hash = EXCLUDED.hash "
+            + "WHERE chain_head.sequence < EXCLUDED.sequence", List.copyOf(heads.values()),
+        (PreparedStatement upsert, AuditRecord head) -> {
+          upsert.setString(1, head.getChainId());
+          upsert.setLong(2, head.getSequence());
+          upsert.setString(3, head.getHash());
+        });
+  }
+
+  private void storePositions(Map<TopicPartition, Long> nextOffsets) {
+    batch("INSERT INTO ingest_position (topic, partition, next_offset) VALUES (?, ?, ?) "
+            + "ON CONFLICT (topic, partition) DO UPDATE SET next_offset = EXCLUDED.next_offset, updated_at = now()",
+        List.copyOf(nextOffsets.entrySet()),
+        (upsert, position) -> {
+          upsert.setString(1, position.getKey().topic());
+          upsert.setInt(2, position.getKey().partition());
+          upsert.setLong(3, position.getValue());
+        });
+  }
+
+  /** One round trip for all of {@code rows}; none for no rows. */
+  private <T> void batch(String sql, List<T> rows, ParameterizedPreparedStatementSetter<T> setter) {
+    if (!rows.isEmpty()) {
+      jdbc.batchUpdate(sql, rows, rows.size(), setter);
+    }
+  }
+}
