@@ -1,6 +1,7 @@
 package nl.covenanthub.console.ingest;
 
 import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -10,6 +11,8 @@ import nl.covenanthub.console.audit.AuditRecordTable;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.core.NestedExceptionUtils;
+import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.ParameterizedPreparedStatementSetter;
 import org.springframework.stereotype.Component;
@@ -33,6 +36,19 @@ class IngestStore {
   }
 
   void store(AuditBatch batch) {
+    try {
+      write(batch);
+    } catch (DataAccessException e) {
+      // The driver's message quotes the statement with its values (case references, pseudonyms): not for the log.
+      Throwable cause = NestedExceptionUtils.getMostSpecificCause(e);
+      String state = cause instanceof SQLException sql ? " SQLState " + sql.getSQLState() : "";
+      log.warn("Storing {} audit record(s) failed ({}{}); the batch is retried", batch.records().size(),
+          cause.getClass().getSimpleName(), state);
+      throw e;
+    }
+  }
+
+  private void write(AuditBatch batch) {
     transaction.executeWithoutResult(status -> {
       List<AuditBatch.Read> records = afterCheckpoints(batch.records());
       batch(AuditRecordTable.INSERT, records,
