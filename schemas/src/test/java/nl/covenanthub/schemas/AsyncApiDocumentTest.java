@@ -36,7 +36,7 @@ class AsyncApiDocumentTest {
   /** The shared types, each after the types it uses, so that one parser can take them in this order. */
   private static final List<String> COMMON_TYPES = List.of("Address", "Company", "Concern", "Contact", "RiskLevel", "Subject");
   private static final Set<String> TOPICS = Set.of("partner.{partnerId}.outbox", "partner.{partnerId}.inbox",
-      "hub.audit", "hub.audit.chain", "hub.deadletter", "hub.covenants");
+      "hub.audit", "hub.audit.chain", "hub.schemas", "hub.deadletter", "hub.covenants");
   private static final Path AUDIT_RECORD = AVRO.resolve("audit/AuditRecord.avsc");
   /**
    * The values of {@code nl.covenanthub.hub.intake.DeadLetterReason} (services/hub), in declaration

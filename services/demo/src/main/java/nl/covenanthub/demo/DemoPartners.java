@@ -37,7 +37,6 @@ public final class DemoPartners {
   private final Options options;
   private final Console console;
   private final Progress progress = new Progress();
-  private final Views views = new Views();
   private final KafkaLogins logins;
   private final List<InboxReader> inboxes = new ArrayList<>();
   private final HubWatcher hub;
@@ -79,7 +78,7 @@ public final class DemoPartners {
     this.console = new Console(System.out, options.colour());
     this.logins = options.logins();
     for (String partner : PARTNERS) {
-      inboxes.add(new InboxReader(partner, logins.partner(partner), views, console, progress));
+      inboxes.add(new InboxReader(partner, logins.partner(partner), console, progress));
     }
     this.hub = new HubWatcher(logins.operator(), "hub.audit", "hub.deadletter", console, progress);
   }

@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import nl.covenanthub.events.InboxViews;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -18,20 +19,20 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
  * A partner system reading its inbox as a partner would: its own login and consumer group, committed records
- * only, each view decoded with the schema in its header. Prints one line per record received.
+ * only, each view decoded with the schema its header names (read from hub.schemas). Prints one line per record received.
  */
 final class InboxReader implements Runnable {
   private final String partner;
   private final KafkaConsumer<String, byte[]> consumer;
-  private final Views views;
+  private final InboxViews views;
   private final Console console;
   private final Progress progress;
   private final CountDownLatch ready = new CountDownLatch(1);
   private volatile boolean running = true;
 
-  InboxReader(String partner, Map<String, Object> kafka, Views views, Console console, Progress progress) {
+  InboxReader(String partner, Map<String, Object> kafka, Console console, Progress progress) {
     this.partner = partner;
-    this.views = views;
+    this.views = new InboxViews(kafka);
     this.console = console;
     this.progress = progress;
     Map<String, Object> config = new HashMap<>(kafka);
@@ -79,6 +80,7 @@ final class InboxReader implements Runnable {
       }
     } finally {
       consumer.close(Duration.ofSeconds(2));
+      views.close();
     }
   }
 

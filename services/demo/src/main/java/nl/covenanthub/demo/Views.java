@@ -1,7 +1,5 @@
 package nl.covenanthub.demo;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -10,45 +8,22 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import org.apache.avro.LogicalType;
 import org.apache.avro.Schema;
-import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.generic.GenericRecord;
-import org.apache.avro.io.DecoderFactory;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 
-/**
- * How a partner reads its inbox without a schema registry: each record's {@code avro-schema} header holds
- * the schema of its view (only the fields the covenant let through), and the value is plain Avro binary.
- * Also the compact one-line rendering of a view for the console.
- */
+/** The compact one-line rendering of a view for the demo's console, and header access. */
 final class Views {
-  static final String SCHEMA_HEADER = "avro-schema";
   /** Shown in the line that introduces the record, so not repeated among its fields. */
   private static final Set<String> IN_HEADLINE = Set.of("eventId", "sender", "purpose", "occurredAt");
   private static final int MAX_TEXT = 60;
   private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneId.systemDefault());
 
-  private final Map<String, GenericDatumReader<GenericRecord>> readers = new ConcurrentHashMap<>();
-
-  GenericRecord decode(Headers headers, byte[] value) {
-    String schemaJson = header(headers, SCHEMA_HEADER);
-    if (schemaJson == null) {
-      throw new IllegalArgumentException("record has no " + SCHEMA_HEADER + " header");
-    }
-    GenericDatumReader<GenericRecord> reader =
-        readers.computeIfAbsent(schemaJson, json -> new GenericDatumReader<>(new Schema.Parser().parse(json)));
-    try {
-      return reader.read(null, DecoderFactory.get().binaryDecoder(value, null));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
+  private Views() {}
 
   static String header(Headers headers, String name) {
     Header header = headers.lastHeader(name);

@@ -3,6 +3,7 @@ package nl.covenanthub.hub;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import nl.covenanthub.events.InboxViews;
 import nl.covenanthub.covenant.CovenantSet;
 import nl.covenanthub.hub.audit.AuditChain;
 import nl.covenanthub.hub.disclosure.OutboxListener;
@@ -73,6 +74,9 @@ class KafkaConfiguration {
         .config(TopicConfig.RETENTION_MS_CONFIG, "-1").build());
     topics.add(TopicBuilder.name(properties.topics().deadLetter()).partitions(1).build());
     topics.add(TopicBuilder.name(properties.topics().auditChain()).partitions(1)
+        .config(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT).build());
+    // View schemas, once each, for every recipient: compacted, so it holds one record per schema.
+    topics.add(TopicBuilder.name(InboxViews.SCHEMAS_TOPIC).partitions(1)
         .config(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT).build());
     for (String partner : covenants.partners()) {
       topics.add(TopicBuilder.name(Topics.outbox(partner)).partitions(partitions).build());

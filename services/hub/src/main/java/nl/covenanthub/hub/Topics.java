@@ -1,6 +1,8 @@
 package nl.covenanthub.hub;
 
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -9,6 +11,8 @@ public final class Topics {
   /** Every partner outbox; the hub subscribes by pattern so a new partner needs no restart. */
   public static final String OUTBOX_PATTERN = "partner\\.[a-z0-9-]+\\.outbox";
   private static final Pattern OUTBOX = Pattern.compile("partner\\.([a-z0-9-]+)\\.outbox");
+  /** Asked once per record, of a handful of topic names. */
+  private static final Map<String, Optional<String>> OWNERS = new ConcurrentHashMap<>();
 
   private Topics() {}
 
@@ -22,7 +26,9 @@ public final class Topics {
 
   /** The partner that owns an outbox topic: only it may write there, so it is the authenticated sender. */
   public static Optional<String> outboxOwner(String topic) {
-    Matcher m = OUTBOX.matcher(topic);
-    return m.matches() ? Optional.of(m.group(1)) : Optional.empty();
+    return OWNERS.computeIfAbsent(topic, t -> {
+      Matcher m = OUTBOX.matcher(t);
+      return m.matches() ? Optional.of(m.group(1)) : Optional.empty();
+    });
   }
 }

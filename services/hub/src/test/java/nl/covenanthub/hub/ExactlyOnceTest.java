@@ -1,6 +1,5 @@
 package nl.covenanthub.hub;
 
-import static nl.covenanthub.hub.KafkaProbe.view;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -73,7 +72,7 @@ class ExactlyOnceTest {
     for (CaseSignal signal : List.of(before, failing, after)) {
       for (String recipient : List.of("riec", "lzn")) {
         List<ConsumerRecord<String, byte[]>> delivered = kafka.committed("partner." + recipient + ".inbox").stream()
-            .filter(r -> signal.getEventId().equals(String.valueOf(view(r).get("eventId")))).toList();
+            .filter(r -> signal.getEventId().equals(String.valueOf(kafka.view(r).get("eventId")))).toList();
         List<AuditRecord> audited = kafka.audit().stream()
             .filter(a -> signal.getEventId().equals(a.getEventId()) && recipient.equals(a.getRecipient())).toList();
         assertThat(delivered).as("committed deliveries of %s to %s", signal.getCaseReference(), recipient).hasSize(1);
@@ -85,7 +84,7 @@ class ExactlyOnceTest {
       }
     }
     long attempted = kafka.read("partner.riec.inbox", true).stream()
-        .filter(r -> FAILING_CASE.equals(String.valueOf(view(r).get("caseReference")))).count();
+        .filter(r -> FAILING_CASE.equals(String.valueOf(kafka.view(r).get("caseReference")))).count();
     // The aborted attempt's records reach the broker only if the producer sent them before the abort
     // (it drops unsent batches), so read_uncommitted sees one or two; read_committed saw exactly one above.
     assertThat(attempted).as("deliveries of the failing event visible to read_uncommitted").isBetween(1L, 2L);

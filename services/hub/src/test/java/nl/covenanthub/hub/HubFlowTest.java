@@ -1,7 +1,6 @@
 package nl.covenanthub.hub;
 
 import static nl.covenanthub.hub.KafkaProbe.header;
-import static nl.covenanthub.hub.KafkaProbe.view;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -18,6 +17,7 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 import nl.covenanthub.audit.AuditDecision;
 import nl.covenanthub.audit.AuditRecord;
+import nl.covenanthub.events.InboxViews;
 import nl.covenanthub.devkit.Keycloak;
 import nl.covenanthub.events.CaseSignal;
 import nl.covenanthub.events.Concern;
@@ -89,7 +89,7 @@ class HubFlowTest {
 
   private static List<ConsumerRecord<String, byte[]>> inbox(String partner, String eventId) {
     return kafka.committed("partner." + partner + ".inbox").stream()
-        .filter(r -> eventId.equals(String.valueOf(view(r).get("eventId")))).toList();
+        .filter(r -> eventId.equals(String.valueOf(kafka.view(r).get("eventId")))).toList();
   }
 
   private static List<AuditRecord> audit(String eventId) {
@@ -110,7 +110,7 @@ class HubFlowTest {
     List<ConsumerRecord<String, byte[]>> delivered = inbox("lzn", signal.getEventId());
     assertThat(delivered).as("one delivery to the care network").hasSize(1);
     ConsumerRecord<String, byte[]> record = delivered.get(0);
-    GenericRecord received = view(record);
+    GenericRecord received = kafka.view(record);
     assertThat(received.get("narrative").toString()).isEqualTo("[opvragen bij de contactpersoon van de politie]");
     assertThat(received.getSchema().getField("company")).isNull();
     assertThat(header(record, "covenant-id")).isEqualTo("zorg-en-veiligheid-west-maas-en-waal");
@@ -142,12 +142,31 @@ class HubFlowTest {
 
     Map<String, AuditRecord> audit = auditByRecipient(signal.getEventId(), 2);
     assertThat(audit.values()).extracting(AuditRecord::getDecision).containsOnly(AuditDecision.DISCLOSED);
-    GenericRecord riec = view(inbox("riec", signal.getEventId()).get(0));
+    GenericRecord riec = kafka.view(inbox("riec", signal.getEventId()).get(0));
     assertThat(((GenericRecord) riec.get("subject")).get("bsn").toString()).isNotEqualTo(PartnerEvents.BSN)
         .isEqualTo(audit.get("riec").getSubjectPseudonym());
     assertThat(riec.getSchema().getField("concerns")).as("no health data to the RIEC").isNull();
-    GenericRecord lzn = view(inbox("lzn", signal.getEventId()).get(0));
+    GenericRecord lzn = kafka.view(inbox("lzn", signal.getEventId()).get(0));
     assertThat(((GenericRecord) lzn.get("subject")).get("birthDate")).isEqualTo(1971);
+  }
+
+  @Test
+  void eachViewSchemaTravelsOnceInHubSchemasAndEveryInboxRecordNamesIt() {
+    for (int i = 0; i < 3; i++) {
+      CaseSignal signal = PartnerEvents.signal("politie", "zorg-en-veiligheid", Concern.VERWARD_GEDRAG).build();
+      kafka.publish("partner.politie.outbox", signal.getCaseReference(), PartnerEvents.bytes(signal));
+      auditByRecipient(signal.getEventId(), 2);
+    }
+
+    Map<String, List<String>> published = kafka.committed(InboxViews.SCHEMAS_TOPIC).stream().collect(
+        Collectors.groupingBy(ConsumerRecord::key, Collectors.mapping(r -> new String(r.value(), StandardCharsets.UTF_8), Collectors.toList())));
+    assertThat(published).as("one record per schema, keyed by the id of its text").isNotEmpty()
+        .allSatisfy((id, texts) -> assertThat(texts).singleElement().satisfies(json -> assertThat(InboxViews.schemaId(json)).isEqualTo(id)));
+    List<ConsumerRecord<String, byte[]>> lzn = kafka.committed("partner.lzn.inbox");
+    assertThat(lzn).hasSizeGreaterThanOrEqualTo(3).allSatisfy(r -> {
+      assertThat(published).containsKey(header(r, InboxViews.SCHEMA_ID_HEADER));
+      assertThat(r.headers().lastHeader("avro-schema")).as("no schema text in the record itself").isNull();
+    });
   }
 
   @Test

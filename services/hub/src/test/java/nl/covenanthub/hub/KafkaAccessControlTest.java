@@ -114,7 +114,7 @@ class KafkaAccessControlTest {
   void aPartnersEventReachesTheRecipientsInboxThroughTheHubWithItsAudit() {
     CaseSignal signal = PartnerEvents.signal("politie", "zorg-en-veiligheid", Concern.VERWARD_GEDRAG).build();
     try (KafkaProbe politie = as("politie"); KafkaProbe console = as(KafkaAcls.CONSOLE);
-        KafkaConsumer<String, byte[]> lzn = consumer("lzn", "lzn.inbox-reader")) {
+        KafkaConsumer<String, byte[]> lzn = consumer("lzn", "lzn.inbox-reader"); KafkaProbe lznViews = as("lzn")) {
       politie.publish(Topics.outbox("politie"), signal.getCaseReference(), PartnerEvents.bytes(signal));
 
       lzn.subscribe(List.of(Topics.inbox("lzn")));
@@ -122,10 +122,10 @@ class KafkaAccessControlTest {
       await().atMost(WAIT).untilAsserted(() -> {
         lzn.poll(Duration.ofMillis(500)).forEach(received::add);
         assertThat(received).as("lzn's inbox, read by lzn in a group of its own")
-            .anyMatch(r -> signal.getEventId().equals(String.valueOf(KafkaProbe.view(r).get("eventId"))));
+            .anyMatch(r -> signal.getEventId().equals(String.valueOf(lznViews.view(r).get("eventId"))));
       });
       ConsumerRecord<String, byte[]> delivered = received.stream()
-          .filter(r -> signal.getEventId().equals(String.valueOf(KafkaProbe.view(r).get("eventId")))).findFirst().orElseThrow();
+          .filter(r -> signal.getEventId().equals(String.valueOf(lznViews.view(r).get("eventId")))).findFirst().orElseThrow();
       assertThat(KafkaProbe.header(delivered, "rule-id")).isEqualTo("politie-signaal-zorg-aan-lzn");
 
       await().atMost(WAIT).untilAsserted(() -> assertThat(auditOf(console, signal.getEventId()))

@@ -11,10 +11,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import nl.covenanthub.audit.AuditRecord;
-import org.apache.avro.Schema;
-import org.apache.avro.generic.GenericDatumReader;
+import nl.covenanthub.events.InboxViews;
 import org.apache.avro.generic.GenericRecord;
-import org.apache.avro.io.DecoderFactory;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -32,6 +30,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 final class KafkaProbe implements AutoCloseable {
   private final Map<String, Object> client;
   private final KafkaProducer<String, byte[]> producer;
+  private InboxViews views;
 
   KafkaProbe(String brokers) {
     this(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers));
@@ -91,18 +90,19 @@ final class KafkaProbe implements AutoCloseable {
     return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
   }
 
-  /** An inbox record's view, decoded with the schema its avro-schema header carries. */
-  static GenericRecord view(ConsumerRecord<String, byte[]> record) {
-    Schema schema = new Schema.Parser().parse(header(record, "avro-schema"));
-    try {
-      return new GenericDatumReader<GenericRecord>(schema).read(null, DecoderFactory.get().binaryDecoder(record.value(), null));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+  /** An inbox record's view, decoded as a recipient does: with the schema its header names, from hub.schemas. */
+  GenericRecord view(ConsumerRecord<String, byte[]> record) {
+    if (views == null) {
+      views = new InboxViews(client);
     }
+    return views.decode(record.headers(), record.value());
   }
 
   @Override
   public void close() {
     producer.close();
+    if (views != null) {
+      views.close();
+    }
   }
 }

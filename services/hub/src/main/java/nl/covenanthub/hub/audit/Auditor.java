@@ -8,8 +8,6 @@ import nl.covenanthub.audit.AuditDecision;
 import nl.covenanthub.audit.AuditRecord;
 import nl.covenanthub.covenant.CovenantRef;
 import nl.covenanthub.covenant.Decision;
-import nl.covenanthub.covenant.EventCatalog;
-import nl.covenanthub.covenant.EventSchema;
 import nl.covenanthub.covenant.FieldPlan;
 import nl.covenanthub.covenant.Pseudonymiser;
 import nl.covenanthub.hub.HubProperties;
@@ -31,16 +29,14 @@ public class Auditor {
   private final KafkaTemplate<String, byte[]> kafka;
   private final AuditChain chain;
   private final Pseudonymiser pseudonymiser;
-  private final EventCatalog catalog;
   private final HubMetrics metrics;
   private final String auditTopic;
 
   public Auditor(KafkaTemplate<String, byte[]> kafka, AuditChain chain, Pseudonymiser subjectPseudonymiser,
-      EventCatalog catalog, HubMetrics metrics, HubProperties properties) {
+      HubMetrics metrics, HubProperties properties) {
     this.kafka = kafka;
     this.chain = chain;
     this.pseudonymiser = subjectPseudonymiser;
-    this.catalog = catalog;
     this.metrics = metrics;
     this.auditTopic = properties.topics().audit();
   }
@@ -64,8 +60,9 @@ public class Auditor {
       if (decision instanceof Decision.Disclosed disclosed) {
         describe(record, disclosed.plan());
       } else if (decision instanceof Decision.Withheld withheld) {
-        record.setReason(withheld.reason().name()).setDetail(withheld.detail())
-            .setWithheldFields(catalog.eventType(in.eventType()).map(EventSchema::leaves).orElse(List.of()));
+        // No field list: nothing of the event passed, and listing every field of it in every withheld
+        // record would make those records the largest part of the audit.
+        record.setReason(withheld.reason().name()).setDetail(withheld.detail());
         withheld.covenant().ifPresent(c -> covenant(record, c));
       }
       write(record.build());

@@ -5,6 +5,7 @@ import java.util.List;
 import nl.covenanthub.covenant.Decision;
 import nl.covenanthub.covenant.FieldPlan;
 import nl.covenanthub.covenant.Pseudonymiser;
+import nl.covenanthub.events.InboxViews;
 import nl.covenanthub.hub.Topics;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Headers;
@@ -54,7 +55,7 @@ public class InboxPublisher {
     header(headers, "legal-basis", plan.legalBasis());
     header(headers, "event-type", plan.key().eventType());
     header(headers, TraceContext.HEADER, decided.trace().traceparent(TraceContext.spanId(disclosureId)));
-    headers.add(ViewCodec.SCHEMA_HEADER, codec.schemaJson(disclosed.view().getSchema()));
+    headers.add(InboxViews.SCHEMA_ID_HEADER, codec.schemaId(disclosed.view().getSchema()));
     return record;
   }
 

@@ -3,6 +3,7 @@ package nl.covenanthub.hub.disclosure;
 import java.util.List;
 import nl.covenanthub.hub.Topics;
 import nl.covenanthub.hub.audit.AuditChain;
+import org.apache.camel.Endpoint;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -21,11 +22,15 @@ public class OutboxListener {
   public static final String ID = "outbox";
 
   private final ProducerTemplate camel;
+  private final Endpoint route;
   private final AuditChain chain;
+  private final ViewCodec views;
 
-  public OutboxListener(ProducerTemplate camel, AuditChain chain) {
+  public OutboxListener(ProducerTemplate camel, AuditChain chain, ViewCodec views) {
     this.camel = camel;
+    this.route = camel.getCamelContext().getEndpoint(OutboxRoute.ENDPOINT);
     this.chain = chain;
+    this.views = views;
   }
 
   // idIsGroup = false: the consumer group is spring.kafka.consumer.group-id (covenant-hub, which the ACLs name),
@@ -37,13 +42,15 @@ public class OutboxListener {
       public void afterCompletion(int status) {
         if (status == STATUS_COMMITTED) {
           chain.afterCommit();
+          views.afterCommit();
         } else {
           chain.afterRollback();
+          views.afterRollback();
         }
       }
     });
     for (ConsumerRecord<String, byte[]> record : records) {
-      Exchange exchange = camel.send(OutboxRoute.ENDPOINT, e -> e.getIn().setBody(record));
+      Exchange exchange = camel.send(route, e -> e.getIn().setBody(record));
       if (exchange.getException() != null) {
         throw new IllegalStateException("outbox record " + record.topic() + "-" + record.partition() + "@"
             + record.offset() + " failed; the batch is rolled back and retried", exchange.getException());

@@ -4,7 +4,10 @@ import nl.covenanthub.hub.audit.Auditor;
 import nl.covenanthub.hub.audit.DeadLetters;
 import nl.covenanthub.hub.intake.BadInputException;
 import nl.covenanthub.hub.intake.OutboxIntake;
+import nl.covenanthub.hub.intake.IncomingEvent;
+import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.springframework.stereotype.Component;
 
 /**
@@ -34,19 +37,26 @@ public class OutboxRoute extends RouteBuilder {
 
   @Override
   public void configure() {
+    // Steps are processors calling the beans directly (no bean binding by reflection per record: the route
+    // runs once per outbox record, so its overhead counts).
     // Bad input is an outcome, not a failure: it is dead-lettered and audited and the route goes on.
     // Any other exception propagates, so the listener's transaction aborts and the batch is retried.
     onException(BadInputException.class)
         .handled(true)
-        .bean(deadLetters, "reject(${exchangeProperty." + SOURCE + "}, ${exception})");
+        .process(e -> deadLetters.reject(source(e), e.getProperty(Exchange.EXCEPTION_CAUGHT, BadInputException.class)));
     // No redelivery here: the listener container retries the whole transaction, and it logs the failure.
     errorHandler(defaultErrorHandler().maximumRedeliveries(0).logExhausted(false));
 
     from(ENDPOINT).routeId("outbox")
         .setProperty(SOURCE, body())
-        .bean(intake, "accept").id("accept")
-        .bean(decisions, "decide").id("decide")
-        .bean(inboxes, "deliver").id("deliver")
-        .bean(auditor, "audit").id("audit");
+        .process(e -> e.getMessage().setBody(intake.accept(source(e)))).id("accept")
+        .process(e -> e.getMessage().setBody(decisions.decide(e.getMessage().getBody(IncomingEvent.class)))).id("decide")
+        .process(e -> inboxes.deliver(e.getMessage().getBody(DecidedEvent.class))).id("deliver")
+        .process(e -> auditor.audit(e.getMessage().getBody(DecidedEvent.class))).id("audit");
+  }
+
+  @SuppressWarnings("unchecked")
+  private static ConsumerRecord<String, byte[]> source(Exchange exchange) {
+    return exchange.getProperty(SOURCE, ConsumerRecord.class);
   }
 }

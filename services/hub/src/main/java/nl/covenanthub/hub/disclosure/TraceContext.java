@@ -2,8 +2,6 @@ package nl.covenanthub.hub.disclosure;
 
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 
@@ -13,14 +11,14 @@ import org.apache.kafka.common.header.Header;
  */
 public record TraceContext(String traceId) {
   public static final String HEADER = "traceparent";
-  private static final Pattern TRACEPARENT = Pattern.compile("00-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}");
+  private static final String NO_TRACE = "0".repeat(32);
 
   public static TraceContext from(ConsumerRecord<?, ?> source) {
     Header header = source.headers().lastHeader(HEADER);
     if (header != null) {
-      Matcher m = TRACEPARENT.matcher(new String(header.value(), StandardCharsets.US_ASCII));
-      if (m.matches() && !m.group(1).equals("0".repeat(32))) {
-        return new TraceContext(m.group(1));
+      String traceId = traceId(new String(header.value(), StandardCharsets.US_ASCII));
+      if (traceId != null) {
+        return new TraceContext(traceId);
       }
     }
     String coordinates = source.topic() + "/" + source.partition() + "/" + source.offset();
@@ -34,6 +32,27 @@ public record TraceContext(String traceId) {
 
   public String traceparent(String spanId) {
     return "00-" + traceId + "-" + spanId + "-01";
+  }
+
+  /** The trace id of a version-00 traceparent ({@code 00-<32 hex>-<16 hex>-<2 hex>}), or null if it is not one. */
+  static String traceId(String traceparent) {
+    if (traceparent.length() != 55 || !traceparent.startsWith("00-") || traceparent.charAt(35) != '-'
+        || traceparent.charAt(52) != '-' || !lowerHex(traceparent, 3, 35) || !lowerHex(traceparent, 36, 52)
+        || !lowerHex(traceparent, 53, 55)) {
+      return null;
+    }
+    String traceId = traceparent.substring(3, 35);
+    return traceId.equals(NO_TRACE) ? null : traceId;
+  }
+
+  private static boolean lowerHex(String s, int from, int to) {
+    for (int i = from; i < to; i++) {
+      char c = s.charAt(i);
+      if ((c < '0' || c > '9') && (c < 'a' || c > 'f')) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static String hex(UUID uuid) {

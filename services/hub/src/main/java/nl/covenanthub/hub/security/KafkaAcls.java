@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
+import nl.covenanthub.events.InboxViews;
 import nl.covenanthub.hub.Topics;
 import org.apache.kafka.common.acl.AccessControlEntry;
 import org.apache.kafka.common.acl.AclBinding;
@@ -82,7 +83,7 @@ public final class KafkaAcls {
     return List.copyOf(acls);
   }
 
-  /** A partner: its own outbox (write), its own inbox (read), its own consumer groups. */
+  /** A partner: its own outbox (write), its own inbox (read), the view schemas (read), its own consumer groups. */
   static List<AclBinding> partner(String id) {
     String user = principal(id);
     return List.of(
@@ -90,6 +91,7 @@ public final class KafkaAcls {
         allow(user, AclOperation.DESCRIBE, topic(Topics.outbox(id))),
         allow(user, AclOperation.READ, topic(Topics.inbox(id))),
         allow(user, AclOperation.DESCRIBE, topic(Topics.inbox(id))),
+        allow(user, AclOperation.READ, topic(InboxViews.SCHEMAS_TOPIC)),
         allow(user, AclOperation.READ, new ResourcePattern(ResourceType.GROUP, id + ".", PatternType.PREFIXED)));
   }
 
@@ -109,6 +111,8 @@ public final class KafkaAcls {
     acls.add(allow(user, AclOperation.CREATE, topic(AUDIT_CHAIN)));
     acls.add(allow(user, AclOperation.WRITE, topic(DEAD_LETTER)));
     acls.add(allow(user, AclOperation.CREATE, topic(DEAD_LETTER)));
+    acls.add(allow(user, AclOperation.WRITE, topic(InboxViews.SCHEMAS_TOPIC)));
+    acls.add(allow(user, AclOperation.CREATE, topic(InboxViews.SCHEMAS_TOPIC)));
     acls.add(allow(user, AclOperation.READ, new ResourcePattern(ResourceType.GROUP, HUB_GROUP, PatternType.LITERAL)));
     ResourcePattern transactionalIds =
         new ResourcePattern(ResourceType.TRANSACTIONAL_ID, HUB_TRANSACTIONAL_ID_PREFIX, PatternType.PREFIXED);

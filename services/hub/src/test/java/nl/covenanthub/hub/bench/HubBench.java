@@ -33,6 +33,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 
@@ -169,9 +170,11 @@ public final class HubBench {
           new NewTopic(Passthrough.INBOX_A, PARTITIONS, (short) 1),
           new NewTopic(Passthrough.INBOX_B, PARTITIONS, (short) 1),
           new NewTopic(Passthrough.AUDIT, PARTITIONS, (short) 1));
-      System.out.printf(Locale.ROOT, "broker and hub started in %.1f s%s%n", (System.nanoTime() - started) / 1e9,
-          overrides.isEmpty() ? "" : "; hub settings from bench.hub.*: " + overrides);
-      report = new HubBench(brokers).run(broker);
+      Map<String, Object> producer = producerSettings(hub);
+      System.out.printf(Locale.ROOT, "broker and hub started in %.1f s%s; producer settings of both sides: %s%n",
+          (System.nanoTime() - started) / 1e9, overrides.isEmpty() ? "" : "; hub settings from bench.hub.*: " + overrides,
+          producer);
+      report = new HubBench(brokers).run(broker, producer);
       // Shutting the hub and the broker down logs warnings about connections closing; the report comes last.
       if (LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext logback) {
         logback.addTurboFilter(new ch.qos.logback.classic.turbo.TurboFilter() {
@@ -194,6 +197,18 @@ public final class HubBench {
     System.exit(0);
   }
 
+  /** The settings of the hub's producer that shape its batches, for the passthrough to use the same. */
+  private static Map<String, Object> producerSettings(ConfigurableApplicationContext hub) {
+    Map<String, Object> all = hub.getBean(KafkaProperties.class).buildProducerProperties();
+    Map<String, Object> settings = new TreeMap<>();
+    for (String key : List.of(ProducerConfig.ACKS_CONFIG, ProducerConfig.LINGER_MS_CONFIG, ProducerConfig.BATCH_SIZE_CONFIG)) {
+      if (all.containsKey(key)) {
+        settings.put(key, all.get(key));
+      }
+    }
+    return settings;
+  }
+
   private static Map<String, String> hubOverrides() {
     Map<String, String> overrides = new TreeMap<>();
     System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith(HUB_PROPERTY))
@@ -201,7 +216,7 @@ public final class HubBench {
     return overrides;
   }
 
-  private String run(EmbeddedKafkaKraftBroker broker) throws Exception {
+  private String run(EmbeddedKafkaKraftBroker broker, Map<String, Object> producerSettings) throws Exception {
     String brokers = broker.getBrokersAsString();
     AtomicLong audited = new AtomicLong();
     ToLongFunction<ConsumerRecord<String, byte[]>> hubSeq = r -> {
@@ -218,7 +233,7 @@ public final class HubBench {
             hubSeq, CAPACITY);
         Meter passMeter = new Meter("passthrough", brokers, Passthrough.OUTPUTS,
             r -> BenchEvents.seqOfTraceparent(r.headers()), CAPACITY);
-        Passthrough passthrough = new Passthrough(brokers)) {
+        Passthrough passthrough = new Passthrough(brokers, producerSettings)) {
       // The listener container names its consumer threads <listener id>-<n>-C-<n>; the hub's listener id is "outbox".
       Side hub = new Side("hub", BenchEvents.POLICE_OUTBOX, hubMeter, () -> { },
           name -> name.startsWith("outbox-") && name.contains("-C-"));

@@ -25,8 +25,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * The baseline: the least an exactly-once hub must do, in plain kafka-clients. Poll a batch (read_committed),
  * and in one transaction send each record's bytes unchanged to as many records as the hub writes for that
  * event (its inbox records and its audit records, to mirror topics of the same partition count), then
- * {@code sendOffsetsToTransaction} and {@code commitTransaction}. Consumer and producer settings are the hub's
- * (application.yaml): max.poll.records 500, acks=all, linger.ms 5. One thread, like the hub's one listener.
+ * {@code sendOffsetsToTransaction} and {@code commitTransaction}. Consumer and producer settings are the hub's:
+ * max.poll.records 500 (as in application.yaml), and acks, linger.ms and batch.size as the running hub has them.
+ * One thread, like the hub's one listener.
  */
 final class Passthrough implements AutoCloseable {
   static final String OUTBOX = "bench.passthrough.outbox";
@@ -42,7 +43,8 @@ final class Passthrough implements AutoCloseable {
   private volatile boolean running = true;
   private volatile Throwable failure;
 
-  Passthrough(String brokers) {
+  /** @param producerSettings the hub's acks, linger.ms and batch.size */
+  Passthrough(String brokers, Map<String, Object> producerSettings) {
     consumer = new KafkaConsumer<>(Map.of(
         ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers,
         ConsumerConfig.GROUP_ID_CONFIG, "bench-passthrough",
@@ -52,13 +54,11 @@ final class Passthrough implements AutoCloseable {
         ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 500,
         ConsumerConfig.CLIENT_ID_CONFIG, "bench-passthrough"),
         new StringDeserializer(), new ByteArrayDeserializer());
-    producer = new KafkaProducer<>(Map.of(
-        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers,
-        ProducerConfig.TRANSACTIONAL_ID_CONFIG, "bench-passthrough-0",
-        ProducerConfig.ACKS_CONFIG, "all",
-        ProducerConfig.LINGER_MS_CONFIG, 5,
-        ProducerConfig.CLIENT_ID_CONFIG, "bench-passthrough"),
-        new StringSerializer(), new ByteArraySerializer());
+    Map<String, Object> producerConfig = new HashMap<>(producerSettings);
+    producerConfig.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers);
+    producerConfig.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "bench-passthrough-0");
+    producerConfig.put(ProducerConfig.CLIENT_ID_CONFIG, "bench-passthrough");
+    producer = new KafkaProducer<>(producerConfig, new StringSerializer(), new ByteArraySerializer());
     producer.initTransactions();
     consumer.subscribe(List.of(OUTBOX));
     thread = new Thread(this::run, THREAD);
