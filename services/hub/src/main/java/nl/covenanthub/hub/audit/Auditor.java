@@ -48,24 +48,25 @@ public class Auditor {
     for (int i = 0; i < decisions.size(); i++) {
       Decision decision = decisions.get(i);
       String recipient = decision.key().recipient().isEmpty() ? null : decision.key().recipient();
-      AuditRecord.Builder record = base(in.source(), decided.disclosureIds().get(i), in.sender(), recipient,
-          decided.trace(), decided.decidedAt())
-          .setDecision(AuditDecision.valueOf(decision.outcome()))
-          .setEventId(in.eventId())
-          .setEventType(in.eventType())
-          .setCaseReference(in.caseReference())
-          .setPurpose(in.purpose())
-          .setSubjectPseudonym(subject)
-          .setOccurredAt(in.occurredAt());
+      AuditRecord record = base(in.source(), decided.disclosureIds().get(i), in.sender(), recipient,
+          decided.trace(), decided.decidedAt());
+      record.setDecision(AuditDecision.valueOf(decision.outcome()));
+      record.setEventId(in.eventId());
+      record.setEventType(in.eventType());
+      record.setCaseReference(in.caseReference());
+      record.setPurpose(in.purpose());
+      record.setSubjectPseudonym(subject);
+      record.setOccurredAt(in.occurredAt());
       if (decision instanceof Decision.Disclosed disclosed) {
         describe(record, disclosed.plan());
       } else if (decision instanceof Decision.Withheld withheld) {
         // No field list: nothing of the event passed, and listing every field of it in every withheld
         // record would make those records the largest part of the audit.
-        record.setReason(withheld.reason().name()).setDetail(withheld.detail());
+        record.setReason(withheld.reason().name());
+        record.setDetail(withheld.detail());
         withheld.covenant().ifPresent(c -> covenant(record, c));
       }
-      write(record.build());
+      write(record);
       metrics.decision(in.sender(), recipient, in.purpose(), decision.outcome());
     }
     metrics.latency(Duration.between(Instant.ofEpochMilli(in.source().timestamp()), decided.decidedAt()));
@@ -74,45 +75,56 @@ public class Auditor {
 
   /** The audit record of an outbox record the hub refused: who sent it, where it was, and why. */
   public void rejected(ConsumerRecord<String, byte[]> source, String sender, BadInputException why, Instant at) {
-    AuditRecord record = base(source, DisclosureIds.of(source, ""), sender, null, TraceContext.from(source), at)
-        .setDecision(AuditDecision.REJECTED)
-        .setReason(why.reason().name())
-        .setDetail(why.detail())
-        .build();
+    AuditRecord record = base(source, DisclosureIds.of(source, ""), sender, null, TraceContext.from(source), at);
+    record.setDecision(AuditDecision.REJECTED);
+    record.setReason(why.reason().name());
+    record.setDetail(why.detail());
     write(record);
     metrics.decision(sender, null, null, AuditDecision.REJECTED.name());
   }
 
-  private static AuditRecord.Builder base(ConsumerRecord<String, byte[]> source, String disclosureId, String sender,
+  /**
+   * A record with the fields every decision has; the optional ones stay null. Made with the constructor, not
+   * the builder: the builder deep-copies the default of every field it fills in, for each of the records an
+   * event gets.
+   */
+  private static AuditRecord base(ConsumerRecord<String, byte[]> source, String disclosureId, String sender,
       String recipient, TraceContext trace, Instant decidedAt) {
-    return AuditRecord.newBuilder()
-        .setTraceId(trace.traceId())
-        .setSpanId(TraceContext.spanId(disclosureId))
-        .setDisclosureId(disclosureId)
-        .setSender(sender)
-        .setRecipient(recipient)
-        .setDecidedAt(decidedAt)
-        .setSourceTopic(source.topic())
-        .setSourcePartition(source.partition())
-        .setSourceOffset(source.offset())
-        .setChainId(source.topic() + "-" + source.partition())
-        .setSequence(0L)
-        .setPreviousHash("")
-        .setHash("");
+    AuditRecord record = new AuditRecord();
+    record.setTraceId(trace.traceId());
+    record.setSpanId(TraceContext.spanId(disclosureId));
+    record.setDisclosureId(disclosureId);
+    record.setSender(sender);
+    record.setRecipient(recipient);
+    record.setDecidedAt(decidedAt);
+    record.setSourceTopic(source.topic());
+    record.setSourcePartition(source.partition());
+    record.setSourceOffset(source.offset());
+    record.setChainId(source.topic() + "-" + source.partition());
+    record.setRuleIds(List.of());
+    record.setDisclosedFields(List.of());
+    record.setTransformedFields(List.of());
+    record.setWithheldFields(List.of());
+    record.setSequence(0L);
+    record.setPreviousHash("");
+    record.setHash("");
+    return record;
   }
 
-  private static void describe(AuditRecord.Builder record, FieldPlan plan) {
+  private static void describe(AuditRecord record, FieldPlan plan) {
     covenant(record, plan.covenant());
-    record.setLegalBasis(plan.legalBasis())
-        .setRuleIds(plan.ruleIds())
-        .setDisclosedFields(plan.disclosedFields())
-        .setTransformedFields(plan.transformedFields())
-        .setWithheldFields(plan.withheldFields())
-        .setRetention(Optional.ofNullable(plan.retention()).map(Object::toString).orElse(null));
+    record.setLegalBasis(plan.legalBasis());
+    record.setRuleIds(plan.ruleIds());
+    record.setDisclosedFields(plan.disclosedFields());
+    record.setTransformedFields(plan.transformedFields());
+    record.setWithheldFields(plan.withheldFields());
+    record.setRetention(Optional.ofNullable(plan.retention()).map(Object::toString).orElse(null));
   }
 
-  private static void covenant(AuditRecord.Builder record, CovenantRef covenant) {
-    record.setCovenantId(covenant.id()).setCovenantVersion(covenant.version()).setCovenantHash(covenant.contentHash());
+  private static void covenant(AuditRecord record, CovenantRef covenant) {
+    record.setCovenantId(covenant.id());
+    record.setCovenantVersion(covenant.version());
+    record.setCovenantHash(covenant.contentHash());
   }
 
   private void write(AuditRecord record) {

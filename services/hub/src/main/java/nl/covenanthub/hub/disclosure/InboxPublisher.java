@@ -2,13 +2,17 @@ package nl.covenanthub.hub.disclosure;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import nl.covenanthub.covenant.Decision;
 import nl.covenanthub.covenant.FieldPlan;
 import nl.covenanthub.covenant.Pseudonymiser;
 import nl.covenanthub.events.InboxViews;
 import nl.covenanthub.hub.Topics;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeader;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.stereotype.Component;
 
@@ -21,6 +25,8 @@ public class InboxPublisher {
   private final KafkaTemplate<String, byte[]> kafka;
   private final ViewCodec codec;
   private final Pseudonymiser pseudonymiser;
+  /** Plans are compiled once per covenant version, so this holds a handful of entries. */
+  private final Map<FieldPlan, PlanHeaders> byPlan = new ConcurrentHashMap<>();
 
   public InboxPublisher(KafkaTemplate<String, byte[]> kafka, ViewCodec codec, Pseudonymiser subjectPseudonymiser) {
     this.kafka = kafka;
@@ -42,24 +48,34 @@ public class InboxPublisher {
 
   private ProducerRecord<String, byte[]> inboxRecord(DecidedEvent decided, Decision.Disclosed disclosed,
       String disclosureId, String key) {
-    FieldPlan plan = disclosed.plan();
-    String recipient = plan.key().recipient();
-    ProducerRecord<String, byte[]> record =
-        new ProducerRecord<>(Topics.inbox(recipient), key, codec.encode(disclosed.view()));
+    PlanHeaders grounds = byPlan.computeIfAbsent(disclosed.plan(), PlanHeaders::of);
+    ProducerRecord<String, byte[]> record = new ProducerRecord<>(grounds.topic, key, codec.encode(disclosed.view()));
     Headers headers = record.headers();
     header(headers, "disclosure-id", disclosureId);
-    header(headers, "covenant-id", plan.covenant().id());
-    header(headers, "covenant-version", Integer.toString(plan.covenant().version()));
-    header(headers, "rule-id", String.join(",", plan.ruleIds()));
-    header(headers, "purpose", plan.key().purpose());
-    header(headers, "legal-basis", plan.legalBasis());
-    header(headers, "event-type", plan.key().eventType());
+    grounds.headers.forEach(headers::add);
     header(headers, TraceContext.HEADER, decided.trace().traceparent(TraceContext.spanId(disclosureId)));
     headers.add(InboxViews.SCHEMA_ID_HEADER, codec.schemaId(disclosed.view().getSchema()));
     return record;
   }
 
+  /** The recipient's topic and the headers that every record disclosed under one plan carries alike. */
+  private record PlanHeaders(String topic, List<Header> headers) {
+    static PlanHeaders of(FieldPlan plan) {
+      return new PlanHeaders(Topics.inbox(plan.key().recipient()), List.of(
+          header("covenant-id", plan.covenant().id()),
+          header("covenant-version", Integer.toString(plan.covenant().version())),
+          header("rule-id", String.join(",", plan.ruleIds())),
+          header("purpose", plan.key().purpose()),
+          header("legal-basis", plan.legalBasis()),
+          header("event-type", plan.key().eventType())));
+    }
+  }
+
+  private static Header header(String name, String value) {
+    return new RecordHeader(name, value.getBytes(StandardCharsets.UTF_8));
+  }
+
   private static void header(Headers headers, String name, String value) {
-    headers.add(name, value.getBytes(StandardCharsets.UTF_8));
+    headers.add(header(name, value));
   }
 }
