@@ -1,7 +1,6 @@
 package nl.covenanthub.console.api;
 
 import java.util.List;
-import java.util.Locale;
 import nl.covenanthub.console.audit.AuditSearch;
 import nl.covenanthub.console.audit.Disclosure;
 import nl.covenanthub.console.audit.DisclosureCount;
@@ -57,7 +56,7 @@ class AuditApi {
 
   @GetMapping("/api/stats")
   List<DisclosureCount> stats(@RequestParam(defaultValue = "day") String by, @ModelAttribute SearchForm filters) {
-    return search.counts(forms.toQuery(withoutBsn(filters)), period(by));
+    return search.counts(forms.toQuery(withoutBsn(filters)), StatsPeriod.of(by));
   }
 
   @GetMapping("/api/integrity")
@@ -72,13 +71,5 @@ class AuditApi {
       throw new InvalidSearchException("a BSN may not be sent in a URL: send it in the JSON body of POST /api/disclosures/search");
     }
     return form;
-  }
-
-  private static StatsPeriod period(String by) {
-    try {
-      return StatsPeriod.valueOf(by.toUpperCase(Locale.ROOT));
-    } catch (IllegalArgumentException e) {
-      throw new InvalidSearchException("by must be day or month");
-    }
   }
 }

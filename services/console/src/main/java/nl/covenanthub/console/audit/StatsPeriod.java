@@ -1,5 +1,7 @@
 package nl.covenanthub.console.audit;
 
+import java.util.Locale;
+
 /** The unit of the counts over time: a day or a month, in the console's time zone. */
 public enum StatsPeriod {
   DAY("day", "YYYY-MM-DD"),
@@ -11,5 +13,14 @@ public enum StatsPeriod {
   StatsPeriod(String truncateTo, String format) {
     this.truncateTo = truncateTo;
     this.format = format;
+  }
+
+  /** {@code day} or {@code month}, in any case; throws {@link InvalidSearchException} otherwise. */
+  public static StatsPeriod of(String by) {
+    try {
+      return valueOf(by.toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new InvalidSearchException("by must be day or month");
+    }
   }
 }

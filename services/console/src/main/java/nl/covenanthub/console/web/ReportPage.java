@@ -1,0 +1,83 @@
+package nl.covenanthub.console.web;
+
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.LocalDate;
+import nl.covenanthub.console.ConsoleProperties;
+import nl.covenanthub.console.audit.InvalidSearchException;
+import nl.covenanthub.console.audit.SearchForms;
+import nl.covenanthub.console.report.SubjectReport;
+import nl.covenanthub.console.report.SubjectReportCsv;
+import nl.covenanthub.console.report.SubjectReports;
+import org.springframework.http.ContentDisposition;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.server.ResponseStatusException;
+
+/**
+ * The Art. 15 report of one data subject: asked for with a BSN (posted, never in a URL), shown as a page to print
+ * (or save as PDF from the browser's print dialog), and downloaded as CSV. From the BSN on, the subject is known by
+ * the hub's pseudonym only: the page and the CSV form carry that, not the BSN.
+ */
+@Controller
+class ReportPage {
+  private final SubjectReports reports;
+  private final SearchForms forms;
+  private final ConsoleProperties properties;
+
+  ReportPage(SubjectReports reports, SearchForms forms, ConsoleProperties properties) {
+    this.reports = reports;
+    this.forms = forms;
+    this.properties = properties;
+  }
+
+  @GetMapping("/console/report")
+  String form() {
+    return "report-form";
+  }
+
+  /** The report of the subject with this BSN, or (from a link of another page) this pseudonym. */
+  @PostMapping("/console/report")
+  String report(@RequestParam(required = false) String bsn, @RequestParam(required = false) String subject,
+      Model model) {
+    try {
+      model.addAttribute("report", reports.about(pseudonym(bsn, subject)));
+      return "report";
+    } catch (InvalidSearchException e) {
+      model.addAttribute("error", e.getMessage());
+      return "report-form";
+    }
+  }
+
+  @PostMapping("/console/report/csv")
+  void csv(@RequestParam(required = false) String subject, HttpServletResponse response) throws IOException {
+    SubjectReport report;
+    try {
+      report = reports.about(pseudonym(null, subject));
+    } catch (InvalidSearchException e) {
+      throw new ResponseStatusException(HttpStatus.BAD_REQUEST, e.getMessage());
+    }
+    LocalDate made = report.madeAt().atZone(properties.timeZone()).toLocalDate();
+    response.setContentType("text/csv; charset=UTF-8; header=present");
+    response.setCharacterEncoding(StandardCharsets.UTF_8.name());
+    response.setHeader(HttpHeaders.CONTENT_DISPOSITION,
+        ContentDisposition.attachment().filename("art15-report-" + made + ".csv").build().toString());
+    SubjectReportCsv.write(report, response.getWriter());
+  }
+
+  private String pseudonym(String bsn, String subject) {
+    if (bsn != null && !bsn.isBlank()) {
+      return forms.subjectPseudonym(bsn);
+    }
+    if (subject != null && !subject.isBlank()) {
+      return subject.strip();
+    }
+    throw new InvalidSearchException("type the data subject's BSN");
+  }
+}
