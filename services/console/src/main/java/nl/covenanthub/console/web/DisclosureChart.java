@@ -23,7 +23,7 @@ public record DisclosureChart(List<String> periods, List<Series> series, long ma
   private static final int WIDTH = 760;
   private static final int HEIGHT = 300;
   private static final int LEFT = 48;
-  private static final int RIGHT = 16;
+  private static final int RIGHT = 44;
   private static final int TOP = 16;
   private static final int BOTTOM = 40;
   /** Okabe and Ito's colours, told apart by people with colour blindness too. */

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.File;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -12,6 +13,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
@@ -28,11 +30,13 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.PrintsPage;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.print.PrintOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -183,6 +187,9 @@ class ConsolePagesBrowserTest extends ConsoleTestBase {
     assertThat(browser.getPageSource()).as("nothing about someone else")
         .doesNotContain("PL0600-2026-179445").doesNotContain("LZN-2026-179445");
     assertThat(browser.findElement(By.id("print")).isDisplayed()).as("a print button").isTrue();
+    byte[] pdf = Base64.getDecoder().decode(((PrintsPage) browser).print(new PrintOptions()).getContent());
+    assertThat(new String(pdf, 0, 5, StandardCharsets.US_ASCII)).as("the report printed to PDF by the browser")
+        .isEqualTo("%PDF-");
 
     // The CSV, posted from the report's own form in this session.
     List<?> download = (List<?>) ((JavascriptExecutor) browser).executeAsyncScript("""
