@@ -266,6 +266,15 @@ class ConsolePagesBrowserTest extends ConsoleTestBase {
     assertThat(text("error")).isEqualTo("from must be an ISO-8601 date (2026-05-01) or instant (2026-05-01T08:00:00Z)");
     assertThat(browser.findElement(By.id("from")).getDomProperty("value")).isEqualTo("yesterday");
     assertThat(browser.findElements(By.id("results"))).as("no results with an error").isEmpty();
+
+    // A form without this session's CSRF token (as from a page of an earlier session) is refused, and says so.
+    List<?> stale = (List<?>) ((JavascriptExecutor) browser).executeAsyncScript("""
+        const done = arguments[arguments.length - 1];
+        fetch('/console/report', {method: 'POST', body: new URLSearchParams({bsn: arguments[0]})})
+          .then(r => r.text().then(body => done([r.status, body])));
+        """, PERSON);
+    assertThat(stale.get(0)).as("status of a stale form").isEqualTo(403L);
+    assertThat((String) stale.get(1)).contains("This form has expired").doesNotContain(PERSON);
   }
 
   @Test
