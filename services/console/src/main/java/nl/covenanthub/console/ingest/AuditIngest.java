@@ -26,7 +26,9 @@ class AuditIngest implements ConsumerSeekAware {
     this.topic = properties.auditTopic();
   }
 
-  @KafkaListener(id = LISTENER_ID, topics = "${console.audit-topic:hub.audit}", batch = "true")
+  // idIsGroup = false: the consumer group is spring.kafka.consumer.group-id (covenant-console, which the ACLs allow),
+  // not the listener's id.
+  @KafkaListener(id = LISTENER_ID, idIsGroup = false, topics = "${console.audit-topic:hub.audit}", batch = "true")
   void ingest(List<ConsumerRecord<String, byte[]>> polled) {
     store.store(AuditBatch.decode(polled));
   }

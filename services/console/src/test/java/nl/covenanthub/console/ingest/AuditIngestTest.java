@@ -52,6 +52,12 @@ class AuditIngestTest extends ConsoleTestBase {
   }
 
   @Test
+  void readsInTheConfiguredConsumerGroupWhichTheAclsAllow() {
+    // Not the listener's id: infra/kafka/acls.yaml lets the console use groups prefixed covenant-console only.
+    assertThat(listeners.getListenerContainer(AuditIngest.LISTENER_ID).getGroupId()).isEqualTo("covenant-console");
+  }
+
+  @Test
   void readingTheTopicAgainFromTheStartAddsNoDuplicatesAndLosesNothing() {
     AuditTrail chain = AuditTrail.of("politie");
     List<AuditTrail.Sealed> before = chain.next(30);
