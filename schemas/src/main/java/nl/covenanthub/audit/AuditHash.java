@@ -57,7 +57,7 @@ public final class AuditHash {
   public static String of(AuditRecord record) {
     AuditRecord unsealed = AuditRecord.newBuilder(record).setHash("").build();
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(512);
-    BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(bytes, null);
+    BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(bytes, null);
     try {
       WRITER.write(unsealed, encoder);
       encoder.flush();

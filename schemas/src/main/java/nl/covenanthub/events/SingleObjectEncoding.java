@@ -1,34 +1,54 @@
 package nl.covenanthub.events;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.Schema;
-import org.apache.avro.message.BinaryMessageEncoder;
+import org.apache.avro.SchemaNormalization;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.DatumWriter;
+import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificRecord;
 
 /**
- * Avro single-object encoding as a byte array: the marker, the schema fingerprint and the body. The
- * fingerprint is what lets a reader tell which event type it holds without a schema registry.
+ * Avro single-object encoding as a byte array: the marker {@code 0xC3 0x01}, the schema's 8-byte
+ * fingerprint (CRC-64-AVRO of its parsing canonical form, little-endian) and the body. The fingerprint is
+ * what lets a reader tell which event type it holds without a schema registry. The bytes are those of the
+ * generated classes' {@code toByteBuffer()}; they are written through Avro's buffered encoder, which on the
+ * hub's path (two audit records per event) costs far less than the byte-at-a-time encoder behind
+ * {@code toByteBuffer()}.
  */
 public final class SingleObjectEncoding {
-  private static final Map<Schema, BinaryMessageEncoder<SpecificRecord>> ENCODERS = new ConcurrentHashMap<>();
+  private static final Map<Schema, Writer> WRITERS = new ConcurrentHashMap<>();
+  private static final ThreadLocal<BinaryEncoder> ENCODERS = new ThreadLocal<>();
+
+  private record Writer(byte[] header, DatumWriter<Object> writer) {}
 
   private SingleObjectEncoding() {}
 
   public static byte[] bytes(SpecificRecord record) {
-    BinaryMessageEncoder<SpecificRecord> encoder = ENCODERS.computeIfAbsent(record.getSchema(),
-        schema -> new BinaryMessageEncoder<>(SpecificData.getForClass(record.getClass()), schema));
+    Writer writer = WRITERS.computeIfAbsent(record.getSchema(),
+        schema -> new Writer(header(schema), SpecificData.getForClass(record.getClass()).createDatumWriter(schema)));
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(1024);
+    bytes.writeBytes(writer.header);
+    BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(bytes, ENCODERS.get());
+    ENCODERS.set(encoder);
     try {
-      ByteBuffer buffer = encoder.encode(record);
-      byte[] bytes = new byte[buffer.remaining()];
-      buffer.get(bytes);
-      return bytes;
+      writer.writer.write(record, encoder);
+      encoder.flush();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+    return bytes.toByteArray();
+  }
+
+  private static byte[] header(Schema schema) {
+    return ByteBuffer.allocate(10).order(ByteOrder.LITTLE_ENDIAN)
+        .put((byte) 0xC3).put((byte) 0x01).putLong(SchemaNormalization.parsingFingerprint64(schema)).array();
   }
 }

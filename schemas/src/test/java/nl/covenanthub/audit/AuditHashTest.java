@@ -38,6 +38,21 @@ class AuditHashTest {
   }
 
   @Test
+  void singleObjectEncodingGivesTheBytesOfAvrosOwnEncoder() throws Exception {
+    for (String detail : List.of("", "x".repeat(5000), "ünïcode ✓")) {
+      AuditRecord record = record(detail);
+      ByteBuffer avro = record.toByteBuffer();
+      byte[] expected = new byte[avro.remaining()];
+      avro.get(expected);
+      assertThat(SingleObjectEncoding.bytes(record)).isEqualTo(expected);
+      ChainHead head = new ChainHead("partner.politie.outbox-0", 12L, "ab".repeat(32));
+      ByteBuffer headBytes = head.toByteBuffer();
+      assertThat(ChainHead.fromByteBuffer(ByteBuffer.wrap(SingleObjectEncoding.bytes(head)))).isEqualTo(head);
+      assertThat(SingleObjectEncoding.bytes(head)).hasSize(headBytes.remaining());
+    }
+  }
+
+  @Test
   void anyChangeBreaksTheLink() {
     AuditRecord record = record("detail");
     AuditHash.sealed(record);

@@ -73,7 +73,7 @@ public final class HubBench {
   private static final int WARMUP_PHASES = Integer.getInteger("bench.warmup-phases", 8);
   private static final int MIN_WARMUP_PHASES = Math.min(3, WARMUP_PHASES);
   private static final int EVENTS = Integer.getInteger("bench.events", 20_000);
-  private static final int ROUNDS = Integer.getInteger("bench.rounds", 3);
+  private static final int ROUNDS = Integer.getInteger("bench.rounds", 5);
   private static final int PACED_SECONDS = Integer.getInteger("bench.paced-seconds", 5);
   private static final int FIXED_RATE = Integer.getInteger("bench.rate", 0);
   private static final boolean THREADS = Boolean.getBoolean("bench.threads");
