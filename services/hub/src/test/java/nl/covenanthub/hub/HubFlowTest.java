@@ -19,6 +19,7 @@ import nl.covenanthub.audit.AuditDecision;
 import nl.covenanthub.audit.AuditRecord;
 import nl.covenanthub.events.InboxViews;
 import nl.covenanthub.devkit.Keycloak;
+import nl.covenanthub.devkit.MovableClock;
 import nl.covenanthub.events.CaseSignal;
 import nl.covenanthub.events.Concern;
 import nl.covenanthub.events.RiskLevel;

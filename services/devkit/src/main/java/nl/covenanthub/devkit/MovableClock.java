@@ -1,11 +1,11 @@
-package nl.covenanthub.console;
+package nl.covenanthub.devkit;
 
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** A clock a test can move, to run retention as at another moment. */
+/** A clock a test can move: to decide events, or to run retention, as at another moment. */
 public final class MovableClock extends Clock {
   private volatile Instant now;
 
