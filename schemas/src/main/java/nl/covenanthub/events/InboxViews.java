@@ -5,7 +5,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.Schema;
@@ -14,9 +13,7 @@ import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.io.DecoderFactory;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -84,17 +81,8 @@ public final class InboxViews implements AutoCloseable {
 
   /** Reads the compacted topic to its end; a schema is committed with the first record that uses it. */
   private synchronized void readSchemasTopic() {
-    List<TopicPartition> partitions = consumer.partitionsFor(SCHEMAS_TOPIC, TIMEOUT).stream()
-        .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-    consumer.assign(partitions);
-    consumer.seekToBeginning(partitions);
-    Map<TopicPartition, Long> end = consumer.endOffsets(partitions, TIMEOUT);
-    while (partitions.stream().anyMatch(p -> consumer.position(p, TIMEOUT) < end.get(p))) {
-      for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-        readers.computeIfAbsent(record.key(), id -> new GenericDatumReader<>(
-            new Schema.Parser().parse(new String(record.value(), StandardCharsets.UTF_8))));
-      }
-    }
+    TopicSnapshot.read(consumer, SCHEMAS_TOPIC, TIMEOUT, record -> readers.computeIfAbsent(record.key(),
+        id -> new GenericDatumReader<>(new Schema.Parser().parse(new String(record.value(), StandardCharsets.UTF_8)))));
   }
 
   @Override

@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -23,6 +24,8 @@ import org.apache.avro.generic.IndexedRecord;
 public final class CovenantSet {
   private final List<LoadedCovenant> covenants;
   private final Map<String, LoadedCovenant> byPurpose = new LinkedHashMap<>();
+  /** Per purpose, per party: the other parties. Asked once per event, so made once here. */
+  private final Map<String, Map<String, List<String>>> recipientsByPurpose = new HashMap<>();
   private final Map<PlanKey, KeyPlans> plans = new LinkedHashMap<>();
   private final EventCatalog catalog;
 
@@ -41,6 +44,11 @@ public final class CovenantSet {
         }
       }
     }
+    byPurpose.forEach((purpose, owner) -> {
+      Map<String, List<String>> bySender = new HashMap<>();
+      owner.covenant().parties().forEach(party -> bySender.put(party.id(), otherParties(owner, party.id())));
+      recipientsByPurpose.put(purpose, bySender);
+    });
     rulesByKey.forEach((key, rules) -> plans.put(key,
         new KeyPlans(key, ownerByKey.get(key), rules, catalog.eventType(key.eventType()).orElseThrow(), keys)));
   }
@@ -141,10 +149,16 @@ public final class CovenantSet {
 
   /** The parties that a sender's event for {@code purpose} is decided for: the covenant's parties but the sender. */
   public List<String> recipients(String sender, String purpose) {
-    LoadedCovenant owner = byPurpose.get(purpose);
-    if (owner == null) {
+    Map<String, List<String>> bySender = recipientsByPurpose.get(purpose);
+    if (bySender == null) {
       return List.of();
     }
+    List<String> recipients = bySender.get(sender);
+    // A sender outside the covenant: every party, and each decision says it is not a party.
+    return recipients != null ? recipients : otherParties(byPurpose.get(purpose), sender);
+  }
+
+  private static List<String> otherParties(LoadedCovenant owner, String sender) {
     return owner.covenant().parties().stream().map(Party::id).filter(id -> !id.equals(sender)).toList();
   }
 

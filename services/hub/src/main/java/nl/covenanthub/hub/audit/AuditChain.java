@@ -6,19 +6,17 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import nl.covenanthub.audit.AuditHash;
 import nl.covenanthub.events.SingleObjectEncoding;
+import nl.covenanthub.events.TopicSnapshot;
 import nl.covenanthub.audit.AuditRecord;
 import nl.covenanthub.audit.ChainHead;
 import nl.covenanthub.hub.HubProperties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
@@ -102,17 +100,10 @@ public class AuditChain {
     }
     Map<String, ChainHead> heads = new HashMap<>();
     try (KafkaConsumer<String, byte[]> consumer = headsConsumer()) {
-      List<TopicPartition> partitions = consumer.partitionsFor(headsTopic, Duration.ofSeconds(30)).stream()
-          .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
-      Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-      while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-        for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-          ChainHead head = decode(record.value());
-          heads.merge(head.getChainId(), head, (a, b) -> a.getSequence() >= b.getSequence() ? a : b);
-        }
-      }
+      TopicSnapshot.read(consumer, headsTopic, Duration.ofSeconds(30), record -> {
+        ChainHead head = decode(record.value());
+        heads.merge(head.getChainId(), head, (a, b) -> a.getSequence() >= b.getSequence() ? a : b);
+      });
     }
     committed.putAll(heads);
     loaded = true;

@@ -49,12 +49,13 @@ public class InboxPublisher {
   private ProducerRecord<String, byte[]> inboxRecord(DecidedEvent decided, Decision.Disclosed disclosed,
       String disclosureId, String key) {
     PlanHeaders grounds = byPlan.computeIfAbsent(disclosed.plan(), PlanHeaders::of);
-    ProducerRecord<String, byte[]> record = new ProducerRecord<>(grounds.topic, key, codec.encode(disclosed.view()));
+    ViewCodec.Encoded view = codec.encode(disclosed.view());
+    ProducerRecord<String, byte[]> record = new ProducerRecord<>(grounds.topic, key, view.value());
     Headers headers = record.headers();
     header(headers, "disclosure-id", disclosureId);
     grounds.headers.forEach(headers::add);
     header(headers, TraceContext.HEADER, decided.trace().traceparent(TraceContext.spanId(disclosureId)));
-    headers.add(InboxViews.SCHEMA_ID_HEADER, codec.schemaId(disclosed.view().getSchema()));
+    headers.add(InboxViews.SCHEMA_ID_HEADER, view.schemaId());
     return record;
   }
 

@@ -32,34 +32,32 @@ public class ViewCodec {
   private final ThreadLocal<BinaryEncoder> encoders = new ThreadLocal<>();
   private final KafkaTemplate<String, byte[]> kafka;
 
-  private record Codec(GenericDatumWriter<GenericData.Record> writer, String json, byte[] id) {}
+  private record Codec(GenericDatumWriter<GenericData.Record> writer, byte[] json, String id, byte[] idHeader) {}
+
+  /** A view as it goes on the wire: its Avro binary, and the id of its schema for the header. */
+  public record Encoded(byte[] value, byte[] schemaId) {}
 
   public ViewCodec(KafkaTemplate<String, byte[]> kafka) {
     this.kafka = kafka;
   }
 
-  public byte[] encode(GenericData.Record view) {
+  /** Encodes {@code view}; publishes its schema in the current transaction if that is new. */
+  public Encoded encode(GenericData.Record view) {
+    Codec codec = codecs.computeIfAbsent(view.getSchema(), ViewCodec::codec);
+    if (!published.contains(codec.id) && pending.get().add(codec.id)) {
+      kafka.send(InboxViews.SCHEMAS_TOPIC, codec.id, codec.json);
+    }
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(512);
     // Buffered: the direct encoder writes byte by byte into the stream, which costs several times more.
     BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(bytes, encoders.get());
     encoders.set(encoder);
     try {
-      codec(view.getSchema()).writer.write(view, encoder);
+      codec.writer.write(view, encoder);
       encoder.flush();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    return bytes.toByteArray();
-  }
-
-  /** The id for the schema header; publishes the schema in the current transaction if it is new. */
-  public byte[] schemaId(Schema schema) {
-    Codec codec = codec(schema);
-    String id = new String(codec.id, StandardCharsets.US_ASCII);
-    if (!published.contains(id) && pending.get().add(id)) {
-      kafka.send(InboxViews.SCHEMAS_TOPIC, id, codec.json.getBytes(StandardCharsets.UTF_8));
-    }
-    return codec.id;
+    return new Encoded(bytes.toByteArray(), codec.idHeader);
   }
 
   public void afterCommit() {
@@ -71,10 +69,10 @@ public class ViewCodec {
     pending.get().clear();
   }
 
-  private Codec codec(Schema schema) {
-    return codecs.computeIfAbsent(schema, s -> {
-      String json = s.toString();
-      return new Codec(new GenericDatumWriter<>(s), json, InboxViews.schemaId(json).getBytes(StandardCharsets.US_ASCII));
-    });
+  private static Codec codec(Schema schema) {
+    String json = schema.toString();
+    String id = InboxViews.schemaId(json);
+    return new Codec(new GenericDatumWriter<>(schema), json.getBytes(StandardCharsets.UTF_8), id,
+        id.getBytes(StandardCharsets.US_ASCII));
   }
 }
