@@ -8,11 +8,9 @@ import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.Comparator;
 import java.util.Properties;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
  * The Keycloak server distribution: the {@code org.keycloak:keycloak-quarkus-dist} tar.gz that Maven resolved
@@ -75,7 +73,7 @@ final class KeycloakDist {
         return home;
       }
       Path staging = workDir.resolve(".extracting");
-      deleteTree(staging);
+      Directories.deleteTree(staging);
       Files.createDirectories(staging);
       System.out.println("[keycloak] extracting Keycloak " + version + " into " + home + " (once)…");
       Process tar = new ProcessBuilder("tar", "-xzf", archive.toString(), "-C", staging.toString())
@@ -88,9 +86,9 @@ final class KeycloakDist {
       if (!Files.isExecutable(extracted.resolve("bin/kc.sh"))) {
         throw new IllegalStateException(archive + " holds no " + home.getFileName() + "/bin/kc.sh");
       }
-      deleteTree(home);
+      Directories.deleteTree(home);
       Files.move(extracted, home);
-      deleteTree(staging);
+      Directories.deleteTree(staging);
       return home;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot extract the Keycloak distribution into " + workDir, e);
@@ -112,14 +110,4 @@ final class KeycloakDist {
     return properties;
   }
 
-  static void deleteTree(Path root) throws IOException {
-    if (!Files.exists(root)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(root)) {
-      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(path);
-      }
-    }
-  }
 }

@@ -2,7 +2,8 @@ package nl.covenanthub.devkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Files;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -16,15 +17,8 @@ class RealmFileTest {
   private static final List<String> PARTNERS = List.of("lzn", "politie", "veilig-thuis", "riec");
   private static final List<String> SERVICES = List.of("covenant-hub", "covenant-console");
 
-  private static final Map<String, Object> REALM = read();
-
-  private static Map<String, Object> read() {
-    try {
-      return Json.object(Files.readString(Keycloak.repositoryRoot().resolve(Keycloak.REALM_FILE)));
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
-  }
+  private static final Map<String, Object> REALM =
+      new ObjectMapper().convertValue(RealmFile.ofRepository().json(), new TypeReference<>() {});
 
   @SuppressWarnings("unchecked")
   private static List<Map<String, Object>> list(Object value) {

@@ -11,7 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import nl.covenanthub.devkit.KafkaBroker;
+import nl.covenanthub.devkit.AclFile;
 import nl.covenanthub.hub.Topics;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.acl.AclBinding;
@@ -151,8 +151,8 @@ class KafkaAclsTest {
     List<AclBinding> generated = KafkaAcls.forPartners(Set.of("lzn", "politie", "a-new-partner"));
     Path file = dir.resolve("acls.yaml");
     Files.writeString(file, AclYaml.render(generated), StandardCharsets.UTF_8);
-    assertThat(KafkaBroker.readAcls(file)).containsExactlyElementsOf(generated);
-    assertThat(KafkaBroker.readAcls(ROOT.resolve("infra/kafka/acls.yaml")))
+    assertThat(AclFile.read(file)).containsExactlyElementsOf(generated);
+    assertThat(AclFile.read(ROOT.resolve("infra/kafka/acls.yaml")))
         .containsExactlyElementsOf(KafkaAcls.forPartners(PARTNERS));
   }
 

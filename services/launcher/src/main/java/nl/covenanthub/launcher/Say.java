@@ -1,0 +1,42 @@
+package nl.covenanthub.launcher;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/** What the launcher tells the person at the terminal: one line each, prefixed, on standard error. */
+final class Say {
+  private final Path root;
+
+  Say(Path root) {
+    this.root = root;
+  }
+
+  void line(String text) {
+    System.err.println("[hub-local] " + text);
+  }
+
+  void error(String text) {
+    line("error: " + text);
+  }
+
+  /** {@code path} relative to the checkout when it is inside it, as the person typed paths. */
+  String relative(Path path) {
+    return relative(root, path);
+  }
+
+  static String relative(Path root, Path path) {
+    Path absolute = path.toAbsolutePath().normalize();
+    return absolute.startsWith(root) ? root.relativize(absolute).toString() : absolute.toString();
+  }
+
+  /** {@code 9.4 s} */
+  static String seconds(Duration duration) {
+    long tenths = duration.toMillis() / 100;
+    return tenths / 10 + "." + tenths % 10 + " s";
+  }
+
+  /** The time since {@code startedNanos} ({@link System#nanoTime()}). */
+  static String since(long startedNanos) {
+    return seconds(Duration.ofNanos(System.nanoTime() - startedNanos));
+  }
+}
