@@ -1,5 +1,6 @@
 package nl.covenanthub.covenant;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -15,6 +16,11 @@ public record LoadedCovenant(String file, Covenant covenant, Map<String, Integer
     Objects.requireNonNull(covenant, "covenant");
     lines = Map.copyOf(lines);
     Objects.requireNonNull(contentHash, "contentHash");
+  }
+
+  /** The covenant's parties: what a service may know of a covenant without reading its rules. */
+  public List<Party> parties() {
+    return covenant.parties();
   }
 
   public CovenantRef ref() {

@@ -11,6 +11,7 @@ import java.sql.SQLException;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
+import nl.covenanthub.devkit.ChildProcess;
 import nl.covenanthub.devkit.Directories;
 
 /**
@@ -59,12 +60,21 @@ final class PostgresService implements Service {
         connection.createStatement().execute("SELECT 1");
       }
     } catch (IOException e) {
-      throw new UncheckedIOException(
-          "the postgres did not start (log " + log() + "): " + e.getMessage(), e);
+      throw failure("did not start: " + e.getMessage(), e);
     } catch (SQLException e) {
-      throw new IllegalStateException(
-          "the postgres started but does not answer (log " + log() + "): " + e.getMessage(), e);
+      throw failure("started but does not answer: " + e.getMessage(), e);
     }
+  }
+
+  private IllegalStateException failure(String reason, Exception cause) {
+    return new IllegalStateException(
+        "the postgres "
+            + reason
+            + "; the last lines of its log "
+            + log()
+            + ":\n"
+            + ChildProcess.tail(log(), 20),
+        cause);
   }
 
   @Override

@@ -76,7 +76,7 @@ public final class AclsCommand {
     Set<String> parties = new TreeSet<>();
     for (Path file : files) {
       LoadedCovenant covenant = CovenantLoader.load(file);
-      covenant.covenant().parties().stream().map(Party::id).forEach(parties::add);
+      covenant.parties().stream().map(Party::id).forEach(parties::add);
     }
     return parties;
   }
