@@ -3,9 +3,9 @@ package nl.covenanthub.audit;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
@@ -17,8 +17,8 @@ import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.avro.util.ClassSecurityValidator;
 
 /**
- * The hash of an audit record: SHA-256 over its Avro binary encoding with {@code hash} empty. The hub
- * computes it when writing; anyone holding the records recomputes it to verify the chain.
+ * The hash of an audit record: SHA-256 over its Avro binary encoding with {@code hash} empty. The
+ * hub computes it when writing; anyone holding the records recomputes it to verify the chain.
  */
 public final class AuditHash {
   /** The previousHash of the first record of a chain. */
@@ -28,12 +28,15 @@ public final class AuditHash {
     trustGeneratedClasses();
   }
 
-  private static final SpecificDatumWriter<AuditRecord> WRITER = new SpecificDatumWriter<>(AuditRecord.class);
+  private static final SpecificDatumWriter<AuditRecord> WRITER =
+      new SpecificDatumWriter<>(AuditRecord.class);
+
   /** Single-object encoding starts with a 2-byte marker and an 8-byte schema fingerprint. */
   private static final int SINGLE_OBJECT_HEADER = 10;
 
   static {
-    // sealed() relies on hash being the last field: its empty value is then the encoding's last byte.
+    // sealed() relies on hash being the last field: its empty value is then the encoding's last
+    // byte.
     List<Schema.Field> fields = AuditRecord.getClassSchema().getFields();
     if (!fields.get(fields.size() - 1).name().equals("hash")) {
       throw new IllegalStateException("AuditRecord.hash must be the schema's last field");
@@ -49,8 +52,14 @@ public final class AuditHash {
   public static synchronized void trustGeneratedClasses() {
     ClassSecurityValidator.ClassSecurityPredicate current = ClassSecurityValidator.getGlobal();
     if (!current.isTrusted(AuditDecision.class)) {
-      ClassSecurityValidator.setGlobal(ClassSecurityValidator.composite(
-          current, ClassSecurityValidator.builder().add(AuditDecision.class).add(AuditRecord.class).add(ChainHead.class).build()));
+      ClassSecurityValidator.setGlobal(
+          ClassSecurityValidator.composite(
+              current,
+              ClassSecurityValidator.builder()
+                  .add(AuditDecision.class)
+                  .add(AuditRecord.class)
+                  .add(ChainHead.class)
+                  .build()));
     }
   }
 
@@ -65,16 +74,18 @@ public final class AuditHash {
       throw new UncheckedIOException(e);
     }
     try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes.toByteArray()));
+      return HexFormat.of()
+          .formatHex(MessageDigest.getInstance("SHA-256").digest(bytes.toByteArray()));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
   }
 
   /**
-   * Seals {@code record} (sets its hash) and returns its single-object encoding, encoding it once: the
-   * hash is taken over the body with an empty hash, whose encoding is a final zero byte, and that byte
-   * is then replaced by the encoded hash. The result equals encoding the sealed record afresh.
+   * Seals {@code record} (sets its hash) and returns its single-object encoding, encoding it once:
+   * the hash is taken over the body with an empty hash, whose encoding is a final zero byte, and
+   * that byte is then replaced by the encoded hash. The result equals encoding the sealed record
+   * afresh.
    */
   public static byte[] sealed(AuditRecord record) {
     record.setHash("");

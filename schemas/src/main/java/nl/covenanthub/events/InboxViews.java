@@ -20,11 +20,11 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
- * How a recipient reads its inbox. A record's value is plain Avro binary of its view (only the fields the
- * covenant let through); its {@value #SCHEMA_ID_HEADER} header names the view's schema, which the hub
- * publishes once to the compacted topic {@value #SCHEMAS_TOPIC} (key: the id, value: the schema as JSON)
- * in the transaction of the first record that uses it. Schemas are read from that topic when an id is
- * first seen, and kept.
+ * How a recipient reads its inbox. A record's value is plain Avro binary of its view (only the
+ * fields the covenant let through); its {@value #SCHEMA_ID_HEADER} header names the view's schema,
+ * which the hub publishes once to the compacted topic {@value #SCHEMAS_TOPIC} (key: the id, value:
+ * the schema as JSON) in the transaction of the first record that uses it. Schemas are read from
+ * that topic when an id is first seen, and kept.
  */
 public final class InboxViews implements AutoCloseable {
   public static final String SCHEMA_ID_HEADER = "avro-schema-id";
@@ -34,18 +34,25 @@ public final class InboxViews implements AutoCloseable {
   private final Map<String, GenericDatumReader<GenericRecord>> readers = new ConcurrentHashMap<>();
   private final KafkaConsumer<String, byte[]> consumer;
 
-  /** @param kafka the recipient's consumer settings (bootstrap servers, security); its group is not used */
+  /**
+   * @param kafka the recipient's consumer settings (bootstrap servers, security); its group is not
+   *     used
+   */
   public InboxViews(Map<String, Object> kafka) {
     Map<String, Object> config = new HashMap<>(kafka);
     config.remove(ConsumerConfig.GROUP_ID_CONFIG);
     config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    this.consumer = new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
+    this.consumer =
+        new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
   }
 
-  /** The id of a view schema: the 64-bit Avro fingerprint (CRC-64-AVRO) of its JSON text, in hex. */
+  /**
+   * The id of a view schema: the 64-bit Avro fingerprint (CRC-64-AVRO) of its JSON text, in hex.
+   */
   public static String schemaId(String schemaJson) {
-    return String.format("%016x", SchemaNormalization.fingerprint64(schemaJson.getBytes(StandardCharsets.UTF_8)));
+    return String.format(
+        "%016x", SchemaNormalization.fingerprint64(schemaJson.getBytes(StandardCharsets.UTF_8)));
   }
 
   /** The view an inbox record carries. */
@@ -54,7 +61,8 @@ public final class InboxViews implements AutoCloseable {
     if (id == null) {
       throw new IllegalArgumentException("inbox record has no " + SCHEMA_ID_HEADER + " header");
     }
-    GenericDatumReader<GenericRecord> reader = reader(new String(id.value(), StandardCharsets.UTF_8));
+    GenericDatumReader<GenericRecord> reader =
+        reader(new String(id.value(), StandardCharsets.UTF_8));
     try {
       return reader.read(null, DecoderFactory.get().binaryDecoder(value, null));
     } catch (IOException e) {
@@ -79,10 +87,21 @@ public final class InboxViews implements AutoCloseable {
     return reader;
   }
 
-  /** Reads the compacted topic to its end; a schema is committed with the first record that uses it. */
+  /**
+   * Reads the compacted topic to its end; a schema is committed with the first record that uses it.
+   */
   private synchronized void readSchemasTopic() {
-    TopicSnapshot.read(consumer, SCHEMAS_TOPIC, TIMEOUT, record -> readers.computeIfAbsent(record.key(),
-        id -> new GenericDatumReader<>(new Schema.Parser().parse(new String(record.value(), StandardCharsets.UTF_8)))));
+    TopicSnapshot.read(
+        consumer,
+        SCHEMAS_TOPIC,
+        TIMEOUT,
+        record ->
+            readers.computeIfAbsent(
+                record.key(),
+                id ->
+                    new GenericDatumReader<>(
+                        new Schema.Parser()
+                            .parse(new String(record.value(), StandardCharsets.UTF_8)))));
   }
 
   @Override

@@ -17,11 +17,11 @@ import org.apache.avro.specific.SpecificRecord;
 
 /**
  * Avro single-object encoding as a byte array: the marker {@code 0xC3 0x01}, the schema's 8-byte
- * fingerprint (CRC-64-AVRO of its parsing canonical form, little-endian) and the body. The fingerprint is
- * what lets a reader tell which event type it holds without a schema registry. The bytes are those of the
- * generated classes' {@code toByteBuffer()}; they are written through Avro's buffered encoder, which on the
- * hub's path (two audit records per event) costs far less than the byte-at-a-time encoder behind
- * {@code toByteBuffer()}.
+ * fingerprint (CRC-64-AVRO of its parsing canonical form, little-endian) and the body. The
+ * fingerprint is what lets a reader tell which event type it holds without a schema registry. The
+ * bytes are those of the generated classes' {@code toByteBuffer()}; they are written through Avro's
+ * buffered encoder, which on the hub's path (two audit records per event) costs far less than the
+ * byte-at-a-time encoder behind {@code toByteBuffer()}.
  */
 public final class SingleObjectEncoding {
   private static final Map<Schema, Writer> WRITERS = new ConcurrentHashMap<>();
@@ -32,8 +32,13 @@ public final class SingleObjectEncoding {
   private SingleObjectEncoding() {}
 
   public static byte[] bytes(SpecificRecord record) {
-    Writer writer = WRITERS.computeIfAbsent(record.getSchema(),
-        schema -> new Writer(header(schema), SpecificData.getForClass(record.getClass()).createDatumWriter(schema)));
+    Writer writer =
+        WRITERS.computeIfAbsent(
+            record.getSchema(),
+            schema ->
+                new Writer(
+                    header(schema),
+                    SpecificData.getForClass(record.getClass()).createDatumWriter(schema)));
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(1024);
     bytes.writeBytes(writer.header);
     BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(bytes, ENCODERS.get());
@@ -48,7 +53,11 @@ public final class SingleObjectEncoding {
   }
 
   private static byte[] header(Schema schema) {
-    return ByteBuffer.allocate(10).order(ByteOrder.LITTLE_ENDIAN)
-        .put((byte) 0xC3).put((byte) 0x01).putLong(SchemaNormalization.parsingFingerprint64(schema)).array();
+    return ByteBuffer.allocate(10)
+        .order(ByteOrder.LITTLE_ENDIAN)
+        .put((byte) 0xC3)
+        .put((byte) 0x01)
+        .putLong(SchemaNormalization.parsingFingerprint64(schema))
+        .array();
   }
 }

@@ -12,16 +12,36 @@ class AuditHashTest {
 
   private static AuditRecord record(String detail) {
     return AuditRecord.newBuilder()
-        .setTraceId("0af7651916cd43dd8448eb211c80319c").setSpanId("b7ad6b7169203331")
-        .setDisclosureId("3f1c5e0e-0000-3000-8000-000000000001").setDecision(AuditDecision.DISCLOSED)
-        .setDetail(detail).setEventId("evt-1").setEventType("CaseSignal").setCaseReference("PL-1")
-        .setSender("politie").setRecipient("lzn").setPurpose("zorg-en-veiligheid").setLegalBasis("Wpg art. 20")
-        .setCovenantId("c").setCovenantVersion(1).setCovenantHash("ab").setRuleIds(List.of("r1"))
-        .setDisclosedFields(List.of("caseReference")).setTransformedFields(List.of("narrative"))
-        .setWithheldFields(List.of("company.name")).setRetention("P2Y").setSubjectPseudonym("x")
-        .setOccurredAt(Instant.parse("2026-11-28T22:41:00Z")).setDecidedAt(Instant.parse("2026-11-29T10:00:00Z"))
-        .setSourceTopic("partner.politie.outbox").setSourcePartition(0).setSourceOffset(7)
-        .setChainId("partner.politie.outbox-0").setSequence(3).setPreviousHash(AuditHash.GENESIS).setHash("")
+        .setTraceId("0af7651916cd43dd8448eb211c80319c")
+        .setSpanId("b7ad6b7169203331")
+        .setDisclosureId("3f1c5e0e-0000-3000-8000-000000000001")
+        .setDecision(AuditDecision.DISCLOSED)
+        .setDetail(detail)
+        .setEventId("evt-1")
+        .setEventType("CaseSignal")
+        .setCaseReference("PL-1")
+        .setSender("politie")
+        .setRecipient("lzn")
+        .setPurpose("zorg-en-veiligheid")
+        .setLegalBasis("Wpg art. 20")
+        .setCovenantId("c")
+        .setCovenantVersion(1)
+        .setCovenantHash("ab")
+        .setRuleIds(List.of("r1"))
+        .setDisclosedFields(List.of("caseReference"))
+        .setTransformedFields(List.of("narrative"))
+        .setWithheldFields(List.of("company.name"))
+        .setRetention("P2Y")
+        .setSubjectPseudonym("x")
+        .setOccurredAt(Instant.parse("2026-11-28T22:41:00Z"))
+        .setDecidedAt(Instant.parse("2026-11-29T10:00:00Z"))
+        .setSourceTopic("partner.politie.outbox")
+        .setSourcePartition(0)
+        .setSourceOffset(7)
+        .setChainId("partner.politie.outbox-0")
+        .setSequence(3)
+        .setPreviousHash(AuditHash.GENESIS)
+        .setHash("")
         .build();
   }
 
@@ -30,10 +50,17 @@ class AuditHashTest {
     for (String detail : List.of("", "short", "x".repeat(300), "ünïcode ✓")) {
       AuditRecord record = record(detail);
       byte[] sealed = AuditHash.sealed(record);
-      assertThat(record.getHash()).as("hash set on the record").isEqualTo(AuditHash.of(record)).hasSize(64);
-      assertThat(sealed).as("same as encoding the sealed record").isEqualTo(SingleObjectEncoding.bytes(record));
+      assertThat(record.getHash())
+          .as("hash set on the record")
+          .isEqualTo(AuditHash.of(record))
+          .hasSize(64);
+      assertThat(sealed)
+          .as("same as encoding the sealed record")
+          .isEqualTo(SingleObjectEncoding.bytes(record));
       AuditRecord decoded = AuditRecord.fromByteBuffer(ByteBuffer.wrap(sealed));
-      assertThat(AuditHash.follows(decoded, AuditHash.GENESIS)).as("decoded record verifies").isTrue();
+      assertThat(AuditHash.follows(decoded, AuditHash.GENESIS))
+          .as("decoded record verifies")
+          .isTrue();
     }
   }
 
@@ -47,7 +74,8 @@ class AuditHashTest {
       assertThat(SingleObjectEncoding.bytes(record)).isEqualTo(expected);
       ChainHead head = new ChainHead("partner.politie.outbox-0", 12L, "ab".repeat(32));
       ByteBuffer headBytes = head.toByteBuffer();
-      assertThat(ChainHead.fromByteBuffer(ByteBuffer.wrap(SingleObjectEncoding.bytes(head)))).isEqualTo(head);
+      assertThat(ChainHead.fromByteBuffer(ByteBuffer.wrap(SingleObjectEncoding.bytes(head))))
+          .isEqualTo(head);
       assertThat(SingleObjectEncoding.bytes(head)).hasSize(headBytes.remaining());
     }
   }

@@ -8,8 +8,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * The house rules ({@link HouseRules}) checked on the compiled main classes of every module. A rule that fails
- * names the class and the dependency that broke it, and says why the rule is there.
+ * The house rules ({@link HouseRules}) checked on the compiled main classes of every module. A rule
+ * that fails names the class and the dependency that broke it, and says why the rule is there.
  */
 class ArchitectureTest {
   private static final Path ROOT = root();

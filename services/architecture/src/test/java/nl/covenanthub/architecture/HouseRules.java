@@ -10,11 +10,17 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
-/** The architecture as it is meant to be, one rule each, with the reason it prints when it is broken. */
+/**
+ * The architecture as it is meant to be, one rule each, with the reason it prints when it is
+ * broken.
+ */
 final class HouseRules {
   private HouseRules() {}
 
-  /** The core's published surface: what the services may use. Everything else in the core is rule internals. */
+  /**
+   * The core's published surface: what the services may use. Everything else in the core is rule
+   * internals.
+   */
   static final Set<String> CORE_SURFACE =
       Set.of(
           "CovenantSet", // compiled plans, looked up by (sender, recipient, purpose, type)
@@ -43,7 +49,8 @@ final class HouseRules {
   static final ArchRule SERVICES_USE_ONLY_THE_CORES_SURFACE =
       noClasses()
           .that()
-          .resideInAnyPackage("nl.covenanthub.hub..", "nl.covenanthub.console..", "nl.covenanthub.demo..")
+          .resideInAnyPackage(
+              "nl.covenanthub.hub..", "nl.covenanthub.console..", "nl.covenanthub.demo..")
           .should()
           .dependOnClassesThat(coreInternals())
           .because(
@@ -81,10 +88,15 @@ final class HouseRules {
               "the console reads the audit; it must never write to a partner's topic (or any other)"
                   + " behind the hub's covenant checks");
 
-  /** schemas (events, audit) ← covenant ← hub, console; security ← hub, console; schemas ← demo; devkit ← launcher */
+  /**
+   * schemas (events, audit) ← covenant ← hub, console; security ← hub, console; schemas ← demo;
+   * devkit ← launcher
+   */
   static final ArchRule MODULES_DEPEND_ONLY_DOWNWARD =
       CompositeArchRule.of(dependsOnlyOn("events", "the events are the bottom layer"))
-          .and(dependsOnlyOn("audit", "the audit schema is the bottom layer, beside the events", "events"))
+          .and(
+              dependsOnlyOn(
+                  "audit", "the audit schema is the bottom layer, beside the events", "events"))
           .and(dependsOnlyOn("covenant", "the core knows only the schemas", "events", "audit"))
           .and(dependsOnlyOn("security", "HTTP security is shared and knows no service"))
           .and(
@@ -109,10 +121,13 @@ final class HouseRules {
                   "the demo partners are partners: they know only the published schemas",
                   "events",
                   "audit"))
-          .and(dependsOnlyOn("devkit", "the devkit starts real infrastructure and knows no service"))
+          .and(
+              dependsOnlyOn("devkit", "the devkit starts real infrastructure and knows no service"))
           .and(
               dependsOnlyOn(
-                  "launcher", "the launcher runs the services' jars; it does not link to them", "devkit"));
+                  "launcher",
+                  "the launcher runs the services' jars; it does not link to them",
+                  "devkit"));
 
   static final List<ArchRule> ALL =
       List.of(
@@ -122,7 +137,9 @@ final class HouseRules {
           CONSOLE_DOES_NOT_WRITE_TO_KAFKA,
           MODULES_DEPEND_ONLY_DOWNWARD);
 
-  /** Classes in {@code nl.covenanthub.<module>} use no class of ours outside it and {@code allowed}. */
+  /**
+   * Classes in {@code nl.covenanthub.<module>} use no class of ours outside it and {@code allowed}.
+   */
   private static ArchRule dependsOnlyOn(String module, String reason, String... allowed) {
     List<String> modules = new ArrayList<>(List.of(allowed));
     modules.add(module);
@@ -143,7 +160,8 @@ final class HouseRules {
 
   private static boolean inModule(JavaClass type, String module) {
     String name = type.getPackageName();
-    return name.equals("nl.covenanthub." + module) || name.startsWith("nl.covenanthub." + module + ".");
+    return name.equals("nl.covenanthub." + module)
+        || name.startsWith("nl.covenanthub." + module + ".");
   }
 
   private static DescribedPredicate<JavaClass> coreInternals() {

@@ -7,14 +7,16 @@ import com.tngtech.archunit.core.importer.ClassFileImporter;
 import org.junit.jupiter.api.Test;
 
 /**
- * Each house rule fails on a planted violation (test classes in {@code ..planted} packages), so a rule that can no
- * longer fail is noticed.
+ * Each house rule fails on a planted violation (test classes in {@code ..planted} packages), so a
+ * rule that can no longer fail is noticed.
  */
 class HouseRulesCatchViolationsTest {
   private static final JavaClasses PLANTED =
       new ClassFileImporter()
           .importPackages(
-              "nl.covenanthub.covenant.planted", "nl.covenanthub.hub.planted", "nl.covenanthub.console.planted");
+              "nl.covenanthub.covenant.planted",
+              "nl.covenanthub.hub.planted",
+              "nl.covenanthub.console.planted");
 
   @Test
   void theCoreReachingForKafka() {

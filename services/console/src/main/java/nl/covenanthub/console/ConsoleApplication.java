@@ -7,8 +7,8 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 import org.springframework.scheduling.annotation.EnableScheduling;
 
 /**
- * The privacy officer's console: indexes the hub's audit ({@code hub.audit}) into PostgreSQL, searches it,
- * verifies its hash chains and removes what is past retention. See docs/console.md.
+ * The privacy officer's console: indexes the hub's audit ({@code hub.audit}) into PostgreSQL,
+ * searches it, verifies its hash chains and removes what is past retention. See docs/console.md.
  */
 @SpringBootApplication
 @ConfigurationPropertiesScan

@@ -6,7 +6,10 @@ import nl.covenanthub.covenant.Pseudonymiser;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** The clock (tests move it) and the hub's subject pseudonymiser, so a BSN maps to the audit's pseudonym. */
+/**
+ * The clock (tests move it) and the hub's subject pseudonymiser, so a BSN maps to the audit's
+ * pseudonym.
+ */
 @Configuration(proxyBeanMethods = false)
 class ConsoleConfiguration {
 
@@ -15,7 +18,10 @@ class ConsoleConfiguration {
     return Clock.systemUTC();
   }
 
-  /** The same key and the same code as the hub's audit: fails at start-up, clearly, when the key is missing. */
+  /**
+   * The same key and the same code as the hub's audit: fails at start-up, clearly, when the key is
+   * missing.
+   */
   @Bean
   Pseudonymiser subjectPseudonymiser(ConsoleProperties properties) {
     return Pseudonymiser.of(properties.subjectKey(), KeyRing.fromEnvironment());

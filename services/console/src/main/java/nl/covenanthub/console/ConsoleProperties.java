@@ -10,7 +10,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * The console's settings ({@code console.*}).
  *
  * @param auditTopic the hub's audit topic to index
- * @param subjectKey reference of the hub's pseudonymisation key for data subjects (the same as {@code hub.subject-key})
+ * @param subjectKey reference of the hub's pseudonymisation key for data subjects (the same as
+ *     {@code hub.subject-key})
  * @param timeZone the zone of days and months in searches by date and in statistics
  * @param maxPageSize the largest page a search may ask for
  * @param postgres the embedded PostgreSQL, used when no {@code spring.datasource.url} is set
@@ -31,15 +32,12 @@ public record ConsoleProperties(
    */
   public record Postgres(
       @DefaultValue("${user.home}/.covenant-hub/console-postgres") Path dataDirectory,
-      @DefaultValue("5433") int port) {
-  }
+      @DefaultValue("5433") int port) {}
 
   /**
    * @param period audit records decided longer ago than this are removed (ISO-8601, e.g. P5Y)
    * @param cron when the removal runs (Spring cron; "-" never)
    */
   public record Retention(
-      @DefaultValue("P5Y") Period period,
-      @DefaultValue("0 30 3 * * *") String cron) {
-  }
+      @DefaultValue("P5Y") Period period, @DefaultValue("0 30 3 * * *") String cron) {}
 }

@@ -14,12 +14,14 @@ import nl.covenanthub.covenant.KeyRing;
 import nl.covenanthub.covenant.Pseudonymiser;
 
 /**
- * Writes audit records as the hub does: one hash chain per outbox partition, each record sealed with
- * {@link AuditHash} and linked to the one before, the data subject pseudonymised with the hub's key and code.
+ * Writes audit records as the hub does: one hash chain per outbox partition, each record sealed
+ * with {@link AuditHash} and linked to the one before, the data subject pseudonymised with the
+ * hub's key and code.
  */
 public final class AuditTrail {
   /** The hub's pseudonymiser with the tests' key (COVENANT_KEY_SUBJECT_KEY, set by the build). */
-  public static final Pseudonymiser SUBJECTS = Pseudonymiser.of("subject-key", KeyRing.fromEnvironment());
+  public static final Pseudonymiser SUBJECTS =
+      Pseudonymiser.of("subject-key", KeyRing.fromEnvironment());
 
   private final String sourceTopic;
   private final int sourcePartition;
@@ -40,58 +42,69 @@ public final class AuditTrail {
 
   /** A new chain of {@code sender}'s outbox, on a partition no other test uses. */
   public static AuditTrail of(String sender) {
-    return new AuditTrail("partner." + sender + ".outbox", ThreadLocalRandom.current().nextInt(1_000, 1_000_000));
+    return new AuditTrail(
+        "partner." + sender + ".outbox", ThreadLocalRandom.current().nextInt(1_000, 1_000_000));
   }
 
   public String chainId() {
     return sourceTopic + "-" + sourcePartition;
   }
 
-  /** The next record of the chain: a disclosure from politie to lzn decided now, changed by {@code change}. */
+  /**
+   * The next record of the chain: a disclosure from politie to lzn decided now, changed by {@code
+   * change}.
+   */
   public Sealed next(Consumer<AuditRecord.Builder> change) {
     sequence++;
     String disclosureId = UUID.randomUUID().toString();
-    AuditRecord.Builder builder = AuditRecord.newBuilder()
-        .setTraceId(hex(16))
-        .setSpanId(hex(8))
-        .setDisclosureId(disclosureId)
-        .setDecision(AuditDecision.DISCLOSED)
-        .setEventId(UUID.randomUUID().toString())
-        .setEventType("CaseSignal")
-        .setCaseReference("PL0600-2026-" + (100_000 + sequence))
-        .setSender("politie")
-        .setRecipient("lzn")
-        .setPurpose("zorg-en-veiligheid")
-        .setLegalBasis("Wpg art. 20; AVG art. 6(1)(e)")
-        .setCovenantId("zorg-en-veiligheid-west-maas-en-waal")
-        .setCovenantVersion(1)
-        .setCovenantHash(hex(32))
-        .setRuleIds(List.of("politie-signaal-zorg-aan-lzn"))
-        .setDisclosedFields(List.of("caseReference", "subject.bsn", "subject.name", "subject.birthDate", "concerns"))
-        .setTransformedFields(List.of("narrative"))
-        .setWithheldFields(List.of("subject.address"))
-        .setRetention("P2Y")
-        .setSubjectPseudonym(SUBJECTS.pseudonym("999990019"))
-        .setOccurredAt(Instant.now().truncatedTo(ChronoUnit.MILLIS).minusSeconds(2))
-        .setDecidedAt(Instant.now().truncatedTo(ChronoUnit.MILLIS))
-        .setSourceTopic(sourceTopic)
-        .setSourcePartition(sourcePartition)
-        .setSourceOffset(sequence - 1);
+    AuditRecord.Builder builder =
+        AuditRecord.newBuilder()
+            .setTraceId(hex(16))
+            .setSpanId(hex(8))
+            .setDisclosureId(disclosureId)
+            .setDecision(AuditDecision.DISCLOSED)
+            .setEventId(UUID.randomUUID().toString())
+            .setEventType("CaseSignal")
+            .setCaseReference("PL0600-2026-" + (100_000 + sequence))
+            .setSender("politie")
+            .setRecipient("lzn")
+            .setPurpose("zorg-en-veiligheid")
+            .setLegalBasis("Wpg art. 20; AVG art. 6(1)(e)")
+            .setCovenantId("zorg-en-veiligheid-west-maas-en-waal")
+            .setCovenantVersion(1)
+            .setCovenantHash(hex(32))
+            .setRuleIds(List.of("politie-signaal-zorg-aan-lzn"))
+            .setDisclosedFields(
+                List.of(
+                    "caseReference",
+                    "subject.bsn",
+                    "subject.name",
+                    "subject.birthDate",
+                    "concerns"))
+            .setTransformedFields(List.of("narrative"))
+            .setWithheldFields(List.of("subject.address"))
+            .setRetention("P2Y")
+            .setSubjectPseudonym(SUBJECTS.pseudonym("999990019"))
+            .setOccurredAt(Instant.now().truncatedTo(ChronoUnit.MILLIS).minusSeconds(2))
+            .setDecidedAt(Instant.now().truncatedTo(ChronoUnit.MILLIS))
+            .setSourceTopic(sourceTopic)
+            .setSourcePartition(sourcePartition)
+            .setSourceOffset(sequence - 1);
     change.accept(builder);
-    AuditRecord record = builder
-        .setChainId(chainId())
-        .setSequence(sequence)
-        .setPreviousHash(previousHash)
-        .setHash("")
-        .build();
+    AuditRecord record =
+        builder
+            .setChainId(chainId())
+            .setSequence(sequence)
+            .setPreviousHash(previousHash)
+            .setHash("")
+            .build();
     byte[] bytes = AuditHash.sealed(record);
     previousHash = record.getHash();
     return new Sealed(record, bytes);
   }
 
   public Sealed next() {
-    return next(record -> {
-    });
+    return next(record -> {});
   }
 
   /** The next {@code count} records, each changed by {@code change}. */
@@ -100,8 +113,7 @@ public final class AuditTrail {
   }
 
   public List<Sealed> next(int count) {
-    return next(count, record -> {
-    });
+    return next(count, record -> {});
   }
 
   private static String hex(int bytes) {

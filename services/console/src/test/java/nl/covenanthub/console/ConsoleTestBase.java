@@ -32,23 +32,27 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /**
- * The console as it runs: a real KRaft broker with {@code hub.audit} (3 partitions), a real embedded PostgreSQL
- * in a temporary directory, and tokens checked against this JVM's real Keycloak. Test classes that extend it share
- * one application context; each test starts with an empty index and its own chains.
+ * The console as it runs: a real KRaft broker with {@code hub.audit} (3 partitions), a real
+ * embedded PostgreSQL in a temporary directory, and tokens checked against this JVM's real
+ * Keycloak. Test classes that extend it share one application context; each test starts with an
+ * empty index and its own chains.
  */
-@SpringBootTest(classes = {ConsoleApplication.class, ConsoleTestBase.TestClock.class},
+@SpringBootTest(
+    classes = {ConsoleApplication.class, ConsoleTestBase.TestClock.class},
     webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-    properties = {"spring.kafka.bootstrap-servers=${spring.embedded.kafka.brokers}", "console.postgres.port=0"})
+    properties = {
+      "spring.kafka.bootstrap-servers=${spring.embedded.kafka.brokers}",
+      "console.postgres.port=0"
+    })
 @EmbeddedKafka(partitions = 3, topics = "hub.audit")
 public abstract class ConsoleTestBase {
   protected static final Duration WAIT = Duration.ofSeconds(60);
   private static final Path DATA = temporaryDirectory();
   private static KafkaProducer<String, byte[]> producer;
 
-  @Autowired
-  protected JdbcClient db;
-  @Autowired
-  protected MovableClock clock;
+  @Autowired protected JdbcClient db;
+  @Autowired protected MovableClock clock;
+
   @Value("${spring.embedded.kafka.brokers}")
   private String brokers;
 
@@ -64,12 +68,14 @@ public abstract class ConsoleTestBase {
   @DynamicPropertySource
   static void console(DynamicPropertyRegistry registry) {
     registry.add("console.postgres.data-directory", DATA::toString);
-    registry.add("spring.security.oauth2.resourceserver.jwt.issuer-uri", () -> Keycloak.shared().issuer());
+    registry.add(
+        "spring.security.oauth2.resourceserver.jwt.issuer-uri", () -> Keycloak.shared().issuer());
   }
 
   @BeforeEach
   void emptyIndex() {
-    // Not ingest_position: the ingest goes on from where it is, and what earlier tests published is not read again.
+    // Not ingest_position: the ingest goes on from where it is, and what earlier tests published is
+    // not read again.
     db.sql("TRUNCATE audit_record, chain_head, retention_checkpoint, ingest_problem").update();
     clock.set(Instant.now());
   }
@@ -82,7 +88,10 @@ public abstract class ConsoleTestBase {
     }
   }
 
-  /** Writes {@code records} to hub.audit as the hub does: keyed by chain, so each chain stays in one partition, in order. */
+  /**
+   * Writes {@code records} to hub.audit as the hub does: keyed by chain, so each chain stays in one
+   * partition, in order.
+   */
   protected void publish(Collection<AuditTrail.Sealed> records) {
     for (AuditTrail.Sealed sealed : records) {
       producer().send(new ProducerRecord<>("hub.audit", sealed.chainId(), sealed.bytes()));
@@ -107,25 +116,40 @@ public abstract class ConsoleTestBase {
 
   protected boolean isStored(AuditTrail.Sealed sealed) {
     return db.sql("SELECT count(*) FROM audit_record WHERE chain_id = ? AND sequence = ?")
-        .params(sealed.chainId(), sealed.record().getSequence()).query(Long.class).single() == 1;
+            .params(sealed.chainId(), sealed.record().getSequence())
+            .query(Long.class)
+            .single()
+        == 1;
   }
 
   protected long rows(String chainId) {
-    return db.sql("SELECT count(*) FROM audit_record WHERE chain_id = ?").param(chainId).query(Long.class).single();
+    return db.sql("SELECT count(*) FROM audit_record WHERE chain_id = ?")
+        .param(chainId)
+        .query(Long.class)
+        .single();
   }
 
   private KafkaProducer<String, byte[]> producer() {
     if (producer == null) {
-      producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers, ProducerConfig.ACKS_CONFIG,
-          "all"), new StringSerializer(), new ByteArraySerializer());
+      producer =
+          new KafkaProducer<>(
+              Map.of(
+                  ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                  brokers,
+                  ProducerConfig.ACKS_CONFIG,
+                  "all"),
+              new StringSerializer(),
+              new ByteArraySerializer());
     }
     return producer;
   }
 
   private static Path temporaryDirectory() {
     try {
-      // Under target/ (mvn clean removes it), new for every run: offsets stored by a run belong to its own broker.
-      return Files.createTempDirectory(Files.createDirectories(Path.of("target", "test-postgres")), "data-");
+      // Under target/ (mvn clean removes it), new for every run: offsets stored by a run belong to
+      // its own broker.
+      return Files.createTempDirectory(
+          Files.createDirectories(Path.of("target", "test-postgres")), "data-");
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -15,7 +15,11 @@ import org.apache.avro.generic.IndexedRecord;
  * HUISELIJK_GEWELD". Values compare as text, so enum symbols are written as in the schema.
  */
 public sealed interface Condition
-    permits Condition.Equals, Condition.OneOf, Condition.Contains, Condition.ContainsAny, Condition.All {
+    permits Condition.Equals,
+        Condition.OneOf,
+        Condition.Contains,
+        Condition.ContainsAny,
+        Condition.All {
 
   /** The field paths this condition reads. */
   List<String> paths();
@@ -28,7 +32,10 @@ public sealed interface Condition
     return false;
   }
 
-  /** The values this condition still allows for {@code path}, or empty if it does not restrict that path. */
+  /**
+   * The values this condition still allows for {@code path}, or empty if it does not restrict that
+   * path.
+   */
   default Optional<Set<String>> allowedValues(String path) {
     return Optional.empty();
   }
@@ -42,7 +49,9 @@ public sealed interface Condition
     return event -> holdsFor(field.valueIn(event));
   }
 
-  /** Whether no event can meet both conditions, judged from the values they allow on shared paths. */
+  /**
+   * Whether no event can meet both conditions, judged from the values they allow on shared paths.
+   */
   static boolean disjoint(Optional<Condition> a, Optional<Condition> b) {
     if (a.isEmpty() || b.isEmpty()) {
       return false;
@@ -204,7 +213,8 @@ public sealed interface Condition
     }
 
     public boolean holdsFor(Object value) {
-      throw new UnsupportedOperationException("All tests several fields: compile it against a schema");
+      throw new UnsupportedOperationException(
+          "All tests several fields: compile it against a schema");
     }
 
     public Predicate<IndexedRecord> compile(EventSchema schema) {

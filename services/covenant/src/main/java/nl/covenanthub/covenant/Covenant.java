@@ -1,14 +1,14 @@
 package nl.covenanthub.covenant;
 
+import java.time.Period;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.time.Period;
 
 /**
- * One version of a covenant (convenant): who shares what with whom, for which purpose, on which legal basis.
- * Immutable; a change to a covenant is a new version.
+ * One version of a covenant (convenant): who shares what with whom, for which purpose, on which
+ * legal basis. Immutable; a change to a covenant is a new version.
  */
 public record Covenant(
     String id,

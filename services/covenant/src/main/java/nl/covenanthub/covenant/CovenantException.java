@@ -3,7 +3,10 @@ package nl.covenanthub.covenant;
 import java.util.List;
 import java.util.stream.Collectors;
 
-/** Thrown when covenants cannot be loaded or compiled; carries every problem found, not just the first. */
+/**
+ * Thrown when covenants cannot be loaded or compiled; carries every problem found, not just the
+ * first.
+ */
 public final class CovenantException extends Exception {
   private final List<Problem> problems;
 

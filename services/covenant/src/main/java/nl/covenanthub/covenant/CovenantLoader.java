@@ -29,8 +29,8 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Reads covenant YAML into the model: first the YAML itself, then its shape against
- * {@code covenants/covenant.schema.json}, then the values. What the model means (parties exist, fields
+ * Reads covenant YAML into the model: first the YAML itself, then its shape against {@code
+ * covenants/covenant.schema.json}, then the values. What the model means (parties exist, fields
  * exist, bases are named) is the {@link CovenantValidator}'s job.
  */
 public final class CovenantLoader {
@@ -45,7 +45,8 @@ public final class CovenantLoader {
     try {
       bytes = Files.readAllBytes(file);
     } catch (IOException e) {
-      throw new CovenantException(List.of(new Problem(file.toString(), 0, "cannot read: " + e.getMessage())));
+      throw new CovenantException(
+          List.of(new Problem(file.toString(), 0, "cannot read: " + e.getMessage())));
     }
     return load(file.toString(), bytes);
   }
@@ -68,9 +69,10 @@ public final class CovenantLoader {
     Map<String, Problem> byLocation = new LinkedHashMap<>();
     for (ValidationMessage message : SHAPE.validate(tree.root)) {
       String pointer = message.getInstanceLocation().toString();
-      String text = pointer.matches("/rules/\\d+/fields/[^/]+")
-          ? "field '" + lastSegment(pointer) + "' has no valid treatment: " + TREATMENT_HINT
-          : where(pointer) + message.getError();
+      String text =
+          pointer.matches("/rules/\\d+/fields/[^/]+")
+              ? "field '" + lastSegment(pointer) + "' has no valid treatment: " + TREATMENT_HINT
+              : where(pointer) + message.getError();
       int line = tree.lineOf(pointer);
       // One message per place: a oneOf failure yields one per alternative, which helps no one.
       byLocation.putIfAbsent(pointer, new Problem(file, line, text));
@@ -79,7 +81,9 @@ public final class CovenantLoader {
   }
 
   private static String where(String pointer) {
-    return pointer.isEmpty() ? "" : pointer.substring(1).replace('/', '.').replace("~1", "/").replace("~0", "~") + ": ";
+    return pointer.isEmpty()
+        ? ""
+        : pointer.substring(1).replace('/', '.').replace("~1", "/").replace("~0", "~") + ": ";
   }
 
   private static String lastSegment(String pointer) {
@@ -91,7 +95,8 @@ public final class CovenantLoader {
       if (in == null) {
         throw new IllegalStateException("covenant.schema.json is missing from the classpath");
       }
-      SchemaValidatorsConfig config = SchemaValidatorsConfig.builder().pathType(PathType.JSON_POINTER).build();
+      SchemaValidatorsConfig config =
+          SchemaValidatorsConfig.builder().pathType(PathType.JSON_POINTER).build();
       return JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012).getSchema(in, config);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -124,8 +129,11 @@ public final class CovenantLoader {
       }
       List<Purpose> purposes = new ArrayList<>();
       for (JsonNode purpose : root.get("purposes")) {
-        purposes.add(new Purpose(
-            purpose.get("id").asText(), purpose.get("description").asText(), legalBasis(purpose.get("legalBasis"))));
+        purposes.add(
+            new Purpose(
+                purpose.get("id").asText(),
+                purpose.get("description").asText(),
+                legalBasis(purpose.get("legalBasis"))));
       }
       List<Rule> rules = new ArrayList<>();
       JsonNode ruleNodes = root.get("rules");
@@ -133,14 +141,20 @@ public final class CovenantLoader {
         rules.add(rule(ruleNodes.get(i), "/rules/" + i));
       }
       Map<String, Period> retention = new LinkedHashMap<>();
-      root.get("retention").fields().forEachRemaining(e -> {
-        try {
-          retention.put(e.getKey(), Period.parse(e.getValue().asText()));
-        } catch (DateTimeException ex) {
-          problem("/retention/" + LoadedCovenant.escape(e.getKey()), "retention '" + e.getValue().asText()
-              + "' is not an ISO-8601 period such as P2Y");
-        }
-      });
+      root.get("retention")
+          .fields()
+          .forEachRemaining(
+              e -> {
+                try {
+                  retention.put(e.getKey(), Period.parse(e.getValue().asText()));
+                } catch (DateTimeException ex) {
+                  problem(
+                      "/retention/" + LoadedCovenant.escape(e.getKey()),
+                      "retention '"
+                          + e.getValue().asText()
+                          + "' is not an ISO-8601 period such as P2Y");
+                }
+              });
       JsonNode validity = root.get("validity");
       return new Covenant(
           root.get("id").asText(),
@@ -158,35 +172,54 @@ public final class CovenantLoader {
       List<String> eventTypes = new ArrayList<>();
       node.get("eventTypes").forEach(t -> eventTypes.add(t.asText()));
       Map<String, Treatment> fields = new LinkedHashMap<>();
-      node.get("fields").fields().forEachRemaining(e ->
-          treatment(e.getValue(), pointer + "/fields/" + LoadedCovenant.escape(e.getKey()))
-              .ifPresent(t -> fields.put(e.getKey(), t)));
+      node.get("fields")
+          .fields()
+          .forEachRemaining(
+              e ->
+                  treatment(e.getValue(), pointer + "/fields/" + LoadedCovenant.escape(e.getKey()))
+                      .ifPresent(t -> fields.put(e.getKey(), t)));
       Optional<Condition> when = Optional.empty();
       if (node.has("when")) {
         Map<String, Condition> tests = new LinkedHashMap<>();
-        node.get("when").fields().forEachRemaining(e -> tests.put(e.getKey(), test(e.getKey(), e.getValue())));
+        node.get("when")
+            .fields()
+            .forEachRemaining(e -> tests.put(e.getKey(), test(e.getKey(), e.getValue())));
         when = Optional.of(Condition.All.of(tests));
       }
-      Optional<LegalBasis> basis = node.has("legalBasis") ? Optional.of(legalBasis(node.get("legalBasis"))) : Optional.empty();
-      return new Rule(node.get("id").asText(), node.get("from").asText(), node.get("to").asText(),
-          node.get("purpose").asText(), eventTypes, when, fields, basis);
+      Optional<LegalBasis> basis =
+          node.has("legalBasis")
+              ? Optional.of(legalBasis(node.get("legalBasis")))
+              : Optional.empty();
+      return new Rule(
+          node.get("id").asText(),
+          node.get("from").asText(),
+          node.get("to").asText(),
+          node.get("purpose").asText(),
+          eventTypes,
+          when,
+          fields,
+          basis);
     }
 
     private Optional<Treatment> treatment(JsonNode node, String pointer) {
       if (node.isTextual()) {
-        return Optional.of(node.asText().equals("pass") ? new Treatment.Pass() : new Treatment.Drop());
+        return Optional.of(
+            node.asText().equals("pass") ? new Treatment.Pass() : new Treatment.Drop());
       }
       if (node.has("pseudonymise")) {
         JsonNode key = node.get("pseudonymise");
         if (key.isNull() || key.asText().isBlank()) {
-          problem(pointer, "pseudonymise needs a key reference (the name of a configured key, e.g. "
-              + "{pseudonymise: subject-key}); keys themselves never go in a covenant");
+          problem(
+              pointer,
+              "pseudonymise needs a key reference (the name of a configured key, e.g. "
+                  + "{pseudonymise: subject-key}); keys themselves never go in a covenant");
           return Optional.empty();
         }
         return Optional.of(new Treatment.Pseudonymise(key.asText()));
       }
       if (node.has("generalise")) {
-        return Treatment.Generalisation.fromYaml(node.get("generalise").asText()).map(Treatment.Generalise::new);
+        return Treatment.Generalisation.fromYaml(node.get("generalise").asText())
+            .map(Treatment.Generalise::new);
       }
       return Optional.of(new Treatment.Redact(node.get("redact").asText()));
     }
@@ -228,7 +261,9 @@ public final class CovenantLoader {
       try {
         return LocalDate.parse(text);
       } catch (DateTimeException e) {
-        problem("/validity/" + field, "validity " + field + " '" + text + "' is not a date (YYYY-MM-DD)");
+        problem(
+            "/validity/" + field,
+            "validity " + field + " '" + text + "' is not a date (YYYY-MM-DD)");
         return LocalDate.MIN;
       }
     }

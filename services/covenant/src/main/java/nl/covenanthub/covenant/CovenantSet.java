@@ -17,15 +17,18 @@ import java.util.function.Predicate;
 import org.apache.avro.generic.IndexedRecord;
 
 /**
- * The active covenant versions, compiled: the one thing the hub asks "may this recipient see this event,
- * and what of it?". Plans are compiled here, once; {@link #decide} is a lookup, a few condition tests and
- * a copy. Immutable and safe to share between threads; a new covenant version means a new set.
+ * The active covenant versions, compiled: the one thing the hub asks "may this recipient see this
+ * event, and what of it?". Plans are compiled here, once; {@link #decide} is a lookup, a few
+ * condition tests and a copy. Immutable and safe to share between threads; a new covenant version
+ * means a new set.
  */
 public final class CovenantSet {
   private final List<LoadedCovenant> covenants;
   private final Map<String, LoadedCovenant> byPurpose = new LinkedHashMap<>();
+
   /** Per purpose, per party: the other parties. Asked once per event, so made once here. */
   private final Map<String, Map<String, List<String>>> recipientsByPurpose = new HashMap<>();
+
   private final Map<PlanKey, KeyPlans> plans = new LinkedHashMap<>();
   private final EventCatalog catalog;
 
@@ -44,13 +47,25 @@ public final class CovenantSet {
         }
       }
     }
-    byPurpose.forEach((purpose, owner) -> {
-      Map<String, List<String>> bySender = new HashMap<>();
-      owner.covenant().parties().forEach(party -> bySender.put(party.id(), otherParties(owner, party.id())));
-      recipientsByPurpose.put(purpose, bySender);
-    });
-    rulesByKey.forEach((key, rules) -> plans.put(key,
-        new KeyPlans(key, ownerByKey.get(key), rules, catalog.eventType(key.eventType()).orElseThrow(), keys)));
+    byPurpose.forEach(
+        (purpose, owner) -> {
+          Map<String, List<String>> bySender = new HashMap<>();
+          owner
+              .covenant()
+              .parties()
+              .forEach(party -> bySender.put(party.id(), otherParties(owner, party.id())));
+          recipientsByPurpose.put(purpose, bySender);
+        });
+    rulesByKey.forEach(
+        (key, rules) ->
+            plans.put(
+                key,
+                new KeyPlans(
+                    key,
+                    ownerByKey.get(key),
+                    rules,
+                    catalog.eventType(key.eventType()).orElseThrow(),
+                    keys)));
   }
 
   /**
@@ -59,7 +74,8 @@ public final class CovenantSet {
    * @param clock decides which covenants have already ended (those are refused)
    * @throws CovenantException with every problem, if any covenant is invalid or a key is missing
    */
-  public static CovenantSet compile(List<LoadedCovenant> covenants, EventCatalog catalog, KeyRing keys, Clock clock)
+  public static CovenantSet compile(
+      List<LoadedCovenant> covenants, EventCatalog catalog, KeyRing keys, Clock clock)
       throws CovenantException {
     CovenantValidator validator = new CovenantValidator(catalog);
     LocalDate today = LocalDate.now(clock.withZone(Validity.ZONE));
@@ -99,9 +115,12 @@ public final class CovenantSet {
       List<Rule> rules = loaded.covenant().rules();
       for (int i = 0; i < rules.size(); i++) {
         for (Map.Entry<String, Treatment> field : rules.get(i).fields().entrySet()) {
-          if (field.getValue() instanceof Treatment.Pseudonymise p && keys.key(p.keyRef()).isEmpty()) {
-            problems.add(loaded.problem("/rules/" + i + "/fields/" + LoadedCovenant.escape(field.getKey()),
-                "pseudonymisation key '" + p.keyRef() + "' is not configured"));
+          if (field.getValue() instanceof Treatment.Pseudonymise p
+              && keys.key(p.keyRef()).isEmpty()) {
+            problems.add(
+                loaded.problem(
+                    "/rules/" + i + "/fields/" + LoadedCovenant.escape(field.getKey()),
+                    "pseudonymisation key '" + p.keyRef() + "' is not configured"));
           }
         }
       }
@@ -110,10 +129,11 @@ public final class CovenantSet {
   }
 
   /**
-   * What {@code recipient} may see of {@code event}, sent by {@code sender} for {@code purpose}, at moment
-   * {@code at}. The sender must be the authenticated one; this method trusts its arguments.
+   * What {@code recipient} may see of {@code event}, sent by {@code sender} for {@code purpose}, at
+   * moment {@code at}. The sender must be the authenticated one; this method trusts its arguments.
    */
-  public Decision decide(String sender, String recipient, String purpose, IndexedRecord event, Instant at) {
+  public Decision decide(
+      String sender, String recipient, String purpose, IndexedRecord event, Instant at) {
     String eventType = event.getSchema().getName();
     PlanKey key = new PlanKey(sender, recipient, purpose, eventType);
     KeyPlans keyPlans = plans.get(key);
@@ -122,8 +142,15 @@ public final class CovenantSet {
     }
     Covenant covenant = keyPlans.owner.covenant();
     if (!covenant.validity().covers(at)) {
-      return new Decision.Withheld(key, Decision.Reason.COVENANT_NOT_IN_FORCE, "covenant '" + covenant.id()
-          + "' is in force from " + covenant.validity().from() + " until " + covenant.validity().until(),
+      return new Decision.Withheld(
+          key,
+          Decision.Reason.COVENANT_NOT_IN_FORCE,
+          "covenant '"
+              + covenant.id()
+              + "' is in force from "
+              + covenant.validity().from()
+              + " until "
+              + covenant.validity().until(),
           Optional.of(keyPlans.owner.ref()));
     }
     return keyPlans.decide(event);
@@ -132,22 +159,42 @@ public final class CovenantSet {
   private Decision withheldWithoutRule(PlanKey key) {
     LoadedCovenant owner = byPurpose.get(key.purpose());
     if (owner == null) {
-      return new Decision.Withheld(key, Decision.Reason.UNKNOWN_PURPOSE,
-          "no active covenant has purpose '" + key.purpose() + "'", Optional.empty());
+      return new Decision.Withheld(
+          key,
+          Decision.Reason.UNKNOWN_PURPOSE,
+          "no active covenant has purpose '" + key.purpose() + "'",
+          Optional.empty());
     }
     Covenant covenant = owner.covenant();
     for (String party : List.of(key.sender(), key.recipient())) {
       if (!covenant.hasParty(party)) {
-        return new Decision.Withheld(key, Decision.Reason.NOT_A_PARTY,
-            "'" + party + "' is not a party to covenant '" + covenant.id() + "'", Optional.of(owner.ref()));
+        return new Decision.Withheld(
+            key,
+            Decision.Reason.NOT_A_PARTY,
+            "'" + party + "' is not a party to covenant '" + covenant.id() + "'",
+            Optional.of(owner.ref()));
       }
     }
-    return new Decision.Withheld(key, Decision.Reason.NO_RULE, "no rule of covenant '" + covenant.id() + "' lets "
-        + key.sender() + " disclose " + key.eventType() + " to " + key.recipient() + " for " + key.purpose(),
+    return new Decision.Withheld(
+        key,
+        Decision.Reason.NO_RULE,
+        "no rule of covenant '"
+            + covenant.id()
+            + "' lets "
+            + key.sender()
+            + " disclose "
+            + key.eventType()
+            + " to "
+            + key.recipient()
+            + " for "
+            + key.purpose(),
         Optional.of(owner.ref()));
   }
 
-  /** The parties that a sender's event for {@code purpose} is decided for: the covenant's parties but the sender. */
+  /**
+   * The parties that a sender's event for {@code purpose} is decided for: the covenant's parties
+   * but the sender.
+   */
   public List<String> recipients(String sender, String purpose) {
     Map<String, List<String>> bySender = recipientsByPurpose.get(purpose);
     if (bySender == null) {
@@ -159,7 +206,10 @@ public final class CovenantSet {
   }
 
   private static List<String> otherParties(LoadedCovenant owner, String sender) {
-    return owner.covenant().parties().stream().map(Party::id).filter(id -> !id.equals(sender)).toList();
+    return owner.covenant().parties().stream()
+        .map(Party::id)
+        .filter(id -> !id.equals(sender))
+        .toList();
   }
 
   /** Every party of every active covenant: the partners whose outboxes the hub reads. */
@@ -197,8 +247,8 @@ public final class CovenantSet {
   }
 
   /**
-   * The rules for one key, with their conditions compiled and a plan per rule. When several rules meet
-   * the same event, their plan is compiled once on first use and kept.
+   * The rules for one key, with their conditions compiled and a plan per rule. When several rules
+   * meet the same event, their plan is compiled once on first use and kept.
    */
   private static final class KeyPlans {
     final PlanKey key;
@@ -231,8 +281,12 @@ public final class CovenantSet {
 
     Decision decide(IndexedRecord record) {
       if (record.getSchema() != event.avro() && !record.getSchema().equals(event.avro())) {
-        return new Decision.Withheld(key, Decision.Reason.SCHEMA_MISMATCH,
-            "the event's schema differs from the " + key.eventType() + " schema the covenant was compiled against",
+        return new Decision.Withheld(
+            key,
+            Decision.Reason.SCHEMA_MISMATCH,
+            "the event's schema differs from the "
+                + key.eventType()
+                + " schema the covenant was compiled against",
             Optional.of(owner.ref()));
       }
       long met = 0;
@@ -242,12 +296,22 @@ public final class CovenantSet {
         }
       }
       if (met == 0) {
-        return new Decision.Withheld(key, Decision.Reason.CONDITION_NOT_MET, "the event meets the condition of none of rules "
-            + rules.stream().map(Rule::id).toList(), Optional.of(owner.ref()));
+        return new Decision.Withheld(
+            key,
+            Decision.Reason.CONDITION_NOT_MET,
+            "the event meets the condition of none of rules "
+                + rules.stream().map(Rule::id).toList(),
+            Optional.of(owner.ref()));
       }
-      FieldPlan plan = Long.bitCount(met) == 1 ? single[Long.numberOfTrailingZeros(met)] : combined.computeIfAbsent(met, this::combine);
+      FieldPlan plan =
+          Long.bitCount(met) == 1
+              ? single[Long.numberOfTrailingZeros(met)]
+              : combined.computeIfAbsent(met, this::combine);
       if (plan.viewSchema().isEmpty()) {
-        return new Decision.Withheld(key, Decision.Reason.NO_FIELDS, "rules " + plan.ruleIds() + " let no field pass",
+        return new Decision.Withheld(
+            key,
+            Decision.Reason.NO_FIELDS,
+            "rules " + plan.ruleIds() + " let no field pass",
             Optional.of(owner.ref()));
       }
       return new Decision.Disclosed(plan, plan.apply(record));

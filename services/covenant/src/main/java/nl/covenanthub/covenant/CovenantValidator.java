@@ -13,9 +13,9 @@ import java.util.Set;
 import org.apache.avro.Schema;
 
 /**
- * Checks what a covenant means, beyond its shape: every party, purpose, event type and field it names
- * exists; sensitive fields pass only with their own legal basis; overlapping rules do not contradict each
- * other; the covenant is in force. Returns every problem with its line.
+ * Checks what a covenant means, beyond its shape: every party, purpose, event type and field it
+ * names exists; sensitive fields pass only with their own legal basis; overlapping rules do not
+ * contradict each other; the covenant is in force. Returns every problem with its line.
  */
 public final class CovenantValidator {
   private final EventCatalog catalog;
@@ -54,15 +54,25 @@ public final class CovenantValidator {
     for (LoadedCovenant loaded : covenants) {
       LoadedCovenant sameId = byId.putIfAbsent(loaded.covenant().id(), loaded);
       if (sameId != null) {
-        problems.add(loaded.problem("/id", "covenant '" + loaded.covenant().id() + "' is also defined in " + sameId.file()));
+        problems.add(
+            loaded.problem(
+                "/id",
+                "covenant '" + loaded.covenant().id() + "' is also defined in " + sameId.file()));
       }
       List<Purpose> purposes = loaded.covenant().purposes();
       for (int i = 0; i < purposes.size(); i++) {
         LoadedCovenant other = owner.putIfAbsent(purposes.get(i).id(), loaded);
         if (other != null && other != loaded) {
-          problems.add(loaded.problem("/purposes/" + i + "/id", "purpose '" + purposes.get(i).id()
-              + "' is also a purpose of covenant '" + other.covenant().id() + "' (" + other.file()
-              + "): an event names its purpose, so a purpose must belong to one covenant"));
+          problems.add(
+              loaded.problem(
+                  "/purposes/" + i + "/id",
+                  "purpose '"
+                      + purposes.get(i).id()
+                      + "' is also a purpose of covenant '"
+                      + other.covenant().id()
+                      + "' ("
+                      + other.file()
+                      + "): an event names its purpose, so a purpose must belong to one covenant"));
         }
       }
     }
@@ -72,11 +82,18 @@ public final class CovenantValidator {
   private static void checkValidity(Check check, Covenant covenant, LocalDate today) {
     Validity validity = covenant.validity();
     if (validity.isEmpty()) {
-      check.problem("/validity/until", "validity period is empty: until " + validity.until()
-          + " is before from " + validity.from());
+      check.problem(
+          "/validity/until",
+          "validity period is empty: until "
+              + validity.until()
+              + " is before from "
+              + validity.from());
     } else if (validity.hasEndedBefore(today)) {
-      check.problem("/validity/until", "validity period ended on " + validity.until()
-          + ": an ended covenant discloses nothing; make a new version with a new period");
+      check.problem(
+          "/validity/until",
+          "validity period ended on "
+              + validity.until()
+              + ": an ended covenant discloses nothing; make a new version with a new period");
     }
   }
 
@@ -85,11 +102,14 @@ public final class CovenantValidator {
     List<Party> parties = covenant.parties();
     for (int i = 0; i < parties.size(); i++) {
       if (!ids.add(parties.get(i).id())) {
-        check.problem("/parties/" + i + "/id", "party '" + parties.get(i).id() + "' is listed twice");
+        check.problem(
+            "/parties/" + i + "/id", "party '" + parties.get(i).id() + "' is listed twice");
       }
     }
     if (!covenant.hasParty(covenant.coordinator())) {
-      check.problem("/coordinator", "coordinator '" + covenant.coordinator() + "' is not one of the parties " + ids);
+      check.problem(
+          "/coordinator",
+          "coordinator '" + covenant.coordinator() + "' is not one of the parties " + ids);
     }
   }
 
@@ -98,7 +118,8 @@ public final class CovenantValidator {
     List<Purpose> purposes = covenant.purposes();
     for (int i = 0; i < purposes.size(); i++) {
       if (!ids.add(purposes.get(i).id())) {
-        check.problem("/purposes/" + i + "/id", "purpose '" + purposes.get(i).id() + "' is listed twice");
+        check.problem(
+            "/purposes/" + i + "/id", "purpose '" + purposes.get(i).id() + "' is listed twice");
       }
     }
   }
@@ -106,23 +127,30 @@ public final class CovenantValidator {
   private void checkRule(Check check, Covenant covenant, Rule rule, String pointer) {
     String label = "rule '" + rule.id() + "': ";
     if (!covenant.hasParty(rule.from())) {
-      check.problem(pointer + "/from", label + "sender '" + rule.from() + "' is not a party to this covenant");
+      check.problem(
+          pointer + "/from",
+          label + "sender '" + rule.from() + "' is not a party to this covenant");
     }
     if (!covenant.hasParty(rule.to())) {
-      check.problem(pointer + "/to", label + "recipient '" + rule.to() + "' is not a party to this covenant");
+      check.problem(
+          pointer + "/to", label + "recipient '" + rule.to() + "' is not a party to this covenant");
     }
     if (rule.from().equals(rule.to())) {
       check.problem(pointer + "/to", label + "a party does not disclose to itself");
     }
     Optional<Purpose> purpose = covenant.purpose(rule.purpose());
     if (purpose.isEmpty()) {
-      check.problem(pointer + "/purpose", label + "purpose '" + rule.purpose() + "' is not a purpose of this covenant");
+      check.problem(
+          pointer + "/purpose",
+          label + "purpose '" + rule.purpose() + "' is not a purpose of this covenant");
     }
     for (int t = 0; t < rule.eventTypes().size(); t++) {
       String type = rule.eventTypes().get(t);
       Optional<EventSchema> schema = catalog.eventType(type);
       if (schema.isEmpty()) {
-        check.problem(pointer + "/eventTypes/" + t, label + "unknown event type '" + type + "'; known: " + catalog.eventTypes());
+        check.problem(
+            pointer + "/eventTypes/" + t,
+            label + "unknown event type '" + type + "'; known: " + catalog.eventTypes());
         continue;
       }
       checkFields(check, rule, schema.get(), pointer, label);
@@ -131,50 +159,91 @@ public final class CovenantValidator {
     }
   }
 
-  private static void checkFields(Check check, Rule rule, EventSchema schema, String pointer, String label) {
+  private static void checkFields(
+      Check check, Rule rule, EventSchema schema, String pointer, String label) {
     for (Map.Entry<String, Treatment> field : rule.fields().entrySet()) {
       String path = field.getKey();
       String at = fieldPointer(pointer, path);
       Optional<FieldRef> ref = schema.resolve(path);
       if (ref.isEmpty()) {
-        check.problem(at, label + "unknown field '" + path + "' in " + schema.eventType() + suggestion(schema, path));
+        check.problem(
+            at,
+            label
+                + "unknown field '"
+                + path
+                + "' in "
+                + schema.eventType()
+                + suggestion(schema, path));
         continue;
       }
       Treatment treatment = field.getValue();
       if (ref.get().isRecord()) {
         if (!(treatment instanceof Treatment.Pass || treatment instanceof Treatment.Drop)) {
-          check.problem(at, label + "'" + path + "' is a record: only pass or drop apply to a whole record; "
-              + "name its fields to " + treatment.name() + " them");
+          check.problem(
+              at,
+              label
+                  + "'"
+                  + path
+                  + "' is a record: only pass or drop apply to a whole record; "
+                  + "name its fields to "
+                  + treatment.name()
+                  + " them");
         }
         continue;
       }
-      treatment.unsuitableFor(ref.get().type()).ifPresent(why -> check.problem(at, label + path + ": " + why));
+      treatment
+          .unsuitableFor(ref.get().type())
+          .ifPresent(why -> check.problem(at, label + path + ": " + why));
     }
   }
 
-  private static void checkCondition(Check check, Condition when, EventSchema schema, String pointer, String label) {
+  private static void checkCondition(
+      Check check, Condition when, EventSchema schema, String pointer, String label) {
     List<Condition> tests = when instanceof Condition.All all ? all.conditions() : List.of(when);
     for (Condition test : tests) {
       String path = test.paths().get(0);
       String at = pointer + "/when/" + LoadedCovenant.escape(path);
       Optional<FieldRef> ref = schema.resolve(path);
       if (ref.isEmpty()) {
-        check.problem(at, label + "condition on unknown field '" + path + "' in " + schema.eventType() + suggestion(schema, path));
+        check.problem(
+            at,
+            label
+                + "condition on unknown field '"
+                + path
+                + "' in "
+                + schema.eventType()
+                + suggestion(schema, path));
         continue;
       }
       FieldRef field = ref.get();
       if (field.isRecord()) {
         check.problem(at, label + "condition on '" + path + "', a record: test one of its fields");
       } else if (test.wantsArray() != field.isArray()) {
-        check.problem(at, label + "'" + test.operator() + "' " + (test.wantsArray()
-            ? "tests a list, but '" + path + "' is a single value: use equals or in"
-            : "tests a single value, but '" + path + "' is a list: use contains or containsAny"));
+        check.problem(
+            at,
+            label
+                + "'"
+                + test.operator()
+                + "' "
+                + (test.wantsArray()
+                    ? "tests a list, but '" + path + "' is a single value: use equals or in"
+                    : "tests a single value, but '"
+                        + path
+                        + "' is a list: use contains or containsAny"));
       } else {
         Schema values = field.isArray() ? field.type().getElementType() : field.type();
         if (values.getType() == Schema.Type.ENUM) {
           for (String value : test.allowedValues(path).orElseGet(() -> conditionValues(test))) {
             if (!values.getEnumSymbols().contains(value)) {
-              check.problem(at, label + "'" + value + "' is not a value of " + path + "; it is one of " + values.getEnumSymbols());
+              check.problem(
+                  at,
+                  label
+                      + "'"
+                      + value
+                      + "' is not a value of "
+                      + path
+                      + "; it is one of "
+                      + values.getEnumSymbols());
             }
           }
         }
@@ -192,7 +261,8 @@ public final class CovenantValidator {
     return Set.of();
   }
 
-  private static void checkSensitiveFields(Check check, Rule rule, Purpose purpose, EventSchema schema, String pointer, String label) {
+  private static void checkSensitiveFields(
+      Check check, Rule rule, Purpose purpose, EventSchema schema, String pointer, String label) {
     LegalBasis basis = purpose.legalBasis().overriddenBy(rule.legalBasis());
     Set<String> reported = new HashSet<>();
     for (Map.Entry<String, Treatment> leaf : LeafTreatments.of(rule, schema).entrySet()) {
@@ -200,15 +270,30 @@ public final class CovenantValidator {
       for (Sensitivity sensitivity : needsBasis(field, leaf.getValue())) {
         if (basis.basisFor(sensitivity).isEmpty() && reported.add(leaf.getKey() + sensitivity)) {
           String named = LeafTreatments.namedPathFor(rule, leaf.getKey()).orElse(leaf.getKey());
-          check.problem(fieldPointer(pointer, named), label + "'" + leaf.getKey() + "' is " + sensitivity.label()
-              + " data, but purpose '" + purpose.id() + "' names no legalBasis." + sensitivity.basisField()
-              + " for it" + (sensitivity == Sensitivity.BSN ? "; pseudonymise it instead, or name the law that allows using the BSN" : ""));
+          check.problem(
+              fieldPointer(pointer, named),
+              label
+                  + "'"
+                  + leaf.getKey()
+                  + "' is "
+                  + sensitivity.label()
+                  + " data, but purpose '"
+                  + purpose.id()
+                  + "' names no legalBasis."
+                  + sensitivity.basisField()
+                  + " for it"
+                  + (sensitivity == Sensitivity.BSN
+                      ? "; pseudonymise it instead, or name the law that allows using the BSN"
+                      : ""));
         }
       }
     }
   }
 
-  /** The sensitivities whose own basis a field needs under a treatment: none if nothing of the value is revealed. */
+  /**
+   * The sensitivities whose own basis a field needs under a treatment: none if nothing of the value
+   * is revealed.
+   */
   static Set<Sensitivity> needsBasis(FieldRef field, Treatment treatment) {
     Set<Sensitivity> needed = EnumSet.noneOf(Sensitivity.class);
     if (!treatment.revealsValue()) {
@@ -229,8 +314,10 @@ public final class CovenantValidator {
       for (int i = 0; i < j; i++) {
         Rule first = rules.get(i);
         Rule second = rules.get(j);
-        if (!first.from().equals(second.from()) || !first.to().equals(second.to())
-            || !first.purpose().equals(second.purpose()) || Condition.disjoint(first.when(), second.when())) {
+        if (!first.from().equals(second.from())
+            || !first.to().equals(second.to())
+            || !first.purpose().equals(second.purpose())
+            || Condition.disjoint(first.when(), second.when())) {
           continue;
         }
         for (String type : second.eventTypes()) {
@@ -243,17 +330,31 @@ public final class CovenantValidator {
     }
   }
 
-  private static void reportContradictions(Check check, Rule first, int i, Rule second, int j, EventSchema schema) {
+  private static void reportContradictions(
+      Check check, Rule first, int i, Rule second, int j, EventSchema schema) {
     Map<String, Treatment> a = LeafTreatments.of(first, schema);
     Map<String, Treatment> b = LeafTreatments.of(second, schema);
     for (Map.Entry<String, Treatment> leaf : b.entrySet()) {
       Treatment other = a.get(leaf.getKey());
       if (other != null && !other.equals(leaf.getValue())) {
         String named = LeafTreatments.namedPathFor(second, leaf.getKey()).orElse(leaf.getKey());
-        check.problem(fieldPointer("/rules/" + j, named), "rule '" + second.id() + "' gives '" + leaf.getKey()
-            + "' treatment " + leaf.getValue().name() + ", but rule '" + first.id() + "' (line "
-            + check.loaded.lineOf("/rules/" + i) + ") applies to the same " + schema.eventType()
-            + " events and gives it " + other.name() + "; make their conditions exclusive or agree on the field");
+        check.problem(
+            fieldPointer("/rules/" + j, named),
+            "rule '"
+                + second.id()
+                + "' gives '"
+                + leaf.getKey()
+                + "' treatment "
+                + leaf.getValue().name()
+                + ", but rule '"
+                + first.id()
+                + "' (line "
+                + check.loaded.lineOf("/rules/" + i)
+                + ") applies to the same "
+                + schema.eventType()
+                + " events and gives it "
+                + other.name()
+                + "; make their conditions exclusive or agree on the field");
         return;
       }
     }
@@ -262,24 +363,31 @@ public final class CovenantValidator {
   private static void checkRetention(Check check, Covenant covenant) {
     for (String party : covenant.retention().keySet()) {
       if (!covenant.hasParty(party)) {
-        check.problem("/retention/" + LoadedCovenant.escape(party), "retention for '" + party + "', which is not a party");
+        check.problem(
+            "/retention/" + LoadedCovenant.escape(party),
+            "retention for '" + party + "', which is not a party");
       }
     }
     List<Rule> rules = covenant.rules();
     Set<String> reported = new HashSet<>();
     for (int i = 0; i < rules.size(); i++) {
       String recipient = rules.get(i).to();
-      if (!covenant.retention().containsKey(recipient) && covenant.hasParty(recipient) && reported.add(recipient)) {
-        check.problem("/rules/" + i + "/to", "recipient '" + recipient + "' has no retention period under 'retention'");
+      if (!covenant.retention().containsKey(recipient)
+          && covenant.hasParty(recipient)
+          && reported.add(recipient)) {
+        check.problem(
+            "/rules/" + i + "/to",
+            "recipient '" + recipient + "' has no retention period under 'retention'");
       }
     }
   }
 
   private static String suggestion(EventSchema schema, String path) {
     String name = path.substring(path.lastIndexOf('.') + 1);
-    List<String> similar = schema.paths().stream()
-        .filter(p -> p.endsWith("." + name) || p.equals(name) || p.equalsIgnoreCase(path))
-        .toList();
+    List<String> similar =
+        schema.paths().stream()
+            .filter(p -> p.endsWith("." + name) || p.equals(name) || p.equalsIgnoreCase(path))
+            .toList();
     return similar.isEmpty() ? "" : "; did you mean " + String.join(" or ", similar) + "?";
   }
 

@@ -6,8 +6,9 @@ import java.util.Optional;
 import org.apache.avro.generic.GenericData;
 
 /**
- * The answer for one (event, recipient): disclosed (with the view and everything the audit needs) or
- * withheld (with the reason). Decisions carry field names, never field values, except the view itself.
+ * The answer for one (event, recipient): disclosed (with the view and everything the audit needs)
+ * or withheld (with the reason). Decisions carry field names, never field values, except the view
+ * itself.
  */
 public sealed interface Decision permits Decision.Disclosed, Decision.Withheld {
 
@@ -33,7 +34,8 @@ public sealed interface Decision permits Decision.Disclosed, Decision.Withheld {
   }
 
   /** Nothing passes to this recipient; {@code reason} says why, {@code detail} in words. */
-  record Withheld(PlanKey key, Reason reason, String detail, Optional<CovenantRef> covenant) implements Decision {
+  record Withheld(PlanKey key, Reason reason, String detail, Optional<CovenantRef> covenant)
+      implements Decision {
     public Withheld {
       Objects.requireNonNull(key, "key");
       Objects.requireNonNull(reason, "reason");
@@ -46,7 +48,9 @@ public sealed interface Decision permits Decision.Disclosed, Decision.Withheld {
     }
   }
 
-  /** Why an event is withheld from a recipient. Default deny: each is the absence of a permission. */
+  /**
+   * Why an event is withheld from a recipient. Default deny: each is the absence of a permission.
+   */
   enum Reason {
     /** No active covenant has the event's purpose. */
     UNKNOWN_PURPOSE,

@@ -10,7 +10,9 @@ import nl.covenanthub.events.CaseSignal;
 import nl.covenanthub.events.CaseStatusChange;
 import org.apache.avro.Schema;
 
-/** The event types partners exchange, by name: what covenant rules are checked and compiled against. */
+/**
+ * The event types partners exchange, by name: what covenant rules are checked and compiled against.
+ */
 public final class EventCatalog {
   private final Map<String, EventSchema> byType = new LinkedHashMap<>();
 
@@ -23,8 +25,11 @@ public final class EventCatalog {
 
   /** The event types in {@code schemas/}. */
   public static EventCatalog standard() {
-    return new EventCatalog(List.of(
-        CaseSignal.getClassSchema(), CaseStatusChange.getClassSchema(), CaseReference.getClassSchema()));
+    return new EventCatalog(
+        List.of(
+            CaseSignal.getClassSchema(),
+            CaseStatusChange.getClassSchema(),
+            CaseReference.getClassSchema()));
   }
 
   public Optional<EventSchema> eventType(String name) {

@@ -26,7 +26,10 @@ public final class EventJson {
 
   private EventJson() {}
 
-  /** The record of {@code schema} that {@code json} describes; unknown fields and missing required ones are errors. */
+  /**
+   * The record of {@code schema} that {@code json} describes; unknown fields and missing required
+   * ones are errors.
+   */
   public static GenericData.Record read(JsonNode json, Schema schema) {
     return (GenericData.Record) value(json, schema, "");
   }
@@ -66,8 +69,12 @@ public final class EventJson {
         for (Iterator<String> names = json.fieldNames(); names.hasNext(); ) {
           String name = names.next();
           if (schema.getField(name) == null) {
-            throw new IllegalArgumentException(where + " has no field '" + name + "'; it has "
-                + schema.getFields().stream().map(Schema.Field::name).toList());
+            throw new IllegalArgumentException(
+                where
+                    + " has no field '"
+                    + name
+                    + "'; it has "
+                    + schema.getFields().stream().map(Schema.Field::name).toList());
           }
         }
         for (Schema.Field field : schema.getFields()) {
@@ -96,7 +103,8 @@ public final class EventJson {
       case ENUM -> {
         String symbol = text(json, where);
         if (!schema.getEnumSymbols().contains(symbol)) {
-          throw new IllegalArgumentException(where + " is '" + symbol + "', not one of " + schema.getEnumSymbols());
+          throw new IllegalArgumentException(
+              where + " is '" + symbol + "', not one of " + schema.getEnumSymbols());
         }
         return new GenericData.EnumSymbol(schema, symbol);
       }
@@ -108,7 +116,8 @@ public final class EventJson {
           try {
             return (int) LocalDate.parse(json.asText()).toEpochDay();
           } catch (DateTimeException e) {
-            throw new IllegalArgumentException(where + " is not a date (YYYY-MM-DD): " + json.asText());
+            throw new IllegalArgumentException(
+                where + " is not a date (YYYY-MM-DD): " + json.asText());
           }
         }
         return number(json, where).intValue();
@@ -118,7 +127,8 @@ public final class EventJson {
           try {
             return Instant.parse(json.asText()).toEpochMilli();
           } catch (DateTimeException e) {
-            throw new IllegalArgumentException(where + " is not an ISO instant (2026-11-29T10:15:00Z): " + json.asText());
+            throw new IllegalArgumentException(
+                where + " is not an ISO instant (2026-11-29T10:15:00Z): " + json.asText());
           }
         }
         return number(json, where).longValue();
@@ -131,9 +141,13 @@ public final class EventJson {
       }
       case DOUBLE, FLOAT -> {
         Number n = number(json, where);
-        return schema.getType() == Schema.Type.DOUBLE ? (Object) n.doubleValue() : (Object) n.floatValue();
+        return schema.getType() == Schema.Type.DOUBLE
+            ? (Object) n.doubleValue()
+            : (Object) n.floatValue();
       }
-      default -> throw new IllegalArgumentException(where + ": type " + schema.getType() + " is not supported in JSON events");
+      default ->
+          throw new IllegalArgumentException(
+              where + ": type " + schema.getType() + " is not supported in JSON events");
     }
   }
 

@@ -11,8 +11,8 @@ import java.util.Set;
 import org.apache.avro.Schema;
 
 /**
- * An event type's Avro schema seen as field paths: every record and leaf field, with its sensitivity
- * markings (the {@code "avg"} attribute: {@code art9}, {@code art10}, {@code bsn}).
+ * An event type's Avro schema seen as field paths: every record and leaf field, with its
+ * sensitivity markings (the {@code "avg"} attribute: {@code art9}, {@code art10}, {@code bsn}).
  */
 public final class EventSchema {
   /** The Avro field attribute that marks special-category, criminal or BSN fields. */
@@ -61,7 +61,12 @@ public final class EventSchema {
     return fields.keySet();
   }
 
-  private void walk(Schema record, String prefix, int[] positions, Set<Sensitivity> inherited, List<String> leaves) {
+  private void walk(
+      Schema record,
+      String prefix,
+      int[] positions,
+      Set<Sensitivity> inherited,
+      List<String> leaves) {
     for (Schema.Field field : record.getFields()) {
       String path = prefix + field.name();
       int[] here = Arrays.copyOf(positions, positions.length + 1);
@@ -73,7 +78,10 @@ public final class EventSchema {
       boolean nullable = false;
       if (type.isNullable() && type.getType() == Schema.Type.UNION && type.getTypes().size() == 2) {
         nullable = true;
-        type = type.getTypes().get(0).getType() == Schema.Type.NULL ? type.getTypes().get(1) : type.getTypes().get(0);
+        type =
+            type.getTypes().get(0).getType() == Schema.Type.NULL
+                ? type.getTypes().get(1)
+                : type.getTypes().get(0);
       }
       fields.put(path, new FieldRef(path, here, type, nullable, marks));
       if (type.getType() == Schema.Type.RECORD) {
@@ -89,8 +97,17 @@ public final class EventSchema {
     Set<Sensitivity> marks = EnumSet.noneOf(Sensitivity.class);
     if (attribute instanceof List<?> list) {
       for (Object item : list) {
-        marks.add(Sensitivity.fromMarking(String.valueOf(item)).orElseThrow(() -> new IllegalArgumentException(
-            "field " + field.name() + " has unknown '" + SENSITIVITY_ATTRIBUTE + "' marking " + item)));
+        marks.add(
+            Sensitivity.fromMarking(String.valueOf(item))
+                .orElseThrow(
+                    () ->
+                        new IllegalArgumentException(
+                            "field "
+                                + field.name()
+                                + " has unknown '"
+                                + SENSITIVITY_ATTRIBUTE
+                                + "' marking "
+                                + item)));
       }
     }
     return marks;

@@ -4,11 +4,11 @@ import java.time.Period;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.LinkedHashSet;
 import java.util.Set;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
@@ -32,8 +32,16 @@ public final class FieldPlan {
   private final Map<String, String> treatments;
   private final ViewBuilder view;
 
-  private FieldPlan(PlanKey key, CovenantRef covenant, List<String> ruleIds, String legalBasis, Period retention,
-      Schema sourceSchema, Map<String, Treatment> leaves, List<String> allLeaves, ViewBuilder view) {
+  private FieldPlan(
+      PlanKey key,
+      CovenantRef covenant,
+      List<String> ruleIds,
+      String legalBasis,
+      Period retention,
+      Schema sourceSchema,
+      Map<String, Treatment> leaves,
+      List<String> allLeaves,
+      ViewBuilder view) {
     this.key = key;
     this.covenant = covenant;
     this.ruleIds = List.copyOf(ruleIds);
@@ -64,29 +72,43 @@ public final class FieldPlan {
    * Compiles the plan for {@code rules} (all for the same key, all applying to the event together).
    * Assumes a validated covenant: overlapping rules agree on every field they share.
    */
-  static FieldPlan compile(PlanKey key, LoadedCovenant loaded, List<Rule> rules, EventSchema event, KeyRing keys) {
+  static FieldPlan compile(
+      PlanKey key, LoadedCovenant loaded, List<Rule> rules, EventSchema event, KeyRing keys) {
     Covenant covenant = loaded.covenant();
     Purpose purpose = covenant.purpose(key.purpose()).orElseThrow();
     Map<String, Treatment> leaves = new LinkedHashMap<>();
-    // Each rule discloses on its own basis (the sender's, where it names one); the plan cites them all.
+    // Each rule discloses on its own basis (the sender's, where it names one); the plan cites them
+    // all.
     Set<String> basis = new LinkedHashSet<>();
     for (Rule rule : rules) {
       Map<String, Treatment> ruleLeaves = LeafTreatments.of(rule, event);
       leaves.putAll(ruleLeaves);
       Set<Sensitivity> used = EnumSet.noneOf(Sensitivity.class);
-      ruleLeaves.forEach((leaf, treatment) ->
-          used.addAll(CovenantValidator.needsBasis(event.resolve(leaf).orElseThrow(), treatment)));
+      ruleLeaves.forEach(
+          (leaf, treatment) ->
+              used.addAll(
+                  CovenantValidator.needsBasis(event.resolve(leaf).orElseThrow(), treatment)));
       basis.addAll(purpose.legalBasis().overriddenBy(rule.legalBasis()).parts(used));
     }
     Map<String, Treatment> disclosed = new LinkedHashMap<>();
-    leaves.forEach((leaf, treatment) -> {
-      if (treatment.discloses()) {
-        disclosed.put(leaf, treatment);
-      }
-    });
-    ViewBuilder view = ViewBuilder.compile(event, event.avro(), "", event.eventType(), disclosed, keys);
-    return new FieldPlan(key, loaded.ref(), rules.stream().map(Rule::id).toList(), String.join("; ", basis),
-        covenant.retention().get(key.recipient()), event.avro(), leaves, event.leaves(), view);
+    leaves.forEach(
+        (leaf, treatment) -> {
+          if (treatment.discloses()) {
+            disclosed.put(leaf, treatment);
+          }
+        });
+    ViewBuilder view =
+        ViewBuilder.compile(event, event.avro(), "", event.eventType(), disclosed, keys);
+    return new FieldPlan(
+        key,
+        loaded.ref(),
+        rules.stream().map(Rule::id).toList(),
+        String.join("; ", basis),
+        covenant.retention().get(key.recipient()),
+        event.avro(),
+        leaves,
+        event.leaves(),
+        view);
   }
 
   public PlanKey key() {
@@ -139,7 +161,9 @@ public final class FieldPlan {
     return sourceSchema;
   }
 
-  /** The recipient's view of {@code event}: the allowed fields only, transformed as the plan says. */
+  /**
+   * The recipient's view of {@code event}: the allowed fields only, transformed as the plan says.
+   */
   public GenericData.Record apply(IndexedRecord event) {
     Objects.requireNonNull(event, "event");
     return view == null ? null : view.build(event);

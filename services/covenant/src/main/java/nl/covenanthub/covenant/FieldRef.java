@@ -6,13 +6,14 @@ import org.apache.avro.Schema;
 import org.apache.avro.generic.IndexedRecord;
 
 /**
- * A field of an event schema by its dotted path ({@code subject.address.postcode}), resolved to field
- * positions so that reading it from a record is a few array lookups.
+ * A field of an event schema by its dotted path ({@code subject.address.postcode}), resolved to
+ * field positions so that reading it from a record is a few array lookups.
  *
  * @param type the field's type with a nullable union unwrapped
  * @param sensitivities the field's markings and those of the records around it
  */
-public record FieldRef(String path, int[] positions, Schema type, boolean nullable, Set<Sensitivity> sensitivities) {
+public record FieldRef(
+    String path, int[] positions, Schema type, boolean nullable, Set<Sensitivity> sensitivities) {
 
   public FieldRef {
     Objects.requireNonNull(path, "path");

@@ -10,8 +10,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Where pseudonymisation keys come from. Covenants name a key by reference ({@code subject-key}); the key
- * itself never appears in a covenant, a log or an audit record.
+ * Where pseudonymisation keys come from. Covenants name a key by reference ({@code subject-key});
+ * the key itself never appears in a covenant, a log or an audit record.
  */
 @FunctionalInterface
 public interface KeyRing {
@@ -20,9 +20,9 @@ public interface KeyRing {
   Optional<byte[]> key(String ref);
 
   /**
-   * Keys from the environment: {@code COVENANT_KEY_<REF>} holds the key in base64 (ref upper-cased, dashes
-   * as underscores), or {@code COVENANT_KEYS_DIR} names a directory with one file per ref holding the
-   * base64 key (as a Kubernetes secret volume does).
+   * Keys from the environment: {@code COVENANT_KEY_<REF>} holds the key in base64 (ref upper-cased,
+   * dashes as underscores), or {@code COVENANT_KEYS_DIR} names a directory with one file per ref
+   * holding the base64 key (as a Kubernetes secret volume does).
    */
   static KeyRing fromEnvironment() {
     return fromEnvironment(System.getenv());

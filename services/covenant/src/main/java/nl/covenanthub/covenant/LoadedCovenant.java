@@ -5,12 +5,14 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * A covenant as read from its file: the model, where each part stood in the file (for messages), and
- * the SHA-256 of the file's bytes (for the audit).
+ * A covenant as read from its file: the model, where each part stood in the file (for messages),
+ * and the SHA-256 of the file's bytes (for the audit).
  *
- * @param lines JSON pointer of each YAML node (e.g. {@code /rules/0/fields/narrative}) to its 1-based line
+ * @param lines JSON pointer of each YAML node (e.g. {@code /rules/0/fields/narrative}) to its
+ *     1-based line
  */
-public record LoadedCovenant(String file, Covenant covenant, Map<String, Integer> lines, String contentHash) {
+public record LoadedCovenant(
+    String file, Covenant covenant, Map<String, Integer> lines, String contentHash) {
   public LoadedCovenant {
     Objects.requireNonNull(file, "file");
     Objects.requireNonNull(covenant, "covenant");

@@ -8,16 +8,17 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Keyed pseudonyms: HMAC-SHA256 of the value, base64url. The same value and key always give the same
- * pseudonym, so records about one person can be linked; without the key the value cannot be recovered
- * or guessed by trying all BSNs.
+ * Keyed pseudonyms: HMAC-SHA256 of the value, base64url. The same value and key always give the
+ * same pseudonym, so records about one person can be linked; without the key the value cannot be
+ * recovered or guessed by trying all BSNs.
  */
 public final class Pseudonymiser {
   private static final String ALGORITHM = "HmacSHA256";
 
   private final String keyRef;
   private final SecretKeySpec key;
-  // Mac instances are not thread-safe; one per thread avoids both locking and a per-call getInstance.
+  // Mac instances are not thread-safe; one per thread avoids both locking and a per-call
+  // getInstance.
   private final ThreadLocal<Mac> macs;
 
   private Pseudonymiser(String keyRef, byte[] key) {
@@ -26,11 +27,20 @@ public final class Pseudonymiser {
     this.macs = ThreadLocal.withInitial(this::newMac);
   }
 
-  /** The pseudonymiser for key {@code ref}; fails with a clear message if the key is not configured. */
+  /**
+   * The pseudonymiser for key {@code ref}; fails with a clear message if the key is not configured.
+   */
   public static Pseudonymiser of(String ref, KeyRing keys) {
-    byte[] key = keys.key(ref).orElseThrow(() -> new IllegalStateException(
-        "pseudonymisation key '" + ref + "' is not configured (set COVENANT_KEY_"
-            + ref.toUpperCase(java.util.Locale.ROOT).replace('-', '_') + " or COVENANT_KEYS_DIR)"));
+    byte[] key =
+        keys.key(ref)
+            .orElseThrow(
+                () ->
+                    new IllegalStateException(
+                        "pseudonymisation key '"
+                            + ref
+                            + "' is not configured (set COVENANT_KEY_"
+                            + ref.toUpperCase(java.util.Locale.ROOT).replace('-', '_')
+                            + " or COVENANT_KEYS_DIR)"));
     return new Pseudonymiser(ref, key);
   }
 

@@ -6,8 +6,9 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Sender {@code from} may disclose to recipient {@code to}, for {@code purpose}, events of the listed types
- * that meet {@code when}, with each named field treated as given. Fields it does not name do not pass.
+ * Sender {@code from} may disclose to recipient {@code to}, for {@code purpose}, events of the
+ * listed types that meet {@code when}, with each named field treated as given. Fields it does not
+ * name do not pass.
  *
  * @param fields field path (e.g. {@code subject.address.postcode}) to its treatment, in YAML order
  * @param legalBasis parts of the purpose's legal basis that this sender uses instead, if any

@@ -3,7 +3,8 @@ package nl.covenanthub.covenant;
 import java.util.Optional;
 
 /**
- * A marking on a schema field (the Avro attribute {@code "avg"}) that makes it need its own legal basis.
+ * A marking on a schema field (the Avro attribute {@code "avg"}) that makes it need its own legal
+ * basis.
  */
 public enum Sensitivity {
   /** AVG art. 9: health and other special categories. */
@@ -36,7 +37,10 @@ public enum Sensitivity {
     return label;
   }
 
-  /** The key under {@code legalBasis} in the covenant YAML that names the basis for this sensitivity. */
+  /**
+   * The key under {@code legalBasis} in the covenant YAML that names the basis for this
+   * sensitivity.
+   */
   public String basisField() {
     return basisField;
   }

@@ -11,11 +11,13 @@ import org.apache.avro.LogicalType;
 import org.apache.avro.LogicalTypes;
 import org.apache.avro.Schema;
 
-/**
- * What happens to one field on its way to a recipient. A field that no rule names is dropped.
- */
+/** What happens to one field on its way to a recipient. A field that no rule names is dropped. */
 public sealed interface Treatment
-    permits Treatment.Pass, Treatment.Drop, Treatment.Pseudonymise, Treatment.Generalise, Treatment.Redact {
+    permits Treatment.Pass,
+        Treatment.Drop,
+        Treatment.Pseudonymise,
+        Treatment.Generalise,
+        Treatment.Redact {
 
   /** The name used in covenant YAML and in audit records. */
   String name();
@@ -25,7 +27,10 @@ public sealed interface Treatment
     return true;
   }
 
-  /** Whether the recipient learns something derived from the value (a redacted field reveals nothing). */
+  /**
+   * Whether the recipient learns something derived from the value (a redacted field reveals
+   * nothing).
+   */
   default boolean revealsValue() {
     return discloses();
   }
@@ -70,8 +75,9 @@ public sealed interface Treatment
   }
 
   /**
-   * The value is replaced by a keyed HMAC-SHA256 pseudonym, so a recipient can link events about the same
-   * person without learning who it is. The key is named by reference and comes from configuration.
+   * The value is replaced by a keyed HMAC-SHA256 pseudonym, so a recipient can link events about
+   * the same person without learning who it is. The key is named by reference and comes from
+   * configuration.
    */
   record Pseudonymise(String keyRef) implements Treatment {
     public Pseudonymise {
@@ -107,7 +113,13 @@ public sealed interface Treatment
     public Optional<String> unsuitableFor(Schema leafType) {
       return to.accepts(leafType)
           ? Optional.empty()
-          : Optional.of("generalise to " + to.yamlName + " applies to " + to.accepted + ", not " + describe(leafType));
+          : Optional.of(
+              "generalise to "
+                  + to.yamlName
+                  + " applies to "
+                  + to.accepted
+                  + ", not "
+                  + describe(leafType));
     }
 
     public Schema viewType(Schema leafType) {
@@ -119,7 +131,10 @@ public sealed interface Treatment
     }
   }
 
-  /** The value is replaced by a constant, so the recipient sees that the field exists but not its content. */
+  /**
+   * The value is replaced by a constant, so the recipient sees that the field exists but not its
+   * content.
+   */
   record Redact(String replacement) implements Treatment {
     public Redact {
       Objects.requireNonNull(replacement, "replacement");
@@ -153,7 +168,11 @@ public sealed interface Treatment
       }
     },
     /** A Dutch postcode ("6658 AB") to its four digits ("6658"): the area, not the street. */
-    POSTCODE_AREA("postcode-area", "text fields", Schema.create(Schema.Type.STRING), Generalisation::toPostcodeArea) {
+    POSTCODE_AREA(
+        "postcode-area",
+        "text fields",
+        Schema.create(Schema.Type.STRING),
+        Generalisation::toPostcodeArea) {
       boolean accepts(Schema type) {
         return type.getType() == Schema.Type.STRING;
       }
@@ -166,7 +185,8 @@ public sealed interface Treatment
     private final Schema viewType;
     private final UnaryOperator<Object> function;
 
-    Generalisation(String yamlName, String accepted, Schema viewType, UnaryOperator<Object> function) {
+    Generalisation(
+        String yamlName, String accepted, Schema viewType, UnaryOperator<Object> function) {
       this.yamlName = yamlName;
       this.accepted = accepted;
       this.viewType = viewType;
@@ -200,7 +220,10 @@ public sealed interface Treatment
       throw new IllegalArgumentException("not a date: " + value.getClass().getSimpleName());
     }
 
-    /** Anything that does not start with four digits is not a postcode we can coarsen, so nothing of it passes. */
+    /**
+     * Anything that does not start with four digits is not a postcode we can coarsen, so nothing of
+     * it passes.
+     */
     private static Object toPostcodeArea(Object value) {
       Matcher m = POSTCODE_DIGITS.matcher(value.toString());
       return m.find() ? m.group(1) : null;

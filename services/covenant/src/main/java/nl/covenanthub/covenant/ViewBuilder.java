@@ -32,16 +32,27 @@ final class ViewBuilder {
   }
 
   /**
-   * The builder for {@code disclosed} (leaf path to a treatment that discloses), or null if nothing under
-   * {@code prefix} is disclosed.
+   * The builder for {@code disclosed} (leaf path to a treatment that discloses), or null if nothing
+   * under {@code prefix} is disclosed.
    */
-  static ViewBuilder compile(EventSchema event, Schema record, String prefix, String viewName,
-      Map<String, Treatment> disclosed, KeyRing keys) {
+  static ViewBuilder compile(
+      EventSchema event,
+      Schema record,
+      String prefix,
+      String viewName,
+      Map<String, Treatment> disclosed,
+      KeyRing keys) {
     return compile(event, record, prefix, viewName, disclosed, keys, new IdentityHashMap<>());
   }
 
-  private static ViewBuilder compile(EventSchema event, Schema record, String prefix, String viewName,
-      Map<String, Treatment> disclosed, KeyRing keys, Map<Schema, Schema> compacted) {
+  private static ViewBuilder compile(
+      EventSchema event,
+      Schema record,
+      String prefix,
+      String viewName,
+      Map<String, Treatment> disclosed,
+      KeyRing keys,
+      Map<Schema, Schema> compacted) {
     List<Schema.Field> fields = new ArrayList<>();
     List<Integer> positions = new ArrayList<>();
     List<Step> steps = new ArrayList<>();
@@ -56,7 +67,15 @@ final class ViewBuilder {
           viewType = compact(ref.type(), compacted);
           step = value -> value;
         } else {
-          ViewBuilder nested = compile(event, ref.type(), path + ".", viewName + "_" + field.name(), disclosed, keys, compacted);
+          ViewBuilder nested =
+              compile(
+                  event,
+                  ref.type(),
+                  path + ".",
+                  viewName + "_" + field.name(),
+                  disclosed,
+                  keys,
+                  compacted);
           if (nested == null) {
             continue;
           }
@@ -80,7 +99,10 @@ final class ViewBuilder {
       return null;
     }
     Schema schema = Schema.createRecord(viewName, null, "nl.covenanthub.views", false, fields);
-    return new ViewBuilder(schema, positions.stream().mapToInt(Integer::intValue).toArray(), steps.toArray(Step[]::new));
+    return new ViewBuilder(
+        schema,
+        positions.stream().mapToInt(Integer::intValue).toArray(),
+        steps.toArray(Step[]::new));
   }
 
   Schema schema() {
@@ -96,16 +118,19 @@ final class ViewBuilder {
     return view;
   }
 
-  // Every view field is optional: a transformation may have nothing to give (a malformed postcode) and a
+  // Every view field is optional: a transformation may have nothing to give (a malformed postcode)
+  // and a
   // recipient's schema should not promise what a later covenant version may withhold.
   private static Schema.Field nullable(Schema.Field source, Schema type) {
-    Schema optional = type.isNullable() ? type : Schema.createUnion(Schema.create(Schema.Type.NULL), type);
+    Schema optional =
+        type.isNullable() ? type : Schema.createUnion(Schema.create(Schema.Type.NULL), type);
     return new Schema.Field(source.name(), optional, null, JsonProperties.NULL_VALUE);
   }
 
   /**
-   * The type without docs and custom attributes, logical types kept. The view schema travels with every
-   * inbox record, so it carries only what decoding needs; the documentation lives in schemas/.
+   * The type without docs and custom attributes, logical types kept. The view schema travels with
+   * every inbox record, so it carries only what decoding needs; the documentation lives in
+   * schemas/.
    */
   private static Schema compact(Schema type, Map<Schema, Schema> done) {
     Schema copy = done.get(type);
@@ -123,11 +148,20 @@ final class ViewBuilder {
         copy.setFields(fields);
         return copy;
       }
-      case UNION -> copy = Schema.createUnion(type.getTypes().stream().map(t -> compact(t, done)).toList());
+      case UNION ->
+          copy = Schema.createUnion(type.getTypes().stream().map(t -> compact(t, done)).toList());
       case ARRAY -> copy = Schema.createArray(compact(type.getElementType(), done));
       case MAP -> copy = Schema.createMap(compact(type.getValueType(), done));
-      case ENUM -> copy = Schema.createEnum(type.getName(), null, type.getNamespace(), type.getEnumSymbols(), type.getEnumDefault());
-      case FIXED -> copy = Schema.createFixed(type.getName(), null, type.getNamespace(), type.getFixedSize());
+      case ENUM ->
+          copy =
+              Schema.createEnum(
+                  type.getName(),
+                  null,
+                  type.getNamespace(),
+                  type.getEnumSymbols(),
+                  type.getEnumDefault());
+      case FIXED ->
+          copy = Schema.createFixed(type.getName(), null, type.getNamespace(), type.getFixedSize());
       default -> copy = Schema.create(type.getType());
     }
     if (type.getLogicalType() != null) {

@@ -37,7 +37,10 @@ final class YamlTree {
     this.root = convert(node, "");
   }
 
-  /** Parses {@code text}; YAML syntax errors and duplicate keys come back as problems, not exceptions. */
+  /**
+   * Parses {@code text}; YAML syntax errors and duplicate keys come back as problems, not
+   * exceptions.
+   */
   static YamlTree parse(String file, String text) throws CovenantException {
     LoaderOptions options = new LoaderOptions();
     options.setMaxAliasesForCollections(10);
@@ -47,9 +50,11 @@ final class YamlTree {
       node = new Yaml(options).compose(new StringReader(text));
     } catch (MarkedYAMLException e) {
       int line = e.getProblemMark() != null ? e.getProblemMark().getLine() + 1 : 1;
-      throw new CovenantException(List.of(new Problem(file, line, "malformed YAML: " + e.getProblem())));
+      throw new CovenantException(
+          List.of(new Problem(file, line, "malformed YAML: " + e.getProblem())));
     } catch (RuntimeException e) {
-      throw new CovenantException(List.of(new Problem(file, 1, "malformed YAML: " + e.getMessage())));
+      throw new CovenantException(
+          List.of(new Problem(file, 1, "malformed YAML: " + e.getMessage())));
     }
     if (node == null) {
       throw new CovenantException(List.of(new Problem(file, 1, "the file is empty")));
@@ -89,7 +94,8 @@ final class YamlTree {
           problems.add(new Problem(file, line(keyNode), "duplicate key '" + key + "'"));
           continue;
         }
-        // A value's line is the line of its key: that is where a reader looks for "subject.bsn: pass".
+        // A value's line is the line of its key: that is where a reader looks for "subject.bsn:
+        // pass".
         lines.put(child, line(keyNode));
         object.set(key, convert(tuple.getValueNode(), child));
       }
@@ -118,14 +124,17 @@ final class YamlTree {
     if (Tag.INT.equals(tag)) {
       try {
         BigInteger number = new BigInteger(value.replace("_", ""));
-        return number.bitLength() < 32 ? JSON.numberNode(number.intValue())
-            : number.bitLength() < 64 ? JSON.numberNode(number.longValue())
-            : JSON.numberNode(number);
+        return number.bitLength() < 32
+            ? JSON.numberNode(number.intValue())
+            : number.bitLength() < 64
+                ? JSON.numberNode(number.longValue())
+                : JSON.numberNode(number);
       } catch (NumberFormatException e) {
         return JSON.textNode(value);
       }
     }
-    // Dates, floats and everything else stay text: the model parses what it needs, with clear errors.
+    // Dates, floats and everything else stay text: the model parses what it needs, with clear
+    // errors.
     return JSON.textNode(value);
   }
 

@@ -20,9 +20,10 @@ import org.junit.jupiter.api.Test;
 import org.quicktheories.core.Gen;
 
 /**
- * Data minimisation as a property: whatever the covenant and the event, a recipient sees only fields that
- * a rule applying to that event lets pass, each treated as the rule says, and nothing where no rule
- * applies. The expected outcome comes from {@link RandomCovenants#expect}, which reads the rules itself.
+ * Data minimisation as a property: whatever the covenant and the event, a recipient sees only
+ * fields that a rule applying to that event lets pass, each treated as the rule says, and nothing
+ * where no rule applies. The expected outcome comes from {@link RandomCovenants#expect}, which
+ * reads the rules itself.
  */
 class AllowListPropertyTest {
 
@@ -36,25 +37,30 @@ class AllowListPropertyTest {
   }
 
   /**
-   * 300 examples from {@link RandomCovenants#SEED}, a fixed seed: every run tries the same examples, so
-   * a failure shows again on the next run and the coverage counts below are the same each time.
+   * 300 examples from {@link RandomCovenants#SEED}, a fixed seed: every run tries the same
+   * examples, so a failure shows again on the next run and the coverage counts below are the same
+   * each time.
    */
   @Test
   void noFieldOutsideTheAllowListReachesARecipient() {
     int examples = 300;
-    Statistics statistics = new Statistics("AllowListPropertyTest:noFieldOutsideTheAllowListReachesARecipient");
+    Statistics statistics =
+        new Statistics("AllowListPropertyTest:noFieldOutsideTheAllowListReachesARecipient");
     qt().withFixedSeed(RandomCovenants.SEED)
         .withExamples(examples)
         .withShrinkCycles(RandomCovenants.SHRINK_CYCLES)
         .forAll(scenarios(), RandomCovenants.eventLists())
-        .checkAssert((scenario, events) -> noFieldOutsideTheAllowListReachesARecipient(scenario, events, statistics));
+        .checkAssert(
+            (scenario, events) ->
+                noFieldOutsideTheAllowListReachesARecipient(scenario, events, statistics));
     System.out.print(statistics);
 
     statistics.checkCount("covenant", examples * 95 / 100);
     // Contradicting overlaps are refused by design; this keeps them from crowding out the rest.
     statistics.checkAtLeast("covenant", "compiled", 0.60);
     statistics.checkAtMost("views per covenant", "0", 0.25);
-    // Several rules meeting one event is where plans are merged: make sure that happens often enough.
+    // Several rules meeting one event is where plans are merged: make sure that happens often
+    // enough.
     statistics.checkAtLeast("a view from several rules", true, 0.10);
   }
 
@@ -73,18 +79,25 @@ class AllowListPropertyTest {
     for (GenericData.Record event : withEveryRuleMet(scenario.covenant(), events)) {
       EventSchema schema = RandomCovenants.schema(event.getSchema().getName());
       for (PlanKey key : RandomCovenants.keys(schema.eventType())) {
-        Decision decision = set.decide(key.sender(), key.recipient(), key.purpose(), event, scenario.at());
-        RandomCovenants.Expectation expected = RandomCovenants.expect(scenario.covenant(), key, event, scenario.at());
+        Decision decision =
+            set.decide(key.sender(), key.recipient(), key.purpose(), event, scenario.at());
+        RandomCovenants.Expectation expected =
+            RandomCovenants.expect(scenario.covenant(), key, event, scenario.at());
         String where = key + " at " + scenario.at() + " for " + event;
         if (expected.reason() != null) {
           // No applicable rule (or none that lets a field pass): nothing may reach the recipient.
           assertThat(decision).as("decision for %s", where).isInstanceOf(Decision.Withheld.class);
-          assertThat(((Decision.Withheld) decision).reason()).as("reason withheld for %s", where)
+          assertThat(((Decision.Withheld) decision).reason())
+              .as("reason withheld for %s", where)
               .isEqualTo(expected.reason());
           continue;
         }
-        assertThat(decision).as("decision for %s (rules %s apply and allow %s)", where,
-            expected.applying().stream().map(Rule::id).toList(), expected.allowed().keySet())
+        assertThat(decision)
+            .as(
+                "decision for %s (rules %s apply and allow %s)",
+                where,
+                expected.applying().stream().map(Rule::id).toList(),
+                expected.allowed().keySet())
             .isInstanceOf(Decision.Disclosed.class);
         Decision.Disclosed disclosed = (Decision.Disclosed) decision;
         checkView(expected, disclosed.view(), event, where);
@@ -101,11 +114,12 @@ class AllowListPropertyTest {
   }
 
   /**
-   * The events as drawn, plus for each rule a copy of each event of its types that meets its condition,
-   * plus a copy of each event that meets the conditions of all rules for its type at once (as far as they
-   * can be met together), so that several rules often apply to one event.
+   * The events as drawn, plus for each rule a copy of each event of its types that meets its
+   * condition, plus a copy of each event that meets the conditions of all rules for its type at
+   * once (as far as they can be met together), so that several rules often apply to one event.
    */
-  static List<GenericData.Record> withEveryRuleMet(Covenant covenant, List<GenericData.Record> events) {
+  static List<GenericData.Record> withEveryRuleMet(
+      Covenant covenant, List<GenericData.Record> events) {
     List<GenericData.Record> all = new ArrayList<>(events);
     for (GenericData.Record event : events) {
       GenericData.Record meetingAll = event;
@@ -120,71 +134,104 @@ class AllowListPropertyTest {
     return all;
   }
 
-  private static void checkView(RandomCovenants.Expectation expected, GenericData.Record view, GenericData.Record event,
+  private static void checkView(
+      RandomCovenants.Expectation expected,
+      GenericData.Record view,
+      GenericData.Record event,
       String where) {
     Map<String, Treatment> allowed = expected.allowed();
 
     Map<String, Object> present = new LinkedHashMap<>();
     leavesWithValues(view, "", present);
-    assertThat(present.keySet()).as("fields with a value in the view for %s; allowed: %s", where, allowed.keySet())
+    assertThat(present.keySet())
+        .as("fields with a value in the view for %s; allowed: %s", where, allowed.keySet())
         .isSubsetOf(allowed.keySet());
     // The schema too: a recipient's schema should not even name a field it may not see.
     List<String> declared = new ArrayList<>();
     leavesOf(view.getSchema(), "", declared);
-    assertThat(declared).as("leaf fields of the view schema for %s", where)
+    assertThat(declared)
+        .as("leaf fields of the view schema for %s", where)
         .containsExactlyInAnyOrderElementsOf(allowed.keySet());
 
-    allowed.forEach((leaf, treatment) -> {
-      Object raw = RandomCovenants.valueAt(event, leaf);
-      Object seen = RandomCovenants.valueAt(view, leaf);
-      String field = "'" + leaf + "' (" + treatment.name() + ", raw " + raw + ") in the view for " + where;
-      assertThat(seen).as("%s", field).isNotSameAs(ABSENT);
-      if (raw == null) {
-        assertThat(seen).as("%s: a null value stays null", field).isNull();
-      } else if (treatment instanceof Treatment.Pass) {
-        assertThat(seen).as("%s: passes unchanged", field).isEqualTo(raw);
-      } else if (treatment instanceof Treatment.Pseudonymise) {
-        assertThat(seen).as("%s: is a pseudonym", field).isNotNull().isNotEqualTo(raw).isNotEqualTo(raw.toString());
-        assertThat(seen.toString()).as("%s: pseudonym holds nothing of the value", field)
-            .doesNotContain(raw.toString());
-      } else if (treatment instanceof Treatment.Generalise g) {
-        assertThat(seen).as("%s: is generalised", field).isEqualTo(RandomCovenants.generalised(g.to(), raw));
-      } else if (treatment instanceof Treatment.Redact r) {
-        assertThat(seen).as("%s: is redacted", field).isEqualTo(r.replacement());
-      }
-    });
+    allowed.forEach(
+        (leaf, treatment) -> {
+          Object raw = RandomCovenants.valueAt(event, leaf);
+          Object seen = RandomCovenants.valueAt(view, leaf);
+          String field =
+              "'" + leaf + "' (" + treatment.name() + ", raw " + raw + ") in the view for " + where;
+          assertThat(seen).as("%s", field).isNotSameAs(ABSENT);
+          if (raw == null) {
+            assertThat(seen).as("%s: a null value stays null", field).isNull();
+          } else if (treatment instanceof Treatment.Pass) {
+            assertThat(seen).as("%s: passes unchanged", field).isEqualTo(raw);
+          } else if (treatment instanceof Treatment.Pseudonymise) {
+            assertThat(seen)
+                .as("%s: is a pseudonym", field)
+                .isNotNull()
+                .isNotEqualTo(raw)
+                .isNotEqualTo(raw.toString());
+            assertThat(seen.toString())
+                .as("%s: pseudonym holds nothing of the value", field)
+                .doesNotContain(raw.toString());
+          } else if (treatment instanceof Treatment.Generalise g) {
+            assertThat(seen)
+                .as("%s: is generalised", field)
+                .isEqualTo(RandomCovenants.generalised(g.to(), raw));
+          } else if (treatment instanceof Treatment.Redact r) {
+            assertThat(seen).as("%s: is redacted", field).isEqualTo(r.replacement());
+          }
+        });
 
-    // Whatever does not pass as is, neither withheld nor transformed, must leave no trace of its value.
+    // Whatever does not pass as is, neither withheld nor transformed, must leave no trace of its
+    // value.
     String text = view.toString();
     for (String leaf : RandomCovenants.schema(event.getSchema().getName()).leaves()) {
       String marker = RandomCovenants.marker(RandomCovenants.valueAt(event, leaf));
       if (marker != null && !(allowed.get(leaf) instanceof Treatment.Pass)) {
-        assertThat(text).as("view for %s leaks the value of '%s' (%s)", where, leaf,
-            allowed.containsKey(leaf) ? allowed.get(leaf).name() : "not allowed").doesNotContain(marker);
+        assertThat(text)
+            .as(
+                "view for %s leaks the value of '%s' (%s)",
+                where, leaf, allowed.containsKey(leaf) ? allowed.get(leaf).name() : "not allowed")
+            .doesNotContain(marker);
       }
     }
   }
 
-  private static void checkPlan(RandomCovenants.Expectation expected, FieldPlan plan, EventSchema schema, String where) {
+  private static void checkPlan(
+      RandomCovenants.Expectation expected, FieldPlan plan, EventSchema schema, String where) {
     List<String> parts = new ArrayList<>();
     parts.addAll(plan.disclosedFields());
     parts.addAll(plan.transformedFields());
     parts.addAll(plan.withheldFields());
-    assertThat(parts).as("disclosed + transformed + withheld fields of the plan for %s partition the leaves", where)
+    assertThat(parts)
+        .as(
+            "disclosed + transformed + withheld fields of the plan for %s partition the leaves",
+            where)
         .containsExactlyInAnyOrderElementsOf(schema.leaves());
     Map<String, Treatment> allowed = expected.allowed();
-    assertThat(plan.disclosedFields()).as("fields passing unchanged for %s", where)
+    assertThat(plan.disclosedFields())
+        .as("fields passing unchanged for %s", where)
         .containsExactlyInAnyOrderElementsOf(
-            allowed.keySet().stream().filter(l -> allowed.get(l) instanceof Treatment.Pass).toList());
-    assertThat(plan.transformedFields()).as("fields passing transformed for %s", where)
+            allowed.keySet().stream()
+                .filter(l -> allowed.get(l) instanceof Treatment.Pass)
+                .toList());
+    assertThat(plan.transformedFields())
+        .as("fields passing transformed for %s", where)
         .containsExactlyInAnyOrderElementsOf(
-            allowed.keySet().stream().filter(l -> !(allowed.get(l) instanceof Treatment.Pass)).toList());
-    assertThat(plan.ruleIds()).as("rules the plan rests on for %s", where)
+            allowed.keySet().stream()
+                .filter(l -> !(allowed.get(l) instanceof Treatment.Pass))
+                .toList());
+    assertThat(plan.ruleIds())
+        .as("rules the plan rests on for %s", where)
         .containsExactlyInAnyOrderElementsOf(expected.applying().stream().map(Rule::id).toList());
   }
 
-  /** Leaf path to value, for every leaf of the record (nested records walked) whose value is not null. */
-  private static void leavesWithValues(GenericRecord record, String prefix, Map<String, Object> out) {
+  /**
+   * Leaf path to value, for every leaf of the record (nested records walked) whose value is not
+   * null.
+   */
+  private static void leavesWithValues(
+      GenericRecord record, String prefix, Map<String, Object> out) {
     for (Schema.Field field : record.getSchema().getFields()) {
       Object value = record.get(field.pos());
       if (value instanceof GenericRecord nested) {
@@ -200,7 +247,11 @@ class AllowListPropertyTest {
     for (Schema.Field field : record.getFields()) {
       Schema type = field.schema();
       if (type.getType() == Schema.Type.UNION) {
-        type = type.getTypes().stream().filter(t -> t.getType() != Schema.Type.NULL).findFirst().orElseThrow();
+        type =
+            type.getTypes().stream()
+                .filter(t -> t.getType() != Schema.Type.NULL)
+                .findFirst()
+                .orElseThrow();
       }
       if (type.getType() == Schema.Type.RECORD) {
         leavesOf(type, prefix + field.name() + ".", out);

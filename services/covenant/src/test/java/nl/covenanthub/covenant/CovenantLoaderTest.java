@@ -16,39 +16,59 @@ class CovenantLoaderTest {
     Covenant covenant = loaded.covenant();
     assertThat(covenant.id()).isEqualTo("test-covenant");
     assertThat(covenant.validity().until()).hasToString("2028-12-31");
-    assertThat(covenant.rules()).singleElement().satisfies(rule -> {
-      assertThat(rule.fields()).containsOnlyKeys("caseReference", "subject.name");
-      assertThat(rule.when()).isEmpty();
-    });
+    assertThat(covenant.rules())
+        .singleElement()
+        .satisfies(
+            rule -> {
+              assertThat(rule.fields()).containsOnlyKeys("caseReference", "subject.name");
+              assertThat(rule.when()).isEmpty();
+            });
     assertThat(loaded.lineOf("/rules/0/fields/subject.name")).isEqualTo(26);
     assertThat(loaded.contentHash()).as("sha-256 hex").hasSize(64);
     assertThat(TestCovenants.load(MINIMAL + "# a comment\n").contentHash())
-        .as("any change to the text is a different version").isNotEqualTo(loaded.contentHash());
+        .as("any change to the text is a different version")
+        .isNotEqualTo(loaded.contentHash());
   }
 
   @Test
   void malformedYamlIsOneProblemWithItsLine() {
-    List<Problem> problems = problems(MINIMAL.replace("  - id: politie\n", "  - id: politie\n   bad: [unclosed\n"));
-    assertThat(problems).singleElement().satisfies(p -> {
-      assertThat(p.message()).startsWith("malformed YAML");
-      assertThat(p.line()).isBetween(11, 14);
-    });
+    List<Problem> problems =
+        problems(MINIMAL.replace("  - id: politie\n", "  - id: politie\n   bad: [unclosed\n"));
+    assertThat(problems)
+        .singleElement()
+        .satisfies(
+            p -> {
+              assertThat(p.message()).startsWith("malformed YAML");
+              assertThat(p.line()).isBetween(11, 14);
+            });
   }
 
   @Test
   void anEmptyFileSaysSo() {
-    assertThat(problems("")).extracting(Problem::toString).containsExactly("test.yaml:1: the file is empty");
+    assertThat(problems(""))
+        .extracting(Problem::toString)
+        .containsExactly("test.yaml:1: the file is empty");
   }
 
   @Test
   void aDuplicateKeyIsRefusedRatherThanSilentlyOverwritten() {
-    List<Problem> problems = problems(MINIMAL.replace("      subject.name: pass\n", "      subject.name: pass\n      caseReference: drop\n"));
-    assertThat(problems).extracting(Problem::toString).containsExactly("test.yaml:27: duplicate key 'caseReference'");
+    List<Problem> problems =
+        problems(
+            MINIMAL.replace(
+                "      subject.name: pass\n",
+                "      subject.name: pass\n      caseReference: drop\n"));
+    assertThat(problems)
+        .extracting(Problem::toString)
+        .containsExactly("test.yaml:27: duplicate key 'caseReference'");
   }
 
   @Test
   void shapeErrorsNameTheirLineAndField() {
-    List<Problem> problems = problems(MINIMAL.replace("version: 1", "version: one").replace("    from: politie", "    from: Politie Oost"));
+    List<Problem> problems =
+        problems(
+            MINIMAL
+                .replace("version: 1", "version: one")
+                .replace("    from: politie", "    from: Politie Oost"));
     assertThat(problems).extracting(Problem::line).containsExactly(3, 20);
     assertThat(problems.get(0).message()).startsWith("version: ");
     assertThat(problems.get(1).message()).startsWith("rules.0.from: ");
@@ -57,16 +77,23 @@ class CovenantLoaderTest {
   @Test
   void anUnknownTreatmentListsTheValidOnes() {
     List<Problem> problems = problems(MINIMAL.replace("subject.name: pass", "subject.name: hash"));
-    assertThat(problems).singleElement().satisfies(p -> {
-      assertThat(p.line()).isEqualTo(26);
-      assertThat(p.message()).contains("field 'subject.name' has no valid treatment", "{pseudonymise: KEY-REF}");
-    });
+    assertThat(problems)
+        .singleElement()
+        .satisfies(
+            p -> {
+              assertThat(p.line()).isEqualTo(26);
+              assertThat(p.message())
+                  .contains(
+                      "field 'subject.name' has no valid treatment", "{pseudonymise: KEY-REF}");
+            });
   }
 
   @Test
   void aMissingRequiredPartIsNamed() {
     List<Problem> problems = problems(MINIMAL.replace("retention:\n  lzn: P1Y\n", ""));
-    assertThat(problems).singleElement().satisfies(p -> assertThat(p.message()).contains("retention"));
+    assertThat(problems)
+        .singleElement()
+        .satisfies(p -> assertThat(p.message()).contains("retention"));
   }
 
   @Test
@@ -74,7 +101,9 @@ class CovenantLoaderTest {
     try {
       CovenantLoader.load(Path.of("does-not-exist.yaml"));
     } catch (CovenantException e) {
-      assertThat(e.problems()).singleElement().satisfies(p -> assertThat(p.message()).startsWith("cannot read"));
+      assertThat(e.problems())
+          .singleElement()
+          .satisfies(p -> assertThat(p.message()).startsWith("cannot read"));
       return;
     }
     throw new AssertionError("loading a missing file did not fail");

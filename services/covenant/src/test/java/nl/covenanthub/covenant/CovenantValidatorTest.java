@@ -7,7 +7,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** One test per thing the validator refuses, each checking the line and the message a person reads. */
+/**
+ * One test per thing the validator refuses, each checking the line and the message a person reads.
+ */
 class CovenantValidatorTest {
 
   private static String withFields(String fields) {
@@ -33,92 +35,137 @@ class CovenantValidatorTest {
 
   @Test
   void refusesAnUnknownFieldPathAndSuggestsTheRightOne() {
-    assertSingleProblem(withFields("      caseReference: pass\n      subject.postcode: pass\n"),
-        26, "unknown field 'subject.postcode' in CaseSignal", "did you mean subject.address.postcode");
+    assertSingleProblem(
+        withFields("      caseReference: pass\n      subject.postcode: pass\n"),
+        26,
+        "unknown field 'subject.postcode' in CaseSignal",
+        "did you mean subject.address.postcode");
   }
 
   @Test
   void refusesAnUnknownSenderRecipientAndPurpose() {
-    List<Problem> problems = problems(MINIMAL
-        .replace("    from: politie", "    from: boa")
-        .replace("    to: lzn", "    to: riec")
-        .replace("    purpose: zorg-en-veiligheid", "    purpose: handhaving"));
+    List<Problem> problems =
+        problems(
+            MINIMAL
+                .replace("    from: politie", "    from: boa")
+                .replace("    to: lzn", "    to: riec")
+                .replace("    purpose: zorg-en-veiligheid", "    purpose: handhaving"));
     assertThat(problems).extracting(Problem::line).contains(20, 21, 22);
-    assertThat(problems).extracting(Problem::message).anySatisfy(m -> assertThat(m).contains("sender 'boa' is not a party"))
+    assertThat(problems)
+        .extracting(Problem::message)
+        .anySatisfy(m -> assertThat(m).contains("sender 'boa' is not a party"))
         .anySatisfy(m -> assertThat(m).contains("recipient 'riec' is not a party"))
-        .anySatisfy(m -> assertThat(m).contains("purpose 'handhaving' is not a purpose of this covenant"));
+        .anySatisfy(
+            m -> assertThat(m).contains("purpose 'handhaving' is not a purpose of this covenant"));
   }
 
   @Test
   void refusesACoordinatorWhoIsNotAParty() {
-    assertSingleProblem(MINIMAL.replace("coordinator: lzn", "coordinator: riec"), 7, "coordinator 'riec' is not one of the parties");
+    assertSingleProblem(
+        MINIMAL.replace("coordinator: lzn", "coordinator: riec"),
+        7,
+        "coordinator 'riec' is not one of the parties");
   }
 
   @Test
   void refusesAnUnknownEventType() {
-    assertSingleProblem(MINIMAL.replace("[CaseSignal]", "[CaseSignal, Incident]"), 23, "unknown event type 'Incident'");
+    assertSingleProblem(
+        MINIMAL.replace("[CaseSignal]", "[CaseSignal, Incident]"),
+        23,
+        "unknown event type 'Incident'");
   }
 
   @Test
   void refusesSpecialCategoryDataWithoutItsOwnBasis() {
-    List<Problem> problems = problems(withFields("      caseReference: pass\n      narrative: pass\n"));
-    assertThat(problems).extracting(Problem::toString).containsExactly(
-        "test.yaml:26: rule 'politie-aan-lzn': 'narrative' is special-category (AVG art. 9) data, "
-            + "but purpose 'zorg-en-veiligheid' names no legalBasis.specialCategories for it",
-        "test.yaml:26: rule 'politie-aan-lzn': 'narrative' is criminal (AVG art. 10) data, "
-            + "but purpose 'zorg-en-veiligheid' names no legalBasis.criminalData for it");
+    List<Problem> problems =
+        problems(withFields("      caseReference: pass\n      narrative: pass\n"));
+    assertThat(problems)
+        .extracting(Problem::toString)
+        .containsExactly(
+            "test.yaml:26: rule 'politie-aan-lzn': 'narrative' is special-category (AVG art. 9) data, "
+                + "but purpose 'zorg-en-veiligheid' names no legalBasis.specialCategories for it",
+            "test.yaml:26: rule 'politie-aan-lzn': 'narrative' is criminal (AVG art. 10) data, "
+                + "but purpose 'zorg-en-veiligheid' names no legalBasis.criminalData for it");
   }
 
   @Test
   void refusesCriminalDataWithoutItsOwnBasis() {
-    String withArt9Only = withFields("      concerns: pass\n")
-        .replace("      general: AVG art. 6 lid 1 sub e\n",
-            "      general: AVG art. 6 lid 1 sub e\n      specialCategories: AVG art. 9 lid 2 sub g\n");
+    String withArt9Only =
+        withFields("      concerns: pass\n")
+            .replace(
+                "      general: AVG art. 6 lid 1 sub e\n",
+                "      general: AVG art. 6 lid 1 sub e\n      specialCategories: AVG art. 9 lid 2 sub g\n");
     List<Problem> problems = problems(withArt9Only);
-    assertThat(problems).singleElement().satisfies(p -> {
-      assertThat(p.message()).contains("'concerns' is criminal (AVG art. 10) data", "legalBasis.criminalData");
-      assertThat(p.line()).isEqualTo(26);
-    });
+    assertThat(problems)
+        .singleElement()
+        .satisfies(
+            p -> {
+              assertThat(p.message())
+                  .contains("'concerns' is criminal (AVG art. 10) data", "legalBasis.criminalData");
+              assertThat(p.line()).isEqualTo(26);
+            });
   }
 
   @Test
   void acceptsSensitiveDataWhenTheRuleNamesTheBasis() {
-    String ruleBasis = withFields("      narrative: pass\n").replace("    eventTypes: [CaseSignal]\n",
-        "    eventTypes: [CaseSignal]\n    legalBasis:\n      general: Wpg art. 20\n"
-            + "      specialCategories: AVG art. 9 lid 2 sub g\n      criminalData: Wpg art. 20\n");
+    String ruleBasis =
+        withFields("      narrative: pass\n")
+            .replace(
+                "    eventTypes: [CaseSignal]\n",
+                "    eventTypes: [CaseSignal]\n    legalBasis:\n      general: Wpg art. 20\n"
+                    + "      specialCategories: AVG art. 9 lid 2 sub g\n      criminalData: Wpg art. 20\n");
     assertThat(problems(ruleBasis)).isEmpty();
   }
 
   @Test
   void redactingSensitiveDataNeedsNoBasisBecauseNothingIsRevealed() {
-    assertThat(problems(withFields("      narrative: {redact: \"[zie contactpersoon]\"}\n"))).isEmpty();
+    assertThat(problems(withFields("      narrative: {redact: \"[zie contactpersoon]\"}\n")))
+        .isEmpty();
   }
 
   @Test
   void refusesTheBsnInClearWithoutALawButAcceptsItsPseudonym() {
-    assertSingleProblem(withFields("      subject.bsn: pass\n"), 25, "'subject.bsn' is BSN data", "pseudonymise it instead");
+    assertSingleProblem(
+        withFields("      subject.bsn: pass\n"),
+        25,
+        "'subject.bsn' is BSN data",
+        "pseudonymise it instead");
     assertSingleProblem(withFields("      subject: pass\n"), 25, "'subject.bsn' is BSN data");
     assertThat(problems(withFields("      subject.bsn: {pseudonymise: subject-key}\n"))).isEmpty();
-    assertSingleProblem(withFields("      subject.bsn: {generalise: postcode-area}\n"), 25,
+    assertSingleProblem(
+        withFields("      subject.bsn: {generalise: postcode-area}\n"),
+        25,
         "'subject.bsn' is BSN data");
   }
 
   @Test
   void refusesPseudonymisationWithoutAKeyReference() {
-    assertSingleProblem(withFields("      subject.bsn: {pseudonymise: }\n"), 25, "pseudonymise needs a key reference");
-    assertSingleProblem(withFields("      subject.bsn: {pseudonymise: \"  \"}\n"), 25, "pseudonymise needs a key reference");
+    assertSingleProblem(
+        withFields("      subject.bsn: {pseudonymise: }\n"),
+        25,
+        "pseudonymise needs a key reference");
+    assertSingleProblem(
+        withFields("      subject.bsn: {pseudonymise: \"  \"}\n"),
+        25,
+        "pseudonymise needs a key reference");
   }
 
   @Test
   void refusesATreatmentThatDoesNotFitTheFieldType() {
-    assertSingleProblem(withFields("      subject.birthDate: {generalise: postcode-area}\n"), 25,
+    assertSingleProblem(
+        withFields("      subject.birthDate: {generalise: postcode-area}\n"),
+        25,
         "generalise to postcode-area applies to text fields, not date");
-    assertSingleProblem(withFields("      subject: {redact: x}\n"), 25, "'subject' is a record: only pass or drop");
+    assertSingleProblem(
+        withFields("      subject: {redact: x}\n"), 25, "'subject' is a record: only pass or drop");
   }
 
   @Test
   void refusesContradictingOverlappingRules() {
-    String twoRules = MINIMAL.replace("retention:", """
+    String twoRules =
+        MINIMAL.replace(
+            "retention:",
+            """
           - id: politie-aan-lzn-ook
             from: politie
             to: lzn
@@ -126,18 +173,29 @@ class CovenantValidatorTest {
             eventTypes: [CaseSignal, CaseReference]
             fields:
               subject.name: drop
-        retention:""".stripIndent().indent(0).replace("\n  -", "\n  -"));
+        retention:"""
+                .stripIndent()
+                .indent(0)
+                .replace("\n  -", "\n  -"));
     List<Problem> problems = problems(twoRules);
-    assertThat(problems).singleElement().satisfies(p -> {
-      assertThat(p.message()).contains("rule 'politie-aan-lzn-ook' gives 'subject.name' treatment drop",
-          "rule 'politie-aan-lzn' (line 19)");
-      assertThat(p.line()).isEqualTo(33);
-    });
+    assertThat(problems)
+        .singleElement()
+        .satisfies(
+            p -> {
+              assertThat(p.message())
+                  .contains(
+                      "rule 'politie-aan-lzn-ook' gives 'subject.name' treatment drop",
+                      "rule 'politie-aan-lzn' (line 19)");
+              assertThat(p.line()).isEqualTo(33);
+            });
   }
 
   @Test
   void acceptsOverlappingRulesThatAgreeAndRulesWhoseConditionsExcludeEachOther() {
-    String agreeing = MINIMAL.replace("retention:", """
+    String agreeing =
+        MINIMAL.replace(
+            "retention:",
+            """
           - id: ook-status
             from: politie
             to: lzn
@@ -149,9 +207,14 @@ class CovenantValidatorTest {
         retention:""");
     assertThat(problems(agreeing)).as("overlap, same treatment").isEmpty();
 
-    String exclusive = MINIMAL
-        .replace("    eventTypes: [CaseSignal]\n    fields:", "    eventTypes: [CaseSignal]\n    when:\n      riskLevel: {in: [LAAG, MIDDEN]}\n    fields:")
-        .replace("retention:", """
+    String exclusive =
+        MINIMAL
+            .replace(
+                "    eventTypes: [CaseSignal]\n    fields:",
+                "    eventTypes: [CaseSignal]\n    when:\n      riskLevel: {in: [LAAG, MIDDEN]}\n    fields:")
+            .replace(
+                "retention:",
+                """
           - id: alleen-hoog
             from: politie
             to: lzn
@@ -167,27 +230,40 @@ class CovenantValidatorTest {
 
   @Test
   void refusesAnEmptyOrEndedValidityPeriod() {
-    assertSingleProblem(MINIMAL.replace("until: 2028-12-31", "until: 2024-12-31"), 6,
+    assertSingleProblem(
+        MINIMAL.replace("until: 2028-12-31", "until: 2024-12-31"),
+        6,
         "validity period is empty: until 2024-12-31 is before from 2025-01-01");
-    assertSingleProblem(MINIMAL.replace("from: 2025-01-01", "from: 2020-01-01").replace("until: 2028-12-31", "until: 2022-12-31"),
-        6, "validity period ended on 2022-12-31");
+    assertSingleProblem(
+        MINIMAL
+            .replace("from: 2025-01-01", "from: 2020-01-01")
+            .replace("until: 2028-12-31", "until: 2022-12-31"),
+        6,
+        "validity period ended on 2022-12-31");
   }
 
   @Test
   void refusesConditionsThatCannotHold() {
-    String when = MINIMAL.replace("    fields:", "    when:\n      concerns: {equals: VERWARD_GEDRAG}\n      riskLevel: {in: [HOOG, WILD]}\n    fields:");
+    String when =
+        MINIMAL.replace(
+            "    fields:",
+            "    when:\n      concerns: {equals: VERWARD_GEDRAG}\n      riskLevel: {in: [HOOG, WILD]}\n    fields:");
     List<Problem> problems = problems(when);
-    assertThat(problems).extracting(Problem::toString).containsExactly(
-        "test.yaml:25: rule 'politie-aan-lzn': 'equals' tests a single value, but 'concerns' is a list: use contains or containsAny",
-        "test.yaml:26: rule 'politie-aan-lzn': 'WILD' is not a value of riskLevel; it is one of [LAAG, MIDDEN, HOOG, ACUUT]");
+    assertThat(problems)
+        .extracting(Problem::toString)
+        .containsExactly(
+            "test.yaml:25: rule 'politie-aan-lzn': 'equals' tests a single value, but 'concerns' is a list: use contains or containsAny",
+            "test.yaml:26: rule 'politie-aan-lzn': 'WILD' is not a value of riskLevel; it is one of [LAAG, MIDDEN, HOOG, ACUUT]");
   }
 
   @Test
   void refusesARecipientWithoutRetentionAndRetentionForAStranger() {
     List<Problem> problems = problems(MINIMAL.replace("  lzn: P1Y", "  riec: P1Y"));
-    assertThat(problems).extracting(Problem::toString).containsExactlyInAnyOrder(
-        "test.yaml:21: recipient 'lzn' has no retention period under 'retention'",
-        "test.yaml:28: retention for 'riec', which is not a party");
+    assertThat(problems)
+        .extracting(Problem::toString)
+        .containsExactlyInAnyOrder(
+            "test.yaml:21: recipient 'lzn' has no retention period under 'retention'",
+            "test.yaml:28: retention for 'riec', which is not a party");
   }
 
   @Test
@@ -199,8 +275,14 @@ class CovenantValidatorTest {
   @Test
   void refusesAPurposeClaimedByTwoCovenants() throws Exception {
     LoadedCovenant first = TestCovenants.load(MINIMAL);
-    LoadedCovenant second = TestCovenants.load(MINIMAL.replace("id: test-covenant", "id: other-covenant"));
+    LoadedCovenant second =
+        TestCovenants.load(MINIMAL.replace("id: test-covenant", "id: other-covenant"));
     assertThat(CovenantValidator.validateTogether(List.of(first, second)))
-        .singleElement().satisfies(p -> assertThat(p.message()).contains("purpose 'zorg-en-veiligheid' is also a purpose of covenant 'test-covenant'"));
+        .singleElement()
+        .satisfies(
+            p ->
+                assertThat(p.message())
+                    .contains(
+                        "purpose 'zorg-en-veiligheid' is also a purpose of covenant 'test-covenant'"));
   }
 }

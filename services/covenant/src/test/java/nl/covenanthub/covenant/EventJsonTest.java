@@ -16,20 +16,29 @@ class EventJsonTest {
 
   @Test
   void readsPlainJsonAndWritesItBack() throws Exception {
-    JsonNode json = JSON.readTree(Path.of("../../docs/examples/politie-signaal-verward-gedrag.json").toFile());
+    JsonNode json =
+        JSON.readTree(Path.of("../../docs/examples/politie-signaal-verward-gedrag.json").toFile());
     GenericData.Record signal = EventJson.read(json, TestEvents.schema("CaseSignal"));
     GenericRecord subject = (GenericRecord) signal.get("subject");
     assertThat(subject.get("birthDate")).isEqualTo((int) LocalDate.of(1971, 4, 12).toEpochDay());
-    assertThat(signal.get("occurredAt")).isEqualTo(java.time.Instant.parse("2026-11-28T22:41:00Z").toEpochMilli());
-    assertThat(GenericData.get().validate(signal.getSchema(), signal)).as("a valid Avro record").isTrue();
+    assertThat(signal.get("occurredAt"))
+        .isEqualTo(java.time.Instant.parse("2026-11-28T22:41:00Z").toEpochMilli());
+    assertThat(GenericData.get().validate(signal.getSchema(), signal))
+        .as("a valid Avro record")
+        .isTrue();
     assertThat(EventJson.write(signal)).isEqualTo(json);
   }
 
   @Test
   void errorsNameTheField() {
-    assertThatThrownBy(() -> EventJson.read(JSON.readTree("{\"eventId\": \"x\"}"), TestEvents.schema("CaseReference")))
+    assertThatThrownBy(
+            () ->
+                EventJson.read(
+                    JSON.readTree("{\"eventId\": \"x\"}"), TestEvents.schema("CaseReference")))
         .hasMessage("missing required field sender");
-    assertThatThrownBy(() -> EventJson.read(JSON.readTree("{\"bogus\": 1}"), TestEvents.schema("CaseReference")))
+    assertThatThrownBy(
+            () ->
+                EventJson.read(JSON.readTree("{\"bogus\": 1}"), TestEvents.schema("CaseReference")))
         .hasMessageStartingWith("event has no field 'bogus'");
   }
 }

@@ -30,26 +30,30 @@ import org.quicktheories.core.Gen;
 import org.quicktheories.generators.Generate;
 
 /**
- * Generators shared by the covenant properties (random covenants as model objects, random events with
- * traceable values) and an independent model of what a covenant allows, written from the rules' meaning
- * rather than from {@link LeafTreatments}, {@link FieldPlan} or {@link ViewBuilder}, so that the
- * properties compare two readings of a covenant instead of the code with itself.
+ * Generators shared by the covenant properties (random covenants as model objects, random events
+ * with traceable values) and an independent model of what a covenant allows, written from the
+ * rules' meaning rather than from {@link LeafTreatments}, {@link FieldPlan} or {@link ViewBuilder},
+ * so that the properties compare two readings of a covenant instead of the code with itself.
  *
- * <p>The generators are QuickTheories {@link Gen}s. Every random choice is drawn from the
- * {@code RandomnessSource} that QuickTheories passes in (never from a {@code java.util.Random}), so a run
- * is fixed by its seed and a failing example can be shrunk: QuickTheories shrinks the recorded draws.
+ * <p>The generators are QuickTheories {@link Gen}s. Every random choice is drawn from the {@code
+ * RandomnessSource} that QuickTheories passes in (never from a {@code java.util.Random}), so a run
+ * is fixed by its seed and a failing example can be shrunk: QuickTheories shrinks the recorded
+ * draws.
  */
 final class RandomCovenants {
   /**
-   * The seed of every property run: fixed, so that each run tries the same examples, a failure shows
-   * again when the test is run again, and the coverage counts do not vary from run to run. QuickTheories
-   * prints it with a falsified property ("Seed was ..."). Setting QuickTheories' own system property,
-   * {@code mvn test -DQT_SEED=n}, replaces it: to explore other examples, or to rerun a reported seed.
+   * The seed of every property run: fixed, so that each run tries the same examples, a failure
+   * shows again when the test is run again, and the coverage counts do not vary from run to run.
+   * QuickTheories prints it with a falsified property ("Seed was ..."). Setting QuickTheories' own
+   * system property, {@code mvn test -DQT_SEED=n}, replaces it: to explore other examples, or to
+   * rerun a reported seed.
    */
   static final long SEED = Long.getLong("QT_SEED", 20_240_611L);
+
   /**
-   * Attempts to shrink a falsified example. QuickTheories' default is a hundred times its default number
-   * of examples (100,000 runs of the property), far too many for properties that take milliseconds each.
+   * Attempts to shrink a falsified example. QuickTheories' default is a hundred times its default
+   * number of examples (100,000 runs of the property), far too many for properties that take
+   * milliseconds each.
    */
   static final int SHRINK_CYCLES = 200;
 
@@ -57,28 +61,44 @@ final class RandomCovenants {
   static final KeyRing KEYS = KeyRing.of(Map.of("k", new byte[32]));
   static final String REDACTED = "x";
   static final List<String> PARTIES = List.of("politie", "lzn", "veilig-thuis");
+
   /** Not a party: decisions for it must be withheld whatever the rules say. */
   static final String OUTSIDER = "buitenstaander";
+
   static final List<String> PURPOSES = List.of("zorg", "veiligheid");
+
   /** Not a purpose of the covenant. */
   static final String UNKNOWN_PURPOSE = "onbekend";
-  /** Every basis named, so that the validator lets any sensitive field pass and only overlaps can fail it. */
-  static final LegalBasis EVERY_BASIS = new LegalBasis(
-      "AVG art. 6 lid 1 sub e", Optional.of("AVG art. 9 lid 2 sub g"), Optional.of("AVG art. 10"), Optional.of("Wabb art. 10"));
-  /** Every string value carries this ("v-PATH-N"), so a leaked value can be found in a view's text. */
+
+  /**
+   * Every basis named, so that the validator lets any sensitive field pass and only overlaps can
+   * fail it.
+   */
+  static final LegalBasis EVERY_BASIS =
+      new LegalBasis(
+          "AVG art. 6 lid 1 sub e",
+          Optional.of("AVG art. 9 lid 2 sub g"),
+          Optional.of("AVG art. 10"),
+          Optional.of("Wabb art. 10"));
+
+  /**
+   * Every string value carries this ("v-PATH-N"), so a leaked value can be found in a view's text.
+   */
   static final String MARKER = "v-";
 
   private static final LocalDate EARLIEST = LocalDate.of(2020, 1, 1);
   private static final Pattern POSTCODE_DIGITS = Pattern.compile("^\\s*(\\d{4})");
-  private static final String CONTRADICTION = "make their conditions exclusive or agree on the field";
+  private static final String CONTRADICTION =
+      "make their conditions exclusive or agree on the field";
 
   /** Sentinel for a path that a record's schema does not have (as opposed to a null value). */
-  static final Object ABSENT = new Object() {
-    @Override
-    public String toString() {
-      return "<absent>";
-    }
-  };
+  static final Object ABSENT =
+      new Object() {
+        @Override
+        public String toString() {
+          return "<absent>";
+        }
+      };
 
   private RandomCovenants() {}
 
@@ -86,10 +106,10 @@ final class RandomCovenants {
   // Covenants
 
   /**
-   * Rules draw most treatments from one palette per covenant, so that rules for the same key often agree
-   * and apply together (merged plans) instead of mostly contradicting each other and being refused. For
-   * the same reason one rule in four after the first is a {@linkplain #companions companion} of an
-   * earlier one.
+   * Rules draw most treatments from one palette per covenant, so that rules for the same key often
+   * agree and apply together (merged plans) instead of mostly contradicting each other and being
+   * refused. For the same reason one rule in four after the first is a {@linkplain #companions
+   * companion} of an earlier one.
    */
   static Gen<Covenant> covenants() {
     Gen<Validity> validities = validities();
@@ -104,20 +124,22 @@ final class RandomCovenants {
       Gen<Rule> fresh = rules(palette);
       List<Rule> rules = new ArrayList<>();
       for (int n = counts.generate(in); n > 0; n--) {
-        rules.add(!rules.isEmpty() && companion.generate(in)
-            ? companions(Generate.pick(rules).generate(in), palette).generate(in)
-            : fresh.generate(in));
+        rules.add(
+            !rules.isEmpty() && companion.generate(in)
+                ? companions(Generate.pick(rules).generate(in), palette).generate(in)
+                : fresh.generate(in));
       }
       return covenant(validity, rules);
     };
   }
 
   /**
-   * Rules for the same key as {@code earlier} (parties, purpose, event types) with a condition of their
-   * own and fields that agree with the earlier rule's on every leaf both name: drawn again until they do,
-   * ten times at most, else the earlier rule's fields. Independent rules rarely share a key without
-   * contradicting each other, so without these, views from several rules (plans merged from rules that
-   * apply together) come from about one compiled covenant in ten; with them, from a third or more.
+   * Rules for the same key as {@code earlier} (parties, purpose, event types) with a condition of
+   * their own and fields that agree with the earlier rule's on every leaf both name: drawn again
+   * until they do, ten times at most, else the earlier rule's fields. Independent rules rarely
+   * share a key without contradicting each other, so without these, views from several rules (plans
+   * merged from rules that apply together) come from about one compiled covenant in ten; with them,
+   * from a third or more.
    */
   static Gen<Rule> companions(Rule earlier, Map<String, Treatment> palette) {
     List<String> types = earlier.eventTypes();
@@ -135,12 +157,16 @@ final class RandomCovenants {
           break;
         }
       }
-      return new Rule("r", earlier.from(), earlier.to(), earlier.purpose(), types, when, agreeing, basis);
+      return new Rule(
+          "r", earlier.from(), earlier.to(), earlier.purpose(), types, when, agreeing, basis);
     };
   }
 
-  /** Whether two rules' fields treat every leaf that both name alike, for each of the event types. */
-  private static boolean agree(List<String> types, Map<String, Treatment> a, Map<String, Treatment> b) {
+  /**
+   * Whether two rules' fields treat every leaf that both name alike, for each of the event types.
+   */
+  private static boolean agree(
+      List<String> types, Map<String, Treatment> a, Map<String, Treatment> b) {
     for (String type : types) {
       Map<String, Treatment> leavesA = leafTreatments(a, schema(type));
       Map<String, Treatment> leavesB = leafTreatments(b, schema(type));
@@ -157,14 +183,29 @@ final class RandomCovenants {
     List<Rule> numbered = new ArrayList<>();
     for (int i = 0; i < rules.size(); i++) {
       Rule r = rules.get(i);
-      numbered.add(new Rule("r" + i, r.from(), r.to(), r.purpose(), r.eventTypes(), r.when(), r.fields(), r.legalBasis()));
+      numbered.add(
+          new Rule(
+              "r" + i,
+              r.from(),
+              r.to(),
+              r.purpose(),
+              r.eventTypes(),
+              r.when(),
+              r.fields(),
+              r.legalBasis()));
     }
     Map<String, Period> retention = new LinkedHashMap<>();
     PARTIES.forEach(p -> retention.put(p, Period.ofYears(1)));
-    return new Covenant("random", "Random covenant", 1, validity, PARTIES.get(0),
+    return new Covenant(
+        "random",
+        "Random covenant",
+        1,
+        validity,
+        PARTIES.get(0),
         PARTIES.stream().map(p -> new Party(p, p)).toList(),
         PURPOSES.stream().map(p -> new Purpose(p, p, EVERY_BASIS)).toList(),
-        numbered, retention);
+        numbered,
+        retention);
   }
 
   static LoadedCovenant loaded(Covenant covenant) {
@@ -172,8 +213,9 @@ final class RandomCovenants {
   }
 
   /**
-   * The covenant written as covenant text and read back by {@link CovenantLoader}, which must give the
-   * same model: the path a real covenant takes. JSON is used as the text, since every JSON is YAML.
+   * The covenant written as covenant text and read back by {@link CovenantLoader}, which must give
+   * the same model: the path a real covenant takes. JSON is used as the text, since every JSON is
+   * YAML.
    */
   static LoadedCovenant viaText(Covenant covenant) {
     String text = text(covenant);
@@ -181,9 +223,12 @@ final class RandomCovenants {
     try {
       loaded = CovenantLoader.load("random.yaml", text.getBytes(StandardCharsets.UTF_8));
     } catch (CovenantException e) {
-      throw new AssertionError("the loader refuses a generated covenant:\n" + e.getMessage() + "\n" + text, e);
+      throw new AssertionError(
+          "the loader refuses a generated covenant:\n" + e.getMessage() + "\n" + text, e);
     }
-    assertThat(loaded.covenant()).as("covenant read back from its text:\n%s", text).isEqualTo(covenant);
+    assertThat(loaded.covenant())
+        .as("covenant read back from its text:\n%s", text)
+        .isEqualTo(covenant);
     return loaded;
   }
 
@@ -192,44 +237,77 @@ final class RandomCovenants {
     root.put("id", c.id());
     root.put("title", c.title());
     root.put("version", c.version());
-    root.put("validity", Map.of("from", c.validity().from().toString(), "until", c.validity().until().toString()));
+    root.put(
+        "validity",
+        Map.of("from", c.validity().from().toString(), "until", c.validity().until().toString()));
     root.put("coordinator", c.coordinator());
-    root.put("parties", c.parties().stream().map(p -> Map.of("id", p.id(), "name", p.name())).toList());
-    root.put("purposes", c.purposes().stream().map(p -> {
-      Map<String, Object> purpose = new LinkedHashMap<>();
-      purpose.put("id", p.id());
-      purpose.put("description", p.description());
-      purpose.put("legalBasis", text(p.legalBasis()));
-      return purpose;
-    }).toList());
-    root.put("rules", c.rules().stream().map(r -> {
-      Map<String, Object> rule = new LinkedHashMap<>();
-      rule.put("id", r.id());
-      rule.put("from", r.from());
-      rule.put("to", r.to());
-      rule.put("purpose", r.purpose());
-      rule.put("eventTypes", r.eventTypes());
-      r.when().ifPresent(when -> {
-        Map<String, Object> tests = new LinkedHashMap<>();
-        for (Condition test : when instanceof Condition.All all ? all.conditions() : List.of(when)) {
-          Object value = test instanceof Condition.Equals e ? e.value()
-              : test instanceof Condition.Contains e ? e.value()
-              : test instanceof Condition.OneOf e ? new TreeSet<>(e.values())
-              : new TreeSet<>(((Condition.ContainsAny) test).values());
-          tests.put(test.paths().get(0), Map.of(test.operator(), value));
-        }
-        rule.put("when", tests);
-      });
-      r.legalBasis().ifPresent(b -> rule.put("legalBasis", text(b)));
-      Map<String, Object> fields = new LinkedHashMap<>();
-      r.fields().forEach((path, t) -> fields.put(path,
-          t instanceof Treatment.Pass || t instanceof Treatment.Drop ? t.name()
-              : t instanceof Treatment.Pseudonymise p ? Map.of("pseudonymise", p.keyRef())
-              : t instanceof Treatment.Generalise g ? Map.of("generalise", g.name().substring("generalise:".length()))
-              : Map.of("redact", ((Treatment.Redact) t).replacement())));
-      rule.put("fields", fields);
-      return rule;
-    }).toList());
+    root.put(
+        "parties", c.parties().stream().map(p -> Map.of("id", p.id(), "name", p.name())).toList());
+    root.put(
+        "purposes",
+        c.purposes().stream()
+            .map(
+                p -> {
+                  Map<String, Object> purpose = new LinkedHashMap<>();
+                  purpose.put("id", p.id());
+                  purpose.put("description", p.description());
+                  purpose.put("legalBasis", text(p.legalBasis()));
+                  return purpose;
+                })
+            .toList());
+    root.put(
+        "rules",
+        c.rules().stream()
+            .map(
+                r -> {
+                  Map<String, Object> rule = new LinkedHashMap<>();
+                  rule.put("id", r.id());
+                  rule.put("from", r.from());
+                  rule.put("to", r.to());
+                  rule.put("purpose", r.purpose());
+                  rule.put("eventTypes", r.eventTypes());
+                  r.when()
+                      .ifPresent(
+                          when -> {
+                            Map<String, Object> tests = new LinkedHashMap<>();
+                            for (Condition test :
+                                when instanceof Condition.All all
+                                    ? all.conditions()
+                                    : List.of(when)) {
+                              Object value =
+                                  test instanceof Condition.Equals e
+                                      ? e.value()
+                                      : test instanceof Condition.Contains e
+                                          ? e.value()
+                                          : test instanceof Condition.OneOf e
+                                              ? new TreeSet<>(e.values())
+                                              : new TreeSet<>(
+                                                  ((Condition.ContainsAny) test).values());
+                              tests.put(test.paths().get(0), Map.of(test.operator(), value));
+                            }
+                            rule.put("when", tests);
+                          });
+                  r.legalBasis().ifPresent(b -> rule.put("legalBasis", text(b)));
+                  Map<String, Object> fields = new LinkedHashMap<>();
+                  r.fields()
+                      .forEach(
+                          (path, t) ->
+                              fields.put(
+                                  path,
+                                  t instanceof Treatment.Pass || t instanceof Treatment.Drop
+                                      ? t.name()
+                                      : t instanceof Treatment.Pseudonymise p
+                                          ? Map.of("pseudonymise", p.keyRef())
+                                          : t instanceof Treatment.Generalise g
+                                              ? Map.of(
+                                                  "generalise",
+                                                  g.name().substring("generalise:".length()))
+                                              : Map.of(
+                                                  "redact", ((Treatment.Redact) t).replacement())));
+                  rule.put("fields", fields);
+                  return rule;
+                })
+            .toList());
     Map<String, String> retention = new LinkedHashMap<>();
     c.retention().forEach((party, period) -> retention.put(party, period.toString()));
     root.put("retention", retention);
@@ -251,8 +329,11 @@ final class RandomCovenants {
 
   /** From 2020 on, one day to some years long. */
   static Gen<Validity> validities() {
-    return Generate.range(0, 3000).zip(Generate.range(0, 2000),
-        (start, length) -> new Validity(EARLIEST.plusDays(start), EARLIEST.plusDays(start + length)));
+    return Generate.range(0, 3000)
+        .zip(
+            Generate.range(0, 2000),
+            (start, length) ->
+                new Validity(EARLIEST.plusDays(start), EARLIEST.plusDays(start + length)));
   }
 
   /** The first instant of the validity's first day, in the covenant's zone. */
@@ -269,10 +350,11 @@ final class RandomCovenants {
   static Gen<Instant> instantsWithin(Validity validity) {
     long first = start(validity).toEpochMilli();
     long last = end(validity).toEpochMilli() - 1;
-    return Generate.frequency(List.of(
-            Pair.of(18, Generate.longRange(first, last, first)),
-            Pair.of(1, Generate.constant(first)),
-            Pair.of(1, Generate.constant(last))))
+    return Generate.frequency(
+            List.of(
+                Pair.of(18, Generate.longRange(first, last, first)),
+                Pair.of(1, Generate.constant(first)),
+                Pair.of(1, Generate.constant(last))))
         .map(Instant::ofEpochMilli);
   }
 
@@ -303,8 +385,11 @@ final class RandomCovenants {
   /** Rules with id "r" (the covenant numbers them). */
   static Gen<Rule> rules(Map<String, Treatment> palette) {
     Gen<List<String>> pairs = pairs();
-    Gen<String> purposes = Generate.frequency(List.of(
-        Pair.of(3, Generate.constant(PURPOSES.get(0))), Pair.of(1, Generate.constant(PURPOSES.get(1)))));
+    Gen<String> purposes =
+        Generate.frequency(
+            List.of(
+                Pair.of(3, Generate.constant(PURPOSES.get(0))),
+                Pair.of(1, Generate.constant(PURPOSES.get(1)))));
     Gen<List<String>> eventTypeLists = eventTypeLists();
     Gen<Optional<LegalBasis>> basisOverrides = basisOverrides();
     return in -> {
@@ -318,11 +403,21 @@ final class RandomCovenants {
     };
   }
 
-  /** A treatment for every path of every event type (fields of the same name have the same type). */
+  /**
+   * A treatment for every path of every event type (fields of the same name have the same type).
+   */
   static Gen<Map<String, Treatment>> palettes() {
     Map<String, Gen<Treatment>> treatments = new LinkedHashMap<>();
-    CATALOG.eventTypes().forEach(t -> schema(t).paths()
-        .forEach(p -> treatments.computeIfAbsent(p, path -> treatments(schema(t).resolve(path).orElseThrow()))));
+    CATALOG
+        .eventTypes()
+        .forEach(
+            t ->
+                schema(t)
+                    .paths()
+                    .forEach(
+                        p ->
+                            treatments.computeIfAbsent(
+                                p, path -> treatments(schema(t).resolve(path).orElseThrow()))));
     return in -> {
       Map<String, Treatment> palette = new LinkedHashMap<>();
       treatments.forEach((path, treatment) -> palette.put(path, treatment.generate(in)));
@@ -330,19 +425,30 @@ final class RandomCovenants {
     };
   }
 
-  /** Mostly one type, so conditions on its own fields are possible; sometimes several sharing fields. */
+  /**
+   * Mostly one type, so conditions on its own fields are possible; sometimes several sharing
+   * fields.
+   */
   private static Gen<List<String>> eventTypeLists() {
-    return Generate.frequency(List.of(
-        Pair.of(4, Generate.constant(List.of("CaseSignal"))),
-        Pair.of(3, Generate.constant(List.of("CaseStatusChange"))),
-        Pair.of(2, Generate.constant(List.of("CaseReference"))),
-        Pair.of(1, Generate.constant(List.of("CaseSignal", "CaseReference"))),
-        Pair.of(1, Generate.constant(List.of("CaseSignal", "CaseStatusChange", "CaseReference")))));
+    return Generate.frequency(
+        List.of(
+            Pair.of(4, Generate.constant(List.of("CaseSignal"))),
+            Pair.of(3, Generate.constant(List.of("CaseStatusChange"))),
+            Pair.of(2, Generate.constant(List.of("CaseReference"))),
+            Pair.of(1, Generate.constant(List.of("CaseSignal", "CaseReference"))),
+            Pair.of(
+                1, Generate.constant(List.of("CaseSignal", "CaseStatusChange", "CaseReference")))));
   }
 
   private static Gen<Optional<LegalBasis>> basisOverrides() {
-    return optional(Generate.constant(new LegalBasis("Wpg art. 20", Optional.empty(),
-        Optional.of("Wpg art. 20; AVG art. 10"), Optional.empty())), 20);
+    return optional(
+        Generate.constant(
+            new LegalBasis(
+                "Wpg art. 20",
+                Optional.empty(),
+                Optional.of("Wpg art. 20; AVG art. 10"),
+                Optional.empty())),
+        20);
   }
 
   static EventSchema schema(String eventType) {
@@ -353,14 +459,21 @@ final class RandomCovenants {
   static List<String> commonPaths(List<String> types) {
     EventSchema first = schema(types.get(0));
     return first.paths().stream()
-        .filter(p -> types.stream().allMatch(t -> schema(t).resolve(p)
-            .filter(f -> f.type().equals(first.resolve(p).orElseThrow().type())).isPresent()))
+        .filter(
+            p ->
+                types.stream()
+                    .allMatch(
+                        t ->
+                            schema(t)
+                                .resolve(p)
+                                .filter(f -> f.type().equals(first.resolve(p).orElseThrow().type()))
+                                .isPresent()))
         .toList();
   }
 
   /**
-   * Each common path is named with some probability (15% for a record, 30% for a leaf), mostly with the
-   * palette's treatment, else with any that suits its type. Never empty, as the covenant schema
+   * Each common path is named with some probability (15% for a record, 30% for a leaf), mostly with
+   * the palette's treatment, else with any that suits its type. Never empty, as the covenant schema
    * requires: a draw that names no path is drawn again.
    */
   static Gen<Map<String, Treatment>> fields(List<String> types, Map<String, Treatment> palette) {
@@ -368,8 +481,10 @@ final class RandomCovenants {
     Map<String, Gen<Optional<Treatment>>> entries = new LinkedHashMap<>();
     for (String path : commonPaths(types)) {
       FieldRef ref = schema.resolve(path).orElseThrow();
-      Gen<Treatment> treatment = Generate.frequency(List.of(
-          Pair.of(3, Generate.constant(palette.get(path))), Pair.of(1, treatments(ref))));
+      Gen<Treatment> treatment =
+          Generate.frequency(
+              List.of(
+                  Pair.of(3, Generate.constant(palette.get(path))), Pair.of(1, treatments(ref))));
       entries.put(path, optional(treatment, ref.isRecord() ? 15 : 30));
     }
     return in -> {
@@ -384,16 +499,20 @@ final class RandomCovenants {
   /** Pass or drop for a record; for a leaf every treatment that the type allows. */
   static Gen<Treatment> treatments(FieldRef field) {
     if (field.isRecord()) {
-      return Generate.frequency(List.of(
-          Pair.of(3, Generate.constant(new Treatment.Pass())), Pair.of(1, Generate.constant(new Treatment.Drop()))));
+      return Generate.frequency(
+          List.of(
+              Pair.of(3, Generate.constant(new Treatment.Pass())),
+              Pair.of(1, Generate.constant(new Treatment.Drop()))));
     }
     List<Pair<Integer, Gen<Treatment>>> options = new ArrayList<>();
     options.add(Pair.of(4, Generate.constant(new Treatment.Pass())));
     options.add(Pair.of(1, Generate.constant(new Treatment.Drop())));
     options.add(Pair.of(1, Generate.constant(new Treatment.Redact(REDACTED))));
-    for (Treatment t : List.of(new Treatment.Pseudonymise("k"),
-        new Treatment.Generalise(Treatment.Generalisation.YEAR),
-        new Treatment.Generalise(Treatment.Generalisation.POSTCODE_AREA))) {
+    for (Treatment t :
+        List.of(
+            new Treatment.Pseudonymise("k"),
+            new Treatment.Generalise(Treatment.Generalisation.YEAR),
+            new Treatment.Generalise(Treatment.Generalisation.POSTCODE_AREA))) {
       if (t.unsuitableFor(field.type()).isEmpty()) {
         options.add(Pair.of(2, Generate.constant(t)));
       }
@@ -406,25 +525,32 @@ final class RandomCovenants {
     if (types.equals(List.of("CaseSignal"))) {
       List<String> concerns = symbols("CaseSignal", "concerns");
       List<String> risks = symbols("CaseSignal", "riskLevel");
-      Gen<Condition> containsAny = some(concerns).map(v -> new Condition.ContainsAny("concerns", v));
-      Gen<Condition> contains = Generate.pick(concerns).map(v -> new Condition.Contains("concerns", v));
+      Gen<Condition> containsAny =
+          some(concerns).map(v -> new Condition.ContainsAny("concerns", v));
+      Gen<Condition> contains =
+          Generate.pick(concerns).map(v -> new Condition.Contains("concerns", v));
       Gen<Condition> in = some(risks).map(v -> new Condition.OneOf("riskLevel", v));
       Gen<Condition> equals = Generate.pick(risks).map(v -> new Condition.Equals("riskLevel", v));
       Gen<Condition> all = containsAny.zip(in, (a, b) -> new Condition.All(List.of(a, b)));
-      return Generate.frequency(List.of(
-          Pair.of(3, Generate.constant(Optional.empty())),
-          Pair.of(2, containsAny.map(Optional::of)),
-          Pair.of(1, contains.map(Optional::of)),
-          Pair.of(2, in.map(Optional::of)),
-          Pair.of(1, equals.map(Optional::of)),
-          Pair.of(1, all.map(Optional::of))));
+      return Generate.frequency(
+          List.of(
+              Pair.of(3, Generate.constant(Optional.empty())),
+              Pair.of(2, containsAny.map(Optional::of)),
+              Pair.of(1, contains.map(Optional::of)),
+              Pair.of(2, in.map(Optional::of)),
+              Pair.of(1, equals.map(Optional::of)),
+              Pair.of(1, all.map(Optional::of))));
     }
     if (types.equals(List.of("CaseStatusChange"))) {
       List<String> statuses = symbols("CaseStatusChange", "status");
-      return Generate.frequency(List.of(
-          Pair.of(2, Generate.constant(Optional.empty())),
-          Pair.of(2, some(statuses).map(v -> Optional.of(new Condition.OneOf("status", v)))),
-          Pair.of(1, Generate.pick(statuses).map(v -> Optional.of(new Condition.Equals("status", v))))));
+      return Generate.frequency(
+          List.of(
+              Pair.of(2, Generate.constant(Optional.empty())),
+              Pair.of(2, some(statuses).map(v -> Optional.of(new Condition.OneOf("status", v)))),
+              Pair.of(
+                  1,
+                  Generate.pick(statuses)
+                      .map(v -> Optional.of(new Condition.Equals("status", v))))));
     }
     return Generate.constant(Optional.empty());
   }
@@ -453,7 +579,8 @@ final class RandomCovenants {
 
   /** One event of each type, then up to two more of any type. */
   static Gen<List<GenericData.Record>> eventLists() {
-    List<Gen<GenericData.Record>> each = CATALOG.eventTypes().stream().map(t -> events(schema(t))).toList();
+    List<Gen<GenericData.Record>> each =
+        CATALOG.eventTypes().stream().map(t -> events(schema(t))).toList();
     Gen<GenericData.Record> any = Generate.pick(each).flatMap(type -> type);
     Gen<Integer> more = Generate.range(0, 2);
     return in -> {
@@ -484,21 +611,30 @@ final class RandomCovenants {
 
   private static Gen<Object> value(Schema schema, String path) {
     return switch (schema.getType()) {
-      case UNION -> orNull(
-          value(schema.getTypes().stream().filter(t -> t.getType() != Schema.Type.NULL).findFirst().orElseThrow(), path),
-          25);
+      case UNION ->
+          orNull(
+              value(
+                  schema.getTypes().stream()
+                      .filter(t -> t.getType() != Schema.Type.NULL)
+                      .findFirst()
+                      .orElseThrow(),
+                  path),
+              25);
       case RECORD -> generic(record(schema, path + "."));
       case STRING -> path.endsWith("postcode") ? postcodes(path) : generic(markers(path));
       // Dates and timestamps from 1900 to 2100, so that generalising to a year has something to do.
       case LONG -> generic(Generate.longRange(-2_208_988_800_000L, 4_102_444_800_000L));
       case INT -> generic(Generate.range(-25_567, 47_482));
-      case ENUM -> Generate.pick(schema.getEnumSymbols()).map(s -> new GenericData.EnumSymbol(schema, s));
+      case ENUM ->
+          Generate.pick(schema.getEnumSymbols()).map(s -> new GenericData.EnumSymbol(schema, s));
       case ARRAY -> {
         Gen<Object> items = value(schema.getElementType(), path);
         Gen<Integer> sizes = Generate.range(0, 4);
         yield in -> new GenericData.Array<>(schema, listOf(items, sizes.generate(in)).generate(in));
       }
-      default -> throw new IllegalArgumentException("no generator for " + schema.getType() + " at " + path);
+      default ->
+          throw new IllegalArgumentException(
+              "no generator for " + schema.getType() + " at " + path);
     };
   }
 
@@ -507,11 +643,15 @@ final class RandomCovenants {
     return Generate.longRange(0, 999_999_999L).map(n -> MARKER + path + "-" + n);
   }
 
-  /** Real postcodes (which generalise), markers (which do not) and postcodes followed by a marker. */
+  /**
+   * Real postcodes (which generalise), markers (which do not) and postcodes followed by a marker.
+   */
   private static Gen<Object> postcodes(String path) {
     Gen<Character> letters = Generate.range('A', 'Z').map(c -> (char) c.intValue());
-    Gen<String> real = Generate.range(1000, 9999).zip(letters, letters, (digits, a, b) -> digits + " " + a + b);
-    return generic(Generate.oneOf(real, markers(path), real.zip(markers(path), (r, m) -> r + " " + m)));
+    Gen<String> real =
+        Generate.range(1000, 9999).zip(letters, letters, (digits, a, b) -> digits + " " + a + b);
+    return generic(
+        Generate.oneOf(real, markers(path), real.zip(markers(path), (r, m) -> r + " " + m)));
   }
 
   /** A copy of {@code event} changed just enough to meet {@code when}. */
@@ -542,7 +682,8 @@ final class RandomCovenants {
       throw new IllegalArgumentException(condition.toString());
     }
     if (type.getType() == Schema.Type.ARRAY) {
-      ((GenericData.Array<Object>) event.get(path)).add(new GenericData.EnumSymbol(type.getElementType(), value));
+      ((GenericData.Array<Object>) event.get(path))
+          .add(new GenericData.EnumSymbol(type.getElementType(), value));
     } else {
       event.put(path, new GenericData.EnumSymbol(type, value));
     }
@@ -588,10 +729,11 @@ final class RandomCovenants {
   // Statistics
 
   /**
-   * What the examples of one property run were like, counted inside the property since QuickTheories
-   * has no statistics of its own: values per label, reported after the run, and coverage checks on
-   * them. Shrinking a falsified example runs the property again, so counts are only checked (and
-   * meaningful) after a run that passed, which is where the properties check them.
+   * What the examples of one property run were like, counted inside the property since
+   * QuickTheories has no statistics of its own: values per label, reported after the run, and
+   * coverage checks on them. Shrinking a falsified example runs the property again, so counts are
+   * only checked (and meaningful) after a run that passed, which is where the properties check
+   * them.
    */
   static final class Statistics {
     private final String property;
@@ -608,7 +750,9 @@ final class RandomCovenants {
 
     /** How many examples were counted under {@code label}. */
     int count(String label) {
-      return counts.getOrDefault(label, Map.of()).values().stream().mapToInt(Integer::intValue).sum();
+      return counts.getOrDefault(label, Map.of()).values().stream()
+          .mapToInt(Integer::intValue)
+          .sum();
     }
 
     /** How many examples were counted under {@code label} as having {@code value}. */
@@ -618,17 +762,29 @@ final class RandomCovenants {
 
     /** Fails unless at least {@code min} examples were counted under {@code label}. */
     void checkCount(String label, int min) {
-      assertThat(count(label)).as("examples counted under '%s'%n%s", label, this).isGreaterThanOrEqualTo(min);
+      assertThat(count(label))
+          .as("examples counted under '%s'%n%s", label, this)
+          .isGreaterThanOrEqualTo(min);
     }
 
-    /** Fails unless at least the fraction {@code min} of the examples under {@code label} had {@code value}. */
+    /**
+     * Fails unless at least the fraction {@code min} of the examples under {@code label} had {@code
+     * value}.
+     */
     void checkAtLeast(String label, Object value, double min) {
-      assertThat(fraction(label, value)).as("share of '%s' = %s%n%s", label, value, this).isGreaterThanOrEqualTo(min);
+      assertThat(fraction(label, value))
+          .as("share of '%s' = %s%n%s", label, value, this)
+          .isGreaterThanOrEqualTo(min);
     }
 
-    /** Fails unless at most the fraction {@code max} of the examples under {@code label} had {@code value}. */
+    /**
+     * Fails unless at most the fraction {@code max} of the examples under {@code label} had {@code
+     * value}.
+     */
     void checkAtMost(String label, Object value, double max) {
-      assertThat(fraction(label, value)).as("share of '%s' = %s%n%s", label, value, this).isLessThanOrEqualTo(max);
+      assertThat(fraction(label, value))
+          .as("share of '%s' = %s%n%s", label, value, this)
+          .isLessThanOrEqualTo(max);
     }
 
     private double fraction(String label, Object value) {
@@ -640,14 +796,22 @@ final class RandomCovenants {
     @Override
     public String toString() {
       StringBuilder report = new StringBuilder();
-      counts.forEach((label, values) -> {
-        report.append(String.format("[%s] (%d) %s =%n", property, count(label), label));
-        int width = values.keySet().stream().mapToInt(v -> String.valueOf(v).length()).max().orElse(0);
-        values.entrySet().stream()
-            .sorted(Map.Entry.<Object, Integer>comparingByValue().reversed())
-            .forEach(e -> report.append(String.format("    %-" + width + "s (%4d) : %5.1f %%%n",
-                e.getKey(), e.getValue(), 100.0 * e.getValue() / count(label))));
-      });
+      counts.forEach(
+          (label, values) -> {
+            report.append(String.format("[%s] (%d) %s =%n", property, count(label), label));
+            int width =
+                values.keySet().stream().mapToInt(v -> String.valueOf(v).length()).max().orElse(0);
+            values.entrySet().stream()
+                .sorted(Map.Entry.<Object, Integer>comparingByValue().reversed())
+                .forEach(
+                    e ->
+                        report.append(
+                            String.format(
+                                "    %-" + width + "s (%4d) : %5.1f %%%n",
+                                e.getKey(),
+                                e.getValue(),
+                                100.0 * e.getValue() / count(label))));
+          });
       return report.toString();
     }
   }
@@ -656,21 +820,26 @@ final class RandomCovenants {
   // Compiling
 
   /**
-   * The covenant (by way of its text) compiled with the clock at {@code now}, or empty if the validator
-   * refused it. The only refusal these generators can provoke is two rules that may apply together and
-   * disagree on a field; the validator must refuse exactly those.
+   * The covenant (by way of its text) compiled with the clock at {@code now}, or empty if the
+   * validator refused it. The only refusal these generators can provoke is two rules that may apply
+   * together and disagree on a field; the validator must refuse exactly those.
    */
   static Optional<CovenantSet> compile(Covenant covenant, Instant now) {
     Optional<CovenantSet> set;
     try {
-      set = Optional.of(CovenantSet.compile(List.of(viaText(covenant)), CATALOG, KEYS, Clock.fixed(now, ZoneOffset.UTC)));
+      set =
+          Optional.of(
+              CovenantSet.compile(
+                  List.of(viaText(covenant)), CATALOG, KEYS, Clock.fixed(now, ZoneOffset.UTC)));
     } catch (CovenantException e) {
-      assertThat(e.problems()).as("problems with a generated covenant other than contradicting overlaps:\n%s", covenant)
+      assertThat(e.problems())
+          .as("problems with a generated covenant other than contradicting overlaps:\n%s", covenant)
           .allSatisfy(p -> assertThat(p.message()).contains(CONTRADICTION));
       set = Optional.empty();
     }
     assertThat(set.isEmpty())
-        .as("validator refuses (%s) iff two rules that can apply to one event disagree on a field (%s):\n%s",
+        .as(
+            "validator refuses (%s) iff two rules that can apply to one event disagree on a field (%s):\n%s",
             set.isEmpty(), contradiction(covenant).orElse("none"), covenant)
         .isEqualTo(contradiction(covenant).isPresent());
     return set;
@@ -679,7 +848,10 @@ final class RandomCovenants {
   // ---------------------------------------------------------------------------------------------------
   // The independent model of what a covenant allows
 
-  /** Leaf path to the treatment a rule gives it: the entry for the leaf or for its nearest named record. */
+  /**
+   * Leaf path to the treatment a rule gives it: the entry for the leaf or for its nearest named
+   * record.
+   */
   static Map<String, Treatment> leafTreatments(Rule rule, EventSchema schema) {
     return leafTreatments(rule.fields(), schema);
   }
@@ -741,26 +913,36 @@ final class RandomCovenants {
     a.ifPresent(c -> tests.addAll(c instanceof Condition.All all ? all.conditions() : List.of(c)));
     b.ifPresent(c -> tests.addAll(c instanceof Condition.All all ? all.conditions() : List.of(c)));
     for (Condition c : tests) {
-      Set<String> values = c instanceof Condition.Equals e ? Set.of(e.value())
-          : c instanceof Condition.OneOf o ? o.values() : null;
+      Set<String> values =
+          c instanceof Condition.Equals e
+              ? Set.of(e.value())
+              : c instanceof Condition.OneOf o ? o.values() : null;
       if (values != null) {
-        allowed.merge(c.paths().get(0), new HashSet<>(values), (x, y) -> {
-          x.retainAll(y);
-          return x;
-        });
+        allowed.merge(
+            c.paths().get(0),
+            new HashSet<>(values),
+            (x, y) -> {
+              x.retainAll(y);
+              return x;
+            });
       }
     }
     return allowed.values().stream().noneMatch(Set::isEmpty);
   }
 
-  /** Two rules that may apply to the same event and treat a field differently, described; empty if none. */
+  /**
+   * Two rules that may apply to the same event and treat a field differently, described; empty if
+   * none.
+   */
   static Optional<String> contradiction(Covenant covenant) {
     List<Rule> rules = covenant.rules();
     for (int j = 0; j < rules.size(); j++) {
       for (int i = 0; i < j; i++) {
         Rule a = rules.get(i);
         Rule b = rules.get(j);
-        if (!a.from().equals(b.from()) || !a.to().equals(b.to()) || !a.purpose().equals(b.purpose())
+        if (!a.from().equals(b.from())
+            || !a.to().equals(b.to())
+            || !a.purpose().equals(b.purpose())
             || !canHoldTogether(a.when(), b.when())) {
           continue;
         }
@@ -786,21 +968,33 @@ final class RandomCovenants {
    *
    * @param reason why it is withheld, or null if it is disclosed
    * @param applying the rules for the key whose condition holds
-   * @param allowed leaf path to treatment, for the leaves that an applying rule lets pass in some form
+   * @param allowed leaf path to treatment, for the leaves that an applying rule lets pass in some
+   *     form
    * @param named leaf path to treatment, for every leaf that an applying rule names (drop included)
    */
-  record Expectation(Decision.Reason reason, List<Rule> applying, Map<String, Treatment> allowed,
+  record Expectation(
+      Decision.Reason reason,
+      List<Rule> applying,
+      Map<String, Treatment> allowed,
       Map<String, Treatment> named) {}
 
   static Expectation expect(Covenant covenant, PlanKey key, GenericRecord event, Instant at) {
-    List<Rule> forKey = covenant.rules().stream()
-        .filter(r -> r.from().equals(key.sender()) && r.to().equals(key.recipient()) && r.purpose().equals(key.purpose())
-            && r.eventTypes().contains(key.eventType()))
-        .toList();
+    List<Rule> forKey =
+        covenant.rules().stream()
+            .filter(
+                r ->
+                    r.from().equals(key.sender())
+                        && r.to().equals(key.recipient())
+                        && r.purpose().equals(key.purpose())
+                        && r.eventTypes().contains(key.eventType()))
+            .toList();
     if (forKey.isEmpty()) {
-      Decision.Reason reason = covenant.purpose(key.purpose()).isEmpty() ? Decision.Reason.UNKNOWN_PURPOSE
-          : !covenant.hasParty(key.sender()) || !covenant.hasParty(key.recipient()) ? Decision.Reason.NOT_A_PARTY
-          : Decision.Reason.NO_RULE;
+      Decision.Reason reason =
+          covenant.purpose(key.purpose()).isEmpty()
+              ? Decision.Reason.UNKNOWN_PURPOSE
+              : !covenant.hasParty(key.sender()) || !covenant.hasParty(key.recipient())
+                  ? Decision.Reason.NOT_A_PARTY
+                  : Decision.Reason.NO_RULE;
       return new Expectation(reason, List.of(), Map.of(), Map.of());
     }
     LocalDate day = LocalDate.ofInstant(at, Validity.ZONE);
@@ -813,24 +1007,32 @@ final class RandomCovenants {
     }
     Map<String, Treatment> named = new LinkedHashMap<>();
     for (Rule rule : applying) {
-      leafTreatments(rule, schema(key.eventType())).forEach((leaf, t) -> {
-        Treatment earlier = named.putIfAbsent(leaf, t);
-        assertThat(earlier == null || earlier.equals(t))
-            .as("rules %s apply together to %s but disagree on %s (%s vs %s): the validator let that through",
-                applying.stream().map(Rule::id).toList(), key, leaf, earlier, t)
-            .isTrue();
-      });
+      leafTreatments(rule, schema(key.eventType()))
+          .forEach(
+              (leaf, t) -> {
+                Treatment earlier = named.putIfAbsent(leaf, t);
+                assertThat(earlier == null || earlier.equals(t))
+                    .as(
+                        "rules %s apply together to %s but disagree on %s (%s vs %s): the validator let that through",
+                        applying.stream().map(Rule::id).toList(), key, leaf, earlier, t)
+                    .isTrue();
+              });
     }
     Map<String, Treatment> allowed = new LinkedHashMap<>();
-    named.forEach((leaf, t) -> {
-      if (!(t instanceof Treatment.Drop)) {
-        allowed.put(leaf, t);
-      }
-    });
-    return new Expectation(allowed.isEmpty() ? Decision.Reason.NO_FIELDS : null, applying, allowed, named);
+    named.forEach(
+        (leaf, t) -> {
+          if (!(t instanceof Treatment.Drop)) {
+            allowed.put(leaf, t);
+          }
+        });
+    return new Expectation(
+        allowed.isEmpty() ? Decision.Reason.NO_FIELDS : null, applying, allowed, named);
   }
 
-  /** Every key a decision can be asked for: parties, an outsider, the covenant's purposes and an unknown one. */
+  /**
+   * Every key a decision can be asked for: parties, an outsider, the covenant's purposes and an
+   * unknown one.
+   */
   static List<PlanKey> keys(String eventType) {
     List<String> who = new ArrayList<>(PARTIES);
     who.add(OUTSIDER);
@@ -847,7 +1049,10 @@ final class RandomCovenants {
     return keys;
   }
 
-  /** The value at a dotted path; null if it or a record on the way is null; ABSENT if the schema lacks it. */
+  /**
+   * The value at a dotted path; null if it or a record on the way is null; ABSENT if the schema
+   * lacks it.
+   */
   static Object valueAt(GenericRecord record, String path) {
     Object value = record;
     for (String name : path.split("\\.")) {
@@ -865,9 +1070,10 @@ final class RandomCovenants {
   /** What generalising {@code raw} must give, computed here rather than by the treatment. */
   static Object generalised(Treatment.Generalisation to, Object raw) {
     return switch (to) {
-      case YEAR -> raw instanceof Long millis
-          ? Instant.ofEpochMilli(millis).atZone(ZoneOffset.UTC).getYear()
-          : LocalDate.ofEpochDay((Integer) raw).getYear();
+      case YEAR ->
+          raw instanceof Long millis
+              ? Instant.ofEpochMilli(millis).atZone(ZoneOffset.UTC).getYear()
+              : LocalDate.ofEpochDay((Integer) raw).getYear();
       case POSTCODE_AREA -> {
         Matcher m = POSTCODE_DIGITS.matcher(raw.toString());
         yield m.find() ? m.group(1) : null;

@@ -16,7 +16,8 @@ final class TestCovenants {
   static final LocalDate TODAY = LocalDate.of(2026, 11, 29);
   static final Instant NOW = Instant.parse("2026-11-29T10:00:00Z");
   static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
-  static final byte[] SUBJECT_KEY = "0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+  static final byte[] SUBJECT_KEY =
+      "0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
   static final KeyRing KEYS = KeyRing.of(Map.of("subject-key", SUBJECT_KEY));
   static final Path COVENANTS_DIR = Path.of("../../covenants");
 
@@ -24,7 +25,8 @@ final class TestCovenants {
    * A small valid covenant. Line numbers matter to the tests: rules start at line 18, the rule's
    * fields at line 24, retention at line 27.
    */
-  static final String MINIMAL = """
+  static final String MINIMAL =
+      """
       id: test-covenant
       title: Test covenant
       version: 1

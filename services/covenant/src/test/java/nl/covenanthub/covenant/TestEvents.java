@@ -16,7 +16,8 @@ final class TestEvents {
     return CATALOG.eventType(type).orElseThrow().avro();
   }
 
-  static GenericData.Record caseSignal(String sender, String purpose, List<String> concerns, String riskLevel) {
+  static GenericData.Record caseSignal(
+      String sender, String purpose, List<String> concerns, String riskLevel) {
     Schema schema = schema("CaseSignal");
     GenericData.Record signal = new GenericData.Record(schema);
     signal.put("eventId", "evt-1");
@@ -26,9 +27,15 @@ final class TestEvents {
     signal.put("purpose", purpose);
     signal.put("subject", subject(schema.getField("subject").schema()));
     Schema concernsSchema = schema.getField("concerns").schema();
-    signal.put("concerns", new GenericData.Array<>(concernsSchema, concerns.stream()
-        .map(c -> new GenericData.EnumSymbol(concernsSchema.getElementType(), c)).toList()));
-    signal.put("riskLevel", new GenericData.EnumSymbol(schema.getField("riskLevel").schema(), riskLevel));
+    signal.put(
+        "concerns",
+        new GenericData.Array<>(
+            concernsSchema,
+            concerns.stream()
+                .map(c -> new GenericData.EnumSymbol(concernsSchema.getElementType(), c))
+                .toList()));
+    signal.put(
+        "riskLevel", new GenericData.EnumSymbol(schema.getField("riskLevel").schema(), riskLevel));
     signal.put("narrative", "Buren melden geschreeuw; betrokkene hoort stemmen.");
     Schema company = nonNull(schema.getField("company").schema());
     GenericData.Record firm = new GenericData.Record(company);
@@ -57,7 +64,8 @@ final class TestEvents {
     subject.put("bsn", BSN);
     subject.put("name", "J. de Vries");
     subject.put("birthDate", (int) LocalDate.of(1971, 4, 12).toEpochDay());
-    GenericData.Record address = new GenericData.Record(nonNull(schema.getField("address").schema()));
+    GenericData.Record address =
+        new GenericData.Record(nonNull(schema.getField("address").schema()));
     address.put("street", "Dorpsstraat");
     address.put("houseNumber", "14");
     address.put("postcode", "6658 AB");
@@ -75,6 +83,9 @@ final class TestEvents {
   }
 
   static Schema nonNull(Schema union) {
-    return union.getTypes().stream().filter(t -> t.getType() != Schema.Type.NULL).findFirst().orElseThrow();
+    return union.getTypes().stream()
+        .filter(t -> t.getType() != Schema.Type.NULL)
+        .findFirst()
+        .orElseThrow();
   }
 }

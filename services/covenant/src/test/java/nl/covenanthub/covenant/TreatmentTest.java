@@ -12,8 +12,10 @@ import org.junit.jupiter.api.Test;
 
 class TreatmentTest {
   private static final Schema STRING = Schema.create(Schema.Type.STRING);
-  private static final Schema DATE = LogicalTypes.date().addToSchema(Schema.create(Schema.Type.INT));
-  private static final Schema TIMESTAMP = LogicalTypes.timestampMillis().addToSchema(Schema.create(Schema.Type.LONG));
+  private static final Schema DATE =
+      LogicalTypes.date().addToSchema(Schema.create(Schema.Type.INT));
+  private static final Schema TIMESTAMP =
+      LogicalTypes.timestampMillis().addToSchema(Schema.create(Schema.Type.LONG));
 
   @Test
   void passKeepsTheValue() {
@@ -37,7 +39,8 @@ class TreatmentTest {
     String first = (String) subjectKey.transform(TestCovenants.KEYS).apply(TestEvents.BSN);
     String again = (String) subjectKey.transform(TestCovenants.KEYS).apply(TestEvents.BSN);
     String other = (String) subjectKey.transform(TestCovenants.KEYS).apply("999991772");
-    KeyRing otherKeys = KeyRing.of(Map.of("subject-key", "another-key-another-key-another-k".getBytes()));
+    KeyRing otherKeys =
+        KeyRing.of(Map.of("subject-key", "another-key-another-key-another-k".getBytes()));
     String otherKey = (String) subjectKey.transform(otherKeys).apply(TestEvents.BSN);
 
     assertThat(first).as("same value, same key: same pseudonym, so records link").isEqualTo(again);
@@ -59,7 +62,8 @@ class TreatmentTest {
   void pseudonymiseAppliesToTextOnly() {
     Treatment pseudonymise = new Treatment.Pseudonymise("subject-key");
     assertThat(pseudonymise.unsuitableFor(STRING)).isEmpty();
-    assertThat(pseudonymise.unsuitableFor(DATE)).hasValueSatisfying(why -> assertThat(why).contains("text fields"));
+    assertThat(pseudonymise.unsuitableFor(DATE))
+        .hasValueSatisfying(why -> assertThat(why).contains("text fields"));
   }
 
   @Test
@@ -70,7 +74,9 @@ class TreatmentTest {
     assertThat(toYear.apply(LocalDate.of(1983, 12, 31))).isEqualTo(1983);
     assertThat(toYear.apply(Instant.parse("2026-11-28T22:41:00Z").toEpochMilli())).isEqualTo(2026);
     assertThat(year.viewType(DATE).getType()).isEqualTo(Schema.Type.INT);
-    assertThat(year.viewType(DATE).getLogicalType()).as("a year is a plain number, not a date").isNull();
+    assertThat(year.viewType(DATE).getLogicalType())
+        .as("a year is a plain number, not a date")
+        .isNull();
     assertThat(year.unsuitableFor(DATE)).isEmpty();
     assertThat(year.unsuitableFor(TIMESTAMP)).isEmpty();
     assertThat(year.unsuitableFor(STRING)).isPresent();
@@ -89,7 +95,8 @@ class TreatmentTest {
   @Test
   void redactReplacesWithTheConstantAndRevealsNothing() {
     Treatment redact = new Treatment.Redact("[zie contactpersoon]");
-    assertThat(redact.transform(TestCovenants.KEYS).apply("Betrokkene hoort stemmen")).isEqualTo("[zie contactpersoon]");
+    assertThat(redact.transform(TestCovenants.KEYS).apply("Betrokkene hoort stemmen"))
+        .isEqualTo("[zie contactpersoon]");
     assertThat(redact.discloses()).as("the field is present").isTrue();
     assertThat(redact.revealsValue()).as("but its value is not").isFalse();
     assertThat(redact.viewType(DATE).getType()).isEqualTo(Schema.Type.STRING);

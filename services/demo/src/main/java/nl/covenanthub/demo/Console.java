@@ -3,12 +3,25 @@ package nl.covenanthub.demo;
 import java.io.PrintStream;
 import java.util.Map;
 
-/** One line per thing that happens, prefixed with who saw it; coloured per partner on a terminal. */
+/**
+ * One line per thing that happens, prefixed with who saw it; coloured per partner on a terminal.
+ */
 final class Console {
   private static final String RESET = "\u001b[0m";
-  private static final Map<String, String> COLOURS = Map.of(
-      "lzn", "\u001b[32m", "politie", "\u001b[34m", "veilig-thuis", "\u001b[35m", "riec", "\u001b[33m",
-      "hub", "\u001b[31m", "demo", "\u001b[2m");
+  private static final Map<String, String> COLOURS =
+      Map.of(
+          "lzn",
+          "\u001b[32m",
+          "politie",
+          "\u001b[34m",
+          "veilig-thuis",
+          "\u001b[35m",
+          "riec",
+          "\u001b[33m",
+          "hub",
+          "\u001b[31m",
+          "demo",
+          "\u001b[2m");
 
   private final PrintStream out;
   private final boolean colour;

@@ -17,17 +17,19 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * Simulated partner systems for the local hub: the Lokaal Zorgnetwerk, the police, Veilig Thuis and the
- * RIEC each publish case events to their outbox and print what arrives in their inbox; the hub's dead
- * letters and wholly withheld events are printed too.
+ * Simulated partner systems for the local hub: the Lokaal Zorgnetwerk, the police, Veilig Thuis and
+ * the RIEC each publish case events to their outbox and print what arrives in their inbox; the
+ * hub's dead letters and wholly withheld events are printed too.
  *
  * <pre>
  * java -jar services/demo/target/demo-0.1.0-SNAPSHOT.jar [--count N] [--interval-ms 2000] [--color]
  * </pre>
- * The broker is {@code KAFKA_BOOTSTRAP_SERVERS} (default localhost:9092); with {@code KAFKA_TOKEN_ENDPOINT} set,
- * each partner logs in to it as itself (see {@link KafkaLogins}). Without {@code --count} it runs
- * until stopped; with it, it publishes N events, waits until the hub has decided each and every delivery
- * and dead letter has been printed, and exits 0 (1 if that took longer than a minute).
+ *
+ * The broker is {@code KAFKA_BOOTSTRAP_SERVERS} (default localhost:9092); with {@code
+ * KAFKA_TOKEN_ENDPOINT} set, each partner logs in to it as itself (see {@link KafkaLogins}).
+ * Without {@code --count} it runs until stopped; with it, it publishes N events, waits until the
+ * hub has decided each and every delivery and dead letter has been printed, and exits 0 (1 if that
+ * took longer than a minute).
  */
 public final class DemoPartners {
   static final List<String> PARTNERS = List.of("lzn", "politie", "veilig-thuis", "riec");
@@ -91,8 +93,9 @@ public final class DemoPartners {
       if (!e.getMessage().isEmpty()) {
         System.err.println("demo: " + e.getMessage());
       }
-      System.err.println("usage: DemoPartners [--count N] [--interval-ms MILLIS] [--color]  (broker: KAFKA_BOOTSTRAP_SERVERS;"
-          + " logins: KAFKA_TOKEN_ENDPOINT, KAFKA_CLIENT_SECRET_<PARTNER>, KAFKA_ADMIN_*)");
+      System.err.println(
+          "usage: DemoPartners [--count N] [--interval-ms MILLIS] [--color]  (broker: KAFKA_BOOTSTRAP_SERVERS;"
+              + " logins: KAFKA_TOKEN_ENDPOINT, KAFKA_CLIENT_SECRET_<PARTNER>, KAFKA_ADMIN_*)");
       System.exit(2);
       return;
     }
@@ -106,22 +109,32 @@ public final class DemoPartners {
       return;
     }
     Thread main = Thread.currentThread();
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      if (demo.running) { // stopped from outside (Ctrl-C, TERM) while still running
-        demo.running = false;
-        main.interrupt();
-        demo.stop();
-        demo.console.say("demo", "stopped: " + demo.progress.summary());
-      }
-    }, "demo-shutdown"));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  if (demo.running) { // stopped from outside (Ctrl-C, TERM) while still running
+                    demo.running = false;
+                    main.interrupt();
+                    demo.stop();
+                    demo.console.say("demo", "stopped: " + demo.progress.summary());
+                  }
+                },
+                "demo-shutdown"));
     int status = demo.run();
     demo.running = false;
     System.exit(status);
   }
 
   int run() throws InterruptedException {
-    console.say("demo", "partners " + String.join(", ", PARTNERS) + " on " + logins.bootstrap()
-        + (logins.authenticated() ? ", each logged in as itself" : "") + ": waiting for their inboxes…");
+    console.say(
+        "demo",
+        "partners "
+            + String.join(", ", PARTNERS)
+            + " on "
+            + logins.bootstrap()
+            + (logins.authenticated() ? ", each logged in as itself" : "")
+            + ": waiting for their inboxes…");
     start(hub, "hub-watcher");
     inboxes.forEach(inbox -> start(inbox, inbox.topic()));
     if (!awaitReady()) {
@@ -130,10 +143,17 @@ public final class DemoPartners {
     for (String partner : PARTNERS) {
       outboxes.put(partner, producer(partner));
     }
-    console.say("demo", options.count() > 0
-        ? "publishing " + options.count() + " events, one every " + options.intervalMillis() + " ms"
-        : "publishing an event every " + options.intervalMillis() + " ms; Ctrl-C stops");
-    Scenarios scenarios = new Scenarios(Clock.systemUTC(), ThreadLocalRandom.current().nextInt(10_000, 99_999));
+    console.say(
+        "demo",
+        options.count() > 0
+            ? "publishing "
+                + options.count()
+                + " events, one every "
+                + options.intervalMillis()
+                + " ms"
+            : "publishing an event every " + options.intervalMillis() + " ms; Ctrl-C stops");
+    Scenarios scenarios =
+        new Scenarios(Clock.systemUTC(), ThreadLocalRandom.current().nextInt(10_000, 99_999));
     try {
       for (int sent = 0; running && (options.count() == 0 || sent < options.count()); sent++) {
         if (sent > 0) {
@@ -145,8 +165,12 @@ public final class DemoPartners {
         boolean settled = progress.awaitSettled(SETTLE_TIMEOUT.toMillis());
         console.say("demo", progress.summary());
         if (!settled) {
-          console.say("demo", "gave up after " + SETTLE_TIMEOUT.toSeconds() + " s waiting for:\n  "
-              + String.join("\n  ", progress.missing()));
+          console.say(
+              "demo",
+              "gave up after "
+                  + SETTLE_TIMEOUT.toSeconds()
+                  + " s waiting for:\n  "
+                  + String.join("\n  ", progress.missing()));
           return 1;
         }
       }
@@ -161,14 +185,21 @@ public final class DemoPartners {
   private boolean awaitReady() throws InterruptedException {
     long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
     if (!hub.ready().await(READY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-      console.say("demo", "hub.audit and hub.deadletter did not appear within " + READY_TIMEOUT.toSeconds()
-          + " s: is the hub running? It creates the topics when it starts.");
+      console.say(
+          "demo",
+          "hub.audit and hub.deadletter did not appear within "
+              + READY_TIMEOUT.toSeconds()
+              + " s: is the hub running? It creates the topics when it starts.");
       return false;
     }
     for (InboxReader inbox : inboxes) {
       if (!inbox.ready().await(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
-        console.say("demo", inbox.topic() + " was not assigned within " + READY_TIMEOUT.toSeconds()
-            + " s: does a covenant name this partner?");
+        console.say(
+            "demo",
+            inbox.topic()
+                + " was not assigned within "
+                + READY_TIMEOUT.toSeconds()
+                + " s: does a covenant name this partner?");
         return false;
       }
     }
@@ -176,14 +207,20 @@ public final class DemoPartners {
   }
 
   private void publish(Scenario scenario) throws InterruptedException {
-    console.say(scenario.publisher(), "→ outbox " + scenario.describe() + "  · expected " + scenario.expectation());
-    ProducerRecord<String, byte[]> record = new ProducerRecord<>(scenario.topic(), scenario.key(), scenario.bytes());
+    console.say(
+        scenario.publisher(),
+        "→ outbox " + scenario.describe() + "  · expected " + scenario.expectation());
+    ProducerRecord<String, byte[]> record =
+        new ProducerRecord<>(scenario.topic(), scenario.key(), scenario.bytes());
     try {
-      RecordMetadata sent = outboxes.get(scenario.publisher()).send(record).get(30, TimeUnit.SECONDS);
-      progress.published(Progress.source(sent.topic(), sent.partition(), sent.offset()),
+      RecordMetadata sent =
+          outboxes.get(scenario.publisher()).send(record).get(30, TimeUnit.SECONDS);
+      progress.published(
+          Progress.source(sent.topic(), sent.partition(), sent.offset()),
           scenario.publisher() + " " + scenario.describe());
     } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-      console.say(scenario.publisher(), "could not publish to " + scenario.topic() + ": " + e.getMessage());
+      console.say(
+          scenario.publisher(), "could not publish to " + scenario.topic() + ": " + e.getMessage());
     } catch (IllegalStateException e) {
       if (running) {
         throw e;

@@ -22,9 +22,9 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
- * The operator's side of the demo: prints what the hub dead-lettered ({@code hub.deadletter}) and the
- * events that went to no one ({@code hub.audit}: every decision WITHHELD), and tells {@link Progress}
- * what the hub decided. Reads from the moment it starts, without a consumer group.
+ * The operator's side of the demo: prints what the hub dead-lettered ({@code hub.deadletter}) and
+ * the events that went to no one ({@code hub.audit}: every decision WITHHELD), and tells {@link
+ * Progress} what the hub decided. Reads from the moment it starts, without a consumer group.
  */
 final class HubWatcher implements Runnable {
   private final KafkaConsumer<String, byte[]> consumer;
@@ -35,12 +35,18 @@ final class HubWatcher implements Runnable {
   private final CountDownLatch ready = new CountDownLatch(1);
   private volatile boolean running = true;
 
-  HubWatcher(Map<String, Object> kafka, String auditTopic, String deadLetterTopic, Console console, Progress progress) {
+  HubWatcher(
+      Map<String, Object> kafka,
+      String auditTopic,
+      String deadLetterTopic,
+      Console console,
+      Progress progress) {
     Map<String, Object> config = new HashMap<>(kafka);
     config.put(ConsumerConfig.CLIENT_ID_CONFIG, "demo-hub-watcher");
     config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    this.consumer = new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
+    this.consumer =
+        new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
     this.auditTopic = auditTopic;
     this.deadLetterTopic = deadLetterTopic;
     this.console = console;
@@ -69,7 +75,9 @@ final class HubWatcher implements Runnable {
             deadLetter(record);
           } else {
             AuditRecord audit = decode(record.value());
-            String source = Progress.source(audit.getSourceTopic(), audit.getSourcePartition(), audit.getSourceOffset());
+            String source =
+                Progress.source(
+                    audit.getSourceTopic(), audit.getSourcePartition(), audit.getSourceOffset());
             auditsBySource.computeIfAbsent(source, s -> new ArrayList<>()).add(audit);
             progress.audited(source, audit.getDecision().name(), audit.getDisclosureId());
           }
@@ -106,24 +114,45 @@ final class HubWatcher implements Runnable {
     String sourceTopic = Views.header(record.headers(), "deadletter-source-topic");
     String partition = Views.header(record.headers(), "deadletter-source-partition");
     String offset = Views.header(record.headers(), "deadletter-source-offset");
-    console.say("hub", "✗ dead-lettered a record from " + sourceTopic + ": "
-        + Views.header(record.headers(), "deadletter-reason") + " (" + Views.header(record.headers(), "deadletter-detail") + ")");
+    console.say(
+        "hub",
+        "✗ dead-lettered a record from "
+            + sourceTopic
+            + ": "
+            + Views.header(record.headers(), "deadletter-reason")
+            + " ("
+            + Views.header(record.headers(), "deadletter-detail")
+            + ")");
     if (sourceTopic != null && partition != null && offset != null) {
-      progress.deadLettered(Progress.source(sourceTopic, Integer.parseInt(partition), Long.parseLong(offset)));
+      progress.deadLettered(
+          Progress.source(sourceTopic, Integer.parseInt(partition), Long.parseLong(offset)));
     }
   }
 
   /** Default deny made visible: an event no partner received, and why not, per partner. */
   private void showIfWithheldFromAll(List<AuditRecord> decisions) {
-    if (decisions.isEmpty() || !decisions.stream().allMatch(a -> a.getDecision() == AuditDecision.WITHHELD)) {
+    if (decisions.isEmpty()
+        || !decisions.stream().allMatch(a -> a.getDecision() == AuditDecision.WITHHELD)) {
       return;
     }
     AuditRecord first = decisions.get(0);
-    String why = decisions.stream()
-        .map(a -> (a.getRecipient() == null ? "anyone" : a.getRecipient()) + " " + a.getReason())
-        .collect(Collectors.joining(", "));
-    console.say("hub", "⊘ withheld " + first.getSender() + " " + first.getEventType() + " for " + first.getPurpose()
-        + " " + first.getCaseReference() + " from everyone: " + why);
+    String why =
+        decisions.stream()
+            .map(
+                a -> (a.getRecipient() == null ? "anyone" : a.getRecipient()) + " " + a.getReason())
+            .collect(Collectors.joining(", "));
+    console.say(
+        "hub",
+        "⊘ withheld "
+            + first.getSender()
+            + " "
+            + first.getEventType()
+            + " for "
+            + first.getPurpose()
+            + " "
+            + first.getCaseReference()
+            + " from everyone: "
+            + why);
   }
 
   private static AuditRecord decode(byte[] bytes) {

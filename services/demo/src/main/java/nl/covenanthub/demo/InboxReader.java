@@ -18,8 +18,9 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
- * A partner system reading its inbox as a partner would: its own login and consumer group, committed records
- * only, each view decoded with the schema its header names (read from hub.schemas). Prints one line per record received.
+ * A partner system reading its inbox as a partner would: its own login and consumer group,
+ * committed records only, each view decoded with the schema its header names (read from
+ * hub.schemas). Prints one line per record received.
  */
 final class InboxReader implements Runnable {
   private final String partner;
@@ -41,7 +42,8 @@ final class InboxReader implements Runnable {
     config.put(ConsumerConfig.CLIENT_ID_CONFIG, "demo-" + partner + "-inbox");
     config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
-    this.consumer = new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
+    this.consumer =
+        new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
   }
 
   String topic() {
@@ -56,19 +58,20 @@ final class InboxReader implements Runnable {
   @Override
   public void run() {
     try {
-      consumer.subscribe(List.of(topic()), new ConsumerRebalanceListener() {
-        @Override
-        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-          partitions.forEach(consumer::position);
-          if (!partitions.isEmpty()) {
-            ready.countDown();
-          }
-        }
+      consumer.subscribe(
+          List.of(topic()),
+          new ConsumerRebalanceListener() {
+            @Override
+            public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+              partitions.forEach(consumer::position);
+              if (!partitions.isEmpty()) {
+                ready.countDown();
+              }
+            }
 
-        @Override
-        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-        }
-      });
+            @Override
+            public void onPartitionsRevoked(Collection<TopicPartition> partitions) {}
+          });
       while (running) {
         for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
           show(record);
@@ -89,11 +92,22 @@ final class InboxReader implements Runnable {
     try {
       GenericRecord view = views.decode(record.headers(), record.value());
       Object sender = view.getSchema().getField("sender") == null ? null : view.get("sender");
-      console.say(partner, "← " + (sender == null ? "?" : sender) + " "
-          + Views.header(record.headers(), "event-type")
-          + " for " + Views.header(record.headers(), "purpose")
-          + " under " + Views.header(record.headers(), "covenant-id") + " v" + Views.header(record.headers(), "covenant-version")
-          + " (rule " + Views.header(record.headers(), "rule-id") + "): " + Views.compact(view));
+      console.say(
+          partner,
+          "← "
+              + (sender == null ? "?" : sender)
+              + " "
+              + Views.header(record.headers(), "event-type")
+              + " for "
+              + Views.header(record.headers(), "purpose")
+              + " under "
+              + Views.header(record.headers(), "covenant-id")
+              + " v"
+              + Views.header(record.headers(), "covenant-version")
+              + " (rule "
+              + Views.header(record.headers(), "rule-id")
+              + "): "
+              + Views.compact(view));
     } catch (RuntimeException e) {
       console.say(partner, "← a record it cannot read (" + e.getMessage() + ")");
     }

@@ -9,10 +9,11 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Knows when everything this demo published has been dealt with, so that {@code --count N} can stop: the
- * hub has audited each published record (it writes the audit in the same transaction as the deliveries),
- * and each disclosure and dead letter that the audit names has been printed. Records are named by where
- * they were published: {@code topic-partition@offset}, which the audit and the dead letters carry too.
+ * Knows when everything this demo published has been dealt with, so that {@code --count N} can
+ * stop: the hub has audited each published record (it writes the audit in the same transaction as
+ * the deliveries), and each disclosure and dead letter that the audit names has been printed.
+ * Records are named by where they were published: {@code topic-partition@offset}, which the audit
+ * and the dead letters carry too.
  */
 final class Progress {
   private record Audited(String decision, String disclosureId) {}
@@ -46,7 +47,10 @@ final class Progress {
     notifyAll();
   }
 
-  /** Waits until all that was published is audited and shown; false if {@code timeoutMillis} passed first. */
+  /**
+   * Waits until all that was published is audited and shown; false if {@code timeoutMillis} passed
+   * first.
+   */
   synchronized boolean awaitSettled(long timeoutMillis) throws InterruptedException {
     long deadline = System.currentTimeMillis() + timeoutMillis;
     while (!missing().isEmpty()) {
@@ -62,29 +66,56 @@ final class Progress {
   /** What is still missing, one line each; empty when everything published is settled. */
   synchronized List<String> missing() {
     List<String> missing = new ArrayList<>();
-    published.forEach((source, description) -> {
-      List<Audited> decisions = audits.get(source);
-      if (decisions == null) {
-        missing.add("not yet audited by the hub: " + description + " (" + source + ")");
-        return;
-      }
-      for (Audited audited : decisions) {
-        if (audited.decision.equals("DISCLOSED") && !printedDeliveries.contains(audited.disclosureId)) {
-          missing.add("disclosed but not yet received: " + description + " (disclosure " + audited.disclosureId + ")");
-        } else if (audited.decision.equals("REJECTED") && !printedDeadLetters.contains(source)) {
-          missing.add("rejected but not yet seen in hub.deadletter: " + description + " (" + source + ")");
-        }
-      }
-    });
+    published.forEach(
+        (source, description) -> {
+          List<Audited> decisions = audits.get(source);
+          if (decisions == null) {
+            missing.add("not yet audited by the hub: " + description + " (" + source + ")");
+            return;
+          }
+          for (Audited audited : decisions) {
+            if (audited.decision.equals("DISCLOSED")
+                && !printedDeliveries.contains(audited.disclosureId)) {
+              missing.add(
+                  "disclosed but not yet received: "
+                      + description
+                      + " (disclosure "
+                      + audited.disclosureId
+                      + ")");
+            } else if (audited.decision.equals("REJECTED")
+                && !printedDeadLetters.contains(source)) {
+              missing.add(
+                  "rejected but not yet seen in hub.deadletter: "
+                      + description
+                      + " ("
+                      + source
+                      + ")");
+            }
+          }
+        });
     return missing;
   }
 
-  /** {@code 15 published: 13 deliveries, 24 withheld, 1 dead-lettered}, counting this demo's events only. */
+  /**
+   * {@code 15 published: 13 deliveries, 24 withheld, 1 dead-lettered}, counting this demo's events
+   * only.
+   */
   synchronized String summary() {
     Map<String, Integer> counts = new HashMap<>();
-    published.keySet().forEach(source -> audits.getOrDefault(source, List.of())
-        .forEach(audited -> counts.merge(audited.decision, 1, Integer::sum)));
-    return published.size() + " published; the hub decided " + counts.getOrDefault("DISCLOSED", 0) + " disclosures, "
-        + counts.getOrDefault("WITHHELD", 0) + " withheld, " + counts.getOrDefault("REJECTED", 0) + " rejected";
+    published
+        .keySet()
+        .forEach(
+            source ->
+                audits
+                    .getOrDefault(source, List.of())
+                    .forEach(audited -> counts.merge(audited.decision, 1, Integer::sum)));
+    return published.size()
+        + " published; the hub decided "
+        + counts.getOrDefault("DISCLOSED", 0)
+        + " disclosures, "
+        + counts.getOrDefault("WITHHELD", 0)
+        + " withheld, "
+        + counts.getOrDefault("REJECTED", 0)
+        + " rejected";
   }
 }

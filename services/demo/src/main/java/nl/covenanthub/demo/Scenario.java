@@ -7,17 +7,18 @@ import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.specific.SpecificRecordBase;
 
 /**
- * One event a partner system publishes: to the outbox of {@code publisher} (normally the sender it names),
- * with a note on what the covenants should make of it.
+ * One event a partner system publishes: to the outbox of {@code publisher} (normally the sender it
+ * names), with a note on what the covenants should make of it.
  *
  * @param publisher the partner whose outbox it goes to, which is who the hub holds to have sent it
  * @param event the event, as the partner's system builds it from the generated classes
  * @param what a few words for the console: the concerns, the status, what is special about it
- * @param receivers the partners the covenants should let receive it (the hub decides; this is the script's
- *     intent, checked against the covenants by ScenariosTest)
+ * @param receivers the partners the covenants should let receive it (the hub decides; this is the
+ *     script's intent, checked against the covenants by ScenariosTest)
  * @param note what to look for, in words
  */
-record Scenario(String publisher, SpecificRecordBase event, String what, List<String> receivers, String note) {
+record Scenario(
+    String publisher, SpecificRecordBase event, String what, List<String> receivers, String note) {
 
   Scenario {
     Objects.requireNonNull(publisher, "publisher");
@@ -32,7 +33,9 @@ record Scenario(String publisher, SpecificRecordBase event, String what, List<St
 
   /** {@code for lzn: narrative redacted}, or {@code for no one: ...}. */
   String expectation() {
-    return "for " + (receivers.isEmpty() ? "no one" : String.join(" and ", receivers)) + (note == null ? "" : ": " + note);
+    return "for "
+        + (receivers.isEmpty() ? "no one" : String.join(" and ", receivers))
+        + (note == null ? "" : ": " + note);
   }
 
   String topic() {

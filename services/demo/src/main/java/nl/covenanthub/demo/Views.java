@@ -19,9 +19,12 @@ import org.apache.kafka.common.header.Headers;
 /** The compact one-line rendering of a view for the demo's console, and header access. */
 final class Views {
   /** Shown in the line that introduces the record, so not repeated among its fields. */
-  private static final Set<String> IN_HEADLINE = Set.of("eventId", "sender", "purpose", "occurredAt");
+  private static final Set<String> IN_HEADLINE =
+      Set.of("eventId", "sender", "purpose", "occurredAt");
+
   private static final int MAX_TEXT = 60;
-  private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneId.systemDefault());
+  private static final DateTimeFormatter TIME =
+      DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneId.systemDefault());
 
   private Views() {}
 
@@ -30,7 +33,10 @@ final class Views {
     return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
   }
 
-  /** {@code caseReference=PL0600-…, subject.name=J. de Vries, concerns=[VERWARD_GEDRAG], …}: the fields that passed. */
+  /**
+   * {@code caseReference=PL0600-…, subject.name=J. de Vries, concerns=[VERWARD_GEDRAG], …}: the
+   * fields that passed.
+   */
   static String compact(GenericRecord view) {
     List<String> parts = new ArrayList<>();
     flatten("", view, parts);
@@ -52,23 +58,41 @@ final class Views {
           flatten(path + ".", nested, parts);
         }
       } else if (value != null) {
-        parts.add(path + "=" + (field.name().equals("bsn") ? bsn(value.toString()) : text(value, logicalType(field.schema()))));
+        parts.add(
+            path
+                + "="
+                + (field.name().equals("bsn")
+                    ? bsn(value.toString())
+                    : text(value, logicalType(field.schema()))));
       }
     }
   }
 
   /**
-   * An address or contact that passed whole, as one would write it: {@code Dorpsstraat 14, 6658 AB Beneden-Leeuwen},
-   * {@code wijkagent R. Jansen (Politie basisteam Tweestromenland, 0900-8844)}. Null when only part of it passed,
-   * so that which parts passed stays visible.
+   * An address or contact that passed whole, as one would write it: {@code Dorpsstraat 14, 6658 AB
+   * Beneden-Leeuwen}, {@code wijkagent R. Jansen (Politie basisteam Tweestromenland, 0900-8844)}.
+   * Null when only part of it passed, so that which parts passed stays visible.
    */
   private static String whole(GenericRecord record) {
     Schema schema = record.getSchema();
-    if (schema.getFields().size() == 4 && present(record, "street", "houseNumber", "postcode", "city")) {
-      return record.get("street") + " " + record.get("houseNumber") + ", " + record.get("postcode") + " " + record.get("city");
+    if (schema.getFields().size() == 4
+        && present(record, "street", "houseNumber", "postcode", "city")) {
+      return record.get("street")
+          + " "
+          + record.get("houseNumber")
+          + ", "
+          + record.get("postcode")
+          + " "
+          + record.get("city");
     }
-    if (present(record, "name", "organisation") && schema.getField("phone") != null && schema.getField("email") != null) {
-      StringBuilder contact = new StringBuilder().append(record.get("name")).append(" (").append(record.get("organisation"));
+    if (present(record, "name", "organisation")
+        && schema.getField("phone") != null
+        && schema.getField("email") != null) {
+      StringBuilder contact =
+          new StringBuilder()
+              .append(record.get("name"))
+              .append(" (")
+              .append(record.get("organisation"));
       for (String optional : List.of("phone", "email")) {
         if (record.get(optional) != null) {
           contact.append(", ").append(record.get(optional));
@@ -90,18 +114,26 @@ final class Views {
 
   /** A BSN, or the keyed pseudonym that replaced it: shortened, and said to be one. */
   private static String bsn(String value) {
-    return value.matches("\\d{9}") ? value : value.substring(0, Math.min(10, value.length())) + "… (pseudonym)";
+    return value.matches("\\d{9}")
+        ? value
+        : value.substring(0, Math.min(10, value.length())) + "… (pseudonym)";
   }
 
   private static String text(Object value, LogicalType logicalType) {
-    if (logicalType != null && value instanceof Integer days && logicalType.getName().equals("date")) {
+    if (logicalType != null
+        && value instanceof Integer days
+        && logicalType.getName().equals("date")) {
       return LocalDate.ofEpochDay(days).toString();
     }
-    if (logicalType != null && value instanceof Long millis && logicalType.getName().startsWith("timestamp")) {
+    if (logicalType != null
+        && value instanceof Long millis
+        && logicalType.getName().startsWith("timestamp")) {
       return TIME.format(Instant.ofEpochMilli(millis));
     }
     if (value instanceof Collection<?> items) {
-      return items.stream().map(item -> text(item, null)).collect(Collectors.joining(", ", "[", "]"));
+      return items.stream()
+          .map(item -> text(item, null))
+          .collect(Collectors.joining(", ", "[", "]"));
     }
     String text = value.toString();
     return text.length() <= MAX_TEXT ? text : text.substring(0, MAX_TEXT - 1) + "…";

@@ -26,9 +26,13 @@ import org.apache.avro.message.BinaryMessageDecoder;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** The demo's script says the truth about the covenants in covenants/, and shows what it means to show. */
+/**
+ * The demo's script says the truth about the covenants in covenants/, and shows what it means to
+ * show.
+ */
 class ScenariosTest {
-  private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-29T10:00:00Z"), ZoneOffset.UTC);
+  private static final Clock CLOCK =
+      Clock.fixed(Instant.parse("2026-11-29T10:00:00Z"), ZoneOffset.UTC);
   private static final Set<String> TEST_BSNS = Set.of("999990019", "999991772", "999993653");
   private static CovenantSet covenants;
 
@@ -38,7 +42,8 @@ class ScenariosTest {
     try (Stream<Path> list = Files.list(Path.of("../../covenants"))) {
       files = list.filter(f -> f.toString().endsWith(".yaml")).sorted().toList();
     }
-    KeyRing keys = KeyRing.of(Map.of("subject-key", "test-only-subject-key-not-a-secret!".getBytes()));
+    KeyRing keys =
+        KeyRing.of(Map.of("subject-key", "test-only-subject-key-not-a-secret!".getBytes()));
     covenants = CovenantSet.load(files, EventCatalog.standard(), keys, CLOCK);
   }
 
@@ -58,13 +63,16 @@ class ScenariosTest {
       String sender = scenario.field("sender");
       if (sender.equals(scenario.publisher())) {
         for (String recipient : covenants.recipients(sender, scenario.field("purpose"))) {
-          Decision decision = covenants.decide(sender, recipient, scenario.field("purpose"), scenario.event(), CLOCK.instant());
+          Decision decision =
+              covenants.decide(
+                  sender, recipient, scenario.field("purpose"), scenario.event(), CLOCK.instant());
           if (decision.disclosed()) {
             disclosedTo.add(recipient);
           }
         }
       }
-      assertThat(disclosedTo).as(scenario.publisher() + " " + scenario.describe())
+      assertThat(disclosedTo)
+          .as(scenario.publisher() + " " + scenario.describe())
           .isEqualTo(new TreeSet<>(scenario.receivers()));
     }
   }
@@ -75,10 +83,12 @@ class ScenariosTest {
     Set<String> receivers = new HashSet<>();
     round.forEach(s -> receivers.addAll(s.receivers()));
     assertThat(receivers).containsExactlyInAnyOrderElementsOf(DemoPartners.PARTNERS);
-    assertThat(round).anyMatch(s -> s.receivers().isEmpty() && s.publisher().equals(s.field("sender")));
+    assertThat(round)
+        .anyMatch(s -> s.receivers().isEmpty() && s.publisher().equals(s.field("sender")));
     assertThat(round).anyMatch(s -> !s.publisher().equals(s.field("sender")));
     assertThat(round).extracting(Scenario::publisher).containsAll(DemoPartners.PARTNERS);
-    // The first five already show a delivery to every partner and the dead letter, for a quick check.
+    // The first five already show a delivery to every partner and the dead letter, for a quick
+    // check.
     Set<String> early = new HashSet<>();
     round.subList(0, 5).forEach(s -> early.addAll(s.receivers()));
     assertThat(early).containsExactlyInAnyOrderElementsOf(DemoPartners.PARTNERS);
@@ -90,7 +100,8 @@ class ScenariosTest {
     EventCatalog catalog = EventCatalog.standard();
     for (Scenario scenario : oneRound()) {
       BinaryMessageDecoder<GenericData.Record> decoder =
-          new BinaryMessageDecoder<>(GenericData.get(), catalog.eventType(scenario.eventType()).orElseThrow().avro());
+          new BinaryMessageDecoder<>(
+              GenericData.get(), catalog.eventType(scenario.eventType()).orElseThrow().avro());
       GenericData.Record decoded = decoder.decode(scenario.bytes());
       assertThat(decoded.get("eventId").toString()).isEqualTo(scenario.field("eventId"));
       assertThat(scenario.key()).isEqualTo(scenario.field("caseReference"));

@@ -10,7 +10,10 @@ import org.apache.avro.generic.GenericRecord;
 import org.junit.jupiter.api.Test;
 
 class ViewsTest {
-  private static final Schema VIEW = new Schema.Parser().parse("""
+  private static final Schema VIEW =
+      new Schema.Parser()
+          .parse(
+              """
       {"type": "record", "name": "CaseSignalView", "fields": [
         {"name": "eventId", "type": ["null", "string"]},
         {"name": "caseReference", "type": ["null", "string"]},
@@ -46,9 +49,11 @@ class ViewsTest {
     subject.put("address", address);
     GenericRecord areaOnly = new GenericData.Record(addressSchema);
     areaOnly.put("postcode", "6658");
-    GenericRecord company = new GenericData.Record(VIEW.getField("company").schema().getTypes().get(1));
+    GenericRecord company =
+        new GenericData.Record(VIEW.getField("company").schema().getTypes().get(1));
     company.put("address", areaOnly);
-    GenericRecord contact = new GenericData.Record(VIEW.getField("contact").schema().getTypes().get(1));
+    GenericRecord contact =
+        new GenericData.Record(VIEW.getField("contact").schema().getTypes().get(1));
     contact.put("name", "wijkagent R. Jansen");
     contact.put("organisation", "Politie");
     contact.put("phone", "0900-8844");
@@ -57,20 +62,31 @@ class ViewsTest {
     view.put("eventId", "e-1");
     view.put("caseReference", "PL0600-2026-118731");
     view.put("subject", subject);
-    view.put("concerns", List.of(new GenericData.EnumSymbol(concern, "VERWARD_GEDRAG"), new GenericData.EnumSymbol(concern, "WOONOVERLAST")));
+    view.put(
+        "concerns",
+        List.of(
+            new GenericData.EnumSymbol(concern, "VERWARD_GEDRAG"),
+            new GenericData.EnumSymbol(concern, "WOONOVERLAST")));
     view.put("narrative", "x".repeat(100));
     view.put("company", company);
     view.put("contact", contact);
 
-    assertThat(Views.compact(view)).isEqualTo("caseReference=PL0600-2026-118731, subject.bsn=999990019, "
-        + "subject.name=J. de Vries, subject.birthDate=1971-04-12, subject.address=Dorpsstraat 14, 6658 AB Beneden-Leeuwen, "
-        + "concerns=[VERWARD_GEDRAG, WOONOVERLAST], narrative=" + "x".repeat(59) + "…, company.address.postcode=6658, "
-        + "contact=wijkagent R. Jansen (Politie, 0900-8844)");
+    assertThat(Views.compact(view))
+        .isEqualTo(
+            "caseReference=PL0600-2026-118731, subject.bsn=999990019, "
+                + "subject.name=J. de Vries, subject.birthDate=1971-04-12, subject.address=Dorpsstraat 14, 6658 AB Beneden-Leeuwen, "
+                + "concerns=[VERWARD_GEDRAG, WOONOVERLAST], narrative="
+                + "x".repeat(59)
+                + "…, company.address.postcode=6658, "
+                + "contact=wijkagent R. Jansen (Politie, 0900-8844)");
   }
 
   @Test
   void aPseudonymisedBsnIsShortenedAndNamed() {
-    Schema schema = new Schema.Parser().parse("""
+    Schema schema =
+        new Schema.Parser()
+            .parse(
+                """
         {"type": "record", "name": "V", "fields": [{"name": "subject", "type": {"type": "record", "name": "S", "fields": [
           {"name": "bsn", "type": ["null", "string"]}]}}]}""");
     GenericRecord subject = new GenericData.Record(schema.getField("subject").schema());

@@ -22,9 +22,10 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 import org.yaml.snakeyaml.error.YAMLException;
 
 /**
- * The ACLs of an {@code acls.yaml} (as the hub's {@code AclYaml} writes {@code infra/kafka/acls.yaml}): a list under
- * {@code acls}, each entry with {@code principal}, {@code operation}, {@code resource}, {@code pattern} and {@code
- * name}, and optionally {@code host} (default {@code *}) and {@code permission} (default ALLOW).
+ * The ACLs of an {@code acls.yaml} (as the hub's {@code AclYaml} writes {@code
+ * infra/kafka/acls.yaml}): a list under {@code acls}, each entry with {@code principal}, {@code
+ * operation}, {@code resource}, {@code pattern} and {@code name}, and optionally {@code host}
+ * (default {@code *}) and {@code permission} (default ALLOW).
  */
 public final class AclFile {
   private static final List<String> REQUIRED =
@@ -32,7 +33,9 @@ public final class AclFile {
 
   private AclFile() {}
 
-  /** The file's ACLs, in order; an entry that is not one specific ACL is refused with its position. */
+  /**
+   * The file's ACLs, in order; an entry that is not one specific ACL is refused with its position.
+   */
   public static List<AclBinding> read(Path file) {
     Object document;
     try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
@@ -65,8 +68,7 @@ public final class AclFile {
     AclOperation operation = AclOperation.fromString(text(entry, "operation", null));
     ResourceType resource = ResourceType.fromString(text(entry, "resource", null));
     PatternType pattern = PatternType.fromString(text(entry, "pattern", null));
-    AclPermissionType permission =
-        AclPermissionType.fromString(text(entry, "permission", "ALLOW"));
+    AclPermissionType permission = AclPermissionType.fromString(text(entry, "permission", "ALLOW"));
     if (operation.isUnknown()
         || operation == AclOperation.ANY
         || resource.isUnknown()

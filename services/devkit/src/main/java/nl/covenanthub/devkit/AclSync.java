@@ -19,7 +19,10 @@ final class AclSync {
 
   private AclSync() {}
 
-  /** Creates the missing ACLs, deletes the others, and returns once the broker describes exactly {@code acls}. */
+  /**
+   * Creates the missing ACLs, deletes the others, and returns once the broker describes exactly
+   * {@code acls}.
+   */
   static void apply(Admin admin, Collection<AclBinding> acls) {
     Set<AclBinding> wanted = new LinkedHashSet<>(acls);
     try {
@@ -52,6 +55,9 @@ final class AclSync {
   private static Set<AclBinding> describe(Admin admin)
       throws ExecutionException, TimeoutException, InterruptedException {
     return new HashSet<>(
-        admin.describeAcls(AclBindingFilter.ANY).values().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS));
+        admin
+            .describeAcls(AclBindingFilter.ANY)
+            .values()
+            .get(TIMEOUT.toSeconds(), TimeUnit.SECONDS));
   }
 }

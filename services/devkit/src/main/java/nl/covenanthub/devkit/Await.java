@@ -4,8 +4,9 @@ import java.time.Duration;
 import java.util.function.Consumer;
 
 /**
- * Waiting for a process to become ready: a check polled until it passes, failing early when the process ends and
- * late when the deadline passes, with a progress line now and then for a person who is watching.
+ * Waiting for a process to become ready: a check polled until it passes, failing early when the
+ * process ends and late when the deadline passes, with a progress line now and then for a person
+ * who is watching.
  */
 public final class Await {
   private static final Duration POLL = Duration.ofMillis(250);
@@ -19,8 +20,9 @@ public final class Await {
   private Await() {}
 
   /**
-   * Polls {@code check} until it passes. Throws {@link ChildProcess#failure} if {@code process} ends first or
-   * {@code timeout} passes; calls {@code progress} with the time spent every {@code progressEvery} (if not null).
+   * Polls {@code check} until it passes. Throws {@link ChildProcess#failure} if {@code process}
+   * ends first or {@code timeout} passes; calls {@code progress} with the time spent every {@code
+   * progressEvery} (if not null).
    */
   public static void ready(
       ChildProcess process,
@@ -33,7 +35,8 @@ public final class Await {
     long nextProgress = progressEvery == null ? Long.MAX_VALUE : started + progressEvery.toNanos();
     while (true) {
       if (!process.isAlive()) {
-        throw process.failure("stopped while starting (exit code " + process.process().exitValue() + ")");
+        throw process.failure(
+            "stopped while starting (exit code " + process.process().exitValue() + ")");
       }
       if (passes(check)) {
         return;

@@ -9,16 +9,19 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The files a local broker runs with, written into its work directory: {@code server.properties} from the
- * template ({@code infra/kafka/server.properties}, placeholders {@code ${name}}) and a logging configuration for
- * whichever SLF4J backend its class path holds.
+ * The files a local broker runs with, written into its work directory: {@code server.properties}
+ * from the template ({@code infra/kafka/server.properties}, placeholders {@code ${name}}) and a
+ * logging configuration for whichever SLF4J backend its class path holds.
  */
 final class BrokerConfig {
   private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([a-z.]+)}");
 
   private BrokerConfig() {}
 
-  /** Writes {@code server.properties} and the logging configurations; returns the path of the former. */
+  /**
+   * Writes {@code server.properties} and the logging configurations; returns the path of the
+   * former.
+   */
   static Path write(Path workDir, Path template, Map<String, String> values) throws IOException {
     Path config = workDir.resolve("server.properties");
     String text = Files.readString(template, StandardCharsets.UTF_8);
@@ -36,7 +39,10 @@ final class BrokerConfig {
     return workDir.resolve("log4j2.properties");
   }
 
-  /** The template with every placeholder replaced; an unknown placeholder is an error naming the template. */
+  /**
+   * The template with every placeholder replaced; an unknown placeholder is an error naming the
+   * template.
+   */
   static String render(String template, Map<String, String> values, Path source) {
     Matcher m = PLACEHOLDER.matcher(template);
     StringBuilder out = new StringBuilder();
@@ -51,7 +57,8 @@ final class BrokerConfig {
     return out.toString();
   }
 
-  // The broker logs INFO to its standard output (its log file); the per-request log only when it warns.
+  // The broker logs INFO to its standard output (its log file); the per-request log only when it
+  // warns.
   private static final String LOGBACK =
       """
       <configuration>

@@ -2,7 +2,10 @@ package nl.covenanthub.devkit;
 
 import java.io.IOException;
 
-/** The broker process: {@code kafka.Kafka}, ended when its parent goes away (its standard input closes). */
+/**
+ * The broker process: {@code kafka.Kafka}, ended when its parent goes away (its standard input
+ * closes).
+ */
 final class BrokerProcess {
   private BrokerProcess() {}
 

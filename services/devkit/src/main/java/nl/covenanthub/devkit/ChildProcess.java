@@ -18,11 +18,13 @@ import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 /**
- * A process of the local stack: started with its output appended to its own log, stopped with everything it
- * started (TERM, then KILL after a grace period), and asked for the end of its log when something goes wrong.
+ * A process of the local stack: started with its output appended to its own log, stopped with
+ * everything it started (TERM, then KILL after a grace period), and asked for the end of its log
+ * when something goes wrong.
  *
- * <p>The JDK's {@link Process} and {@link ProcessHandle} already give start, exit notification and process trees,
- * so this class only adds the two things every caller needs: a log per process and stopping a whole tree.
+ * <p>The JDK's {@link Process} and {@link ProcessHandle} already give start, exit notification and
+ * process trees, so this class only adds the two things every caller needs: a log per process and
+ * stopping a whole tree.
  */
 public final class ChildProcess {
   private final String name;
@@ -36,8 +38,9 @@ public final class ChildProcess {
   }
 
   /**
-   * Starts {@code command} as the process called {@code name}, its standard output and error appended to {@code log}
-   * (the log's directory is created). Standard input is whatever {@code command} says (the JDK default is a pipe).
+   * Starts {@code command} as the process called {@code name}, its standard output and error
+   * appended to {@code log} (the log's directory is created). Standard input is whatever {@code
+   * command} says (the JDK default is a pipe).
    */
   public static ChildProcess start(String name, ProcessBuilder command, Path log) {
     try {
@@ -52,13 +55,15 @@ public final class ChildProcess {
               .start();
       return new ChildProcess(name, process, log);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot start the " + name + " (" + command.command().get(0) + ")", e);
+      throw new UncheckedIOException(
+          "cannot start the " + name + " (" + command.command().get(0) + ")", e);
     }
   }
 
   /**
-   * Starts {@code command} like {@link #start}, but hands each line it prints (standard output and error) to {@code
-   * lines} as well as appending it to {@code log}: for a process whose output a person watches.
+   * Starts {@code command} like {@link #start}, but hands each line it prints (standard output and
+   * error) to {@code lines} as well as appending it to {@code log}: for a process whose output a
+   * person watches.
    */
   public static ChildProcess startShowing(
       String name, ProcessBuilder command, Path log, Consumer<String> lines) {
@@ -94,7 +99,8 @@ public final class ChildProcess {
       copy.start();
       return new ChildProcess(name, process, log);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot start the " + name + " (" + command.command().get(0) + ")", e);
+      throw new UncheckedIOException(
+          "cannot start the " + name + " (" + command.command().get(0) + ")", e);
     }
   }
 
@@ -133,8 +139,9 @@ public final class ChildProcess {
   }
 
   /**
-   * Asks the process and its descendants to stop (TERM), waits up to {@code grace}, then kills what is left. Returns
-   * whether everything stopped within the grace period. Safe to call when it has already ended.
+   * Asks the process and its descendants to stop (TERM), waits up to {@code grace}, then kills what
+   * is left. Returns whether everything stopped within the grace period. Safe to call when it has
+   * already ended.
    */
   public boolean stop(Duration grace) {
     List<ProcessHandle> tree = tree();
@@ -156,20 +163,29 @@ public final class ChildProcess {
   }
 
   /**
-   * An exception for a start that went wrong: the reason, the log's path and its last lines, so the person at the
-   * terminal does not need to go looking.
+   * An exception for a start that went wrong: the reason, the log's path and its last lines, so the
+   * person at the terminal does not need to go looking.
    */
   public IllegalStateException failure(String reason) {
     String tail = logTail(30);
     return new IllegalStateException(
-        "the " + name + " " + reason + rootCause(log).map(c -> " (" + c + ")").orElse("")
-            + "; the last lines of its log " + log + ":\n" + tail);
+        "the "
+            + name
+            + " "
+            + reason
+            + rootCause(log).map(c -> " (" + c + ")").orElse("")
+            + "; the last lines of its log "
+            + log
+            + ":\n"
+            + tail);
   }
 
   /** A Java process's last {@code Caused by:}, which says more than the stack trace around it. */
   private static Optional<String> rootCause(Path log) {
     try (Stream<String> lines = Files.lines(log, StandardCharsets.UTF_8)) {
-      return lines.filter(l -> l.startsWith("Caused by: ")).reduce((first, second) -> second)
+      return lines
+          .filter(l -> l.startsWith("Caused by: "))
+          .reduce((first, second) -> second)
           .map(l -> l.substring("Caused by: ".length()));
     } catch (IOException | UncheckedIOException e) {
       return Optional.empty();
@@ -186,7 +202,10 @@ public final class ChildProcess {
     }
   }
 
-  /** Waits until every process in {@code processes} has ended; false if some still run after {@code timeout}. */
+  /**
+   * Waits until every process in {@code processes} has ended; false if some still run after {@code
+   * timeout}.
+   */
   public static boolean awaitExit(List<ProcessHandle> processes, Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
     for (ProcessHandle process : processes) {

@@ -16,23 +16,27 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.acl.AclBinding;
 
 /**
- * A real single-node Kafka broker (KRaft) with SASL/OAUTHBEARER against Keycloak and ACLs denying by default, run as
- * a child process from {@code infra/kafka/server.properties}: for the tests ({@link #shared()}) and for the local
- * stack's launcher.
+ * A real single-node Kafka broker (KRaft) with SASL/OAUTHBEARER against Keycloak and ACLs denying
+ * by default, run as a child process from {@code infra/kafka/server.properties}: for the tests
+ * ({@link #shared()}) and for the local stack's launcher.
  *
- * <p>Three listeners, all on localhost: the clients' listener ({@link #bootstrapServers()}) takes Keycloak tokens
- * only; the internal listener ({@link #adminBootstrapServers()}) and the controller take only the super user {@code
- * admin} with a LOCAL DEMO password ({@link #DEMO_ADMIN_PASSWORD}). The ACLs given are applied through the internal
- * listener.
+ * <p>Three listeners, all on localhost: the clients' listener ({@link #bootstrapServers()}) takes
+ * Keycloak tokens only; the internal listener ({@link #adminBootstrapServers()}) and the controller
+ * take only the super user {@code admin} with a LOCAL DEMO password ({@link #DEMO_ADMIN_PASSWORD}).
+ * The ACLs given are applied through the internal listener.
  *
- * <p>The broker runs on a class path that holds {@code org.apache.kafka:kafka_2.13} (this JVM's, unless given), and
- * stops when this JVM does, even when it is killed: the child watches its standard input.
+ * <p>The broker runs on a class path that holds {@code org.apache.kafka:kafka_2.13} (this JVM's,
+ * unless given), and stops when this JVM does, even when it is killed: the child watches its
+ * standard input.
  */
 public final class KafkaBroker implements AutoCloseable {
   /** The super user of the internal listeners; no Keycloak client may have this id. */
   public static final String ADMIN_USER = "admin";
 
-  /** The super user's password on local and test brokers: a LOCAL DEMO credential, public, never for a real cluster. */
+  /**
+   * The super user's password on local and test brokers: a LOCAL DEMO credential, public, never for
+   * a real cluster.
+   */
   public static final String DEMO_ADMIN_PASSWORD = "local-demo-admin-NOT-FOR-PRODUCTION";
 
   /** Overrides the class path the broker runs on. */
@@ -62,9 +66,10 @@ public final class KafkaBroker implements AutoCloseable {
   }
 
   /**
-   * The broker of this test JVM, started on first call: on {@link Keycloak#shared()}, on free ports, with the
-   * repository's {@code infra/kafka/acls.yaml} applied; stopped and deleted when the JVM ends. Also allows this JVM's
-   * Kafka clients to fetch tokens from that Keycloak ({@link KafkaClients#allowOAuthUrls}).
+   * The broker of this test JVM, started on first call: on {@link Keycloak#shared()}, on free
+   * ports, with the repository's {@code infra/kafka/acls.yaml} applied; stopped and deleted when
+   * the JVM ends. Also allows this JVM's Kafka clients to fetch tokens from that Keycloak ({@link
+   * KafkaClients#allowOAuthUrls}).
    */
   public static synchronized KafkaBroker shared() {
     if (shared != null) {
@@ -121,12 +126,18 @@ public final class KafkaBroker implements AutoCloseable {
     return process;
   }
 
-  /** Client settings for {@code clientId} on the clients' listener: a token from Keycloak by client credentials. */
+  /**
+   * Client settings for {@code clientId} on the clients' listener: a token from Keycloak by client
+   * credentials.
+   */
   public Map<String, Object> clientConfig(String clientId, String clientSecret) {
     return KafkaClients.oauth(bootstrapServers(), settings.tokenEndpoint(), clientId, clientSecret);
   }
 
-  /** Client settings for the super user on the internal listener: for the launcher, and for tests that set up. */
+  /**
+   * Client settings for the super user on the internal listener: for the launcher, and for tests
+   * that set up.
+   */
   public Map<String, Object> adminConfig() {
     return KafkaClients.superUser(adminBootstrapServers(), ADMIN_USER, settings.adminPassword());
   }
@@ -150,7 +161,8 @@ public final class KafkaBroker implements AutoCloseable {
       try {
         Directories.deleteTree(settings.workDir());
       } catch (IOException e) {
-        System.err.println("[kafka] could not delete " + settings.workDir() + ": " + e.getMessage());
+        System.err.println(
+            "[kafka] could not delete " + settings.workDir() + ": " + e.getMessage());
       }
     }
   }

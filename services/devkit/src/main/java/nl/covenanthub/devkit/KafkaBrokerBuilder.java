@@ -61,7 +61,10 @@ public final class KafkaBrokerBuilder {
     return this;
   }
 
-  /** The longest session before a client must re-authenticate (a token's expiry ends it sooner); default 1 min. */
+  /**
+   * The longest session before a client must re-authenticate (a token's expiry ends it sooner);
+   * default 1 min.
+   */
   public KafkaBrokerBuilder reauthenticateWithin(Duration reauthentication) {
     this.reauthentication = reauthentication;
     return this;
@@ -73,7 +76,10 @@ public final class KafkaBrokerBuilder {
     return this;
   }
 
-  /** The class path holding kafka_2.13 and a logging backend; default this JVM's (or {@value KafkaBroker#CLASSPATH_PROPERTY}). */
+  /**
+   * The class path holding kafka_2.13 and a logging backend; default this JVM's (or {@value
+   * KafkaBroker#CLASSPATH_PROPERTY}).
+   */
   public KafkaBrokerBuilder classpath(String classpath) {
     this.classpath = classpath;
     return this;
@@ -91,7 +97,10 @@ public final class KafkaBrokerBuilder {
     return this;
   }
 
-  /** Formats the storage if it is new, starts the broker, waits until it serves and applies the ACLs. */
+  /**
+   * Formats the storage if it is new, starts the broker, waits until it serves and applies the
+   * ACLs.
+   */
   public KafkaBroker start() {
     if (issuer == null || jwksUri == null || tokenEndpoint == null) {
       throw new IllegalStateException("oauth(issuer, jwksUri, tokenEndpoint) is required");
@@ -122,9 +131,11 @@ public final class KafkaBrokerBuilder {
       if (!Files.exists(workDir.resolve("data/meta.properties"))) {
         format(config, log);
       }
-      // The child's standard input stays a pipe from this JVM: it ends the broker when this JVM goes.
+      // The child's standard input stays a pipe from this JVM: it ends the broker when this JVM
+      // goes.
       ChildProcess process =
-          ChildProcess.start("Kafka broker", java(BrokerProcess.class.getName(), config.toString()), log);
+          ChildProcess.start(
+              "Kafka broker", java(BrokerProcess.class.getName(), config.toString()), log);
       KafkaBroker broker = new KafkaBroker(process, this, clientsPort, internalPort);
       try {
         broker.awaitServing();
@@ -168,7 +179,8 @@ public final class KafkaBrokerBuilder {
     String path =
         classpath != null
             ? classpath
-            : System.getProperty(KafkaBroker.CLASSPATH_PROPERTY, System.getProperty("java.class.path"));
+            : System.getProperty(
+                KafkaBroker.CLASSPATH_PROPERTY, System.getProperty("java.class.path"));
     List<String> command =
         new ArrayList<>(
             List.of(

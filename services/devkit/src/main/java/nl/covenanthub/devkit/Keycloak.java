@@ -15,13 +15,15 @@ import java.time.Duration;
 import java.util.Map;
 
 /**
- * A real Keycloak (the {@code org.keycloak:keycloak-quarkus-dist} server from Maven Central) with the {@code
- * covenant-hub} realm, as a child process: for tests ({@link #shared()}) and for the local stack's launcher.
+ * A real Keycloak (the {@code org.keycloak:keycloak-quarkus-dist} server from Maven Central) with
+ * the {@code covenant-hub} realm, as a child process: for tests ({@link #shared()}) and for the
+ * local stack's launcher.
  *
- * <p>It runs {@code kc.sh start-dev} on 127.0.0.1 with an in-memory database, so every start imports the realm file
- * afresh and nothing of a previous run is left. The issuer is always {@code http://localhost:<port>/...}, the address
- * all local clients use. The master realm has the bootstrap administrator {@code admin}/{@code admin}: a local demo
- * credential, like the realm's demo secrets.
+ * <p>It runs {@code kc.sh start-dev} on 127.0.0.1 with an in-memory database, so every start
+ * imports the realm file afresh and nothing of a previous run is left. The issuer is always {@code
+ * http://localhost:<port>/...}, the address all local clients use. The master realm has the
+ * bootstrap administrator {@code admin}/{@code admin}: a local demo credential, like the realm's
+ * demo secrets.
  */
 public final class Keycloak {
   /** The realm this launcher waits for, and the one {@link #issuer()} names. */
@@ -35,7 +37,10 @@ public final class Keycloak {
 
   static final String DEMO_ADMIN_PASSWORD = "admin";
 
-  /** A port of a Keycloak already running with the realm, for {@link #shared()} to use instead of starting one. */
+  /**
+   * A port of a Keycloak already running with the realm, for {@link #shared()} to use instead of
+   * starting one.
+   */
   static final String RUNNING_PORT_PROPERTY = "covenanthub.keycloak.port";
 
   private static final Duration START_TIMEOUT =
@@ -65,11 +70,13 @@ public final class Keycloak {
   }
 
   /**
-   * Starts Keycloak with the realm in {@code realmFile} on {@code httpPort}: extracts the distribution once into
-   * {@code workDir/keycloak-<version>}, runs {@code bin/kc.sh start-dev --http-port=<port> --import-realm} with its
-   * output in {@code log}, and waits until the realm's OpenID configuration answers (at most 240 s, or {@code
-   * -Dcovenanthub.keycloak.start-timeout-seconds}). Prints its progress. Fails with the log's last lines if Keycloak
-   * does not come up. Keycloak is stopped by {@link #stop()} or, at the latest, when this JVM exits.
+   * Starts Keycloak with the realm in {@code realmFile} on {@code httpPort}: extracts the
+   * distribution once into {@code workDir/keycloak-<version>}, runs {@code bin/kc.sh start-dev
+   * --http-port=<port> --import-realm} with its output in {@code log}, and waits until the realm's
+   * OpenID configuration answers (at most 240 s, or {@code
+   * -Dcovenanthub.keycloak.start-timeout-seconds}). Prints its progress. Fails with the log's last
+   * lines if Keycloak does not come up. Keycloak is stopped by {@link #stop()} or, at the latest,
+   * when this JVM exits.
    */
   public static Keycloak start(Path workDir, Path realmFile, int httpPort, Path log) {
     long started = System.nanoTime();
@@ -102,7 +109,8 @@ public final class Keycloak {
               + log
               + ")…");
       keycloak =
-          new Keycloak(httpPort, ChildProcess.start("Keycloak", command(home, httpPort), log), work);
+          new Keycloak(
+              httpPort, ChildProcess.start("Keycloak", command(home, httpPort), log), work);
     } catch (IOException e) {
       work.close();
       throw new UncheckedIOException("cannot start Keycloak in " + dir, e);
@@ -146,7 +154,8 @@ public final class Keycloak {
             .directory(home.toFile())
             .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
     Map<String, String> env = command.environment();
-    // A developer's own Keycloak settings would change this Keycloak; the JVM is the one running this code.
+    // A developer's own Keycloak settings would change this Keycloak; the JVM is the one running
+    // this code.
     env.keySet()
         .removeIf(
             name ->
@@ -159,11 +168,12 @@ public final class Keycloak {
   }
 
   /**
-   * The Keycloak of this JVM's tests: started on the first call in {@code <repo>/.local/test-keycloak} on a free port
-   * with the repository's realm file, stopped when the JVM exits. If that work directory is in use by another JVM
-   * (tests of two modules at once), this one gets its own next to it. With {@code -Dcovenanthub.keycloak.port=P} it is
-   * the Keycloak already running on {@code localhost:P} with this realm (bin/hub-local's: 8180), to save the start
-   * when running tests again and again.
+   * The Keycloak of this JVM's tests: started on the first call in {@code
+   * <repo>/.local/test-keycloak} on a free port with the repository's realm file, stopped when the
+   * JVM exits. If that work directory is in use by another JVM (tests of two modules at once), this
+   * one gets its own next to it. With {@code -Dcovenanthub.keycloak.port=P} it is the Keycloak
+   * already running on {@code localhost:P} with this realm (bin/hub-local's: 8180), to save the
+   * start when running tests again and again.
    */
   public static synchronized Keycloak shared() {
     if (shared != null) {
@@ -248,8 +258,9 @@ public final class Keycloak {
   }
 
   /**
-   * Leaves stopping to the caller: no shutdown hook of its own stops this Keycloak when the JVM exits. For a caller
-   * whose own hook stops its processes in order (Keycloak last, after the services that use it).
+   * Leaves stopping to the caller: no shutdown hook of its own stops this Keycloak when the JVM
+   * exits. For a caller whose own hook stops its processes in order (Keycloak last, after the
+   * services that use it).
    */
   public Keycloak stoppedByCaller() {
     try {
@@ -260,7 +271,10 @@ public final class Keycloak {
     return this;
   }
 
-  /** Stops Keycloak (TERM, then KILL after 30 s) and waits for it. Safe to call twice, and from any thread. */
+  /**
+   * Stops Keycloak (TERM, then KILL after 30 s) and waits for it. Safe to call twice, and from any
+   * thread.
+   */
   public synchronized void stop() {
     if (process == null) {
       return; // not started here
@@ -274,13 +288,18 @@ public final class Keycloak {
       System.out.println("[keycloak] stopping Keycloak on " + url() + "…");
       if (!process.stop(STOP_TIMEOUT)) {
         System.out.println(
-            "[keycloak] Keycloak did not stop within " + STOP_TIMEOUT.toSeconds() + " s; killed it");
+            "[keycloak] Keycloak did not stop within "
+                + STOP_TIMEOUT.toSeconds()
+                + " s; killed it");
       }
     }
     work.close();
   }
 
-  /** The demo secret of {@code clientId} in the repository's realm file; only secrets marked as demo ones. */
+  /**
+   * The demo secret of {@code clientId} in the repository's realm file; only secrets marked as demo
+   * ones.
+   */
   public static String demoSecret(String clientId) {
     return RealmFile.ofRepository().demoSecret(clientId);
   }

@@ -13,11 +13,14 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The Keycloak server distribution: the {@code org.keycloak:keycloak-quarkus-dist} tar.gz that Maven resolved
- * when the devkit was built, extracted once per work directory.
+ * The Keycloak server distribution: the {@code org.keycloak:keycloak-quarkus-dist} tar.gz that
+ * Maven resolved when the devkit was built, extracted once per work directory.
  */
 final class KeycloakDist {
-  /** Overrides the archive's location (a path to keycloak-quarkus-dist-VERSION.tar.gz); else the build's. */
+  /**
+   * Overrides the archive's location (a path to keycloak-quarkus-dist-VERSION.tar.gz); else the
+   * build's.
+   */
   static final String ARCHIVE_PROPERTY = "covenanthub.keycloak.dist";
 
   private static final Pattern FILE_NAME = Pattern.compile("keycloak-quarkus-dist-(.+)\\.tar\\.gz");
@@ -37,18 +40,24 @@ final class KeycloakDist {
       location = buildProperties().getProperty("archive", "");
     }
     if (location.isBlank() || location.startsWith("@")) {
-      throw new IllegalStateException("the devkit does not know where the Keycloak distribution is: build it with "
-          + "Maven (mvn -pl services/devkit package), which resolves org.keycloak:keycloak-quarkus-dist, or set -D"
-          + ARCHIVE_PROPERTY + "=<path to keycloak-quarkus-dist-VERSION.tar.gz>");
+      throw new IllegalStateException(
+          "the devkit does not know where the Keycloak distribution is: build it with "
+              + "Maven (mvn -pl services/devkit package), which resolves org.keycloak:keycloak-quarkus-dist, or set -D"
+              + ARCHIVE_PROPERTY
+              + "=<path to keycloak-quarkus-dist-VERSION.tar.gz>");
     }
     Path archive = Path.of(location);
     if (!Files.isRegularFile(archive)) {
-      throw new IllegalStateException("the Keycloak distribution " + archive + " is missing (was the local Maven "
-          + "repository cleaned?): build services/devkit again (mvn -pl services/devkit package) to resolve it");
+      throw new IllegalStateException(
+          "the Keycloak distribution "
+              + archive
+              + " is missing (was the local Maven "
+              + "repository cleaned?): build services/devkit again (mvn -pl services/devkit package) to resolve it");
     }
     Matcher name = FILE_NAME.matcher(archive.getFileName().toString());
     if (!name.matches()) {
-      throw new IllegalStateException(archive + " is not named keycloak-quarkus-dist-VERSION.tar.gz");
+      throw new IllegalStateException(
+          archive + " is not named keycloak-quarkus-dist-VERSION.tar.gz");
     }
     return new KeycloakDist(archive, name.group(1));
   }
@@ -58,26 +67,34 @@ final class KeycloakDist {
   }
 
   /**
-   * The distribution's home in {@code workDir} ({@code keycloak-VERSION}), extracted with {@code tar} if it is not
-   * there yet. Extraction goes to a temporary directory first, so a half-extracted home is never used, and holds a
-   * lock, so two JVMs sharing a work directory do not extract at the same time.
+   * The distribution's home in {@code workDir} ({@code keycloak-VERSION}), extracted with {@code
+   * tar} if it is not there yet. Extraction goes to a temporary directory first, so a
+   * half-extracted home is never used, and holds a lock, so two JVMs sharing a work directory do
+   * not extract at the same time.
    */
   Path extractInto(Path workDir) {
     Path home = workDir.resolve("keycloak-" + version);
     if (Files.isExecutable(home.resolve("bin/kc.sh"))) {
       return home;
     }
-    try (FileChannel lockFile = FileChannel.open(workDir.resolve(".extract.lock"), StandardOpenOption.CREATE,
-        StandardOpenOption.WRITE); FileLock lock = lockFile.lock()) {
+    try (FileChannel lockFile =
+            FileChannel.open(
+                workDir.resolve(".extract.lock"),
+                StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE);
+        FileLock lock = lockFile.lock()) {
       if (Files.isExecutable(home.resolve("bin/kc.sh"))) {
         return home;
       }
       Path staging = workDir.resolve(".extracting");
       Directories.deleteTree(staging);
       Files.createDirectories(staging);
-      System.out.println("[keycloak] extracting Keycloak " + version + " into " + home + " (once)…");
-      Process tar = new ProcessBuilder("tar", "-xzf", archive.toString(), "-C", staging.toString())
-          .redirectErrorStream(true).start();
+      System.out.println(
+          "[keycloak] extracting Keycloak " + version + " into " + home + " (once)…");
+      Process tar =
+          new ProcessBuilder("tar", "-xzf", archive.toString(), "-C", staging.toString())
+              .redirectErrorStream(true)
+              .start();
       String output = new String(tar.getInputStream().readAllBytes());
       if (tar.waitFor() != 0) {
         throw new IllegalStateException("extracting " + archive + " failed: " + output.strip());
@@ -109,5 +126,4 @@ final class KeycloakDist {
     }
     return properties;
   }
-
 }

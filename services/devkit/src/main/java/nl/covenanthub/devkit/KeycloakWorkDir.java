@@ -14,9 +14,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The directory a local Keycloak runs from: the extracted distribution, the realm to import, a lock so that only one
- * JVM runs a Keycloak from it, and the pids of the running one so that a later start can stop a Keycloak whose JVM
- * was killed.
+ * The directory a local Keycloak runs from: the extracted distribution, the realm to import, a lock
+ * so that only one JVM runs a Keycloak from it, and the pids of the running one so that a later
+ * start can stop a Keycloak whose JVM was killed.
  */
 final class KeycloakWorkDir implements AutoCloseable {
   private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
@@ -29,7 +29,9 @@ final class KeycloakWorkDir implements AutoCloseable {
     this.lockFile = lockFile;
   }
 
-  /** Takes {@code dir} for this JVM; {@link WorkDirInUse} if another JVM runs a Keycloak from it. */
+  /**
+   * Takes {@code dir} for this JVM; {@link WorkDirInUse} if another JVM runs a Keycloak from it.
+   */
   static KeycloakWorkDir lock(Path dir) {
     FileChannel channel = null;
     try {
@@ -60,8 +62,8 @@ final class KeycloakWorkDir implements AutoCloseable {
   }
 
   /**
-   * The distribution's home, extracted if needed, with a Keycloak left running from it stopped and {@code realm} as
-   * the only realm it imports.
+   * The distribution's home, extracted if needed, with a Keycloak left running from it stopped and
+   * {@code realm} as the only realm it imports.
    */
   Path prepare(KeycloakDist dist, Path realm) throws IOException {
     Path home = dist.extractInto(dir);
@@ -103,7 +105,10 @@ final class KeycloakWorkDir implements AutoCloseable {
     return dir.resolve("keycloak.pid");
   }
 
-  /** A Keycloak left running from {@code home} by a JVM that was killed: stopped, since it holds the port. */
+  /**
+   * A Keycloak left running from {@code home} by a JVM that was killed: stopped, since it holds the
+   * port.
+   */
   private void stopLeftovers(Path home) throws IOException {
     if (!Files.exists(pidFile())) {
       return;
@@ -112,8 +117,7 @@ final class KeycloakWorkDir implements AutoCloseable {
     for (String line : Files.readAllLines(pidFile())) {
       try {
         ProcessHandle.of(Long.parseLong(line.strip()))
-            .filter(
-                p -> p.info().commandLine().map(c -> c.contains(home.toString())).orElse(false))
+            .filter(p -> p.info().commandLine().map(c -> c.contains(home.toString())).orElse(false))
             .ifPresent(leftovers::add);
       } catch (NumberFormatException ignored) {
         // not a pid

@@ -7,8 +7,8 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 
 /**
- * A Keycloak realm export, as in {@code infra/keycloak/covenant-hub-realm.json}: its name and the demo secrets of
- * its clients.
+ * A Keycloak realm export, as in {@code infra/keycloak/covenant-hub-realm.json}: its name and the
+ * demo secrets of its clients.
  */
 public final class RealmFile {
   /** Where the realm file is, relative to the repository. */
@@ -52,15 +52,16 @@ public final class RealmFile {
   }
 
   /**
-   * The secret of {@code clientId}, if it is a marked demo secret ({@code ...-NOT-FOR-PRODUCTION}); anything else is
-   * refused, so no real secret is ever read from a file of this repository.
+   * The secret of {@code clientId}, if it is a marked demo secret ({@code ...-NOT-FOR-PRODUCTION});
+   * anything else is refused, so no real secret is ever read from a file of this repository.
    */
   public String demoSecret(String clientId) {
     for (JsonNode client : realm.path("clients")) {
       if (clientId.equals(client.path("clientId").asText())) {
         String secret = client.path("secret").asText("");
         if (!secret.contains("NOT-FOR-PRODUCTION")) {
-          throw new IllegalArgumentException("client " + clientId + " in " + file + " has no demo secret");
+          throw new IllegalArgumentException(
+              "client " + clientId + " in " + file + " has no demo secret");
         }
         return secret;
       }

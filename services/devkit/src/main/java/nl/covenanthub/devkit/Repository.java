@@ -13,8 +13,8 @@ public final class Repository {
   private Repository() {}
 
   /**
-   * The first directory from the working directory up that holds {@value #MARKER}, or the one {@code
-   * -Dcovenanthub.repo} names.
+   * The first directory from the working directory up that holds {@value #MARKER}, or the one
+   * {@code -Dcovenanthub.repo} names.
    */
   public static Path root() {
     String configured = System.getProperty(ROOT_PROPERTY);
@@ -28,6 +28,11 @@ public final class Repository {
       }
     }
     throw new IllegalStateException(
-        "no " + MARKER + " in " + start + " or above; run from the repository or set -D" + ROOT_PROPERTY);
+        "no "
+            + MARKER
+            + " in "
+            + start
+            + " or above; run from the repository or set -D"
+            + ROOT_PROPERTY);
   }
 }

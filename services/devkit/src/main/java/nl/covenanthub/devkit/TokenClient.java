@@ -34,12 +34,17 @@ public final class TokenClient {
   public String clientToken(String clientId, String clientSecret) {
     return token(
         Map.of(
-            "grant_type", "client_credentials", "client_id", clientId, "client_secret", clientSecret));
+            "grant_type",
+            "client_credentials",
+            "client_id",
+            clientId,
+            "client_secret",
+            clientSecret));
   }
 
   /**
-   * An access token of a user by the password grant through {@value #TEST_CLI}: the claims of a browser login (the
-   * user's realm roles, {@code hub} in {@code aud}).
+   * An access token of a user by the password grant through {@value #TEST_CLI}: the claims of a
+   * browser login (the user's realm roles, {@code hub} in {@code aud}).
    */
   public String userToken(String username, String password) {
     Map<String, String> form = new LinkedHashMap<>();
@@ -86,7 +91,8 @@ public final class TokenClient {
     try {
       JsonNode token = JSON.readTree(response.body()).path("access_token");
       if (!token.isTextual()) {
-        throw new IllegalStateException("Keycloak's token response for " + who + " has no access_token");
+        throw new IllegalStateException(
+            "Keycloak's token response for " + who + " has no access_token");
       }
       return token.asText();
     } catch (IOException e) {

@@ -57,7 +57,8 @@ class AclFileTest {
 
   @Test
   void refusesWhatIsNotOneSpecificAcl() throws Exception {
-    assertThatThrownBy(() -> AclFile.read(write("acls:\n  - {principal: \"User:x\", operation: READ}\n")))
+    assertThatThrownBy(
+            () -> AclFile.read(write("acls:\n  - {principal: \"User:x\", operation: READ}\n")))
         .hasMessageContaining("acls[0]: no resource");
     assertThatThrownBy(
             () ->
@@ -73,7 +74,8 @@ class AclFileTest {
                         "acls:\n  - {principal: \"User:x\", operation: READ, resource: TOPIC,"
                             + " pattern: MATCH, name: t}\n")))
         .hasMessageContaining("not a specific ACL");
-    assertThatThrownBy(() -> AclFile.read(write("topics: []\n"))).hasMessageContaining("no list 'acls'");
+    assertThatThrownBy(() -> AclFile.read(write("topics: []\n")))
+        .hasMessageContaining("no list 'acls'");
     assertThatThrownBy(() -> AclFile.read(write("acls: [\n"))).hasMessageContaining("not YAML");
   }
 

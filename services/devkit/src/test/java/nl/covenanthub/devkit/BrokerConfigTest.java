@@ -36,7 +36,8 @@ class BrokerConfigTest {
   @Test
   void anUnknownPlaceholderIsAnErrorNamingTheTemplate() {
     Path template = dir.resolve("server.properties.template");
-    assertThatThrownBy(() -> BrokerConfig.render("port=${port}\nx=${nope}", Map.of("port", "1"), template))
+    assertThatThrownBy(
+            () -> BrokerConfig.render("port=${port}\nx=${nope}", Map.of("port", "1"), template))
         .hasMessage(template + ": unknown placeholder ${nope}");
   }
 }

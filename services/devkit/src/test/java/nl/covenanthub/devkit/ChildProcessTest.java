@@ -21,7 +21,8 @@ class ChildProcessTest {
     ChildProcess tree =
         ChildProcess.start(
             "tree", new ProcessBuilder("sh", "-c", "echo started; sleep 600 & wait"), log);
-    Awaitility.waitUntil(() -> tree.tree().size() >= 2 && Files.readString(log).contains("started"));
+    Awaitility.waitUntil(
+        () -> tree.tree().size() >= 2 && Files.readString(log).contains("started"));
     List<ProcessHandle> all = tree.tree();
 
     tree.stop(Duration.ofSeconds(30));
@@ -56,8 +57,7 @@ class ChildProcessTest {
             new ProcessBuilder("sh", "-c", "echo line one; echo 'port 1234 in use' >&2; exit 3"),
             log);
 
-    assertThatThrownBy(
-            () -> Await.ready(early, () -> false, Duration.ofMinutes(5), null, null))
+    assertThatThrownBy(() -> Await.ready(early, () -> false, Duration.ofMinutes(5), null, null))
         .hasMessageContaining("the early service stopped while starting (exit code 3)")
         .hasMessageContaining(log.toString())
         .hasMessageEndingWith("line one\nport 1234 in use");
@@ -72,7 +72,11 @@ class ChildProcessTest {
       assertThatThrownBy(
               () ->
                   Await.ready(
-                      slow, () -> false, Duration.ofSeconds(2), Duration.ofMillis(500), progress::add))
+                      slow,
+                      () -> false,
+                      Duration.ofSeconds(2),
+                      Duration.ofMillis(500),
+                      progress::add))
           .hasMessageContaining("the slow service was not ready within 2 s");
       assertThat(progress).as("progress reports while waiting").isNotEmpty();
     } finally {

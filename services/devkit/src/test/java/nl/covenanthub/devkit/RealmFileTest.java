@@ -10,8 +10,9 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /**
- * The promises of infra/keycloak/covenant-hub-realm.json that docs/security.md makes, checked on the file itself
- * (what Keycloak makes of it is tested against a real Keycloak in services/security).
+ * The promises of infra/keycloak/covenant-hub-realm.json that docs/security.md makes, checked on
+ * the file itself (what Keycloak makes of it is tested against a real Keycloak in
+ * services/security).
  */
 class RealmFileTest {
   private static final List<String> PARTNERS = List.of("lzn", "politie", "veilig-thuis", "riec");
@@ -37,13 +38,24 @@ class RealmFileTest {
       Map<String, Object> client = clients.get(id);
       assertThat(client).as("client %s", id).isNotNull();
       assertThat(client.get("publicClient")).as("%s is confidential", id).isEqualTo(false);
-      assertThat(client.get("serviceAccountsEnabled")).as("%s has client credentials", id).isEqualTo(true);
-      assertThat(client.get("standardFlowEnabled")).as("%s has no browser login", id).isEqualTo(false);
-      assertThat(client.get("implicitFlowEnabled")).as("%s has no implicit flow", id).isEqualTo(false);
-      assertThat(client.get("directAccessGrantsEnabled")).as("%s has no password grant", id).isEqualTo(false);
-      assertThat(strings(client.get("defaultClientScopes"))).as("default scopes of %s", id)
+      assertThat(client.get("serviceAccountsEnabled"))
+          .as("%s has client credentials", id)
+          .isEqualTo(true);
+      assertThat(client.get("standardFlowEnabled"))
+          .as("%s has no browser login", id)
+          .isEqualTo(false);
+      assertThat(client.get("implicitFlowEnabled"))
+          .as("%s has no implicit flow", id)
+          .isEqualTo(false);
+      assertThat(client.get("directAccessGrantsEnabled"))
+          .as("%s has no password grant", id)
+          .isEqualTo(false);
+      assertThat(strings(client.get("defaultClientScopes")))
+          .as("default scopes of %s", id)
           .contains("hub-audience", "service_account", "roles", "basic");
-      assertThat(Keycloak.demoSecret(id)).as("the secret of %s", id).isEqualTo("demo-secret-" + id + "-NOT-FOR-PRODUCTION");
+      assertThat(Keycloak.demoSecret(id))
+          .as("the secret of %s", id)
+          .isEqualTo("demo-secret-" + id + "-NOT-FOR-PRODUCTION");
     }
   }
 
@@ -52,58 +64,95 @@ class RealmFileTest {
     for (Map<String, Object> client : list(REALM.get("clients"))) {
       Object secret = client.get("secret");
       if (secret != null) {
-        assertThat((String) secret).as("secret of %s", client.get("clientId")).endsWith("-NOT-FOR-PRODUCTION");
+        assertThat((String) secret)
+            .as("secret of %s", client.get("clientId"))
+            .endsWith("-NOT-FOR-PRODUCTION");
       }
     }
   }
 
   @Test
   void theHubAudienceScopePutsHubInAccessTokensAndIsADefaultForNewClients() {
-    Map<String, Object> scope = list(REALM.get("clientScopes")).stream()
-        .filter(s -> "hub-audience".equals(s.get("name"))).findFirst().orElseThrow();
+    Map<String, Object> scope =
+        list(REALM.get("clientScopes")).stream()
+            .filter(s -> "hub-audience".equals(s.get("name")))
+            .findFirst()
+            .orElseThrow();
     Map<String, Object> mapper = list(scope.get("protocolMappers")).get(0);
     assertThat(mapper.get("protocolMapper")).as("mapper type").isEqualTo("oidc-audience-mapper");
     @SuppressWarnings("unchecked")
     Map<String, Object> config = (Map<String, Object>) mapper.get("config");
-    assertThat(config).as("mapper config").containsEntry("included.custom.audience", "hub")
+    assertThat(config)
+        .as("mapper config")
+        .containsEntry("included.custom.audience", "hub")
         .containsEntry("access.token.claim", "true");
-    assertThat(strings(REALM.get("defaultDefaultClientScopes"))).as("scopes a new client gets")
+    assertThat(strings(REALM.get("defaultDefaultClientScopes")))
+        .as("scopes a new client gets")
         .contains("hub-audience", "roles", "basic");
   }
 
   @Test
   void theRolesAndTheirDemoUsers() {
-    List<String> roles = list(((Map<?, ?>) REALM.get("roles")).get("realm")).stream()
-        .map(r -> (String) r.get("name")).toList();
-    assertThat(roles).as("realm roles").contains("privacy-officer", "covenant-admin", "covenant-approver", "operator");
-    Map<String, Map<String, Object>> users = list(REALM.get("users")).stream()
-        .collect(Collectors.toMap(u -> (String) u.get("username"), u -> u));
-    Map<String, String> roleOf = Map.of("fg", "privacy-officer", "beheerder", "covenant-admin",
-        "goedkeurder", "covenant-approver", "operator", "operator");
-    roleOf.forEach((user, role) -> {
-      assertThat(users).as("users").containsKey(user);
-      assertThat(strings(users.get(user).get("realmRoles"))).as("roles of %s", user).contains(role);
-      Map<String, Object> password = list(users.get(user).get("credentials")).get(0);
-      assertThat(password).as("password of %s", user).containsEntry("value", "demo").containsEntry("temporary", false);
-    });
+    List<String> roles =
+        list(((Map<?, ?>) REALM.get("roles")).get("realm")).stream()
+            .map(r -> (String) r.get("name"))
+            .toList();
+    assertThat(roles)
+        .as("realm roles")
+        .contains("privacy-officer", "covenant-admin", "covenant-approver", "operator");
+    Map<String, Map<String, Object>> users =
+        list(REALM.get("users")).stream()
+            .collect(Collectors.toMap(u -> (String) u.get("username"), u -> u));
+    Map<String, String> roleOf =
+        Map.of(
+            "fg",
+            "privacy-officer",
+            "beheerder",
+            "covenant-admin",
+            "goedkeurder",
+            "covenant-approver",
+            "operator",
+            "operator");
+    roleOf.forEach(
+        (user, role) -> {
+          assertThat(users).as("users").containsKey(user);
+          assertThat(strings(users.get(user).get("realmRoles")))
+              .as("roles of %s", user)
+              .contains(role);
+          Map<String, Object> password = list(users.get(user).get("credentials")).get(0);
+          assertThat(password)
+              .as("password of %s", user)
+              .containsEntry("value", "demo")
+              .containsEntry("temporary", false);
+        });
   }
 
   @Test
   void browserLoginRedirectsOnlyToLocalhostAndAccessTokensAreShortLived() {
     Map<String, Object> console = clients().get("console-web");
     assertThat(console.get("standardFlowEnabled")).as("console-web logs people in").isEqualTo(true);
-    assertThat(strings(console.get("redirectUris"))).as("where it may send them back").containsExactly("http://localhost:*");
-    assertThat(((Number) REALM.get("accessTokenLifespan")).intValue()).as("access token lifespan (s)").isEqualTo(300);
+    assertThat(strings(console.get("redirectUris")))
+        .as("where it may send them back")
+        .containsExactly("http://localhost:*");
+    assertThat(((Number) REALM.get("accessTokenLifespan")).intValue())
+        .as("access token lifespan (s)")
+        .isEqualTo(300);
   }
 
   @Test
   void testOnlyClientsSayTheyAreTestOnly() {
-    clients().forEach((id, client) -> {
-      if (id.startsWith("test-")) {
-        assertThat((String) client.get("description")).as("description of %s", id).startsWith("LOCAL AND TEST ONLY");
-      }
-    });
-    assertThat(clients()).as("test-only clients").containsKeys("test-cli", "test-no-audience", "test-short-lived");
+    clients()
+        .forEach(
+            (id, client) -> {
+              if (id.startsWith("test-")) {
+                assertThat((String) client.get("description"))
+                    .as("description of %s", id)
+                    .startsWith("LOCAL AND TEST ONLY");
+              }
+            });
+    assertThat(clients())
+        .as("test-only clients")
+        .containsKeys("test-cli", "test-no-audience", "test-short-lived");
   }
 
   @SuppressWarnings("unchecked")

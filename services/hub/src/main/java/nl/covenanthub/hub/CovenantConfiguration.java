@@ -17,7 +17,9 @@ import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** Loads and compiles the covenants once at start-up; the hub refuses to start on an invalid one. */
+/**
+ * Loads and compiles the covenants once at start-up; the hub refuses to start on an invalid one.
+ */
 @Configuration(proxyBeanMethods = false)
 class CovenantConfiguration {
   private static final Logger log = LoggerFactory.getLogger(CovenantConfiguration.class);
@@ -46,14 +48,22 @@ class CovenantConfiguration {
       throws IOException, CovenantException {
     Path dir = Path.of(properties.covenants());
     if (!Files.isDirectory(dir)) {
-      throw new IllegalStateException("hub.covenants: no covenant directory " + dir.toAbsolutePath());
+      throw new IllegalStateException(
+          "hub.covenants: no covenant directory " + dir.toAbsolutePath());
     }
     List<Path> files;
     try (Stream<Path> list = Files.list(dir)) {
-      files = list.filter(f -> f.toString().endsWith(".yaml") || f.toString().endsWith(".yml")).sorted().toList();
+      files =
+          list.filter(f -> f.toString().endsWith(".yaml") || f.toString().endsWith(".yml"))
+              .sorted()
+              .toList();
     }
     CovenantSet set = CovenantSet.load(files, catalog, keys, clock);
-    log.info("Enforcing {} covenant(s) for partners {}: {}", set.covenants().size(), set.partners(), set.covenants());
+    log.info(
+        "Enforcing {} covenant(s) for partners {}: {}",
+        set.covenants().size(),
+        set.partners(),
+        set.covenants());
     return set;
   }
 

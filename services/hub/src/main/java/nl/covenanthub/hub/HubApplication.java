@@ -4,7 +4,10 @@ import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 
-/** The hub: reads partner outboxes, applies the covenants, writes inboxes and the audit, exactly once. */
+/**
+ * The hub: reads partner outboxes, applies the covenants, writes inboxes and the audit, exactly
+ * once.
+ */
 @SpringBootApplication
 @ConfigurationPropertiesScan
 public class HubApplication {

@@ -7,7 +7,8 @@ import org.springframework.util.unit.DataSize;
 /**
  * The hub's settings ({@code hub.*}).
  *
- * @param covenants directory of covenant YAML files to enforce (a plain path: relative to the working directory)
+ * @param covenants directory of covenant YAML files to enforce (a plain path: relative to the
+ *     working directory)
  * @param maxEventSize larger outbox records are dead-lettered unread
  * @param subjectKey reference of the pseudonymisation key for audit subjects and inbox keys
  * @param topicPartitions partitions of the partner topics and hub.audit when the hub creates them
@@ -24,6 +25,5 @@ public record HubProperties(
   public record Topics(
       @DefaultValue("hub.audit") String audit,
       @DefaultValue("hub.audit.chain") String auditChain,
-      @DefaultValue("hub.deadletter") String deadLetter) {
-  }
+      @DefaultValue("hub.deadletter") String deadLetter) {}
 }

@@ -3,8 +3,8 @@ package nl.covenanthub.hub;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import nl.covenanthub.events.InboxViews;
 import nl.covenanthub.covenant.CovenantSet;
+import nl.covenanthub.events.InboxViews;
 import nl.covenanthub.hub.audit.AuditChain;
 import nl.covenanthub.hub.disclosure.OutboxListener;
 import org.apache.camel.CamelContext;
@@ -28,56 +28,81 @@ import org.springframework.kafka.transaction.KafkaTransactionManager;
 import org.springframework.util.backoff.ExponentialBackOff;
 
 /**
- * The Kafka wiring: a transactional listener container (one transaction per batch), retries of aborted
- * batches with back-off, and the topics the hub needs.
+ * The Kafka wiring: a transactional listener container (one transaction per batch), retries of
+ * aborted batches with back-off, and the topics the hub needs.
  */
 @Configuration(proxyBeanMethods = false)
 class KafkaConfiguration {
 
   @Bean
-  KafkaTransactionManager<Object, Object> kafkaTransactionManager(ProducerFactory<Object, Object> producerFactory) {
-    KafkaTransactionManager<Object, Object> transactions = new KafkaTransactionManager<>(producerFactory);
-    // The audit chain advances its heads only after a commit, which it learns through synchronization.
-    transactions.setTransactionSynchronization(KafkaTransactionManager.SYNCHRONIZATION_ON_ACTUAL_TRANSACTION);
+  KafkaTransactionManager<Object, Object> kafkaTransactionManager(
+      ProducerFactory<Object, Object> producerFactory) {
+    KafkaTransactionManager<Object, Object> transactions =
+        new KafkaTransactionManager<>(producerFactory);
+    // The audit chain advances its heads only after a commit, which it learns through
+    // synchronization.
+    transactions.setTransactionSynchronization(
+        KafkaTransactionManager.SYNCHRONIZATION_ON_ACTUAL_TRANSACTION);
     return transactions;
   }
 
   @Bean
   ConcurrentKafkaListenerContainerFactory<Object, Object> kafkaListenerContainerFactory(
-      ConcurrentKafkaListenerContainerFactoryConfigurer configurer, ConsumerFactory<Object, Object> consumerFactory,
-      KafkaTransactionManager<Object, Object> transactions, AuditChain chain) {
-    ConcurrentKafkaListenerContainerFactory<Object, Object> factory = new ConcurrentKafkaListenerContainerFactory<>();
+      ConcurrentKafkaListenerContainerFactoryConfigurer configurer,
+      ConsumerFactory<Object, Object> consumerFactory,
+      KafkaTransactionManager<Object, Object> transactions,
+      AuditChain chain) {
+    ConcurrentKafkaListenerContainerFactory<Object, Object> factory =
+        new ConcurrentKafkaListenerContainerFactory<>();
     configurer.configure(factory, consumerFactory);
     factory.setBatchListener(true);
     factory.getContainerProperties().setKafkaAwareTransactionManager(transactions);
-    factory.getContainerProperties().setConsumerRebalanceListener(new ConsumerAwareRebalanceListener() {
-      @Override
-      public void onPartitionsAssigned(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
-        // Another hub may have advanced these partitions' audit chains meanwhile.
-        chain.invalidate();
-      }
-    });
-    // An aborted batch (e.g. the audit could not be written) is redelivered, with growing pauses up to 30 s.
+    factory
+        .getContainerProperties()
+        .setConsumerRebalanceListener(
+            new ConsumerAwareRebalanceListener() {
+              @Override
+              public void onPartitionsAssigned(
+                  Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
+                // Another hub may have advanced these partitions' audit chains meanwhile.
+                chain.invalidate();
+              }
+            });
+    // An aborted batch (e.g. the audit could not be written) is redelivered, with growing pauses up
+    // to 30 s.
     ExponentialBackOff backOff = new ExponentialBackOff(200, 2.0);
     backOff.setMaxInterval(30_000);
     factory.setAfterRollbackProcessor(new DefaultAfterRollbackProcessor<>(backOff));
     return factory;
   }
 
-  /** Topics of the hub and of every partner in the covenants; set spring.kafka.admin.auto-create=false where operators create them. */
+  /**
+   * Topics of the hub and of every partner in the covenants; set
+   * spring.kafka.admin.auto-create=false where operators create them.
+   */
   @Bean
   KafkaAdmin.NewTopics topics(HubProperties properties, CovenantSet covenants) {
     List<NewTopic> topics = new ArrayList<>();
     int partitions = properties.topicPartitions();
-    // The audit is the record of every disclosure: kept until the console's retention removes it from its index.
-    topics.add(TopicBuilder.name(properties.topics().audit()).partitions(partitions)
-        .config(TopicConfig.RETENTION_MS_CONFIG, "-1").build());
+    // The audit is the record of every disclosure: kept until the console's retention removes it
+    // from its index.
+    topics.add(
+        TopicBuilder.name(properties.topics().audit())
+            .partitions(partitions)
+            .config(TopicConfig.RETENTION_MS_CONFIG, "-1")
+            .build());
     topics.add(TopicBuilder.name(properties.topics().deadLetter()).partitions(1).build());
-    topics.add(TopicBuilder.name(properties.topics().auditChain()).partitions(1)
-        .config(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT).build());
+    topics.add(
+        TopicBuilder.name(properties.topics().auditChain())
+            .partitions(1)
+            .config(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)
+            .build());
     // View schemas, once each, for every recipient: compacted, so it holds one record per schema.
-    topics.add(TopicBuilder.name(InboxViews.SCHEMAS_TOPIC).partitions(1)
-        .config(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT).build());
+    topics.add(
+        TopicBuilder.name(InboxViews.SCHEMAS_TOPIC)
+            .partitions(1)
+            .config(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)
+            .build());
     for (String partner : covenants.partners()) {
       topics.add(TopicBuilder.name(Topics.outbox(partner)).partitions(partitions).build());
       topics.add(TopicBuilder.name(Topics.inbox(partner)).partitions(partitions).build());
@@ -90,8 +115,7 @@ class KafkaConfiguration {
   CamelContextConfiguration startOutboxListenerWithCamel(KafkaListenerEndpointRegistry registry) {
     return new CamelContextConfiguration() {
       @Override
-      public void beforeApplicationStart(CamelContext camelContext) {
-      }
+      public void beforeApplicationStart(CamelContext camelContext) {}
 
       @Override
       public void afterApplicationStart(CamelContext camelContext) {

@@ -21,36 +21,50 @@ import org.springframework.kafka.test.context.EmbeddedKafka;
  * The audit chains survive what happens to hubs: a second hub joining (a rebalance), the first one
  * leaving, and a restart. Every chain stays gap-free and linked, and every event is audited once.
  */
-@EmbeddedKafka(brokerProperties = {"transaction.state.log.replication.factor=1", "transaction.state.log.min.isr=1"})
+@EmbeddedKafka(
+    brokerProperties = {
+      "transaction.state.log.replication.factor=1",
+      "transaction.state.log.min.isr=1"
+    })
 class AuditChainContinuityTest {
   private static final Duration WAIT = Duration.ofSeconds(60);
 
   private static ConfigurableApplicationContext startHub(EmbeddedKafkaBroker broker) {
-    return new SpringApplicationBuilder(HubApplication.class).run(
-        "--spring.kafka.bootstrap-servers=" + broker.getBrokersAsString(),
-        "--hub.covenants=../../covenants",
-        "--server.port=0",
-        "--spring.kafka.consumer.properties.session.timeout.ms=10000");
+    return new SpringApplicationBuilder(HubApplication.class)
+        .run(
+            "--spring.kafka.bootstrap-servers=" + broker.getBrokersAsString(),
+            "--hub.covenants=../../covenants",
+            "--server.port=0",
+            "--spring.kafka.consumer.properties.session.timeout.ms=10000");
   }
 
   private static List<CaseSignal> publish(KafkaProbe kafka, int count) {
     List<CaseSignal> signals = new ArrayList<>();
     for (int i = 0; i < count; i++) {
-      CaseSignal signal = PartnerEvents.signal("politie", "aanpak-ondermijning", Concern.HENNEPTEELT).build();
-      kafka.publish("partner.politie.outbox", signal.getCaseReference(), PartnerEvents.bytes(signal));
+      CaseSignal signal =
+          PartnerEvents.signal("politie", "aanpak-ondermijning", Concern.HENNEPTEELT).build();
+      kafka.publish(
+          "partner.politie.outbox", signal.getCaseReference(), PartnerEvents.bytes(signal));
       signals.add(signal);
     }
     return signals;
   }
 
   private static void awaitAudited(KafkaProbe kafka, List<CaseSignal> signals) {
-    await().atMost(WAIT).untilAsserted(() -> {
-      Map<String, Long> perEvent = kafka.audit().stream()
-          .collect(Collectors.groupingBy(AuditRecord::getEventId, Collectors.counting()));
-      for (CaseSignal signal : signals) {
-        assertThat(perEvent.get(signal.getEventId())).as("audit records of %s", signal.getEventId()).isEqualTo(2L);
-      }
-    });
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              Map<String, Long> perEvent =
+                  kafka.audit().stream()
+                      .collect(
+                          Collectors.groupingBy(AuditRecord::getEventId, Collectors.counting()));
+              for (CaseSignal signal : signals) {
+                assertThat(perEvent.get(signal.getEventId()))
+                    .as("audit records of %s", signal.getEventId())
+                    .isEqualTo(2L);
+              }
+            });
   }
 
   @Test
@@ -80,11 +94,17 @@ class AuditChainContinuityTest {
       restarted.close();
 
       List<AuditRecord> audit = kafka.audit();
-      Map<String, Long> perEvent = audit.stream().collect(Collectors.groupingBy(AuditRecord::getEventId, Collectors.counting()));
+      Map<String, Long> perEvent =
+          audit.stream()
+              .collect(Collectors.groupingBy(AuditRecord::getEventId, Collectors.counting()));
       for (CaseSignal signal : all) {
-        assertThat(perEvent.get(signal.getEventId())).as("each event audited once per recipient").isEqualTo(2L);
+        assertThat(perEvent.get(signal.getEventId()))
+            .as("each event audited once per recipient")
+            .isEqualTo(2L);
       }
-      assertThat(AuditChains.assertUnbroken(audit)).as("one chain per outbox partition that carried events").isNotEmpty();
+      assertThat(AuditChains.assertUnbroken(audit))
+          .as("one chain per outbox partition that carried events")
+          .isNotEmpty();
     }
   }
 }

@@ -16,8 +16,9 @@ import org.apache.kafka.common.security.oauthbearer.OAuthBearerToken;
 import org.apache.kafka.common.security.oauthbearer.OAuthBearerTokenCallback;
 
 /**
- * A Kafka client login that presents one given token, never a fresh one: how a client looks whose token
- * expired or was tampered with. {@code sasl.jaas.config=...OAuthBearerLoginModule required token="<jwt>";}
+ * A Kafka client login that presents one given token, never a fresh one: how a client looks whose
+ * token expired or was tampered with. {@code sasl.jaas.config=...OAuthBearerLoginModule required
+ * token="<jwt>";}
  */
 public final class FixedTokenLogin implements AuthenticateCallbackHandler {
   private String token;
@@ -25,16 +26,27 @@ public final class FixedTokenLogin implements AuthenticateCallbackHandler {
   /** Client settings for a SASL/OAUTHBEARER client that presents {@code token}. */
   static Map<String, Object> config(String bootstrapServers, String token) {
     return Map.of(
-        "bootstrap.servers", bootstrapServers,
-        "security.protocol", "SASL_PLAINTEXT",
-        "sasl.mechanism", "OAUTHBEARER",
-        "sasl.jaas.config", "org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required token=\"" + token + "\";",
-        "sasl.login.callback.handler.class", FixedTokenLogin.class.getName());
+        "bootstrap.servers",
+        bootstrapServers,
+        "security.protocol",
+        "SASL_PLAINTEXT",
+        "sasl.mechanism",
+        "OAUTHBEARER",
+        "sasl.jaas.config",
+        "org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required token=\""
+            + token
+            + "\";",
+        "sasl.login.callback.handler.class",
+        FixedTokenLogin.class.getName());
   }
 
-  /** The value of a numeric claim of a JWT, read without checking it (this is a test's view of its own token). */
+  /**
+   * The value of a numeric claim of a JWT, read without checking it (this is a test's view of its
+   * own token).
+   */
   static long claim(String jwt, String name) {
-    String payload = new String(Base64.getUrlDecoder().decode(jwt.split("\\.")[1]), StandardCharsets.UTF_8);
+    String payload =
+        new String(Base64.getUrlDecoder().decode(jwt.split("\\.")[1]), StandardCharsets.UTF_8);
     Matcher m = Pattern.compile("\"" + Pattern.quote(name) + "\"\\s*:\\s*(\\d+)").matcher(payload);
     if (!m.find()) {
       throw new IllegalArgumentException("no numeric claim " + name + " in " + payload);
@@ -43,7 +55,8 @@ public final class FixedTokenLogin implements AuthenticateCallbackHandler {
   }
 
   @Override
-  public void configure(Map<String, ?> configs, String saslMechanism, List<AppConfigurationEntry> jaasConfigEntries) {
+  public void configure(
+      Map<String, ?> configs, String saslMechanism, List<AppConfigurationEntry> jaasConfigEntries) {
     token = (String) jaasConfigEntries.get(0).getOptions().get("token");
   }
 
@@ -59,8 +72,7 @@ public final class FixedTokenLogin implements AuthenticateCallbackHandler {
   }
 
   @Override
-  public void close() {
-  }
+  public void close() {}
 
   private record Token(String value) implements OAuthBearerToken {
     @Override
@@ -69,8 +81,8 @@ public final class FixedTokenLogin implements AuthenticateCallbackHandler {
     }
 
     /**
-     * A day past the token's own {@code exp}: the client's login then never drops or renews it, so whatever
-     * stops working is the broker's doing.
+     * A day past the token's own {@code exp}: the client's login then never drops or renews it, so
+     * whatever stops working is the broker's doing.
      */
     @Override
     public long lifetimeMs() {

@@ -17,11 +17,11 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 import nl.covenanthub.audit.AuditDecision;
 import nl.covenanthub.audit.AuditRecord;
-import nl.covenanthub.events.InboxViews;
 import nl.covenanthub.devkit.Keycloak;
 import nl.covenanthub.devkit.MovableClock;
 import nl.covenanthub.events.CaseSignal;
 import nl.covenanthub.events.Concern;
+import nl.covenanthub.events.InboxViews;
 import nl.covenanthub.events.RiskLevel;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -29,26 +29,33 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.springframework.boot.test.system.CapturedOutput;
-import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.Primary;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.kafka.test.EmbeddedKafkaBroker;
 import org.springframework.kafka.test.context.EmbeddedKafka;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /** The covenant flows end to end, on a real (embedded KRaft) broker, through the running hub. */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-    "spring.kafka.bootstrap-servers=${spring.embedded.kafka.brokers}",
-    "hub.covenants=../../covenants",
-    "hub.max-event-size=4KB"})
-@EmbeddedKafka(brokerProperties = {"transaction.state.log.replication.factor=1", "transaction.state.log.min.isr=1"})
+@SpringBootTest(
+    webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+    properties = {
+      "spring.kafka.bootstrap-servers=${spring.embedded.kafka.brokers}",
+      "hub.covenants=../../covenants",
+      "hub.max-event-size=4KB"
+    })
+@EmbeddedKafka(
+    brokerProperties = {
+      "transaction.state.log.replication.factor=1",
+      "transaction.state.log.min.isr=1"
+    })
 @Import(HubFlowTest.Clocks.class)
 @ExtendWith(OutputCaptureExtension.class)
 class HubFlowTest {
@@ -66,16 +73,18 @@ class HubFlowTest {
     }
   }
 
-  @Autowired
-  MovableClock clock;
+  @Autowired MovableClock clock;
 
-  @LocalServerPort
-  int port;
+  @LocalServerPort int port;
 
-  /** HTTP trusts the realm of the test Keycloak: metrics are for the operator role (docs/security.md). */
+  /**
+   * HTTP trusts the realm of the test Keycloak: metrics are for the operator role
+   * (docs/security.md).
+   */
   @DynamicPropertySource
   static void trustTheTestRealm(DynamicPropertyRegistry registry) {
-    registry.add("spring.security.oauth2.resourceserver.jwt.issuer-uri", () -> Keycloak.shared().issuer());
+    registry.add(
+        "spring.security.oauth2.resourceserver.jwt.issuer-uri", () -> Keycloak.shared().issuer());
   }
 
   @BeforeAll
@@ -90,7 +99,8 @@ class HubFlowTest {
 
   private static List<ConsumerRecord<String, byte[]>> inbox(String partner, String eventId) {
     return kafka.committed("partner." + partner + ".inbox").stream()
-        .filter(r -> eventId.equals(String.valueOf(kafka.view(r).get("eventId")))).toList();
+        .filter(r -> eventId.equals(String.valueOf(kafka.view(r).get("eventId"))))
+        .toList();
   }
 
   private static List<AuditRecord> audit(String eventId) {
@@ -99,12 +109,14 @@ class HubFlowTest {
 
   private static Map<String, AuditRecord> auditByRecipient(String eventId, int expected) {
     await().atMost(WAIT).untilAsserted(() -> assertThat(audit(eventId)).hasSize(expected));
-    return audit(eventId).stream().collect(Collectors.toMap(a -> String.valueOf(a.getRecipient()), Function.identity()));
+    return audit(eventId).stream()
+        .collect(Collectors.toMap(a -> String.valueOf(a.getRecipient()), Function.identity()));
   }
 
   @Test
   void policeSignalOfConfusedBehaviourReachesOnlyTheCareNetworkWithItsGrounds() {
-    CaseSignal signal = PartnerEvents.signal("politie", "zorg-en-veiligheid", Concern.VERWARD_GEDRAG).build();
+    CaseSignal signal =
+        PartnerEvents.signal("politie", "zorg-en-veiligheid", Concern.VERWARD_GEDRAG).build();
     kafka.publish("partner.politie.outbox", signal.getCaseReference(), PartnerEvents.bytes(signal));
 
     Map<String, AuditRecord> audit = auditByRecipient(signal.getEventId(), 2);
@@ -112,7 +124,8 @@ class HubFlowTest {
     assertThat(delivered).as("one delivery to the care network").hasSize(1);
     ConsumerRecord<String, byte[]> record = delivered.get(0);
     GenericRecord received = kafka.view(record);
-    assertThat(received.get("narrative").toString()).isEqualTo("[opvragen bij de contactpersoon van de politie]");
+    assertThat(received.get("narrative").toString())
+        .isEqualTo("[opvragen bij de contactpersoon van de politie]");
     assertThat(received.getSchema().getField("company")).isNull();
     assertThat(header(record, "covenant-id")).isEqualTo("zorg-en-veiligheid-west-maas-en-waal");
     assertThat(header(record, "covenant-version")).isEqualTo("1");
@@ -120,12 +133,15 @@ class HubFlowTest {
     assertThat(header(record, "purpose")).isEqualTo("zorg-en-veiligheid");
     assertThat(header(record, "legal-basis")).startsWith("Wpg art. 20");
     assertThat(header(record, "traceparent")).matches("00-[0-9a-f]{32}-[0-9a-f]{16}-01");
-    assertThat(inbox("veilig-thuis", signal.getEventId())).as("no rule for Veilig Thuis: nothing delivered").isEmpty();
+    assertThat(inbox("veilig-thuis", signal.getEventId()))
+        .as("no rule for Veilig Thuis: nothing delivered")
+        .isEmpty();
 
     AuditRecord toLzn = audit.get("lzn");
     assertThat(toLzn.getDecision()).isEqualTo(AuditDecision.DISCLOSED);
     assertThat(toLzn.getDisclosureId()).isEqualTo(header(record, "disclosure-id"));
-    assertThat(header(record, "traceparent")).isEqualTo("00-" + toLzn.getTraceId() + "-" + toLzn.getSpanId() + "-01");
+    assertThat(header(record, "traceparent"))
+        .isEqualTo("00-" + toLzn.getTraceId() + "-" + toLzn.getSpanId() + "-01");
     assertThat(toLzn.getRuleIds()).containsExactly("politie-signaal-zorg-aan-lzn");
     assertThat(toLzn.getTransformedFields()).containsExactly("narrative");
     assertThat(toLzn.getWithheldFields()).contains("company.kvkNumber");
@@ -138,13 +154,17 @@ class HubFlowTest {
 
   @Test
   void cannabisSignalReachesRiecWithAPseudonymAndTheMayorWithTheAddress() {
-    CaseSignal signal = PartnerEvents.signal("politie", "aanpak-ondermijning", Concern.HENNEPTEELT).build();
+    CaseSignal signal =
+        PartnerEvents.signal("politie", "aanpak-ondermijning", Concern.HENNEPTEELT).build();
     kafka.publish("partner.politie.outbox", signal.getCaseReference(), PartnerEvents.bytes(signal));
 
     Map<String, AuditRecord> audit = auditByRecipient(signal.getEventId(), 2);
-    assertThat(audit.values()).extracting(AuditRecord::getDecision).containsOnly(AuditDecision.DISCLOSED);
+    assertThat(audit.values())
+        .extracting(AuditRecord::getDecision)
+        .containsOnly(AuditDecision.DISCLOSED);
     GenericRecord riec = kafka.view(inbox("riec", signal.getEventId()).get(0));
-    assertThat(((GenericRecord) riec.get("subject")).get("bsn").toString()).isNotEqualTo(PartnerEvents.BSN)
+    assertThat(((GenericRecord) riec.get("subject")).get("bsn").toString())
+        .isNotEqualTo(PartnerEvents.BSN)
         .isEqualTo(audit.get("riec").getSubjectPseudonym());
     assertThat(riec.getSchema().getField("concerns")).as("no health data to the RIEC").isNull();
     GenericRecord lzn = kafka.view(inbox("lzn", signal.getEventId()).get(0));
@@ -154,20 +174,38 @@ class HubFlowTest {
   @Test
   void eachViewSchemaTravelsOnceInHubSchemasAndEveryInboxRecordNamesIt() {
     for (int i = 0; i < 3; i++) {
-      CaseSignal signal = PartnerEvents.signal("politie", "zorg-en-veiligheid", Concern.VERWARD_GEDRAG).build();
-      kafka.publish("partner.politie.outbox", signal.getCaseReference(), PartnerEvents.bytes(signal));
+      CaseSignal signal =
+          PartnerEvents.signal("politie", "zorg-en-veiligheid", Concern.VERWARD_GEDRAG).build();
+      kafka.publish(
+          "partner.politie.outbox", signal.getCaseReference(), PartnerEvents.bytes(signal));
       auditByRecipient(signal.getEventId(), 2);
     }
 
-    Map<String, List<String>> published = kafka.committed(InboxViews.SCHEMAS_TOPIC).stream().collect(
-        Collectors.groupingBy(ConsumerRecord::key, Collectors.mapping(r -> new String(r.value(), StandardCharsets.UTF_8), Collectors.toList())));
-    assertThat(published).as("one record per schema, keyed by the id of its text").isNotEmpty()
-        .allSatisfy((id, texts) -> assertThat(texts).singleElement().satisfies(json -> assertThat(InboxViews.schemaId(json)).isEqualTo(id)));
+    Map<String, List<String>> published =
+        kafka.committed(InboxViews.SCHEMAS_TOPIC).stream()
+            .collect(
+                Collectors.groupingBy(
+                    ConsumerRecord::key,
+                    Collectors.mapping(
+                        r -> new String(r.value(), StandardCharsets.UTF_8), Collectors.toList())));
+    assertThat(published)
+        .as("one record per schema, keyed by the id of its text")
+        .isNotEmpty()
+        .allSatisfy(
+            (id, texts) ->
+                assertThat(texts)
+                    .singleElement()
+                    .satisfies(json -> assertThat(InboxViews.schemaId(json)).isEqualTo(id)));
     List<ConsumerRecord<String, byte[]>> lzn = kafka.committed("partner.lzn.inbox");
-    assertThat(lzn).hasSizeGreaterThanOrEqualTo(3).allSatisfy(r -> {
-      assertThat(published).containsKey(header(r, InboxViews.SCHEMA_ID_HEADER));
-      assertThat(r.headers().lastHeader("avro-schema")).as("no schema text in the record itself").isNull();
-    });
+    assertThat(lzn)
+        .hasSizeGreaterThanOrEqualTo(3)
+        .allSatisfy(
+            r -> {
+              assertThat(published).containsKey(header(r, InboxViews.SCHEMA_ID_HEADER));
+              assertThat(r.headers().lastHeader("avro-schema"))
+                  .as("no schema text in the record itself")
+                  .isNull();
+            });
   }
 
   @Test
@@ -185,14 +223,17 @@ class HubFlowTest {
 
   @Test
   void anExpiredCovenantDisclosesNothing() {
-    CaseSignal signal = PartnerEvents.signal("politie", "zorg-en-veiligheid", Concern.VERWARD_GEDRAG).build();
+    CaseSignal signal =
+        PartnerEvents.signal("politie", "zorg-en-veiligheid", Concern.VERWARD_GEDRAG).build();
     clock.set(Instant.parse("2029-01-01T08:00:00Z"));
     try {
-      kafka.publish("partner.politie.outbox", signal.getCaseReference(), PartnerEvents.bytes(signal));
+      kafka.publish(
+          "partner.politie.outbox", signal.getCaseReference(), PartnerEvents.bytes(signal));
       Map<String, AuditRecord> audit = auditByRecipient(signal.getEventId(), 2);
       assertThat(audit.get("lzn").getDecision()).isEqualTo(AuditDecision.WITHHELD);
       assertThat(audit.get("lzn").getReason()).isEqualTo("COVENANT_NOT_IN_FORCE");
-      assertThat(audit.get("lzn").getCovenantId()).isEqualTo("zorg-en-veiligheid-west-maas-en-waal");
+      assertThat(audit.get("lzn").getCovenantId())
+          .isEqualTo("zorg-en-veiligheid-west-maas-en-waal");
       assertThat(inbox("lzn", signal.getEventId())).isEmpty();
     } finally {
       clock.set(TODAY);
@@ -201,9 +242,12 @@ class HubFlowTest {
 
   @Test
   void aConditionNotMetIsWithheld() {
-    CaseSignal lowRisk = PartnerEvents.signal("veilig-thuis", "huiselijk-geweld", Concern.HUISELIJK_GEWELD)
-        .setRiskLevel(RiskLevel.LAAG).build();
-    kafka.publish("partner.veilig-thuis.outbox", lowRisk.getCaseReference(), PartnerEvents.bytes(lowRisk));
+    CaseSignal lowRisk =
+        PartnerEvents.signal("veilig-thuis", "huiselijk-geweld", Concern.HUISELIJK_GEWELD)
+            .setRiskLevel(RiskLevel.LAAG)
+            .build();
+    kafka.publish(
+        "partner.veilig-thuis.outbox", lowRisk.getCaseReference(), PartnerEvents.bytes(lowRisk));
     Map<String, AuditRecord> audit = auditByRecipient(lowRisk.getEventId(), 2);
     assertThat(audit.get("lzn").getReason()).isEqualTo("CONDITION_NOT_MET");
     assertThat(inbox("lzn", lowRisk.getEventId())).isEmpty();
@@ -211,101 +255,172 @@ class HubFlowTest {
 
   @Test
   void aSpoofedSenderIsDeadLetteredAuditedAndTheRouteGoesOn(CapturedOutput logs) {
-    CaseSignal spoofed = PartnerEvents.signal("veilig-thuis", "huiselijk-geweld", Concern.HUISELIJK_GEWELD).build();
-    kafka.publish("partner.politie.outbox", spoofed.getCaseReference(), PartnerEvents.bytes(spoofed));
-    CaseSignal honest = PartnerEvents.signal("politie", "zorg-en-veiligheid", Concern.WOONOVERLAST).build();
+    CaseSignal spoofed =
+        PartnerEvents.signal("veilig-thuis", "huiselijk-geweld", Concern.HUISELIJK_GEWELD).build();
+    kafka.publish(
+        "partner.politie.outbox", spoofed.getCaseReference(), PartnerEvents.bytes(spoofed));
+    CaseSignal honest =
+        PartnerEvents.signal("politie", "zorg-en-veiligheid", Concern.WOONOVERLAST).build();
     kafka.publish("partner.politie.outbox", honest.getCaseReference(), PartnerEvents.bytes(honest));
 
-    await().atMost(WAIT).untilAsserted(() -> assertThat(inbox("lzn", honest.getEventId())).hasSize(1));
-    ConsumerRecord<String, byte[]> dead = kafka.committed("hub.deadletter").stream()
-        .filter(r -> spoofed.getCaseReference().equals(r.key())).findFirst().orElseThrow();
+    await()
+        .atMost(WAIT)
+        .untilAsserted(() -> assertThat(inbox("lzn", honest.getEventId())).hasSize(1));
+    ConsumerRecord<String, byte[]> dead =
+        kafka.committed("hub.deadletter").stream()
+            .filter(r -> spoofed.getCaseReference().equals(r.key()))
+            .findFirst()
+            .orElseThrow();
     assertThat(header(dead, "deadletter-reason")).isEqualTo("SENDER_MISMATCH");
-    assertThat(header(dead, "deadletter-detail")).contains("claims sender 'veilig-thuis'", "outbox of 'politie'");
-    assertThat(dead.value()).as("the original bytes, unchanged").isEqualTo(PartnerEvents.bytes(spoofed));
-    AuditRecord rejected = kafka.audit().stream()
-        .filter(a -> a.getSourceOffset() == Long.parseLong(header(dead, "deadletter-source-offset"))
-            && a.getSourceTopic().equals("partner.politie.outbox")
-            && a.getSourcePartition() == Integer.parseInt(header(dead, "deadletter-source-partition")))
-        .findFirst().orElseThrow();
+    assertThat(header(dead, "deadletter-detail"))
+        .contains("claims sender 'veilig-thuis'", "outbox of 'politie'");
+    assertThat(dead.value())
+        .as("the original bytes, unchanged")
+        .isEqualTo(PartnerEvents.bytes(spoofed));
+    AuditRecord rejected =
+        kafka.audit().stream()
+            .filter(
+                a ->
+                    a.getSourceOffset() == Long.parseLong(header(dead, "deadletter-source-offset"))
+                        && a.getSourceTopic().equals("partner.politie.outbox")
+                        && a.getSourcePartition()
+                            == Integer.parseInt(header(dead, "deadletter-source-partition")))
+            .findFirst()
+            .orElseThrow();
     assertThat(rejected.getDecision()).isEqualTo(AuditDecision.REJECTED);
-    assertThat(rejected.getSender()).as("the authenticated sender, not the claimed one").isEqualTo("politie");
+    assertThat(rejected.getSender())
+        .as("the authenticated sender, not the claimed one")
+        .isEqualTo("politie");
     assertThat(rejected.getReason()).isEqualTo("SENDER_MISMATCH");
     assertThat(inbox("veilig-thuis", spoofed.getEventId())).isEmpty();
-    assertThat(logs.getAll()).as("the log says what was refused and why, without personal data")
-        .contains("SENDER_MISMATCH").doesNotContain(PartnerEvents.BSN, "J. de Vries", "Dorpsstraat", "stemmen");
+    assertThat(logs.getAll())
+        .as("the log says what was refused and why, without personal data")
+        .contains("SENDER_MISMATCH")
+        .doesNotContain(PartnerEvents.BSN, "J. de Vries", "Dorpsstraat", "stemmen");
   }
 
   @Test
   void everyInputOffsetEndsDeliveredWithheldOrDeadLettered() {
     String topic = "partner.lzn.outbox";
     long before = kafka.committed(topic).size();
-    CaseSignal valid = PartnerEvents.signal("lzn", "huiselijk-geweld", Concern.HUISELIJK_GEWELD).build();
-    CaseSignal withheld = PartnerEvents.signal("lzn", "zorg-en-veiligheid", Concern.WOONOVERLAST).build();
-    CaseSignal blankEventId = PartnerEvents.signal("lzn", "huiselijk-geweld", Concern.HUISELIJK_GEWELD).setEventId(" ").build();
+    CaseSignal valid =
+        PartnerEvents.signal("lzn", "huiselijk-geweld", Concern.HUISELIJK_GEWELD).build();
+    CaseSignal withheld =
+        PartnerEvents.signal("lzn", "zorg-en-veiligheid", Concern.WOONOVERLAST).build();
+    CaseSignal blankEventId =
+        PartnerEvents.signal("lzn", "huiselijk-geweld", Concern.HUISELIJK_GEWELD)
+            .setEventId(" ")
+            .build();
     byte[] unknownSchema = PartnerEvents.bytes(valid).clone();
     unknownSchema[5] ^= 0x5A;
     byte[] truncated = java.util.Arrays.copyOf(PartnerEvents.bytes(valid), 20);
-    CaseSignal oversize = PartnerEvents.signal("lzn", "huiselijk-geweld", Concern.HUISELIJK_GEWELD)
-        .setNarrative("x".repeat(5000)).build();
-    List<byte[]> inputs = List.of(PartnerEvents.bytes(valid), PartnerEvents.bytes(withheld), PartnerEvents.bytes(blankEventId),
-        unknownSchema, truncated, "not avro at all".getBytes(StandardCharsets.UTF_8), PartnerEvents.bytes(oversize), new byte[0]);
+    CaseSignal oversize =
+        PartnerEvents.signal("lzn", "huiselijk-geweld", Concern.HUISELIJK_GEWELD)
+            .setNarrative("x".repeat(5000))
+            .build();
+    List<byte[]> inputs =
+        List.of(
+            PartnerEvents.bytes(valid),
+            PartnerEvents.bytes(withheld),
+            PartnerEvents.bytes(blankEventId),
+            unknownSchema,
+            truncated,
+            "not avro at all".getBytes(StandardCharsets.UTF_8),
+            PartnerEvents.bytes(oversize),
+            new byte[0]);
     for (byte[] input : inputs) {
       kafka.publish(topic, "count-test", input);
     }
 
     List<ConsumerRecord<String, byte[]>> published = kafka.committed(topic);
     assertThat(published).hasSize((int) before + inputs.size());
-    await().atMost(WAIT).untilAsserted(() -> {
-      List<AuditRecord> audit = kafka.audit().stream().filter(a -> a.getSourceTopic().equals(topic)).toList();
-      for (ConsumerRecord<String, byte[]> input : published) {
-        assertThat(audit).as("audit of offset %d", input.offset())
-            .anyMatch(a -> a.getSourcePartition() == input.partition() && a.getSourceOffset() == input.offset());
-      }
-    });
-    Map<String, Long> deadLetterReasons = kafka.committed("hub.deadletter").stream()
-        .filter(r -> "count-test".equals(r.key()))
-        .collect(Collectors.groupingBy(r -> header(r, "deadletter-reason"), Collectors.counting()));
-    assertThat(deadLetterReasons).containsExactlyInAnyOrderEntriesOf(Map.of(
-        "INVALID", 1L, "UNKNOWN_SCHEMA", 1L, "UNDECODABLE", 3L, "OVERSIZE", 1L));
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              List<AuditRecord> audit =
+                  kafka.audit().stream().filter(a -> a.getSourceTopic().equals(topic)).toList();
+              for (ConsumerRecord<String, byte[]> input : published) {
+                assertThat(audit)
+                    .as("audit of offset %d", input.offset())
+                    .anyMatch(
+                        a ->
+                            a.getSourcePartition() == input.partition()
+                                && a.getSourceOffset() == input.offset());
+              }
+            });
+    Map<String, Long> deadLetterReasons =
+        kafka.committed("hub.deadletter").stream()
+            .filter(r -> "count-test".equals(r.key()))
+            .collect(
+                Collectors.groupingBy(r -> header(r, "deadletter-reason"), Collectors.counting()));
+    assertThat(deadLetterReasons)
+        .containsExactlyInAnyOrderEntriesOf(
+            Map.of("INVALID", 1L, "UNKNOWN_SCHEMA", 1L, "UNDECODABLE", 3L, "OVERSIZE", 1L));
     assertThat(inbox("veilig-thuis", valid.getEventId())).hasSize(1);
   }
 
   @Test
   void auditRecordsHoldNoPersonalDataAndFormAnUnbrokenChain() {
-    CaseSignal signal = PartnerEvents.signal("politie", "zorg-en-veiligheid", Concern.VERWARD_GEDRAG).build();
+    CaseSignal signal =
+        PartnerEvents.signal("politie", "zorg-en-veiligheid", Concern.VERWARD_GEDRAG).build();
     kafka.publish("partner.politie.outbox", signal.getCaseReference(), PartnerEvents.bytes(signal));
     auditByRecipient(signal.getEventId(), 2);
 
     for (ConsumerRecord<String, byte[]> raw : kafka.committed("hub.audit")) {
       String text = new String(raw.value(), StandardCharsets.ISO_8859_1);
-      assertThat(text).doesNotContain(PartnerEvents.BSN, "J. de Vries", "Dorpsstraat", "6658 AB", "stemmen");
+      assertThat(text)
+          .doesNotContain(PartnerEvents.BSN, "J. de Vries", "Dorpsstraat", "6658 AB", "stemmen");
     }
     assertThat(AuditChains.assertUnbroken(kafka.audit())).as("audit chains").isNotEmpty();
   }
 
   @Test
   void prometheusShowsDecisionsAndDeadLettersWithoutPersonalData() throws Exception {
-    CaseSignal signal = PartnerEvents.signal("politie", "zorg-en-veiligheid", Concern.VERWARD_GEDRAG).build();
+    CaseSignal signal =
+        PartnerEvents.signal("politie", "zorg-en-veiligheid", Concern.VERWARD_GEDRAG).build();
     kafka.publish("partner.politie.outbox", signal.getCaseReference(), PartnerEvents.bytes(signal));
     kafka.publish("partner.politie.outbox", "junk", "junk".getBytes(StandardCharsets.UTF_8));
     auditByRecipient(signal.getEventId(), 2);
 
     URI prometheus = URI.create("http://localhost:" + port + "/actuator/prometheus");
     HttpClient http = HttpClient.newHttpClient();
-    assertThat(http.send(HttpRequest.newBuilder(prometheus).build(), HttpResponse.BodyHandlers.discarding())
-        .statusCode()).as("metrics without a token").isEqualTo(401);
-    assertThat(http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/actuator/health")).build(),
-        HttpResponse.BodyHandlers.discarding()).statusCode()).as("health without a token").isEqualTo(200);
+    assertThat(
+            http.send(
+                    HttpRequest.newBuilder(prometheus).build(),
+                    HttpResponse.BodyHandlers.discarding())
+                .statusCode())
+        .as("metrics without a token")
+        .isEqualTo(401);
+    assertThat(
+            http.send(
+                    HttpRequest.newBuilder(
+                            URI.create("http://localhost:" + port + "/actuator/health"))
+                        .build(),
+                    HttpResponse.BodyHandlers.discarding())
+                .statusCode())
+        .as("health without a token")
+        .isEqualTo(200);
     String operator = Keycloak.shared().userToken("operator", "demo");
-    await().atMost(WAIT).untilAsserted(() -> {
-      String metrics = http.send(HttpRequest.newBuilder(prometheus).header("Authorization", "Bearer " + operator).build(),
-          HttpResponse.BodyHandlers.ofString()).body();
-      assertThat(metrics)
-          .contains("hub_disclosures_total{decision=\"DISCLOSED\",purpose=\"zorg-en-veiligheid\",recipient=\"lzn\",sender=\"politie\"}")
-          .contains("hub_disclosures_total{decision=\"WITHHELD\",purpose=\"zorg-en-veiligheid\",recipient=\"veilig-thuis\",sender=\"politie\"}")
-          .contains("hub_deadletters_total{reason=\"UNDECODABLE\"}")
-          .contains("hub_processing_latency_seconds_bucket")
-          .doesNotContain(PartnerEvents.BSN, "de Vries");
-    });
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              String metrics =
+                  http.send(
+                          HttpRequest.newBuilder(prometheus)
+                              .header("Authorization", "Bearer " + operator)
+                              .build(),
+                          HttpResponse.BodyHandlers.ofString())
+                      .body();
+              assertThat(metrics)
+                  .contains(
+                      "hub_disclosures_total{decision=\"DISCLOSED\",purpose=\"zorg-en-veiligheid\",recipient=\"lzn\",sender=\"politie\"}")
+                  .contains(
+                      "hub_disclosures_total{decision=\"WITHHELD\",purpose=\"zorg-en-veiligheid\",recipient=\"veilig-thuis\",sender=\"politie\"}")
+                  .contains("hub_deadletters_total{reason=\"UNDECODABLE\"}")
+                  .contains("hub_processing_latency_seconds_bucket")
+                  .doesNotContain(PartnerEvents.BSN, "de Vries");
+            });
   }
 }

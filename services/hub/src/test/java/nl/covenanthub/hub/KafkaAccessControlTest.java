@@ -63,14 +63,19 @@ import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * Kafka access control against the real thing: a Keycloak with the project's realm, a broker with
- * SASL/OAUTHBEARER and the generated ACLs of {@code infra/kafka/acls.yaml}, and the hub running with profile
- * {@code sasl} as {@code User:covenant-hub}. Partners act with their own client credentials.
+ * SASL/OAUTHBEARER and the generated ACLs of {@code infra/kafka/acls.yaml}, and the hub running
+ * with profile {@code sasl} as {@code User:covenant-hub}. Partners act with their own client
+ * credentials.
  */
 @SpringBootTest(properties = {"hub.covenants=../../covenants", "server.port=0"})
 @ActiveProfiles("sasl")
 class KafkaAccessControlTest {
   private static final Duration WAIT = Duration.ofSeconds(30);
-  /** A client of the test realm whose tokens live 5 seconds; the broker grants it nothing unless a test does. */
+
+  /**
+   * A client of the test realm whose tokens live 5 seconds; the broker grants it nothing unless a
+   * test does.
+   */
   private static final String SHORT_LIVED = "test-short-lived";
 
   @DynamicPropertySource
@@ -86,7 +91,9 @@ class KafkaAccessControlTest {
     return KafkaBroker.shared();
   }
 
-  /** The broker and the hub as {@code clientId} sees them, logged in with its client credentials. */
+  /**
+   * The broker and the hub as {@code clientId} sees them, logged in with its client credentials.
+   */
   private static KafkaProbe as(String clientId) {
     return new KafkaProbe(broker().clientConfig(clientId, Keycloak.demoSecret(clientId)));
   }
@@ -101,7 +108,8 @@ class KafkaAccessControlTest {
   }
 
   private static KafkaConsumer<String, byte[]> consumer(String clientId, String group) {
-    Map<String, Object> config = new HashMap<>(broker().clientConfig(clientId, Keycloak.demoSecret(clientId)));
+    Map<String, Object> config =
+        new HashMap<>(broker().clientConfig(clientId, Keycloak.demoSecret(clientId)));
     config.put(ConsumerConfig.GROUP_ID_CONFIG, group);
     config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -112,52 +120,96 @@ class KafkaAccessControlTest {
 
   @Test
   void aPartnersEventReachesTheRecipientsInboxThroughTheHubWithItsAudit() {
-    CaseSignal signal = PartnerEvents.signal("politie", "zorg-en-veiligheid", Concern.VERWARD_GEDRAG).build();
-    try (KafkaProbe politie = as("politie"); KafkaProbe console = as(KafkaAcls.CONSOLE);
-        KafkaConsumer<String, byte[]> lzn = consumer("lzn", "lzn.inbox-reader"); KafkaProbe lznViews = as("lzn")) {
-      politie.publish(Topics.outbox("politie"), signal.getCaseReference(), PartnerEvents.bytes(signal));
+    CaseSignal signal =
+        PartnerEvents.signal("politie", "zorg-en-veiligheid", Concern.VERWARD_GEDRAG).build();
+    try (KafkaProbe politie = as("politie");
+        KafkaProbe console = as(KafkaAcls.CONSOLE);
+        KafkaConsumer<String, byte[]> lzn = consumer("lzn", "lzn.inbox-reader");
+        KafkaProbe lznViews = as("lzn")) {
+      politie.publish(
+          Topics.outbox("politie"), signal.getCaseReference(), PartnerEvents.bytes(signal));
 
       lzn.subscribe(List.of(Topics.inbox("lzn")));
       List<ConsumerRecord<String, byte[]>> received = new ArrayList<>();
-      await().atMost(WAIT).untilAsserted(() -> {
-        lzn.poll(Duration.ofMillis(500)).forEach(received::add);
-        assertThat(received).as("lzn's inbox, read by lzn in a group of its own")
-            .anyMatch(r -> signal.getEventId().equals(String.valueOf(lznViews.view(r).get("eventId"))));
-      });
-      ConsumerRecord<String, byte[]> delivered = received.stream()
-          .filter(r -> signal.getEventId().equals(String.valueOf(lznViews.view(r).get("eventId")))).findFirst().orElseThrow();
+      await()
+          .atMost(WAIT)
+          .untilAsserted(
+              () -> {
+                lzn.poll(Duration.ofMillis(500)).forEach(received::add);
+                assertThat(received)
+                    .as("lzn's inbox, read by lzn in a group of its own")
+                    .anyMatch(
+                        r ->
+                            signal
+                                .getEventId()
+                                .equals(String.valueOf(lznViews.view(r).get("eventId"))));
+              });
+      ConsumerRecord<String, byte[]> delivered =
+          received.stream()
+              .filter(
+                  r -> signal.getEventId().equals(String.valueOf(lznViews.view(r).get("eventId"))))
+              .findFirst()
+              .orElseThrow();
       assertThat(KafkaProbe.header(delivered, "rule-id")).isEqualTo("politie-signaal-zorg-aan-lzn");
 
-      await().atMost(WAIT).untilAsserted(() -> assertThat(auditOf(console, signal.getEventId()))
-          .as("the audit, read by the console").extracting(a -> String.valueOf(a.getRecipient()), AuditRecord::getDecision)
-          .containsExactlyInAnyOrder(tuple("lzn", AuditDecision.DISCLOSED), tuple("veilig-thuis", AuditDecision.WITHHELD)));
-      assertThat(auditOf(console, signal.getEventId())).extracting(AuditRecord::getSender)
-          .as("the sender is who authenticated").containsOnly("politie");
+      await()
+          .atMost(WAIT)
+          .untilAsserted(
+              () ->
+                  assertThat(auditOf(console, signal.getEventId()))
+                      .as("the audit, read by the console")
+                      .extracting(a -> String.valueOf(a.getRecipient()), AuditRecord::getDecision)
+                      .containsExactlyInAnyOrder(
+                          tuple("lzn", AuditDecision.DISCLOSED),
+                          tuple("veilig-thuis", AuditDecision.WITHHELD)));
+      assertThat(auditOf(console, signal.getEventId()))
+          .extracting(AuditRecord::getSender)
+          .as("the sender is who authenticated")
+          .containsOnly("politie");
     }
   }
 
   @Test
   void aPartnerNamingAnotherPartnerAsSenderIsRejectedAndAudited() {
-    CaseSignal spoofed = PartnerEvents.signal("politie", "zorg-en-veiligheid", Concern.VERWARD_GEDRAG).build();
-    try (KafkaProbe lzn = as("lzn"); KafkaProbe console = as(KafkaAcls.CONSOLE);
+    CaseSignal spoofed =
+        PartnerEvents.signal("politie", "zorg-en-veiligheid", Concern.VERWARD_GEDRAG).build();
+    try (KafkaProbe lzn = as("lzn");
+        KafkaProbe console = as(KafkaAcls.CONSOLE);
         KafkaProbe operator = new KafkaProbe(broker().adminConfig())) {
       lzn.publish(Topics.outbox("lzn"), spoofed.getCaseReference(), PartnerEvents.bytes(spoofed));
 
-      await().atMost(WAIT).untilAsserted(() -> assertThat(operator.committed("hub.deadletter"))
-          .as("the dead letters, read by an operator").anyMatch(r -> spoofed.getCaseReference().equals(r.key())));
-      ConsumerRecord<String, byte[]> dead = operator.committed("hub.deadletter").stream()
-          .filter(r -> spoofed.getCaseReference().equals(r.key())).findFirst().orElseThrow();
+      await()
+          .atMost(WAIT)
+          .untilAsserted(
+              () ->
+                  assertThat(operator.committed("hub.deadletter"))
+                      .as("the dead letters, read by an operator")
+                      .anyMatch(r -> spoofed.getCaseReference().equals(r.key())));
+      ConsumerRecord<String, byte[]> dead =
+          operator.committed("hub.deadletter").stream()
+              .filter(r -> spoofed.getCaseReference().equals(r.key()))
+              .findFirst()
+              .orElseThrow();
       assertThat(KafkaProbe.header(dead, "deadletter-reason")).isEqualTo("SENDER_MISMATCH");
-      assertThat(KafkaProbe.header(dead, "deadletter-detail")).contains("claims sender 'politie'", "outbox of 'lzn'");
-      await().atMost(WAIT).untilAsserted(() -> assertThat(console.audit())
-          .as("a REJECTED audit record naming the authenticated sender, lzn")
-          .anySatisfy(a -> {
-            assertThat(a.getSourceTopic()).isEqualTo(Topics.outbox("lzn"));
-            assertThat(a.getSourceOffset()).isEqualTo(Long.parseLong(KafkaProbe.header(dead, "deadletter-source-offset")));
-            assertThat(a.getDecision()).isEqualTo(AuditDecision.REJECTED);
-            assertThat(a.getSender()).isEqualTo("lzn");
-            assertThat(a.getReason()).isEqualTo("SENDER_MISMATCH");
-          }));
+      assertThat(KafkaProbe.header(dead, "deadletter-detail"))
+          .contains("claims sender 'politie'", "outbox of 'lzn'");
+      await()
+          .atMost(WAIT)
+          .untilAsserted(
+              () ->
+                  assertThat(console.audit())
+                      .as("a REJECTED audit record naming the authenticated sender, lzn")
+                      .anySatisfy(
+                          a -> {
+                            assertThat(a.getSourceTopic()).isEqualTo(Topics.outbox("lzn"));
+                            assertThat(a.getSourceOffset())
+                                .isEqualTo(
+                                    Long.parseLong(
+                                        KafkaProbe.header(dead, "deadletter-source-offset")));
+                            assertThat(a.getDecision()).isEqualTo(AuditDecision.REJECTED);
+                            assertThat(a.getSender()).isEqualTo("lzn");
+                            assertThat(a.getReason()).isEqualTo("SENDER_MISMATCH");
+                          }));
     }
   }
 
@@ -165,14 +217,25 @@ class KafkaAccessControlTest {
 
   @Test
   void aPartnerCannotPublishInAnotherPartnersOutbox() {
-    CaseSignal spoofed = PartnerEvents.signal("politie", "zorg-en-veiligheid", Concern.VERWARD_GEDRAG).build();
-    try (KafkaProducer<String, byte[]> lzn = producer(broker().clientConfig("lzn", Keycloak.demoSecret("lzn")));
+    CaseSignal spoofed =
+        PartnerEvents.signal("politie", "zorg-en-veiligheid", Concern.VERWARD_GEDRAG).build();
+    try (KafkaProducer<String, byte[]> lzn =
+            producer(broker().clientConfig("lzn", Keycloak.demoSecret("lzn")));
         KafkaProbe operator = new KafkaProbe(broker().adminConfig())) {
-      Throwable refused = catchThrowable(() -> lzn.send(new ProducerRecord<>(Topics.outbox("politie"),
-          spoofed.getCaseReference(), PartnerEvents.bytes(spoofed))).get(WAIT.toSeconds(), TimeUnit.SECONDS));
-      assertThat(causes(refused)).as("lzn writing politie's outbox: %s", refused)
+      Throwable refused =
+          catchThrowable(
+              () ->
+                  lzn.send(
+                          new ProducerRecord<>(
+                              Topics.outbox("politie"),
+                              spoofed.getCaseReference(),
+                              PartnerEvents.bytes(spoofed)))
+                      .get(WAIT.toSeconds(), TimeUnit.SECONDS));
+      assertThat(causes(refused))
+          .as("lzn writing politie's outbox: %s", refused)
           .anyMatch(TopicAuthorizationException.class::isInstance);
-      assertThat(operator.committed(Topics.outbox("politie"))).as("nothing of lzn in politie's outbox")
+      assertThat(operator.committed(Topics.outbox("politie")))
+          .as("nothing of lzn in politie's outbox")
           .noneMatch(r -> spoofed.getCaseReference().equals(r.key()));
     }
   }
@@ -182,7 +245,8 @@ class KafkaAccessControlTest {
     try (KafkaConsumer<String, byte[]> politie = consumer("politie", "politie.snooping")) {
       politie.subscribe(List.of(Topics.inbox("lzn")));
       assertThat(causes(refusalOf(() -> politie.poll(Duration.ofMillis(500)))))
-          .as("politie reading lzn's inbox").anyMatch(TopicAuthorizationException.class::isInstance);
+          .as("politie reading lzn's inbox")
+          .anyMatch(TopicAuthorizationException.class::isInstance);
     }
   }
 
@@ -191,7 +255,8 @@ class KafkaAccessControlTest {
     try (KafkaConsumer<String, byte[]> lzn = consumer("lzn", "lzn.audit")) {
       lzn.subscribe(List.of("hub.audit"));
       assertThat(causes(refusalOf(() -> lzn.poll(Duration.ofMillis(500)))))
-          .as("lzn reading hub.audit").anyMatch(TopicAuthorizationException.class::isInstance);
+          .as("lzn reading hub.audit")
+          .anyMatch(TopicAuthorizationException.class::isInstance);
     }
   }
 
@@ -200,7 +265,8 @@ class KafkaAccessControlTest {
     try (KafkaConsumer<String, byte[]> politie = consumer("politie", "lzn.inbox-reader")) {
       politie.subscribe(List.of(Topics.inbox("politie")));
       assertThat(causes(refusalOf(() -> politie.poll(Duration.ofMillis(500)))))
-          .as("politie in a consumer group of lzn").anyMatch(GroupAuthorizationException.class::isInstance);
+          .as("politie in a consumer group of lzn")
+          .anyMatch(GroupAuthorizationException.class::isInstance);
     }
   }
 
@@ -208,20 +274,27 @@ class KafkaAccessControlTest {
 
   @Test
   void aClientWithAWrongSecretCannotLogIn() {
-    Throwable refused = catchThrowable(() -> {
-      try (KafkaProducer<String, byte[]> lzn = producer(broker().clientConfig("lzn", "not-the-secret"))) {
-        lzn.send(new ProducerRecord<>(Topics.outbox("lzn"), "k", new byte[] {1})).get(WAIT.toSeconds(), TimeUnit.SECONDS);
-      }
-    });
+    Throwable refused =
+        catchThrowable(
+            () -> {
+              try (KafkaProducer<String, byte[]> lzn =
+                  producer(broker().clientConfig("lzn", "not-the-secret"))) {
+                lzn.send(new ProducerRecord<>(Topics.outbox("lzn"), "k", new byte[] {1}))
+                    .get(WAIT.toSeconds(), TimeUnit.SECONDS);
+              }
+            });
     assertThat(refused).as("lzn with a wrong secret gets no token, so no connection").isNotNull();
-    assertThat(causes(refused)).as("%s", refused).anyMatch(t -> String.valueOf(t.getMessage()).contains("401"));
+    assertThat(causes(refused))
+        .as("%s", refused)
+        .anyMatch(t -> String.valueOf(t.getMessage()).contains("401"));
   }
 
   @Test
   void aTokenNotMeantForTheHubIsRefused() {
     String secret = Keycloak.demoSecret("test-no-audience");
     assertThat(causes(publishing(producer(broker().clientConfig("test-no-audience", secret)))))
-        .as("a valid token of the realm without aud 'hub'").anyMatch(AuthenticationException.class::isInstance);
+        .as("a valid token of the realm without aud 'hub'")
+        .anyMatch(AuthenticationException.class::isInstance);
   }
 
   @Test
@@ -229,59 +302,106 @@ class KafkaAccessControlTest {
     String token = Keycloak.shared().clientToken("lzn", Keycloak.demoSecret("lzn"));
     String[] parts = token.split("\\.");
     String claims = new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8);
-    String forged = parts[0] + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(
-        claims.replace("\"azp\":\"lzn\"", "\"azp\":\"politie\"").getBytes(StandardCharsets.UTF_8)) + "." + parts[2];
+    String forged =
+        parts[0]
+            + "."
+            + Base64.getUrlEncoder()
+                .withoutPadding()
+                .encodeToString(
+                    claims
+                        .replace("\"azp\":\"lzn\"", "\"azp\":\"politie\"")
+                        .getBytes(StandardCharsets.UTF_8))
+            + "."
+            + parts[2];
     assertThat(forged).isNotEqualTo(token);
-    assertThat(causes(publishing(producer(FixedTokenLogin.config(broker().bootstrapServers(), forged)))))
-        .as("lzn's token rewritten to say politie, its signature no longer matching").anyMatch(AuthenticationException.class::isInstance);
+    assertThat(
+            causes(
+                publishing(producer(FixedTokenLogin.config(broker().bootstrapServers(), forged)))))
+        .as("lzn's token rewritten to say politie, its signature no longer matching")
+        .anyMatch(AuthenticationException.class::isInstance);
   }
 
   @Test
   void aTokenOfAnotherRealmIsRefused() {
     String master = keycloakAdminToken();
-    assertThat(causes(publishing(producer(FixedTokenLogin.config(broker().bootstrapServers(), master)))))
-        .as("a token of Keycloak's master realm: another issuer, another key").anyMatch(AuthenticationException.class::isInstance);
+    assertThat(
+            causes(
+                publishing(producer(FixedTokenLogin.config(broker().bootstrapServers(), master)))))
+        .as("a token of Keycloak's master realm: another issuer, another key")
+        .anyMatch(AuthenticationException.class::isInstance);
   }
 
   @Test
   void anExpiredTokenIsRefused() {
-    String shortLived = Keycloak.shared().clientToken(SHORT_LIVED, Keycloak.demoSecret(SHORT_LIVED));
+    String shortLived =
+        Keycloak.shared().clientToken(SHORT_LIVED, Keycloak.demoSecret(SHORT_LIVED));
     Instant expiry = Instant.ofEpochSecond(FixedTokenLogin.claim(shortLived, "exp"));
-    // The broker allows 5 s of clock skew (sasl.oauthbearer.clock.skew.seconds in infra/kafka/server.properties).
+    // The broker allows 5 s of clock skew (sasl.oauthbearer.clock.skew.seconds in
+    // infra/kafka/server.properties).
     await().atMost(WAIT).until(() -> Instant.now().isAfter(expiry.plusSeconds(6)));
-    assertThat(causes(publishing(producer(FixedTokenLogin.config(broker().bootstrapServers(), shortLived)))))
-        .as("a token past its exp").anyMatch(AuthenticationException.class::isInstance);
+    assertThat(
+            causes(
+                publishing(
+                    producer(FixedTokenLogin.config(broker().bootstrapServers(), shortLived)))))
+        .as("a token past its exp")
+        .anyMatch(AuthenticationException.class::isInstance);
   }
 
   /**
-   * The broker ends a session when its token expires (and after connections.max.reauth.ms at the latest): a
-   * client that cannot present a fresh token loses its open connection, while one that renews its token keeps
-   * going, until Keycloak stops giving it tokens (its client disabled, as when a partner's access is revoked).
+   * The broker ends a session when its token expires (and after connections.max.reauth.ms at the
+   * latest): a client that cannot present a fresh token loses its open connection, while one that
+   * renews its token keeps going, until Keycloak stops giving it tokens (its client disabled, as
+   * when a partner's access is revoked).
    */
   @Test
   void anOpenConnectionStopsWorkingOnceItsTokenExpiresOrItsClientIsRevoked() throws Exception {
     String topic = "test.reauthentication";
-    AclBinding write = new AclBinding(new ResourcePattern(ResourceType.TOPIC, topic, PatternType.LITERAL),
-        new AccessControlEntry(KafkaAcls.principal(SHORT_LIVED), "*", AclOperation.WRITE, AclPermissionType.ALLOW));
+    AclBinding write =
+        new AclBinding(
+            new ResourcePattern(ResourceType.TOPIC, topic, PatternType.LITERAL),
+            new AccessControlEntry(
+                KafkaAcls.principal(SHORT_LIVED),
+                "*",
+                AclOperation.WRITE,
+                AclPermissionType.ALLOW));
     try (Admin admin = broker().admin()) {
       createTopic(admin, topic);
       admin.createAcls(List.of(write)).all().get(30, TimeUnit.SECONDS);
-      try (KafkaProducer<String, byte[]> fixed = producer(FixedTokenLogin.config(broker().bootstrapServers(),
-              Keycloak.shared().clientToken(SHORT_LIVED, Keycloak.demoSecret(SHORT_LIVED))));
+      try (KafkaProducer<String, byte[]> fixed =
+              producer(
+                  FixedTokenLogin.config(
+                      broker().bootstrapServers(),
+                      Keycloak.shared()
+                          .clientToken(SHORT_LIVED, Keycloak.demoSecret(SHORT_LIVED))));
           KafkaProducer<String, byte[]> renewing = producer(renewingShortLivedClient())) {
-        await().atMost(WAIT).untilAsserted(() -> {
-          assertThat(publishing(fixed, topic)).as("with a fresh token").isNull();
-          assertThat(publishing(renewing, topic)).as("with a fresh token").isNull();
-        });
+        await()
+            .atMost(WAIT)
+            .untilAsserted(
+                () -> {
+                  assertThat(publishing(fixed, topic)).as("with a fresh token").isNull();
+                  assertThat(publishing(renewing, topic)).as("with a fresh token").isNull();
+                });
 
-        await().atMost(WAIT).untilAsserted(() -> assertThat(causes(publishing(fixed, topic)))
-            .as("the same connection once its token expired").anyMatch(AuthenticationException.class::isInstance));
-        assertThat(publishing(renewing, topic)).as("a client renewing its token, after the first token expired").isNull();
+        await()
+            .atMost(WAIT)
+            .untilAsserted(
+                () ->
+                    assertThat(causes(publishing(fixed, topic)))
+                        .as("the same connection once its token expired")
+                        .anyMatch(AuthenticationException.class::isInstance));
+        assertThat(publishing(renewing, topic))
+            .as("a client renewing its token, after the first token expired")
+            .isNull();
 
         enableInKeycloak(SHORT_LIVED, false);
         try {
-          await().atMost(WAIT).untilAsserted(() -> assertThat(causes(publishing(renewing, topic)))
-              .as("the renewing client, its client disabled in Keycloak").anyMatch(AuthenticationException.class::isInstance));
+          await()
+              .atMost(WAIT)
+              .untilAsserted(
+                  () ->
+                      assertThat(causes(publishing(renewing, topic)))
+                          .as("the renewing client, its client disabled in Keycloak")
+                          .anyMatch(AuthenticationException.class::isInstance));
         } finally {
           enableInKeycloak(SHORT_LIVED, true);
         }
@@ -292,7 +412,8 @@ class KafkaAccessControlTest {
   }
 
   private static Map<String, Object> renewingShortLivedClient() {
-    Map<String, Object> config = new HashMap<>(broker().clientConfig(SHORT_LIVED, Keycloak.demoSecret(SHORT_LIVED)));
+    Map<String, Object> config =
+        new HashMap<>(broker().clientConfig(SHORT_LIVED, Keycloak.demoSecret(SHORT_LIVED)));
     // Tokens of 5 s: renew at 80 % of their life, not after Kafka's default minimum of 60 s.
     config.put("sasl.login.refresh.min.period.seconds", (short) 1);
     config.put("sasl.login.refresh.buffer.seconds", (short) 1);
@@ -313,17 +434,26 @@ class KafkaAccessControlTest {
 
   /** What sending one record to {@code topic} threw, or null. */
   private static Throwable publishing(KafkaProducer<String, byte[]> producer, String topic) {
-    return catchThrowable(() -> producer.send(new ProducerRecord<>(topic, "probe", new byte[] {1}))
-        .get(WAIT.toSeconds(), TimeUnit.SECONDS));
+    return catchThrowable(
+        () ->
+            producer
+                .send(new ProducerRecord<>(topic, "probe", new byte[] {1}))
+                .get(WAIT.toSeconds(), TimeUnit.SECONDS));
   }
 
-  /** What {@code action} throws, repeated until it throws (a consumer learns of a refusal on a later poll). */
+  /**
+   * What {@code action} throws, repeated until it throws (a consumer learns of a refusal on a later
+   * poll).
+   */
   private static Throwable refusalOf(Runnable action) {
     List<Throwable> thrown = new ArrayList<>();
-    await().atMost(WAIT).until(() -> {
-      Optional.ofNullable(catchThrowable(action::run)).ifPresent(thrown::add);
-      return !thrown.isEmpty();
-    });
+    await()
+        .atMost(WAIT)
+        .until(
+            () -> {
+              Optional.ofNullable(catchThrowable(action::run)).ifPresent(thrown::add);
+              return !thrown.isEmpty();
+            });
     return thrown.get(0);
   }
 
@@ -337,7 +467,10 @@ class KafkaAccessControlTest {
 
   private static void createTopic(Admin admin, String topic) throws Exception {
     try {
-      admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
+      admin
+          .createTopics(List.of(new NewTopic(topic, 1, (short) 1)))
+          .all()
+          .get(30, TimeUnit.SECONDS);
     } catch (ExecutionException e) {
       if (!(e.getCause() instanceof TopicExistsException)) {
         throw e;
@@ -350,26 +483,48 @@ class KafkaAccessControlTest {
     String admin = Keycloak.shared().url() + "/admin/realms/" + Keycloak.REALM + "/clients";
     HttpClient http = HttpClient.newHttpClient();
     String authorization = "Bearer " + keycloakAdminToken();
-    String clients = http.send(HttpRequest.newBuilder(URI.create(admin + "?clientId=" + clientId))
-        .header("Authorization", authorization).build(), HttpResponse.BodyHandlers.ofString()).body();
+    String clients =
+        http.send(
+                HttpRequest.newBuilder(URI.create(admin + "?clientId=" + clientId))
+                    .header("Authorization", authorization)
+                    .build(),
+                HttpResponse.BodyHandlers.ofString())
+            .body();
     Matcher id = Pattern.compile("\"id\"\\s*:\\s*\"([^\"]+)\"").matcher(clients);
     assertThat(id.find()).as("client %s in %s", clientId, clients).isTrue();
-    HttpResponse<String> updated = http.send(HttpRequest.newBuilder(URI.create(admin + "/" + id.group(1)))
-        .header("Authorization", authorization).header("Content-Type", "application/json")
-        .PUT(HttpRequest.BodyPublishers.ofString("{\"enabled\":" + enabled + "}")).build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> updated =
+        http.send(
+            HttpRequest.newBuilder(URI.create(admin + "/" + id.group(1)))
+                .header("Authorization", authorization)
+                .header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString("{\"enabled\":" + enabled + "}"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
     assertThat(updated.statusCode()).as("enabling %s: %s", clientId, updated.body()).isEqualTo(204);
   }
 
-  /** A token of the master realm's local demo administrator (admin/admin, see devkit's Keycloak): another issuer and key. */
+  /**
+   * A token of the master realm's local demo administrator (admin/admin, see devkit's Keycloak):
+   * another issuer and key.
+   */
   private static String keycloakAdminToken() {
-    String form = "grant_type=password&client_id=admin-cli&username=admin&password=" + URLEncoder.encode("admin", StandardCharsets.UTF_8);
+    String form =
+        "grant_type=password&client_id=admin-cli&username=admin&password="
+            + URLEncoder.encode("admin", StandardCharsets.UTF_8);
     try {
-      HttpResponse<String> response = HttpClient.newHttpClient().send(
-          HttpRequest.newBuilder(URI.create(Keycloak.shared().url() + "/realms/master/protocol/openid-connect/token"))
-              .header("Content-Type", "application/x-www-form-urlencoded")
-              .POST(HttpRequest.BodyPublishers.ofString(form)).build(),
-          HttpResponse.BodyHandlers.ofString());
-      Matcher token = Pattern.compile("\"access_token\"\\s*:\\s*\"([^\"]+)\"").matcher(response.body());
+      HttpResponse<String> response =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(
+                          URI.create(
+                              Keycloak.shared().url()
+                                  + "/realms/master/protocol/openid-connect/token"))
+                      .header("Content-Type", "application/x-www-form-urlencoded")
+                      .POST(HttpRequest.BodyPublishers.ofString(form))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString());
+      Matcher token =
+          Pattern.compile("\"access_token\"\\s*:\\s*\"([^\"]+)\"").matcher(response.body());
       assertThat(token.find()).as("a master realm token: %s", response.body()).isTrue();
       return token.group(1);
     } catch (IOException e) {

@@ -26,7 +26,9 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
-/** A partner's and an auditor's view of the broker: publish to an outbox, read what was committed. */
+/**
+ * A partner's and an auditor's view of the broker: publish to an outbox, read what was committed.
+ */
 final class KafkaProbe implements AutoCloseable {
   private final Map<String, Object> client;
   private final KafkaProducer<String, byte[]> producer;
@@ -36,10 +38,14 @@ final class KafkaProbe implements AutoCloseable {
     this(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers));
   }
 
-  /** With these client settings, e.g. a partner's SASL/OAUTHBEARER login: the broker's ACLs then apply. */
+  /**
+   * With these client settings, e.g. a partner's SASL/OAUTHBEARER login: the broker's ACLs then
+   * apply.
+   */
   KafkaProbe(Map<String, Object> client) {
     this.client = Map.copyOf(client);
-    this.producer = new KafkaProducer<>(this.client, new StringSerializer(), new ByteArraySerializer());
+    this.producer =
+        new KafkaProducer<>(this.client, new StringSerializer(), new ByteArraySerializer());
   }
 
   void publish(String topic, String key, byte[] value) {
@@ -50,13 +56,18 @@ final class KafkaProbe implements AutoCloseable {
     }
   }
 
-  /** Every record of {@code topic} visible at this moment, committed only unless {@code uncommitted}. */
+  /**
+   * Every record of {@code topic} visible at this moment, committed only unless {@code
+   * uncommitted}.
+   */
   List<ConsumerRecord<String, byte[]>> read(String topic, boolean uncommitted) {
     Map<String, Object> config = new HashMap<>(client);
-    config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, uncommitted ? "read_uncommitted" : "read_committed");
+    config.put(
+        ConsumerConfig.ISOLATION_LEVEL_CONFIG, uncommitted ? "read_uncommitted" : "read_committed");
     config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
-    try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer())) {
+    try (KafkaConsumer<String, byte[]> consumer =
+        new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer())) {
       TopicSnapshot.read(consumer, topic, Duration.ofSeconds(10), records::add);
     }
     return records;
@@ -83,7 +94,10 @@ final class KafkaProbe implements AutoCloseable {
     return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
   }
 
-  /** An inbox record's view, decoded as a recipient does: with the schema its header names, from hub.schemas. */
+  /**
+   * An inbox record's view, decoded as a recipient does: with the schema its header names, from
+   * hub.schemas.
+   */
   GenericRecord view(ConsumerRecord<String, byte[]> record) {
     if (views == null) {
       views = new InboxViews(client);

@@ -26,14 +26,24 @@ final class PartnerEvents {
         .setCaseReference("CASE-" + UUID.randomUUID())
         .setOccurredAt(Instant.parse("2026-11-28T22:41:00Z"))
         .setPurpose(purpose)
-        .setSubject(Subject.newBuilder().setBsn(BSN).setName("J. de Vries").setBirthDate(LocalDate.of(1971, 4, 12))
-            .setAddress(Address.newBuilder().setStreet("Dorpsstraat").setHouseNumber("14").setPostcode("6658 AB")
-                .setCity("Beneden-Leeuwen").build())
-            .build())
+        .setSubject(
+            Subject.newBuilder()
+                .setBsn(BSN)
+                .setName("J. de Vries")
+                .setBirthDate(LocalDate.of(1971, 4, 12))
+                .setAddress(
+                    Address.newBuilder()
+                        .setStreet("Dorpsstraat")
+                        .setHouseNumber("14")
+                        .setPostcode("6658 AB")
+                        .setCity("Beneden-Leeuwen")
+                        .build())
+                .build())
         .setConcerns(List.of(concerns))
         .setRiskLevel(RiskLevel.MIDDEN)
         .setNarrative("Buren melden geschreeuw; betrokkene hoort stemmen.")
-        .setContact(Contact.newBuilder().setName("wijkagent R. Jansen").setOrganisation("Politie").build());
+        .setContact(
+            Contact.newBuilder().setName("wijkagent R. Jansen").setOrganisation("Politie").build());
   }
 
   static byte[] bytes(SpecificRecordBase event) {

@@ -7,8 +7,9 @@ import nl.covenanthub.devkit.AclFile;
 import nl.covenanthub.devkit.KafkaBroker;
 
 /**
- * The Kafka broker (devkit's {@link KafkaBroker}): one KRaft node where clients log in with tokens of the realm and
- * the ACLs of {@code infra/kafka/acls.yaml} hold each to its own topics. Its data stays in {@code .local/kafka}.
+ * The Kafka broker (devkit's {@link KafkaBroker}): one KRaft node where clients log in with tokens
+ * of the realm and the ACLs of {@code infra/kafka/acls.yaml} hold each to its own topics. Its data
+ * stays in {@code .local/kafka}.
  */
 final class BrokerService implements Service {
   private final LocalSettings settings;

@@ -15,9 +15,9 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * How a second {@code bin/hub-local} (or a test) asks the running one to stop, start or list its processes: one
- * command line over a Unix domain socket in the state directory, answered with lines ending in {@code ok} or {@code
- * error: ...}. Only who may open the state directory can connect.
+ * How a second {@code bin/hub-local} (or a test) asks the running one to stop, start or list its
+ * processes: one command line over a Unix domain socket in the state directory, answered with lines
+ * ending in {@code ok} or {@code error: ...}. Only who may open the state directory can connect.
  */
 final class ControlSocket implements AutoCloseable {
   static final String FILE_NAME = "hub-local.sock";
@@ -34,7 +34,10 @@ final class ControlSocket implements AutoCloseable {
     acceptor.start();
   }
 
-  /** Listens on {@code path}; refused if another launcher listens there, a stale socket file is replaced. */
+  /**
+   * Listens on {@code path}; refused if another launcher listens there, a stale socket file is
+   * replaced.
+   */
   static ControlSocket open(Path path, Stack stack) throws IOException {
     if (Files.exists(path)) {
       if (answers(path)) {
@@ -52,8 +55,8 @@ final class ControlSocket implements AutoCloseable {
   }
 
   /**
-   * Sends {@code command} to the launcher listening on {@code path} and prints its answer; the exit code: 0 when it
-   * did it, 1 when it refused, 3 when no launcher listens there.
+   * Sends {@code command} to the launcher listening on {@code path} and prints its answer; the exit
+   * code: 0 when it did it, 1 when it refused, 3 when no launcher listens there.
    */
   static int send(Path path, String command, PrintStream out, PrintStream err) {
     try (SocketChannel channel = SocketChannel.open(UnixDomainSocketAddress.of(path))) {
@@ -72,7 +75,8 @@ final class ControlSocket implements AutoCloseable {
         }
         out.println(line);
       }
-      err.println("[hub-local] error: the running hub-local ended the connection without an answer");
+      err.println(
+          "[hub-local] error: the running hub-local ended the connection without an answer");
       return 1;
     } catch (IOException e) {
       err.println(

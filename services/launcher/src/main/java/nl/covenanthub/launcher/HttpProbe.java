@@ -13,8 +13,9 @@ import java.util.function.Supplier;
 import nl.covenanthub.devkit.TokenClient;
 
 /**
- * Asks the services over HTTP what they are: healthy, which process answers, what they counted. Tokens of the demo
- * users {@code operator} and {@code fg} come from the local realm (and are kept for a minute).
+ * Asks the services over HTTP what they are: healthy, which process answers, what they counted.
+ * Tokens of the demo users {@code operator} and {@code fg} come from the local realm (and are kept
+ * for a minute).
  */
 final class HttpProbe {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -32,8 +33,9 @@ final class HttpProbe {
   }
 
   /**
-   * Whether the service on {@code port} is healthy and is the process {@code pid} (its {@code /actuator/info}, for
-   * operators), not something else that has the port. Without demo users, health alone.
+   * Whether the service on {@code port} is healthy and is the process {@code pid} (its {@code
+   * /actuator/info}, for operators), not something else that has the port. Without demo users,
+   * health alone.
    */
   boolean ready(int port, long pid) throws IOException, InterruptedException {
     JsonNode health = get(port, "/actuator/health", null);
@@ -60,25 +62,29 @@ final class HttpProbe {
     return sum;
   }
 
-  /** The console's count of audit records decided since {@code from} (the privacy officer's API). */
+  /**
+   * The console's count of audit records decided since {@code from} (the privacy officer's API).
+   */
   long auditRecordsSince(int consolePort, Instant from) throws IOException, InterruptedException {
-    JsonNode page =
-        get(consolePort, "/api/disclosures?from=" + from + "&size=1", privacyOfficer);
+    JsonNode page = get(consolePort, "/api/disclosures?from=" + from + "&size=1", privacyOfficer);
     return page.path("total").asLong();
   }
 
-  private JsonNode get(int port, String path, CachedToken token) throws IOException, InterruptedException {
+  private JsonNode get(int port, String path, CachedToken token)
+      throws IOException, InterruptedException {
     return JSON.readTree(send(port, path, token));
   }
 
-  private String send(int port, String path, CachedToken token) throws IOException, InterruptedException {
+  private String send(int port, String path, CachedToken token)
+      throws IOException, InterruptedException {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
             .timeout(Duration.ofSeconds(10));
     if (token != null) {
       request.header("Authorization", "Bearer " + token.get());
     }
-    HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> response =
+        http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     if (response.statusCode() == 401 && token != null) {
       token.forget(); // e.g. Keycloak was restarted with new keys
     }
@@ -88,7 +94,9 @@ final class HttpProbe {
     return response.body();
   }
 
-  /** A demo user's token, asked again after {@link #TOKEN_REUSE} (access tokens live five minutes). */
+  /**
+   * A demo user's token, asked again after {@link #TOKEN_REUSE} (access tokens live five minutes).
+   */
   private final class CachedToken {
     private final String user;
     private String token;

@@ -17,11 +17,14 @@ import nl.covenanthub.devkit.Repository;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.ScopeType;
 
-/** {@code bin/hub-local}: the local stack, started, watched and stopped; or one of its processes, on request. */
+/**
+ * {@code bin/hub-local}: the local stack, started, watched and stopped; or one of its processes, on
+ * request.
+ */
 @Command(
     name = "hub-local",
     sortOptions = false,
@@ -55,7 +58,9 @@ public final class HubLocal implements Callable<Integer> {
       description = "show this help and exit")
   boolean help;
 
-  @Option(names = "--demo", description = "run simulated partners that publish an event every two seconds")
+  @Option(
+      names = "--demo",
+      description = "run simulated partners that publish an event every two seconds")
   boolean demo;
 
   @Option(
@@ -66,7 +71,9 @@ public final class HubLocal implements Callable<Integer> {
               + " has indexed every audit record of the run, and stop")
   int count;
 
-  @Option(names = "--fresh", description = "wipe the broker's data, the console's index and the logs first")
+  @Option(
+      names = "--fresh",
+      description = "wipe the broker's data, the console's index and the logs first")
   boolean fresh;
 
   @Option(
@@ -92,14 +99,19 @@ public final class HubLocal implements Callable<Integer> {
       description = "where state and logs are kept (default: .local in the checkout)")
   Path stateDir;
 
-  @Option(names = "--keycloak-port", paramLabel = "PORT", defaultValue = "8180", description = "(${DEFAULT-VALUE})")
+  @Option(
+      names = "--keycloak-port",
+      paramLabel = "PORT",
+      defaultValue = "8180",
+      description = "(${DEFAULT-VALUE})")
   int keycloakPort;
 
   @Option(
       names = "--kafka-port",
       paramLabel = "PORT",
       defaultValue = "9092",
-      description = "the broker's clients; PORT+1 its controller, PORT+2 its super user (${DEFAULT-VALUE})")
+      description =
+          "the broker's clients; PORT+1 its controller, PORT+2 its super user (${DEFAULT-VALUE})")
   int kafkaPort;
 
   @Option(
@@ -116,7 +128,11 @@ public final class HubLocal implements Callable<Integer> {
       description = "(CONSOLE_PORT, ${DEFAULT-VALUE})")
   int consolePort;
 
-  @Option(names = "--postgres-port", paramLabel = "PORT", defaultValue = "5433", description = "(${DEFAULT-VALUE})")
+  @Option(
+      names = "--postgres-port",
+      paramLabel = "PORT",
+      defaultValue = "5433",
+      description = "(${DEFAULT-VALUE})")
   int postgresPort;
 
   public static void main(String[] args) {
@@ -141,13 +157,16 @@ public final class HubLocal implements Callable<Integer> {
     // The launcher's own library logs (log4j2.xml) go there, not to the terminal.
     System.setProperty("hub-local.logs", settings.logs().toString());
     if (fresh) {
-      say.line("--fresh: wiping the broker's data, the console's index and the logs in " + say.relative(settings.stateDir()));
+      say.line(
+          "--fresh: wiping the broker's data, the console's index and the logs in "
+              + say.relative(settings.stateDir()));
       Directories.deleteTree(settings.kafkaDir().resolve("data"));
       Directories.deleteTree(settings.consoleDir());
       Directories.deleteTree(settings.logs());
     }
     if (!settings.hasOwnKey()) {
-      say.line("note: pseudonymising with the LOCAL DEMO KEY of bin/hub-local, which is public: never use it for real data");
+      say.line(
+          "note: pseudonymising with the LOCAL DEMO KEY of bin/hub-local, which is public: never use it for real data");
       say.line("      (set COVENANT_KEY_SUBJECT_KEY or COVENANT_KEYS_DIR for a key of your own)");
     }
     LocalStack local = new LocalStack(settings, say);
@@ -156,7 +175,8 @@ public final class HubLocal implements Callable<Integer> {
       Files.deleteIfExists(service.log()); // each log holds this run (and its restarts on request)
     }
     stack.requireFreePorts();
-    ControlSocket control = ControlSocket.open(settings.stateDir().resolve(ControlSocket.FILE_NAME), stack);
+    ControlSocket control =
+        ControlSocket.open(settings.stateDir().resolve(ControlSocket.FILE_NAME), stack);
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
@@ -184,7 +204,8 @@ public final class HubLocal implements Callable<Integer> {
   }
 
   /** Until the demo ends (with --count), or a process stops on its own: the exit code. */
-  private int watch(Stack stack, LocalSettings settings, HttpProbe probe, Say say, Instant runStarted) {
+  private int watch(
+      Stack stack, LocalSettings settings, HttpProbe probe, Say say, Instant runStarted) {
     Optional<JavaService> demoPartners = stack.service("demo").map(JavaService.class::cast);
     while (true) {
       Await.sleep(WATCH_EVERY);
@@ -203,14 +224,20 @@ public final class HubLocal implements Callable<Integer> {
         }
         return status;
       }
-      say.error("the " + service.name() + " stopped (log " + say.relative(service.log()) + "); its last lines:");
+      say.error(
+          "the "
+              + service.name()
+              + " stopped (log "
+              + say.relative(service.log())
+              + "); its last lines:");
       System.err.println(nl.covenanthub.devkit.ChildProcess.tail(service.log(), 20));
       return 1;
     }
   }
 
   /** With --count: until the console has indexed every audit record the hubs wrote in this run. */
-  private int awaitIndexed(Stack stack, LocalSettings settings, HttpProbe probe, Say say, Instant runStarted) {
+  private int awaitIndexed(
+      Stack stack, LocalSettings settings, HttpProbe probe, Say say, Instant runStarted) {
     if (!settings.hasDemoUsers() || stack.service("console").isEmpty()) {
       return 0; // no demo users to ask with, or no console
     }
@@ -264,7 +291,10 @@ public final class HubLocal implements Callable<Integer> {
       throw new CommandLine.ParameterException(commandLine(), "--hubs needs at least 1");
     }
     Path covenants =
-        Optional.ofNullable(env.get("HUB_COVENANTS")).filter(v -> !v.isBlank()).map(Path::of).orElse(root.resolve("covenants"));
+        Optional.ofNullable(env.get("HUB_COVENANTS"))
+            .filter(v -> !v.isBlank())
+            .map(Path::of)
+            .orElse(root.resolve("covenants"));
     if (!Files.isDirectory(covenants)) {
       throw new IllegalArgumentException("no covenant directory " + covenants);
     }
@@ -297,11 +327,15 @@ public final class HubLocal implements Callable<Integer> {
   }
 
   /** {@code hub-local stop NAME} */
-  @Command(name = "stop", description = "stop one process of the running stack (it stays stopped until started)")
+  @Command(
+      name = "stop",
+      description = "stop one process of the running stack (it stays stopped until started)")
   static final class Stop implements Callable<Integer> {
     @ParentCommand HubLocal parent;
 
-    @Parameters(paramLabel = "NAME", description = "keycloak, broker, postgres, hub, hub-2…, console or demo")
+    @Parameters(
+        paramLabel = "NAME",
+        description = "keycloak, broker, postgres, hub, hub-2…, console or demo")
     String name;
 
     @Override
@@ -311,11 +345,16 @@ public final class HubLocal implements Callable<Integer> {
   }
 
   /** {@code hub-local start NAME} */
-  @Command(name = "start", description = "start a stopped process of the running stack again, and wait until it is ready")
+  @Command(
+      name = "start",
+      description =
+          "start a stopped process of the running stack again, and wait until it is ready")
   static final class Start implements Callable<Integer> {
     @ParentCommand HubLocal parent;
 
-    @Parameters(paramLabel = "NAME", description = "keycloak, broker, postgres, hub, hub-2…, console or demo")
+    @Parameters(
+        paramLabel = "NAME",
+        description = "keycloak, broker, postgres, hub, hub-2…, console or demo")
     String name;
 
     @Override

@@ -13,9 +13,10 @@ import nl.covenanthub.devkit.Await;
 import nl.covenanthub.devkit.ChildProcess;
 
 /**
- * A service of ours run from its built jar ({@code java -jar}): a hub instance, the console, the demo partners. A
- * service with an HTTP port is ready when {@link HttpProbe#ready} says so; the demo partners, which have none, when
- * they run. The demo's output is shown on the terminal as well as kept in its log.
+ * A service of ours run from its built jar ({@code java -jar}): a hub instance, the console, the
+ * demo partners. A service with an HTTP port is ready when {@link HttpProbe#ready} says so; the
+ * demo partners, which have none, when they run. The demo's output is shown on the terminal as well
+ * as kept in its log.
  */
 final class JavaService implements Service {
   private static final Duration START_TIMEOUT = Duration.ofSeconds(180);
@@ -71,7 +72,8 @@ final class JavaService implements Service {
     command.add(jar.toString());
     command.addAll(args);
     ProcessBuilder builder =
-        new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        new ProcessBuilder(command)
+            .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
     builder.environment().putAll(env);
     ChildProcess started =
         showOutput

@@ -5,7 +5,10 @@ import java.util.List;
 import java.util.Optional;
 import nl.covenanthub.devkit.Keycloak;
 
-/** Keycloak with the demo realm (devkit's {@link Keycloak}): an in-memory database, so every start imports it anew. */
+/**
+ * Keycloak with the demo realm (devkit's {@link Keycloak}): an in-memory database, so every start
+ * imports it anew.
+ */
 final class KeycloakService implements Service {
   private final LocalSettings settings;
   private volatile Keycloak keycloak;

@@ -8,8 +8,8 @@ import java.util.Optional;
 import nl.covenanthub.devkit.RealmFile;
 
 /**
- * Everything the local stack is started with: the checkout, where state and logs go, the ports, what to run, and the
- * environment (external Keycloak or Kafka, secrets, keys), read once.
+ * Everything the local stack is started with: the checkout, where state and logs go, the ports,
+ * what to run, and the environment (external Keycloak or Kafka, secrets, keys), read once.
  */
 record LocalSettings(
     Path root,
@@ -55,7 +55,9 @@ record LocalSettings(
     return stateDir.resolve("keycloak");
   }
 
-  /** The console's state: its PostgreSQL's data ({@code postgres/}) and the broker it was read from. */
+  /**
+   * The console's state: its PostgreSQL's data ({@code postgres/}) and the broker it was read from.
+   */
   Path consoleDir() {
     return stateDir.resolve("console");
   }
@@ -79,8 +81,7 @@ record LocalSettings(
   }
 
   String issuer() {
-    return externalIssuer()
-        .orElse("http://localhost:" + ports.keycloak() + "/realms/covenant-hub");
+    return externalIssuer().orElse("http://localhost:" + ports.keycloak() + "/realms/covenant-hub");
   }
 
   String tokenEndpoint() {
@@ -95,12 +96,18 @@ record LocalSettings(
     return externalKafka().orElse("localhost:" + ports.kafka());
   }
 
-  /** Whether the demo users of the realm (operator, fg) can be asked for tokens: only on the local Keycloak. */
+  /**
+   * Whether the demo users of the realm (operator, fg) can be asked for tokens: only on the local
+   * Keycloak.
+   */
   boolean hasDemoUsers() {
     return externalIssuer().isEmpty();
   }
 
-  /** The secret of a Keycloak client: from {@code variable} if set, else the realm file's LOCAL DEMO secret. */
+  /**
+   * The secret of a Keycloak client: from {@code variable} if set, else the realm file's LOCAL DEMO
+   * secret.
+   */
   String secret(String variable, String clientId) {
     return value(variable).orElseGet(() -> RealmFile.read(realmFile()).demoSecret(clientId));
   }

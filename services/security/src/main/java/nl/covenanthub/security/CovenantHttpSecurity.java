@@ -11,10 +11,10 @@ import org.springframework.security.oauth2.client.registration.ClientRegistratio
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 
 /**
- * The shared way to secure a service's own HTTP surface. A service declares its own {@code SecurityFilterChain}
- * bean with a {@code securityMatcher}, ordered at {@link #SERVICE_ORDER}, and starts it with {@link #api} (bearer
- * tokens) or {@link #pages} (OIDC login, with {@link #pagePaths}); what no chain matches falls through to the
- * deny-all chain. For example:
+ * The shared way to secure a service's own HTTP surface. A service declares its own {@code
+ * SecurityFilterChain} bean with a {@code securityMatcher}, ordered at {@link #SERVICE_ORDER}, and
+ * starts it with {@link #api} (bearer tokens) or {@link #pages} (OIDC login, with {@link
+ * #pagePaths}); what no chain matches falls through to the deny-all chain. For example:
  *
  * <pre>{@code
  * @Bean
@@ -29,9 +29,17 @@ import org.springframework.security.oauth2.jwt.JwtDecoder;
 public final class CovenantHttpSecurity {
   /** The Actuator chain: health for everyone, everything else for operators. */
   public static final int ACTUATOR_ORDER = 0;
-  /** Where services put their own chains (each with a {@code securityMatcher}); any order up to 1000 works. */
+
+  /**
+   * Where services put their own chains (each with a {@code securityMatcher}); any order up to 1000
+   * works.
+   */
   public static final int SERVICE_ORDER = 100;
-  /** The last chain: every request no other chain matched is refused (401 without a token, else 403). */
+
+  /**
+   * The last chain: every request no other chain matched is refused (401 without a token, else
+   * 403).
+   */
   public static final int DENY_ALL_ORDER = Ordered.LOWEST_PRECEDENCE;
 
   /** The paths of the OIDC login and logout that a pages chain must match besides its own pages. */
@@ -41,48 +49,58 @@ public final class CovenantHttpSecurity {
   private final JwtDecoder jwtDecoder;
   private final ObjectProvider<ClientRegistrationRepository> clientRegistrations;
 
-  CovenantHttpSecurity(JwtDecoder jwtDecoder, ObjectProvider<ClientRegistrationRepository> clientRegistrations) {
+  CovenantHttpSecurity(
+      JwtDecoder jwtDecoder, ObjectProvider<ClientRegistrationRepository> clientRegistrations) {
     this.jwtDecoder = jwtDecoder;
     this.clientRegistrations = clientRegistrations;
   }
 
   /**
-   * An API authenticated by Keycloak access tokens ({@code Authorization: Bearer ...}) as checked by
-   * {@link KeycloakTokens#validator}, with the realm roles as {@code ROLE_<role>}: no session, no cookies, so no
-   * CSRF. Add the authorization rules and build.
+   * An API authenticated by Keycloak access tokens ({@code Authorization: Bearer ...}) as checked
+   * by {@link KeycloakTokens#validator}, with the realm roles as {@code ROLE_<role>}: no session,
+   * no cookies, so no CSRF. Add the authorization rules and build.
    */
   public HttpSecurity api(HttpSecurity http) {
-    return http
-        .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+    return http.sessionManagement(
+            session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
         .csrf(csrf -> csrf.disable())
-        .oauth2ResourceServer(resourceServer -> resourceServer.jwt(jwt -> jwt
-            .decoder(jwtDecoder)
-            .jwtAuthenticationConverter(KeycloakTokens::authentication)));
+        .oauth2ResourceServer(
+            resourceServer ->
+                resourceServer.jwt(
+                    jwt ->
+                        jwt.decoder(jwtDecoder)
+                            .jwtAuthenticationConverter(KeycloakTokens::authentication)));
   }
 
-  /** {@code pages} and the {@link #LOGIN_PATHS}: the {@code securityMatcher} of a chain of pages. */
+  /**
+   * {@code pages} and the {@link #LOGIN_PATHS}: the {@code securityMatcher} of a chain of pages.
+   */
   public static String[] pagePaths(String... pages) {
     return Stream.concat(Stream.of(pages), LOGIN_PATHS.stream()).toArray(String[]::new);
   }
 
   /**
-   * Pages for people, with OIDC login at Keycloak (the realm's {@code console-web} client): a session, CSRF
-   * protection, the user's realm roles as {@code ROLE_<role>} (from the access token, which must pass the same
-   * checks as an API's), and logout at Keycloak too. Needs a client registration:
-   * {@code spring.security.oauth2.client.registration.keycloak.*} (see docs/security.md).
+   * Pages for people, with OIDC login at Keycloak (the realm's {@code console-web} client): a
+   * session, CSRF protection, the user's realm roles as {@code ROLE_<role>} (from the access token,
+   * which must pass the same checks as an API's), and logout at Keycloak too. Needs a client
+   * registration: {@code spring.security.oauth2.client.registration.keycloak.*} (see
+   * docs/security.md).
    */
   public HttpSecurity pages(HttpSecurity http) {
     ClientRegistrationRepository registrations = clientRegistrations.getIfAvailable();
     if (registrations == null) {
-      throw new IllegalStateException("pages with OIDC login need a client registration: set "
-          + "spring.security.oauth2.client.registration.keycloak.client-id, client-secret and scope, and "
-          + "spring.security.oauth2.client.provider.keycloak.issuer-uri (docs/security.md)");
+      throw new IllegalStateException(
+          "pages with OIDC login need a client registration: set "
+              + "spring.security.oauth2.client.registration.keycloak.client-id, client-secret and scope, and "
+              + "spring.security.oauth2.client.provider.keycloak.issuer-uri (docs/security.md)");
     }
-    OidcClientInitiatedLogoutSuccessHandler logout = new OidcClientInitiatedLogoutSuccessHandler(registrations);
+    OidcClientInitiatedLogoutSuccessHandler logout =
+        new OidcClientInitiatedLogoutSuccessHandler(registrations);
     logout.setPostLogoutRedirectUri("{baseUrl}/");
-    return http
-        .oauth2Login(login -> login.userInfoEndpoint(userInfo -> userInfo
-            .oidcUserService(new KeycloakOidcUserService(jwtDecoder))))
+    return http.oauth2Login(
+            login ->
+                login.userInfoEndpoint(
+                    userInfo -> userInfo.oidcUserService(new KeycloakOidcUserService(jwtDecoder))))
         .logout(out -> out.logoutSuccessHandler(logout));
   }
 }

@@ -34,89 +34,126 @@ import org.springframework.web.client.RestTemplate;
 
 /**
  * HTTP security of every Covenant Hub service, read top to bottom:
+ *
  * <ol>
- *   <li>a token is a Keycloak access token of the realm in
- *       {@code spring.security.oauth2.resourceserver.jwt.issuer-uri}, with {@code covenant.security.audience}
- *       ({@code hub}) in {@code aud}, not expired, signed with one of the realm's keys ({@link #jwtDecoder});
+ *   <li>a token is a Keycloak access token of the realm in {@code
+ *       spring.security.oauth2.resourceserver.jwt.issuer-uri}, with {@code
+ *       covenant.security.audience} ({@code hub}) in {@code aud}, not expired, signed with one of
+ *       the realm's keys ({@link #jwtDecoder});
  *   <li>its realm roles ({@code realm_access.roles}) are the authorities {@code ROLE_<role>}
  *       ({@link KeycloakTokens#authentication});
- *   <li>Actuator: health open to all, every other endpoint for {@code operator} ({@link #actuatorSecurity});
+ *   <li>Actuator: health open to all, every other endpoint for {@code operator} ({@link
+ *       #actuatorSecurity});
  *   <li>a service's own chains come next ({@link CovenantHttpSecurity#SERVICE_ORDER});
  *   <li>anything else is refused ({@link #denyByDefault}).
  * </ol>
- * Nothing is fetched from Keycloak at start-up: the realm's keys are fetched on the first request with a token.
+ *
+ * Nothing is fetched from Keycloak at start-up: the realm's keys are fetched on the first request
+ * with a token.
  */
-@AutoConfiguration(before = {SecurityAutoConfiguration.class, ServletWebSecurityAutoConfiguration.class,
-    UserDetailsServiceAutoConfiguration.class, ManagementWebSecurityAutoConfiguration.class,
-    OAuth2ResourceServerAutoConfiguration.class, OAuth2ClientWebSecurityAutoConfiguration.class})
+@AutoConfiguration(
+    before = {
+      SecurityAutoConfiguration.class,
+      ServletWebSecurityAutoConfiguration.class,
+      UserDetailsServiceAutoConfiguration.class,
+      ManagementWebSecurityAutoConfiguration.class,
+      OAuth2ResourceServerAutoConfiguration.class,
+      OAuth2ClientWebSecurityAutoConfiguration.class
+    })
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
-@EnableConfigurationProperties({CovenantSecurityProperties.class, OAuth2ResourceServerProperties.class})
+@EnableConfigurationProperties({
+  CovenantSecurityProperties.class,
+  OAuth2ResourceServerProperties.class
+})
 public class CovenantSecurityAutoConfiguration {
   private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
   private static final Duration READ_TIMEOUT = Duration.ofSeconds(10);
 
   /**
-   * Decodes and checks access tokens: the signature against the realm's keys (its {@code jwks_uri}, from the
-   * issuer's OpenID configuration, or {@code spring.security.oauth2.resourceserver.jwt.jwk-set-uri} when set),
-   * then {@link KeycloakTokens#validator}. Both are looked up on first use, not at start-up.
+   * Decodes and checks access tokens: the signature against the realm's keys (its {@code jwks_uri},
+   * from the issuer's OpenID configuration, or {@code
+   * spring.security.oauth2.resourceserver.jwt.jwk-set-uri} when set), then {@link
+   * KeycloakTokens#validator}. Both are looked up on first use, not at start-up.
    */
   @Bean
   @ConditionalOnMissingBean(JwtDecoder.class)
-  JwtDecoder jwtDecoder(OAuth2ResourceServerProperties resourceServer, CovenantSecurityProperties security) {
+  JwtDecoder jwtDecoder(
+      OAuth2ResourceServerProperties resourceServer, CovenantSecurityProperties security) {
     String issuer = resourceServer.getJwt().getIssuerUri();
     if (!StringUtils.hasText(issuer)) {
-      throw new IllegalStateException("no token issuer configured: set spring.security.oauth2.resourceserver.jwt."
-          + "issuer-uri (KEYCLOAK_ISSUER for the hub), e.g. http://localhost:8180/realms/covenant-hub");
+      throw new IllegalStateException(
+          "no token issuer configured: set spring.security.oauth2.resourceserver.jwt."
+              + "issuer-uri (KEYCLOAK_ISSUER for the hub), e.g. http://localhost:8180/realms/covenant-hub");
     }
     String jwkSetUri = resourceServer.getJwt().getJwkSetUri();
     var validator = KeycloakTokens.validator(issuer, security.audience(), security.clockSkew());
     if (StringUtils.hasText(jwkSetUri)) {
-      NimbusJwtDecoder decoder = NimbusJwtDecoder.withJwkSetUri(jwkSetUri).restOperations(keycloakClient()).build();
+      NimbusJwtDecoder decoder =
+          NimbusJwtDecoder.withJwkSetUri(jwkSetUri).restOperations(keycloakClient()).build();
       decoder.setJwtValidator(validator);
       return decoder;
     }
-    return new SupplierJwtDecoder(() -> {
-      NimbusJwtDecoder decoder = NimbusJwtDecoder.withIssuerLocation(issuer).restOperations(keycloakClient()).build();
-      decoder.setJwtValidator(validator);
-      return decoder;
-    });
+    return new SupplierJwtDecoder(
+        () -> {
+          NimbusJwtDecoder decoder =
+              NimbusJwtDecoder.withIssuerLocation(issuer).restOperations(keycloakClient()).build();
+          decoder.setJwtValidator(validator);
+          return decoder;
+        });
   }
 
   @Bean
-  CovenantHttpSecurity covenantHttpSecurity(JwtDecoder jwtDecoder,
-      ObjectProvider<ClientRegistrationRepository> clientRegistrations) {
+  CovenantHttpSecurity covenantHttpSecurity(
+      JwtDecoder jwtDecoder, ObjectProvider<ClientRegistrationRepository> clientRegistrations) {
     return new CovenantHttpSecurity(jwtDecoder, clientRegistrations);
   }
 
-  /** The last chain: whatever no other chain matched is refused, with 401 without a token and 403 with one. */
+  /**
+   * The last chain: whatever no other chain matched is refused, with 401 without a token and 403
+   * with one.
+   */
   @Bean
   @Order(CovenantHttpSecurity.DENY_ALL_ORDER)
   SecurityFilterChain denyByDefault(HttpSecurity http, CovenantHttpSecurity security) {
-    return security.api(http)
-        .authorizeHttpRequests(requests -> requests
-            .dispatcherTypeMatchers(DispatcherType.ERROR).permitAll() // the error page of a request already decided
-            .anyRequest().denyAll())
+    return security
+        .api(http)
+        .authorizeHttpRequests(
+            requests ->
+                requests
+                    .dispatcherTypeMatchers(DispatcherType.ERROR)
+                    .permitAll() // the error page of a request already decided
+                    .anyRequest()
+                    .denyAll())
         .build();
   }
 
-  /** Actuator: health (and its probes) open to all, every other endpoint for the {@code operator} role. */
+  /**
+   * Actuator: health (and its probes) open to all, every other endpoint for the {@code operator}
+   * role.
+   */
   @Configuration(proxyBeanMethods = false)
   @ConditionalOnClass({EndpointRequest.class, HealthEndpoint.class})
   static class ActuatorSecurity {
     @Bean
     @Order(CovenantHttpSecurity.ACTUATOR_ORDER)
     SecurityFilterChain actuatorSecurity(HttpSecurity http, CovenantHttpSecurity security) {
-      var health = new OrRequestMatcher(EndpointRequest.to(HealthEndpoint.class),
-          EndpointRequest.toAdditionalPaths(WebServerNamespace.SERVER, HealthEndpoint.class));
-      return security.api(http.securityMatcher(new OrRequestMatcher(EndpointRequest.toAnyEndpoint(), health)))
-          .authorizeHttpRequests(requests -> requests
-              .requestMatchers(health).permitAll()
-              .anyRequest().hasRole(Roles.OPERATOR))
+      var health =
+          new OrRequestMatcher(
+              EndpointRequest.to(HealthEndpoint.class),
+              EndpointRequest.toAdditionalPaths(WebServerNamespace.SERVER, HealthEndpoint.class));
+      return security
+          .api(http.securityMatcher(new OrRequestMatcher(EndpointRequest.toAnyEndpoint(), health)))
+          .authorizeHttpRequests(
+              requests ->
+                  requests.requestMatchers(health).permitAll().anyRequest().hasRole(Roles.OPERATOR))
           .build();
     }
   }
 
-  /** For the realm's OpenID configuration and keys: a slow Keycloak fails requests, it does not hang them. */
+  /**
+   * For the realm's OpenID configuration and keys: a slow Keycloak fails requests, it does not hang
+   * them.
+   */
   private static RestTemplate keycloakClient() {
     SimpleClientHttpRequestFactory factory = new SimpleClientHttpRequestFactory();
     factory.setConnectTimeout(CONNECT_TIMEOUT);

@@ -22,17 +22,20 @@ public final class KeycloakTokens {
   private KeycloakTokens() {}
 
   /**
-   * Accepts a token only if all hold: issued by {@code issuer}, {@code audience} in {@code aud}, not expired and not
-   * before its {@code nbf} (give or take {@code clockSkew}), an access token ({@code typ} Bearer, so not an ID or
-   * refresh token of the same realm), and Spring's defaults (header {@code typ} JWT, certificate binding). The
-   * signature is the decoder's job, against the issuer's published keys.
+   * Accepts a token only if all hold: issued by {@code issuer}, {@code audience} in {@code aud},
+   * not expired and not before its {@code nbf} (give or take {@code clockSkew}), an access token
+   * ({@code typ} Bearer, so not an ID or refresh token of the same realm), and Spring's defaults
+   * (header {@code typ} JWT, certificate binding). The signature is the decoder's job, against the
+   * issuer's published keys.
    */
-  public static OAuth2TokenValidator<Jwt> validator(String issuer, String audience, Duration clockSkew) {
-    return JwtValidators.createDefaultWithValidators(List.of(
-        new JwtTimestampValidator(clockSkew),
-        new JwtIssuerValidator(issuer),
-        new JwtAudienceValidator(audience),
-        KeycloakTokens::accessToken));
+  public static OAuth2TokenValidator<Jwt> validator(
+      String issuer, String audience, Duration clockSkew) {
+    return JwtValidators.createDefaultWithValidators(
+        List.of(
+            new JwtTimestampValidator(clockSkew),
+            new JwtIssuerValidator(issuer),
+            new JwtAudienceValidator(audience),
+            KeycloakTokens::accessToken));
   }
 
   private static OAuth2TokenValidatorResult accessToken(Jwt jwt) {
@@ -40,8 +43,11 @@ public final class KeycloakTokens {
     if (typ == null || "Bearer".equals(typ)) {
       return OAuth2TokenValidatorResult.success();
     }
-    return OAuth2TokenValidatorResult.failure(new OAuth2Error("invalid_token",
-        "The token is a Keycloak " + typ + " token, not an access token", null));
+    return OAuth2TokenValidatorResult.failure(
+        new OAuth2Error(
+            "invalid_token",
+            "The token is a Keycloak " + typ + " token, not an access token",
+            null));
   }
 
   /** The realm roles in {@code realm_access.roles}, as authorities {@code ROLE_<role>}. */
@@ -57,8 +63,8 @@ public final class KeycloakTokens {
   }
 
   /**
-   * Who the token speaks for: the client ({@code client_id}) for a client's own token (client credentials), else
-   * the user ({@code preferred_username}), else the subject.
+   * Who the token speaks for: the client ({@code client_id}) for a client's own token (client
+   * credentials), else the user ({@code preferred_username}), else the subject.
    */
   public static String principalName(Jwt jwt) {
     return Stream.of("client_id", "preferred_username")
@@ -69,8 +75,8 @@ public final class KeycloakTokens {
   }
 
   /**
-   * A Keycloak access token as the authentication of its bearer: its realm roles as authorities, named by
-   * {@link #principalName}. The converter of {@link CovenantHttpSecurity#api}.
+   * A Keycloak access token as the authentication of its bearer: its realm roles as authorities,
+   * named by {@link #principalName}. The converter of {@link CovenantHttpSecurity#api}.
    */
   public static JwtAuthenticationToken authentication(Jwt jwt) {
     return new JwtAuthenticationToken(jwt, realmRoles(jwt.getClaims()), principalName(jwt));

@@ -1,16 +1,19 @@
 package nl.covenanthub.security;
 
 /**
- * The realm roles of Covenant Hub (infra/keycloak/covenant-hub-realm.json), as used in
- * {@code hasRole(...)}: each becomes the authority {@code ROLE_<role>}.
+ * The realm roles of Covenant Hub (infra/keycloak/covenant-hub-realm.json), as used in {@code
+ * hasRole(...)}: each becomes the authority {@code ROLE_<role>}.
  */
 public final class Roles {
   /** The privacy officer (FG): the audit, Art. 15 reports, verifying the audit chain. */
   public static final String PRIVACY_OFFICER = "privacy-officer";
+
   /** Edits covenants: proposes new versions, previews their impact. */
   public static final String COVENANT_ADMIN = "covenant-admin";
+
   /** Approves or rejects a proposed covenant version. */
   public static final String COVENANT_APPROVER = "covenant-approver";
+
   /** Runs the services: metrics and every Actuator endpoint besides health. */
   public static final String OPERATOR = "operator";
 

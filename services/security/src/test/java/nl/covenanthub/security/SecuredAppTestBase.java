@@ -14,15 +14,17 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /**
- * The secured test app on a random port, trusting the realm of this JVM's real Keycloak (started once, on first use).
- * Test classes that extend it share one application context.
+ * The secured test app on a random port, trusting the realm of this JVM's real Keycloak (started
+ * once, on first use). Test classes that extend it share one application context.
  */
-@SpringBootTest(classes = SecuredTestApp.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@SpringBootTest(
+    classes = SecuredTestApp.class,
+    webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 abstract class SecuredAppTestBase {
-  static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-  @LocalServerPort
-  int port;
+  @LocalServerPort int port;
 
   @DynamicPropertySource
   static void trustTheTestRealm(DynamicPropertyRegistry registry) {
@@ -33,10 +35,14 @@ abstract class SecuredAppTestBase {
     return Keycloak.shared();
   }
 
-  /** GET {@code path} of the app, with {@code Authorization: Bearer <token>} unless the token is null. */
+  /**
+   * GET {@code path} of the app, with {@code Authorization: Bearer <token>} unless the token is
+   * null.
+   */
   HttpResponse<String> get(String path, String token) {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
-        .timeout(Duration.ofSeconds(30));
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+            .timeout(Duration.ofSeconds(30));
     if (token != null) {
       request.header("Authorization", "Bearer " + token);
     }

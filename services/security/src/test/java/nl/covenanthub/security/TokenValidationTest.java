@@ -27,8 +27,8 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Tokens that must be refused (401) by every service: each differs from an accepted one in one respect only, and
- * the accepted one is shown to pass first where that is possible.
+ * Tokens that must be refused (401) by every service: each differs from an accepted one in one
+ * respect only, and the accepted one is shown to pass first where that is possible.
  */
 class TokenValidationTest extends SecuredAppTestBase {
   private static final String METRICS = "/actuator/prometheus";
@@ -40,81 +40,140 @@ class TokenValidationTest extends SecuredAppTestBase {
 
     SignedJWT original = SignedJWT.parse(genuine);
     RSAKey otherKey = new RSAKeyGenerator(2048).keyID(original.getHeader().getKeyID()).generate();
-    SignedJWT forged = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).type(JOSEObjectType.JWT)
-        .keyID(original.getHeader().getKeyID()).build(), original.getJWTClaimsSet());
+    SignedJWT forged =
+        new SignedJWT(
+            new JWSHeader.Builder(JWSAlgorithm.RS256)
+                .type(JOSEObjectType.JWT)
+                .keyID(original.getHeader().getKeyID())
+                .build(),
+            original.getJWTClaimsSet());
     forged.sign(new RSASSASigner(otherKey));
 
-    assertThat(status(METRICS, forged.serialize())).as("the same claims and key id, signed with another key")
+    assertThat(status(METRICS, forged.serialize()))
+        .as("the same claims and key id, signed with another key")
         .isEqualTo(401);
   }
 
   @Test
   void anUnsignedTokenIsRefused() throws Exception {
     JWTClaimsSet claims = SignedJWT.parse(userToken("operator")).getJWTClaimsSet();
-    String unsigned = new PlainJWT(new PlainHeader.Builder().type(JOSEObjectType.JWT).build(), claims).serialize();
+    String unsigned =
+        new PlainJWT(new PlainHeader.Builder().type(JOSEObjectType.JWT).build(), claims)
+            .serialize();
     assertThat(status(METRICS, unsigned)).as("the operator's claims with alg none").isEqualTo(401);
     assertThat(status(METRICS, "not-a-jwt")).as("a token that is no JWT at all").isEqualTo(401);
   }
 
   @Test
   void aTokenOfAnotherIssuerIsRefused() throws Exception {
-    // A real token of the same Keycloak, from its master realm (the devkit's local admin): another issuer.
+    // A real token of the same Keycloak, from its master realm (the devkit's local admin): another
+    // issuer.
     String master = passwordGrant("master", "admin-cli", "admin", "admin");
-    assertThat(SignedJWT.parse(master).getJWTClaimsSet().getIssuer()).as("its issuer")
+    assertThat(SignedJWT.parse(master).getJWTClaimsSet().getIssuer())
+        .as("its issuer")
         .isEqualTo(keycloak().url() + "/realms/master");
     assertThat(status(METRICS, master)).as("a token of the master realm").isEqualTo(401);
   }
 
   @Test
   void aTokenWithoutTheHubAudienceIsRefused() throws Exception {
-    // The realm's test-only client without the hub-audience scope; its service account has the operator role.
+    // The realm's test-only client without the hub-audience scope; its service account has the
+    // operator role.
     String token = clientToken("test-no-audience");
     JWTClaimsSet claims = SignedJWT.parse(token).getJWTClaimsSet();
     assertThat(claims.getAudience()).as("its audience").doesNotContain("hub");
     assertThat(claims.getIssuer()).as("its issuer").isEqualTo(keycloak().issuer());
-    assertThat(claims.getJSONObjectClaim("realm_access").get("roles").toString()).as("its roles").contains("operator");
+    assertThat(claims.getJSONObjectClaim("realm_access").get("roles").toString())
+        .as("its roles")
+        .contains("operator");
 
     assertThat(status(METRICS, token)).as("an operator token without 'hub' in aud").isEqualTo(401);
   }
 
   @Test
   void anExpiredTokenIsRefused() throws Exception {
-    // The realm's test-only client whose tokens live 5 s; its service account has the operator role.
+    // The realm's test-only client whose tokens live 5 s; its service account has the operator
+    // role.
     String token = clientToken("test-short-lived");
     JWTClaimsSet claims = SignedJWT.parse(token).getJWTClaimsSet();
-    assertThat(Duration.between(claims.getIssueTime().toInstant(), claims.getExpirationTime().toInstant()))
-        .as("its lifespan").isEqualTo(Duration.ofSeconds(5));
-    assertThat(status(METRICS, token)).as("the short-lived operator token while it is valid").isEqualTo(200);
+    assertThat(
+            Duration.between(
+                claims.getIssueTime().toInstant(), claims.getExpirationTime().toInstant()))
+        .as("its lifespan")
+        .isEqualTo(Duration.ofSeconds(5));
+    assertThat(status(METRICS, token))
+        .as("the short-lived operator token while it is valid")
+        .isEqualTo(200);
 
-    await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
-        .untilAsserted(() -> assertThat(status(METRICS, token)).as("the same token after it expired").isEqualTo(401));
-    assertThat(Instant.now()).as("refused only after its expiry")
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(500))
+        .untilAsserted(
+            () ->
+                assertThat(status(METRICS, token))
+                    .as("the same token after it expired")
+                    .isEqualTo(401));
+    assertThat(Instant.now())
+        .as("refused only after its expiry")
         .isAfterOrEqualTo(claims.getExpirationTime().toInstant());
   }
 
   @Test
   void anIdTokenOfTheRealmIsNoAccessToken() throws Exception {
-    String idToken = tokenResponse("covenant-hub", Map.of("grant_type", "password", "client_id", "test-cli",
-        "username", "operator", "password", "demo", "scope", "openid")).get("id_token").toString();
+    String idToken =
+        tokenResponse(
+                "covenant-hub",
+                Map.of(
+                    "grant_type",
+                    "password",
+                    "client_id",
+                    "test-cli",
+                    "username",
+                    "operator",
+                    "password",
+                    "demo",
+                    "scope",
+                    "openid"))
+            .get("id_token")
+            .toString();
     assertThat(status(METRICS, idToken)).as("the operator's ID token").isEqualTo(401);
   }
 
   private static String passwordGrant(String realm, String client, String username, String password)
       throws Exception {
-    return tokenResponse(realm, Map.of("grant_type", "password", "client_id", client, "username", username,
-        "password", password)).get("access_token").toString();
+    return tokenResponse(
+            realm,
+            Map.of(
+                "grant_type",
+                "password",
+                "client_id",
+                client,
+                "username",
+                username,
+                "password",
+                password))
+        .get("access_token")
+        .toString();
   }
 
-  private static Map<?, ?> tokenResponse(String realm, Map<String, String> form) throws IOException,
-      InterruptedException {
-    String body = form.entrySet().stream()
-        .map(e -> e.getKey() + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
-        .collect(Collectors.joining("&"));
-    HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(
-            URI.create(keycloak().url() + "/realms/" + realm + "/protocol/openid-connect/token"))
-        .header("Content-Type", "application/x-www-form-urlencoded")
-        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-    assertThat(response.statusCode()).as("token response of realm %s: %s", realm, response.body()).isEqualTo(200);
+  private static Map<?, ?> tokenResponse(String realm, Map<String, String> form)
+      throws IOException, InterruptedException {
+    String body =
+        form.entrySet().stream()
+            .map(e -> e.getKey() + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+            .collect(Collectors.joining("&"));
+    HttpResponse<String> response =
+        HTTP.send(
+            HttpRequest.newBuilder(
+                    URI.create(
+                        keycloak().url() + "/realms/" + realm + "/protocol/openid-connect/token"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode())
+        .as("token response of realm %s: %s", realm, response.body())
+        .isEqualTo(200);
     return JsonMapper.shared().readValue(response.body(), Map.class);
   }
 }

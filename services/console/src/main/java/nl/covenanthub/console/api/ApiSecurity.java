@@ -8,14 +8,19 @@ import org.springframework.core.annotation.Order;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.web.SecurityFilterChain;
 
-/** The API is the privacy officer's: a Keycloak access token with the realm role {@code privacy-officer}. */
+/**
+ * The API is the privacy officer's: a Keycloak access token with the realm role {@code
+ * privacy-officer}.
+ */
 @Configuration(proxyBeanMethods = false)
 class ApiSecurity {
 
   @Bean
   @Order(CovenantHttpSecurity.SERVICE_ORDER)
-  SecurityFilterChain privacyOfficerApi(HttpSecurity http, CovenantHttpSecurity security) throws Exception {
-    return security.api(http.securityMatcher("/api/**"))
+  SecurityFilterChain privacyOfficerApi(HttpSecurity http, CovenantHttpSecurity security)
+      throws Exception {
+    return security
+        .api(http.securityMatcher("/api/**"))
         .authorizeHttpRequests(requests -> requests.anyRequest().hasRole(Roles.PRIVACY_OFFICER))
         .build();
   }

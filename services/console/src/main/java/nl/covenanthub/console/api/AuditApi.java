@@ -22,9 +22,9 @@ import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ResponseStatusException;
 
 /**
- * The privacy officer's API: search the audit, read one decision, count decisions over time, verify the chains.
- * A BSN is accepted only in the body of {@code POST /api/disclosures/search}: a URL ends up in access logs, proxies
- * and browser history.
+ * The privacy officer's API: search the audit, read one decision, count decisions over time, verify
+ * the chains. A BSN is accepted only in the body of {@code POST /api/disclosures/search}: a URL
+ * ends up in access logs, proxies and browser history.
  */
 @RestController
 class AuditApi {
@@ -50,25 +50,34 @@ class AuditApi {
 
   @GetMapping("/api/disclosures/{disclosureId}")
   Disclosure disclosure(@PathVariable String disclosureId) {
-    return search.disclosure(disclosureId)
-        .orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND, "no audit record with this disclosure id"));
+    return search
+        .disclosure(disclosureId)
+        .orElseThrow(
+            () ->
+                new ResponseStatusException(
+                    HttpStatus.NOT_FOUND, "no audit record with this disclosure id"));
   }
 
   @GetMapping("/api/stats")
-  List<DisclosureCount> stats(@RequestParam(defaultValue = "day") String by, @ModelAttribute SearchForm filters) {
+  List<DisclosureCount> stats(
+      @RequestParam(defaultValue = "day") String by, @ModelAttribute SearchForm filters) {
     return search.counts(forms.toQuery(withoutBsn(filters)), StatsPeriod.of(by));
   }
 
   @GetMapping("/api/integrity")
-  IntegrityReport integrity(@RequestParam(required = false) String chainId,
-      @RequestParam(required = false) String from, @RequestParam(required = false) String to) {
+  IntegrityReport integrity(
+      @RequestParam(required = false) String chainId,
+      @RequestParam(required = false) String from,
+      @RequestParam(required = false) String to) {
     SearchForms.TimeRange range = forms.timeRange(from, to);
-    return integrity.verify(chainId == null || chainId.isBlank() ? null : chainId, range.from(), range.to());
+    return integrity.verify(
+        chainId == null || chainId.isBlank() ? null : chainId, range.from(), range.to());
   }
 
   private static SearchForm withoutBsn(SearchForm form) {
     if (form.hasBsn()) {
-      throw new InvalidSearchException("a BSN may not be sent in a URL: send it in the JSON body of POST /api/disclosures/search");
+      throw new InvalidSearchException(
+          "a BSN may not be sent in a URL: send it in the JSON body of POST /api/disclosures/search");
     }
     return form;
   }

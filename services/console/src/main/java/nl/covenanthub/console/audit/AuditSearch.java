@@ -11,8 +11,8 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 
 /**
- * Searches the audit index: who received what, about whom, when and why. For the API, the pages and the Art. 15
- * report alike; every query is one indexed SQL statement.
+ * Searches the audit index: who received what, about whom, when and why. For the API, the pages and
+ * the Art. 15 report alike; every query is one indexed SQL statement.
  */
 @Service
 public class AuditSearch {
@@ -28,29 +28,41 @@ public class AuditSearch {
   public DisclosurePage search(DisclosureQuery query) {
     Map<String, Object> params = new HashMap<>();
     String where = where(query, params);
-    long total = jdbc.sql("SELECT count(*) FROM audit_record" + where).params(params).query(Long.class).single();
+    long total =
+        jdbc.sql("SELECT count(*) FROM audit_record" + where)
+            .params(params)
+            .query(Long.class)
+            .single();
     params.put("limit", query.size());
     params.put("offset", (long) query.page() * query.size());
-    List<Disclosure> items = jdbc.sql("SELECT " + AuditRecordTable.COLUMNS + " FROM audit_record" + where
-            + " ORDER BY decided_at DESC, chain_id, sequence DESC LIMIT :limit OFFSET :offset")
-        .params(params)
-        .query(AuditRecordTable.DISCLOSURE)
-        .list();
+    List<Disclosure> items =
+        jdbc.sql(
+                "SELECT "
+                    + AuditRecordTable.COLUMNS
+                    + " FROM audit_record"
+                    + where
+                    + " ORDER BY decided_at DESC, chain_id, sequence DESC LIMIT :limit OFFSET :offset")
+            .params(params)
+            .query(AuditRecordTable.DISCLOSURE)
+            .list();
     return new DisclosurePage(items, query.page(), query.size(), total);
   }
 
   /** The record of one decision, by its disclosure id. */
   public Optional<Disclosure> disclosure(String disclosureId) {
-    return jdbc.sql("SELECT " + AuditRecordTable.COLUMNS + " FROM audit_record WHERE disclosure_id = :id"
-            + " ORDER BY decided_at DESC LIMIT 1")
+    return jdbc.sql(
+            "SELECT "
+                + AuditRecordTable.COLUMNS
+                + " FROM audit_record WHERE disclosure_id = :id"
+                + " ORDER BY decided_at DESC LIMIT 1")
         .param("id", disclosureId)
         .query(AuditRecordTable.DISCLOSURE)
         .optional();
   }
 
   /**
-   * How many decisions per day or month, partner pair, purpose and decision, among the records that match
-   * {@code filters} (its page is ignored); oldest period first.
+   * How many decisions per day or month, partner pair, purpose and decision, among the records that
+   * match {@code filters} (its page is ignored); oldest period first.
    */
   public List<DisclosureCount> counts(DisclosureQuery filters, StatsPeriod by) {
     Map<String, Object> params = new HashMap<>();
@@ -58,13 +70,21 @@ public class AuditSearch {
     params.put("unit", by.truncateTo);
     params.put("format", by.format);
     params.put("zone", zone);
-    return jdbc.sql("SELECT to_char(date_trunc(:unit, decided_at AT TIME ZONE :zone), :format) AS period,"
-            + " sender, recipient, purpose, decision, count(*) AS count FROM audit_record" + where
-            + " GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5")
+    return jdbc.sql(
+            "SELECT to_char(date_trunc(:unit, decided_at AT TIME ZONE :zone), :format) AS period,"
+                + " sender, recipient, purpose, decision, count(*) AS count FROM audit_record"
+                + where
+                + " GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5")
         .params(params)
-        .query((rs, row) -> new DisclosureCount(rs.getString("period"), rs.getString("sender"),
-            rs.getString("recipient"), rs.getString("purpose"), AuditDecision.valueOf(rs.getString("decision")),
-            rs.getLong("count")))
+        .query(
+            (rs, row) ->
+                new DisclosureCount(
+                    rs.getString("period"),
+                    rs.getString("sender"),
+                    rs.getString("recipient"),
+                    rs.getString("purpose"),
+                    AuditDecision.valueOf(rs.getString("decision")),
+                    rs.getLong("count")))
         .list();
   }
 
@@ -75,7 +95,8 @@ public class AuditSearch {
     equal(conditions, params, "sender", query.sender());
     equal(conditions, params, "recipient", query.recipient());
     equal(conditions, params, "purpose", query.purpose());
-    equal(conditions, params, "decision", query.decision() == null ? null : query.decision().name());
+    equal(
+        conditions, params, "decision", query.decision() == null ? null : query.decision().name());
     if (query.from() != null) {
       conditions.add("decided_at >= :from");
       params.put("from", AuditRecordTable.timestamp(query.from()));
@@ -87,7 +108,8 @@ public class AuditSearch {
     return conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions);
   }
 
-  private static void equal(List<String> conditions, Map<String, Object> params, String column, String value) {
+  private static void equal(
+      List<String> conditions, Map<String, Object> params, String column, String value) {
     if (value != null) {
       conditions.add(column + " = :" + column);
       params.put(column, value);

@@ -6,9 +6,10 @@ import nl.covenanthub.audit.AuditDecision;
 import nl.covenanthub.audit.AuditRecord;
 
 /**
- * One audit record as the console stores it: a decision of the hub to disclose an event to a recipient, to
- * withhold it, or to reject it. Every field of the hub's {@link AuditRecord}, so the record and its hash can be
- * rebuilt ({@link #toAuditRecord}), plus where it was read from {@code hub.audit}.
+ * One audit record as the console stores it: a decision of the hub to disclose an event to a
+ * recipient, to withhold it, or to reject it. Every field of the hub's {@link AuditRecord}, so the
+ * record and its hash can be rebuilt ({@link #toAuditRecord}), plus where it was read from {@code
+ * hub.audit}.
  */
 public record Disclosure(
     String chainId,

@@ -7,6 +7,10 @@ import nl.covenanthub.audit.AuditDecision;
  *
  * @param period the day ({@code 2026-05-14}) or month ({@code 2026-05}) in the console's time zone
  */
-public record DisclosureCount(String period, String sender, String recipient, String purpose, AuditDecision decision,
-    long count) {
-}
+public record DisclosureCount(
+    String period,
+    String sender,
+    String recipient,
+    String purpose,
+    AuditDecision decision,
+    long count) {}

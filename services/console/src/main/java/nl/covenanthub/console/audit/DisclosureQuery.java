@@ -4,8 +4,9 @@ import java.time.Instant;
 import nl.covenanthub.audit.AuditDecision;
 
 /**
- * What to look for in the audit, checked and typed (see {@link SearchForms} for reading it from a form or a URL).
- * A null filter does not filter. The time range is {@code from} inclusive, {@code to} exclusive, on decidedAt.
+ * What to look for in the audit, checked and typed (see {@link SearchForms} for reading it from a
+ * form or a URL). A null filter does not filter. The time range is {@code from} inclusive, {@code
+ * to} exclusive, on decidedAt.
  *
  * @param subjectPseudonym the data subject as the hub's keyed pseudonym, never a BSN
  * @param page from 0
@@ -39,13 +40,27 @@ public record DisclosureQuery(
     return new DisclosureQuery(null, null, null, null, null, null, null, null, 0, DEFAULT_SIZE);
   }
 
-  /** The same search about the subject with this pseudonym (e.g. every record of one person, for Art. 15). */
+  /**
+   * The same search about the subject with this pseudonym (e.g. every record of one person, for
+   * Art. 15).
+   */
   public DisclosureQuery withSubject(String pseudonym) {
-    return new DisclosureQuery(pseudonym, caseReference, sender, recipient, purpose, decision, from, to, page, size);
+    return new DisclosureQuery(
+        pseudonym, caseReference, sender, recipient, purpose, decision, from, to, page, size);
   }
 
   /** The same search, another page. */
   public DisclosureQuery withPage(int page, int size) {
-    return new DisclosureQuery(subjectPseudonym, caseReference, sender, recipient, purpose, decision, from, to, page, size);
+    return new DisclosureQuery(
+        subjectPseudonym,
+        caseReference,
+        sender,
+        recipient,
+        purpose,
+        decision,
+        from,
+        to,
+        page,
+        size);
   }
 }

@@ -15,8 +15,9 @@ import nl.covenanthub.covenant.Pseudonymiser;
 import org.springframework.stereotype.Component;
 
 /**
- * Turns a {@link SearchForm} into a {@link DisclosureQuery}: checks every field, with messages that say what is
- * wrong and never quote a BSN, and pseudonymises a BSN with the hub's key and code, so it finds the hub's records.
+ * Turns a {@link SearchForm} into a {@link DisclosureQuery}: checks every field, with messages that
+ * say what is wrong and never quote a BSN, and pseudonymises a BSN with the hub's key and code, so
+ * it finds the hub's records.
  */
 @Component
 public class SearchForms {
@@ -32,7 +33,10 @@ public class SearchForms {
     this.maxPageSize = properties.maxPageSize();
   }
 
-  /** The query of {@code form}; throws {@link InvalidSearchException} with a message for the user when it is not valid. */
+  /**
+   * The query of {@code form}; throws {@link InvalidSearchException} with a message for the user
+   * when it is not valid.
+   */
   public DisclosureQuery toQuery(SearchForm form) {
     if (form.hasBsn() && present(form.subject()) != null) {
       throw new InvalidSearchException("give either bsn or subject, not both");
@@ -47,18 +51,26 @@ public class SearchForms {
       throw new InvalidSearchException("page must be 0 or more (the first page is 0)");
     }
     TimeRange range = timeRange(form.from(), form.to());
-    return new DisclosureQuery(subject, present(form.caseReference()), present(form.sender()),
-        present(form.recipient()), present(form.purpose()), decision(form.decision()), range.from(), range.to(), page,
+    return new DisclosureQuery(
+        subject,
+        present(form.caseReference()),
+        present(form.sender()),
+        present(form.recipient()),
+        present(form.purpose()),
+        decision(form.decision()),
+        range.from(),
+        range.to(),
+        page,
         size);
   }
 
   /** A time range, each bound open when null. */
-  public record TimeRange(Instant from, Instant to) {
-  }
+  public record TimeRange(Instant from, Instant to) {}
 
   /**
-   * The range from {@code from} (an ISO-8601 instant, or a date: from the start of that day) up to {@code to}
-   * (an instant, exclusive, or a date: up to and including that day), days in the console's time zone.
+   * The range from {@code from} (an ISO-8601 instant, or a date: from the start of that day) up to
+   * {@code to} (an instant, exclusive, or a date: up to and including that day), days in the
+   * console's time zone.
    */
   public TimeRange timeRange(String from, String to) {
     Instant start = start("from", from);
@@ -69,7 +81,9 @@ public class SearchForms {
     return new TimeRange(start, end);
   }
 
-  /** The hub's pseudonym of {@code bsn} (spaces and dots ignored); throws if it is not nine digits. */
+  /**
+   * The hub's pseudonym of {@code bsn} (spaces and dots ignored); throws if it is not nine digits.
+   */
   public String subjectPseudonym(String bsn) {
     String digits = bsn.replaceAll("[\\s.]", "");
     if (!BSN.matcher(digits).matches()) {
@@ -86,8 +100,11 @@ public class SearchForms {
     try {
       return AuditDecision.valueOf(decision.toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
-      throw new InvalidSearchException("decision must be one of " + Arrays.stream(AuditDecision.values())
-          .map(Enum::name).collect(Collectors.joining(", ")));
+      throw new InvalidSearchException(
+          "decision must be one of "
+              + Arrays.stream(AuditDecision.values())
+                  .map(Enum::name)
+                  .collect(Collectors.joining(", ")));
     }
   }
 
@@ -106,7 +123,9 @@ public class SearchForms {
     if (value == null) {
       return null;
     }
-    return isDate(value) ? date(name, value).plusDays(1).atStartOfDay(zone).toInstant() : instant(name, value);
+    return isDate(value)
+        ? date(name, value).plusDays(1).atStartOfDay(zone).toInstant()
+        : instant(name, value);
   }
 
   private static boolean isDate(String value) {
@@ -130,7 +149,8 @@ public class SearchForms {
   }
 
   private static InvalidSearchException invalidTime(String name) {
-    return new InvalidSearchException(name + " must be an ISO-8601 date (2026-05-01) or instant (2026-05-01T08:00:00Z)");
+    return new InvalidSearchException(
+        name + " must be an ISO-8601 date (2026-05-01) or instant (2026-05-01T08:00:00Z)");
   }
 
   private static String present(String text) {

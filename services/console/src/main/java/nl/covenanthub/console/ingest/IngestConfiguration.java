@@ -6,13 +6,16 @@ import org.springframework.kafka.listener.CommonErrorHandler;
 import org.springframework.kafka.listener.DefaultErrorHandler;
 import org.springframework.util.backoff.ExponentialBackOff;
 
-/** How the ingest meets a failure (the database is down, say): it retries the batch, never skips it. */
+/**
+ * How the ingest meets a failure (the database is down, say): it retries the batch, never skips it.
+ */
 @Configuration(proxyBeanMethods = false)
 class IngestConfiguration {
 
   /**
-   * Retries a failed batch with pauses growing from 0.2 s to 30 s, without end: skipping it would lose audit
-   * records from the index. Unreadable records do not fail a batch; they are recorded in ingest_problem.
+   * Retries a failed batch with pauses growing from 0.2 s to 30 s, without end: skipping it would
+   * lose audit records from the index. Unreadable records do not fail a batch; they are recorded in
+   * ingest_problem.
    */
   @Bean
   CommonErrorHandler ingestErrorHandler() {

@@ -19,9 +19,10 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Writes a batch of hub.audit to PostgreSQL in one transaction: the records, the unreadable ones, the chain heads
- * and the offsets to resume from. So the index and its position never disagree: after a crash the console resumes
- * exactly after the last stored batch, and a record read twice is stored once (its chain position is its key).
+ * Writes a batch of hub.audit to PostgreSQL in one transaction: the records, the unreadable ones,
+ * the chain heads and the offsets to resume from. So the index and its position never disagree:
+ * after a crash the console resumes exactly after the last stored batch, and a record read twice is
+ * stored once (its chain position is its key).
  */
 @Component
 class IngestStore {
@@ -39,40 +40,52 @@ class IngestStore {
     try {
       write(batch);
     } catch (DataAccessException e) {
-      // The driver's message quotes the statement with its values (case references, pseudonyms): not for the log.
+      // The driver's message quotes the statement with its values (case references, pseudonyms):
+      // not for the log.
       Throwable cause = NestedExceptionUtils.getMostSpecificCause(e);
       String state = cause instanceof SQLException sql ? " SQLState " + sql.getSQLState() : "";
-      log.warn("Storing {} audit record(s) failed ({}{}); the batch is retried", batch.records().size(),
-          cause.getClass().getSimpleName(), state);
+      log.warn(
+          "Storing {} audit record(s) failed ({}{}); the batch is retried",
+          batch.records().size(),
+          cause.getClass().getSimpleName(),
+          state);
       throw e;
     }
   }
 
   private void write(AuditBatch batch) {
-    transaction.executeWithoutResult(status -> {
-      List<AuditBatch.Read> records = afterCheckpoints(batch.records());
-      batch(AuditRecordTable.INSERT, records,
-          (insert, read) -> AuditRecordTable.bind(insert, read.record(), read.partition(), read.offset()));
-      storeProblems(batch.problems());
-      advanceChainHeads(records);
-      storePositions(batch.nextOffsets());
-    });
+    transaction.executeWithoutResult(
+        status -> {
+          List<AuditBatch.Read> records = afterCheckpoints(batch.records());
+          batch(
+              AuditRecordTable.INSERT,
+              records,
+              (insert, read) ->
+                  AuditRecordTable.bind(insert, read.record(), read.partition(), read.offset()));
+          storeProblems(batch.problems());
+          advanceChainHeads(records);
+          storePositions(batch.nextOffsets());
+        });
   }
 
   /** Where to resume reading {@code topic}: the next offset of each partition stored so far. */
   Map<TopicPartition, Long> positions(String topic) {
     Map<TopicPartition, Long> positions = new HashMap<>();
-    jdbc.query("SELECT partition, next_offset FROM ingest_position WHERE topic = ?",
+    jdbc.query(
+        "SELECT partition, next_offset FROM ingest_position WHERE topic = ?",
         rs -> {
-          positions.put(new TopicPartition(topic, rs.getInt("partition")), rs.getLong("next_offset"));
-        }, topic);
+          positions.put(
+              new TopicPartition(topic, rs.getInt("partition")), rs.getLong("next_offset"));
+        },
+        topic);
     return positions;
   }
 
   /** Records that retention already removed are not indexed again when hub.audit is read anew. */
   private List<AuditBatch.Read> afterCheckpoints(List<AuditBatch.Read> records) {
     Map<String, Long> removedUpTo = new HashMap<>();
-    jdbc.query("SELECT chain_id, sequence FROM retention_checkpoint",
+    jdbc.query(
+        "SELECT chain_id, sequence FROM retention_checkpoint",
         rs -> {
           removedUpTo.put(rs.getString("chain_id"), rs.getLong("sequence"));
         });
@@ -80,17 +93,27 @@ class IngestStore {
       return records;
     }
     return records.stream()
-        .filter(read -> read.record().getSequence() > removedUpTo.getOrDefault(read.record().getChainId(), 0L))
+        .filter(
+            read ->
+                read.record().getSequence()
+                    > removedUpTo.getOrDefault(read.record().getChainId(), 0L))
         .toList();
   }
 
   private void storeProblems(List<AuditBatch.Problem> problems) {
     for (AuditBatch.Problem problem : problems) {
-      log.warn("Unreadable record in {}-{} at offset {}: {} ({}); recorded in ingest_problem", problem.topic(),
-          problem.partition(), problem.offset(), problem.problem(), problem.detail());
+      log.warn(
+          "Unreadable record in {}-{} at offset {}: {} ({}); recorded in ingest_problem",
+          problem.topic(),
+          problem.partition(),
+          problem.offset(),
+          problem.problem(),
+          problem.detail());
     }
-    batch("INSERT INTO ingest_problem (topic, partition, \"offset\", problem, detail) VALUES (?, ?, ?, ?, ?) "
-            + "ON CONFLICT DO NOTHING", problems,
+    batch(
+        "INSERT INTO ingest_problem (topic, partition, \"offset\", problem, detail) VALUES (?, ?, ?, ?, ?) "
+            + "ON CONFLICT DO NOTHING",
+        problems,
         (insert, problem) -> {
           insert.setString(1, problem.topic());
           insert.setInt(2, problem.partition());
@@ -103,11 +126,16 @@ class IngestStore {
   private void advanceChainHeads(List<AuditBatch.Read> records) {
     Map<String, AuditRecord> heads = new LinkedHashMap<>();
     for (AuditBatch.Read read : records) {
-      heads.merge(read.record().getChainId(), read.record(), (a, b) -> a.getSequence() >= b.getSequence() ? a : b);
+      heads.merge(
+          read.record().getChainId(),
+          read.record(),
+          (a, b) -> a.getSequence() >= b.getSequence() ? a : b);
     }
-    batch("INSERT INTO chain_head (chain_id, sequence, hash) VALUES (?, ?, ?) "
+    batch(
+        "INSERT INTO chain_head (chain_id, sequence, hash) VALUES (?, ?, ?) "
             + "ON CONFLICT (chain_id) DO UPDATE SET sequence = EXCLUDED.sequence, hash = EXCLUDED.hash "
-            + "WHERE chain_head.sequence < EXCLUDED.sequence", List.copyOf(heads.values()),
+            + "WHERE chain_head.sequence < EXCLUDED.sequence",
+        List.copyOf(heads.values()),
         (PreparedStatement upsert, AuditRecord head) -> {
           upsert.setString(1, head.getChainId());
           upsert.setLong(2, head.getSequence());
@@ -116,7 +144,8 @@ class IngestStore {
   }
 
   private void storePositions(Map<TopicPartition, Long> nextOffsets) {
-    batch("INSERT INTO ingest_position (topic, partition, next_offset) VALUES (?, ?, ?) "
+    batch(
+        "INSERT INTO ingest_position (topic, partition, next_offset) VALUES (?, ?, ?) "
             + "ON CONFLICT (topic, partition) DO UPDATE SET next_offset = EXCLUDED.next_offset, updated_at = now()",
         List.copyOf(nextOffsets.entrySet()),
         (upsert, position) -> {

@@ -14,7 +14,10 @@ public record ChainBreak(Kind kind, long sequence, String disclosureId, String d
     ALTERED,
     /** A record of the chain is not there (removed, or never indexed). */
     MISSING,
-    /** The record is intact in itself but does not name its predecessor's hash: something was replaced or inserted. */
+    /**
+     * The record is intact in itself but does not name its predecessor's hash: something was
+     * replaced or inserted.
+     */
     BROKEN_LINK
   }
 }

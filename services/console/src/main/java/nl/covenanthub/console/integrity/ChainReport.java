@@ -8,7 +8,8 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * @param checked records verified before the first break (all of them when intact)
  * @param firstBreak null when the chain holds over the range
  */
-public record ChainReport(String chainId, long firstSequence, long lastSequence, long checked, ChainBreak firstBreak) {
+public record ChainReport(
+    String chainId, long firstSequence, long lastSequence, long checked, ChainBreak firstBreak) {
 
   @JsonProperty
   public boolean intact() {

@@ -4,9 +4,9 @@ import nl.covenanthub.audit.AuditHash;
 import nl.covenanthub.console.audit.Disclosure;
 
 /**
- * Walks one chain's stored records in sequence order from an anchor (the genesis, a retention checkpoint or the
- * record before a range) and remembers the first break: a gap, a record whose fields no longer give its hash, or
- * one that does not name its predecessor's hash.
+ * Walks one chain's stored records in sequence order from an anchor (the genesis, a retention
+ * checkpoint or the record before a range) and remembers the first break: a gap, a record whose
+ * fields no longer give its hash, or one that does not name its predecessor's hash.
  */
 final class ChainWalk {
   private final String chainId;
@@ -17,7 +17,10 @@ final class ChainWalk {
   private long checked;
   private ChainBreak firstBreak;
 
-  /** A walk over positions {@code anchorSequence + 1} to {@code lastSequence}, linking to {@code anchorHash}. */
+  /**
+   * A walk over positions {@code anchorSequence + 1} to {@code lastSequence}, linking to {@code
+   * anchorHash}.
+   */
   ChainWalk(String chainId, long anchorSequence, String anchorHash, long lastSequence) {
     this.chainId = chainId;
     this.firstSequence = anchorSequence + 1;
@@ -28,8 +31,16 @@ final class ChainWalk {
 
   /** A walk that cannot start: the record it would link to is not there. */
   static ChainReport missingAnchor(String chainId, long anchorSequence, long lastSequence) {
-    return new ChainReport(chainId, anchorSequence, lastSequence, 0, new ChainBreak(ChainBreak.Kind.MISSING,
-        anchorSequence, null, "record " + anchorSequence + ", which the range links to, is missing"));
+    return new ChainReport(
+        chainId,
+        anchorSequence,
+        lastSequence,
+        0,
+        new ChainBreak(
+            ChainBreak.Kind.MISSING,
+            anchorSequence,
+            null,
+            "record " + anchorSequence + ", which the range links to, is missing"));
   }
 
   void accept(Disclosure stored) {
@@ -41,14 +52,23 @@ final class ChainWalk {
       return;
     }
     if (!AuditHash.of(stored.toAuditRecord()).equals(stored.hash())) {
-      firstBreak = new ChainBreak(ChainBreak.Kind.ALTERED, stored.sequence(), stored.disclosureId(),
-          "the stored fields no longer give the record's hash: the record was changed after the hub sealed it");
+      firstBreak =
+          new ChainBreak(
+              ChainBreak.Kind.ALTERED,
+              stored.sequence(),
+              stored.disclosureId(),
+              "the stored fields no longer give the record's hash: the record was changed after the hub sealed it");
       return;
     }
     if (!stored.previousHash().equals(previousHash)) {
-      firstBreak = new ChainBreak(ChainBreak.Kind.BROKEN_LINK, stored.sequence(), stored.disclosureId(),
-          "the record does not name the hash of record " + (stored.sequence() - 1)
-              + ": a record before it was replaced, or this one was put in");
+      firstBreak =
+          new ChainBreak(
+              ChainBreak.Kind.BROKEN_LINK,
+              stored.sequence(),
+              stored.disclosureId(),
+              "the record does not name the hash of record "
+                  + (stored.sequence() - 1)
+                  + ": a record before it was replaced, or this one was put in");
       return;
     }
     previousHash = stored.hash();
@@ -64,7 +84,8 @@ final class ChainWalk {
   }
 
   private static ChainBreak missing(long first, long last) {
-    String which = first == last ? "record " + first + " is" : "records " + first + " to " + last + " are";
+    String which =
+        first == last ? "record " + first + " is" : "records " + first + " to " + last + " are";
     return new ChainBreak(ChainBreak.Kind.MISSING, first, null, which + " missing");
   }
 }

@@ -11,7 +11,8 @@ import java.util.List;
  * @param from start of the decidedAt range checked (inclusive), or null from the beginning
  * @param to end of the range (exclusive), or null up to the newest record
  */
-public record IntegrityReport(Instant checkedAt, String chainId, Instant from, Instant to, List<ChainReport> chains) {
+public record IntegrityReport(
+    Instant checkedAt, String chainId, Instant from, Instant to, List<ChainReport> chains) {
   public IntegrityReport {
     chains = List.copyOf(chains);
   }

@@ -9,22 +9,39 @@ import tools.jackson.dataformat.csv.CsvMapper;
 import tools.jackson.dataformat.csv.CsvSchema;
 
 /**
- * The Art. 15 report as CSV (RFC 4180: a header row, comma separated, CRLF, quotes where a value needs them): one
- * row per decision, disclosed ones first. Lists (rules, fields) are joined with {@code "; "} in one cell; times are
- * ISO-8601 instants in UTC.
+ * The Art. 15 report as CSV (RFC 4180: a header row, comma separated, CRLF, quotes where a value
+ * needs them): one row per decision, disclosed ones first. Lists (rules, fields) are joined with
+ * {@code "; "} in one cell; times are ISO-8601 instants in UTC.
  */
 public final class SubjectReportCsv {
   /** The header row. */
-  public static final List<String> COLUMNS = List.of("decided_at", "decision", "sender", "recipient", "purpose",
-      "legal_basis", "covenant_id", "covenant_version", "rule_ids", "disclosed_fields", "transformed_fields",
-      "withheld_fields", "retention", "case_reference", "event_type", "reason", "disclosure_id");
+  public static final List<String> COLUMNS =
+      List.of(
+          "decided_at",
+          "decision",
+          "sender",
+          "recipient",
+          "purpose",
+          "legal_basis",
+          "covenant_id",
+          "covenant_version",
+          "rule_ids",
+          "disclosed_fields",
+          "transformed_fields",
+          "withheld_fields",
+          "retention",
+          "case_reference",
+          "event_type",
+          "reason",
+          "disclosure_id");
 
   private static final CsvMapper CSV = CsvMapper.shared();
-  private static final CsvSchema SCHEMA = CsvSchema.builder()
-      .addColumns(COLUMNS, CsvSchema.ColumnType.STRING)
-      .setUseHeader(true)
-      .setLineSeparator("\r\n")
-      .build();
+  private static final CsvSchema SCHEMA =
+      CsvSchema.builder()
+          .addColumns(COLUMNS, CsvSchema.ColumnType.STRING)
+          .setUseHeader(true)
+          .setLineSeparator("\r\n")
+          .build();
 
   private SubjectReportCsv() {}
 
@@ -61,8 +78,9 @@ public final class SubjectReportCsv {
   }
 
   /**
-   * A value as a spreadsheet may safely open it: one that starts like a formula ({@code = + - @}, tab, CR) gets a
-   * leading apostrophe (OWASP's advice against CSV injection), since case references come from partners.
+   * A value as a spreadsheet may safely open it: one that starts like a formula ({@code = + - @},
+   * tab, CR) gets a leading apostrophe (OWASP's advice against CSV injection), since case
+   * references come from partners.
    */
   static String cell(String value) {
     if (value == null || value.isEmpty()) {

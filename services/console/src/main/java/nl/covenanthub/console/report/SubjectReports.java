@@ -11,7 +11,9 @@ import nl.covenanthub.console.audit.DisclosurePage;
 import nl.covenanthub.console.audit.DisclosureQuery;
 import org.springframework.stereotype.Service;
 
-/** Makes the Art. 15 report of one data subject from the audit index, through {@link AuditSearch}. */
+/**
+ * Makes the Art. 15 report of one data subject from the audit index, through {@link AuditSearch}.
+ */
 @Service
 public class SubjectReports {
   static final int PAGE_SIZE = 200;
@@ -28,17 +30,22 @@ public class SubjectReports {
   public SubjectReport about(String subjectPseudonym) {
     var madeAt = clock.instant();
     DisclosureQuery everything = DisclosureQuery.everything().withSubject(subjectPseudonym);
-    // By chain position: a record indexed while the pages are read pushes the older ones down a place, so one
+    // By chain position: a record indexed while the pages are read pushes the older ones down a
+    // place, so one
     // may come twice.
     Map<String, Disclosure> records = new LinkedHashMap<>();
     DisclosurePage page;
     int number = 0;
     do {
       page = search.search(everything.withPage(number++, PAGE_SIZE));
-      page.items().forEach(record -> records.putIfAbsent(record.chainId() + "#" + record.sequence(), record));
+      page.items()
+          .forEach(
+              record -> records.putIfAbsent(record.chainId() + "#" + record.sequence(), record));
     } while (number < page.totalPages());
     List<Disclosure> all = List.copyOf(records.values());
-    return new SubjectReport(subjectPseudonym, madeAt,
+    return new SubjectReport(
+        subjectPseudonym,
+        madeAt,
         all.stream().filter(SubjectReports::disclosed).toList(),
         all.stream().filter(record -> !disclosed(record)).toList());
   }

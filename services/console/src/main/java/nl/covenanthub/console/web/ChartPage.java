@@ -11,7 +11,10 @@ import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 
-/** Decisions over time per partner pair (disclosures unless another decision is chosen), per day or month. */
+/**
+ * Decisions over time per partner pair (disclosures unless another decision is chosen), per day or
+ * month.
+ */
 @Controller
 class ChartPage {
   private final AuditSearch search;
@@ -23,16 +26,21 @@ class ChartPage {
   }
 
   @GetMapping("/console/chart")
-  String chart(@RequestParam(defaultValue = "day") String by, @RequestParam(defaultValue = "DISCLOSED") String decision,
-      @RequestParam(required = false) String from, @RequestParam(required = false) String to, Model model) {
+  String chart(
+      @RequestParam(defaultValue = "day") String by,
+      @RequestParam(defaultValue = "DISCLOSED") String decision,
+      @RequestParam(required = false) String from,
+      @RequestParam(required = false) String to,
+      Model model) {
     model.addAttribute("by", by);
     model.addAttribute("decision", decision);
     model.addAttribute("from", from);
     model.addAttribute("to", to);
     try {
       StatsPeriod period = StatsPeriod.of(by);
-      DisclosureQuery filters = forms.toQuery(new SearchForm(null, null, null, null, null, null, decision, from, to,
-          null, null));
+      DisclosureQuery filters =
+          forms.toQuery(
+              new SearchForm(null, null, null, null, null, null, decision, from, to, null, null));
       model.addAttribute("chart", DisclosureChart.of(search.counts(filters, period), period));
     } catch (InvalidSearchException e) {
       model.addAttribute("error", e.getMessage());

@@ -12,8 +12,9 @@ import nl.covenanthub.console.audit.DisclosureCount;
 import nl.covenanthub.console.audit.StatsPeriod;
 
 /**
- * A line chart of decisions over time, one line per partner pair (sender to recipient, all purposes together), drawn
- * by the page as SVG: every day or month from the first to the last with a count, those without as 0.
+ * A line chart of decisions over time, one line per partner pair (sender to recipient, all purposes
+ * together), drawn by the page as SVG: every day or month from the first to the last with a count,
+ * those without as 0.
  *
  * @param periods the days ({@code 2026-05-14}) or months ({@code 2026-05}), oldest first
  * @param series one per partner pair, by sender then recipient
@@ -26,9 +27,12 @@ public record DisclosureChart(List<String> periods, List<Series> series, long ma
   private static final int RIGHT = 44;
   private static final int TOP = 16;
   private static final int BOTTOM = 40;
+
   /** Okabe and Ito's colours, told apart by people with colour blindness too. */
   private static final List<String> COLOURS =
-      List.of("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000");
+      List.of(
+          "#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000");
+
   private static final int MAX_X_LABELS = 8;
   private static final int MAX_MARKED_PERIODS = 62;
 
@@ -48,12 +52,10 @@ public record DisclosureChart(List<String> periods, List<Series> series, long ma
   }
 
   /** A point of a line, in the SVG's coordinates. */
-  public record Point(double x, double y, String period, long count) {
-  }
+  public record Point(double x, double y, String period, long count) {}
 
   /** A label on an axis, at {@code position} (x for periods, y for counts). */
-  public record Tick(double position, String text) {
-  }
+  public record Tick(double position, String text) {}
 
   public DisclosureChart {
     periods = List.copyOf(periods);
@@ -65,15 +67,21 @@ public record DisclosureChart(List<String> periods, List<Series> series, long ma
     List<String> periods = periods(counts, by);
     Map<String, long[]> pairs = new TreeMap<>();
     for (DisclosureCount count : counts) {
-      long[] line = pairs.computeIfAbsent(count.sender() + "\n" + count.recipient(), pair -> new long[periods.size()]);
+      long[] line =
+          pairs.computeIfAbsent(
+              count.sender() + "\n" + count.recipient(), pair -> new long[periods.size()]);
       line[periods.indexOf(count.period())] += count.count();
     }
     List<Series> series = new ArrayList<>();
     long max = 0;
     for (var pair : pairs.entrySet()) {
       String[] partners = pair.getKey().split("\n", 2);
-      series.add(new Series(partners[0], partners[1], COLOURS.get(series.size() % COLOURS.size()),
-          Arrays.stream(pair.getValue()).boxed().toList()));
+      series.add(
+          new Series(
+              partners[0],
+              partners[1],
+              COLOURS.get(series.size() % COLOURS.size()),
+              Arrays.stream(pair.getValue()).boxed().toList()));
       max = Math.max(max, Arrays.stream(pair.getValue()).max().orElse(0));
     }
     return new DisclosureChart(periods, series, max);
@@ -86,21 +94,29 @@ public record DisclosureChart(List<String> periods, List<Series> series, long ma
   /** The points of a series' line. */
   public List<Point> points(Series line) {
     return IntStream.range(0, periods.size())
-        .mapToObj(i -> new Point(x(i), y(line.counts().get(i)), periods.get(i), line.counts().get(i)))
+        .mapToObj(
+            i -> new Point(x(i), y(line.counts().get(i)), periods.get(i), line.counts().get(i)))
         .toList();
   }
 
   /** A polyline's {@code points} attribute. */
   public String polyline(Series line) {
-    return String.join(" ", points(line).stream().map(p -> round(p.x()) + "," + round(p.y())).toList());
+    return String.join(
+        " ", points(line).stream().map(p -> round(p.x()) + "," + round(p.y())).toList());
   }
 
-  /** Whether to mark every point (not when there are so many periods that the marks would hide the lines). */
+  /**
+   * Whether to mark every point (not when there are so many periods that the marks would hide the
+   * lines).
+   */
   public boolean marked() {
     return periods.size() <= MAX_MARKED_PERIODS;
   }
 
-  /** At most {@value #MAX_X_LABELS} periods under the x axis, evenly spread, the first and the last among them. */
+  /**
+   * At most {@value #MAX_X_LABELS} periods under the x axis, evenly spread, the first and the last
+   * among them.
+   */
   public List<Tick> periodTicks() {
     int step = Math.max(1, (int) Math.ceil((periods.size() - 1) / (double) (MAX_X_LABELS - 1)));
     List<Tick> ticks = new ArrayList<>();
@@ -117,7 +133,10 @@ public record DisclosureChart(List<String> periods, List<Series> series, long ma
   /** 0, the middle and the top of the y axis, in whole counts. */
   public List<Tick> countTicks() {
     long top = Math.max(1, max);
-    return List.of(0L, top / 2, top).stream().distinct().map(count -> new Tick(y(count), Long.toString(count))).toList();
+    return List.of(0L, top / 2, top).stream()
+        .distinct()
+        .map(count -> new Tick(y(count), Long.toString(count)))
+        .toList();
   }
 
   public double x(int index) {
@@ -158,11 +177,15 @@ public record DisclosureChart(List<String> periods, List<Series> series, long ma
     String last = seen.get(seen.size() - 1);
     List<String> periods = new ArrayList<>();
     if (by == StatsPeriod.DAY) {
-      for (LocalDate day = LocalDate.parse(first); !day.isAfter(LocalDate.parse(last)); day = day.plusDays(1)) {
+      for (LocalDate day = LocalDate.parse(first);
+          !day.isAfter(LocalDate.parse(last));
+          day = day.plusDays(1)) {
         periods.add(day.toString());
       }
     } else {
-      for (YearMonth month = YearMonth.parse(first); !month.isAfter(YearMonth.parse(last)); month = month.plusMonths(1)) {
+      for (YearMonth month = YearMonth.parse(first);
+          !month.isAfter(YearMonth.parse(last));
+          month = month.plusMonths(1)) {
         periods.add(month.toString());
       }
     }

@@ -5,7 +5,10 @@ import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
 
-/** Whether the audit is complete and unaltered: every chain verified now, from its start to its head. */
+/**
+ * Whether the audit is complete and unaltered: every chain verified now, from its start to its
+ * head.
+ */
 @Controller
 class IntegrityPage {
   private final IntegrityCheck integrity;

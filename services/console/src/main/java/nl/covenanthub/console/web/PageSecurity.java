@@ -18,8 +18,9 @@ import org.springframework.security.web.authentication.LoginUrlAuthenticationEnt
 import org.springframework.util.function.SingletonSupplier;
 
 /**
- * The pages are the privacy officer's: a person logs in at Keycloak (OIDC, the realm's {@code console-web} client)
- * and needs the realm role {@code privacy-officer}; anyone else who is logged in gets a page that says so (403).
+ * The pages are the privacy officer's: a person logs in at Keycloak (OIDC, the realm's {@code
+ * console-web} client) and needs the realm role {@code privacy-officer}; anyone else who is logged
+ * in gets a page that says so (403).
  */
 @Configuration(proxyBeanMethods = false)
 class PageSecurity {
@@ -28,39 +29,58 @@ class PageSecurity {
 
   @Bean
   @Order(CovenantHttpSecurity.SERVICE_ORDER + 1)
-  SecurityFilterChain privacyOfficerPages(HttpSecurity http, CovenantHttpSecurity security) throws Exception {
-    return security.pages(http.securityMatcher(CovenantHttpSecurity.pagePaths("/", "/console", "/console/**")))
-        .authorizeHttpRequests(requests -> requests
-            .requestMatchers("/", "/console/assets/**").permitAll()
-            .requestMatchers(Pages.DENIED).authenticated()
-            .anyRequest().hasRole(Roles.PRIVACY_OFFICER))
-        .exceptionHandling(exceptions -> exceptions
-            // Straight to Keycloak: the login's default would list the registrations, which would read Keycloak's
-            // configuration while the console starts.
-            .authenticationEntryPoint(new LoginUrlAuthenticationEntryPoint(
-                OAuth2AuthorizationRequestRedirectFilter.DEFAULT_AUTHORIZATION_REQUEST_BASE_URI + "/" + REGISTRATION_ID))
-            .accessDeniedPage(Pages.DENIED))
+  SecurityFilterChain privacyOfficerPages(HttpSecurity http, CovenantHttpSecurity security)
+      throws Exception {
+    return security
+        .pages(http.securityMatcher(CovenantHttpSecurity.pagePaths("/", "/console", "/console/**")))
+        .authorizeHttpRequests(
+            requests ->
+                requests
+                    .requestMatchers("/", "/console/assets/**")
+                    .permitAll()
+                    .requestMatchers(Pages.DENIED)
+                    .authenticated()
+                    .anyRequest()
+                    .hasRole(Roles.PRIVACY_OFFICER))
+        .exceptionHandling(
+            exceptions ->
+                exceptions
+                    // Straight to Keycloak: the login's default would list the registrations, which
+                    // would read Keycloak's
+                    // configuration while the console starts.
+                    .authenticationEntryPoint(
+                        new LoginUrlAuthenticationEntryPoint(
+                            OAuth2AuthorizationRequestRedirectFilter
+                                    .DEFAULT_AUTHORIZATION_REQUEST_BASE_URI
+                                + "/"
+                                + REGISTRATION_ID))
+                    .accessDeniedPage(Pages.DENIED))
         .build();
   }
 
   /**
-   * The login's client, read from the realm's OpenID configuration at the first login rather than at start-up:
-   * the console starts, and indexes, while Keycloak is still starting or away (as its API does).
+   * The login's client, read from the realm's OpenID configuration at the first login rather than
+   * at start-up: the console starts, and indexes, while Keycloak is still starting or away (as its
+   * API does).
    */
   @Bean
-  ClientRegistrationRepository consoleWebLogin(PageProperties properties,
+  ClientRegistrationRepository consoleWebLogin(
+      PageProperties properties,
       @Value("${spring.security.oauth2.resourceserver.jwt.issuer-uri}") String issuer) {
     if (properties.demoSecret()) {
-      log.warn("The pages log in with the demo realm's secret of {}: set CONSOLE_WEB_CLIENT_SECRET for a real Keycloak",
+      log.warn(
+          "The pages log in with the demo realm's secret of {}: set CONSOLE_WEB_CLIENT_SECRET for a real Keycloak",
           properties.clientId());
     }
-    SingletonSupplier<ClientRegistration> registration = SingletonSupplier.of(() ->
-        ClientRegistrations.fromIssuerLocation(issuer)
-            .registrationId(REGISTRATION_ID)
-            .clientId(properties.clientId())
-            .clientSecret(properties.clientSecret())
-            .scope("openid", "profile")
-            .build());
+    SingletonSupplier<ClientRegistration> registration =
+        SingletonSupplier.of(
+            () ->
+                ClientRegistrations.fromIssuerLocation(issuer)
+                    .registrationId(REGISTRATION_ID)
+                    .clientId(properties.clientId())
+                    .clientSecret(properties.clientSecret())
+                    .scope("openid", "profile")
+                    .build());
     return registrationId -> REGISTRATION_ID.equals(registrationId) ? registration.obtain() : null;
   }
 }

@@ -12,7 +12,10 @@ import org.springframework.web.bind.annotation.ModelAttribute;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.ResponseStatus;
 
-/** The way in (the search is the first page), the page that refuses, and who is logged in, shown on every page. */
+/**
+ * The way in (the search is the first page), the page that refuses, and who is logged in, shown on
+ * every page.
+ */
 @Controller
 @ControllerAdvice(basePackageClasses = Pages.class)
 class Pages {
@@ -29,14 +32,19 @@ class Pages {
   }
 
   /**
-   * Refused: logged in without the role {@code privacy-officer}, or, with it, a form posted without this session's
-   * CSRF token (a page from before a new login). Any method: a refused POST is forwarded here as a POST.
+   * Refused: logged in without the role {@code privacy-officer}, or, with it, a form posted without
+   * this session's CSRF token (a page from before a new login). Any method: a refused POST is
+   * forwarded here as a POST.
    */
   @RequestMapping(DENIED)
   @ResponseStatus(HttpStatus.FORBIDDEN)
   String denied(Authentication authentication, Model model) {
-    model.addAttribute("privacyOfficer", authentication != null && authentication.getAuthorities().stream()
-        .anyMatch(authority -> authority.getAuthority().equals("ROLE_" + Roles.PRIVACY_OFFICER)));
+    model.addAttribute(
+        "privacyOfficer",
+        authentication != null
+            && authentication.getAuthorities().stream()
+                .anyMatch(
+                    authority -> authority.getAuthority().equals("ROLE_" + Roles.PRIVACY_OFFICER)));
     return "denied";
   }
 }

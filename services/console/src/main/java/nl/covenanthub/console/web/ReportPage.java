@@ -21,9 +21,10 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.server.ResponseStatusException;
 
 /**
- * The Art. 15 report of one data subject: asked for with a BSN (posted, never in a URL), shown as a page to print
- * (or save as PDF from the browser's print dialog), and downloaded as CSV. From the BSN on, the subject is known by
- * the hub's pseudonym only: the page and the CSV form carry that, not the BSN.
+ * The Art. 15 report of one data subject: asked for with a BSN (posted, never in a URL), shown as a
+ * page to print (or save as PDF from the browser's print dialog), and downloaded as CSV. From the
+ * BSN on, the subject is known by the hub's pseudonym only: the page and the CSV form carry that,
+ * not the BSN.
  */
 @Controller
 class ReportPage {
@@ -44,7 +45,9 @@ class ReportPage {
 
   /** The report of the subject with this BSN, or (from a link of another page) this pseudonym. */
   @PostMapping("/console/report")
-  String report(@RequestParam(required = false) String bsn, @RequestParam(required = false) String subject,
+  String report(
+      @RequestParam(required = false) String bsn,
+      @RequestParam(required = false) String subject,
       Model model) {
     try {
       model.addAttribute("report", reports.about(pseudonym(bsn, subject)));
@@ -56,7 +59,8 @@ class ReportPage {
   }
 
   @PostMapping("/console/report/csv")
-  void csv(@RequestParam(required = false) String subject, HttpServletResponse response) throws IOException {
+  void csv(@RequestParam(required = false) String subject, HttpServletResponse response)
+      throws IOException {
     SubjectReport report;
     try {
       report = reports.about(pseudonym(null, subject));
@@ -66,8 +70,12 @@ class ReportPage {
     LocalDate made = report.madeAt().atZone(properties.timeZone()).toLocalDate();
     response.setContentType("text/csv; charset=UTF-8; header=present");
     response.setCharacterEncoding(StandardCharsets.UTF_8.name());
-    response.setHeader(HttpHeaders.CONTENT_DISPOSITION,
-        ContentDisposition.attachment().filename("art15-report-" + made + ".csv").build().toString());
+    response.setHeader(
+        HttpHeaders.CONTENT_DISPOSITION,
+        ContentDisposition.attachment()
+            .filename("art15-report-" + made + ".csv")
+            .build()
+            .toString());
     SubjectReportCsv.write(report, response.getWriter());
   }
 

@@ -21,8 +21,8 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.server.ResponseStatusException;
 
 /**
- * The search of the audit, newest first, and one record in full. The form is posted, so a BSN never reaches a URL;
- * the pages of its results name the data subject by pseudonym.
+ * The search of the audit, newest first, and one record in full. The form is posted, so a BSN never
+ * reaches a URL; the pages of its results name the data subject by pseudonym.
  */
 @Controller
 class SearchPage {
@@ -51,8 +51,14 @@ class SearchPage {
 
   @GetMapping(PATH + "/{disclosureId}")
   String disclosure(@PathVariable String disclosureId, Model model) {
-    model.addAttribute("record", search.disclosure(disclosureId)
-        .orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND, "no audit record with this disclosure id")));
+    model.addAttribute(
+        "record",
+        search
+            .disclosure(disclosureId)
+            .orElseThrow(
+                () ->
+                    new ResponseStatusException(
+                        HttpStatus.NOT_FOUND, "no audit record with this disclosure id")));
     return "disclosure";
   }
 
@@ -84,8 +90,18 @@ class SearchPage {
   }
 
   private static SearchForm keep(SearchForm form, String subject) {
-    return new SearchForm(null, subject, form.caseReference(), form.sender(), form.recipient(), form.purpose(),
-        form.decision(), form.from(), form.to(), form.page(), form.size());
+    return new SearchForm(
+        null,
+        subject,
+        form.caseReference(),
+        form.sender(),
+        form.recipient(),
+        form.purpose(),
+        form.decision(),
+        form.from(),
+        form.to(),
+        form.page(),
+        form.size());
   }
 
   private static String link(SearchForm form, int page) {
@@ -102,7 +118,11 @@ class SearchPage {
     parameters.put("page", Integer.toString(page));
     return parameters.entrySet().stream()
         .filter(parameter -> parameter.getValue() != null && !parameter.getValue().isBlank())
-        .map(parameter -> parameter.getKey() + "=" + URLEncoder.encode(parameter.getValue().strip(), StandardCharsets.UTF_8))
+        .map(
+            parameter ->
+                parameter.getKey()
+                    + "="
+                    + URLEncoder.encode(parameter.getValue().strip(), StandardCharsets.UTF_8))
         .collect(Collectors.joining("&", PATH + "?", ""));
   }
 }

@@ -24,16 +24,20 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 
-/** The privacy officer's API over HTTP, with real Keycloak tokens: who may use it, what it answers, what it refuses. */
+/**
+ * The privacy officer's API over HTTP, with real Keycloak tokens: who may use it, what it answers,
+ * what it refuses.
+ */
 @ExtendWith(OutputCaptureExtension.class)
 class AuditApiTest extends ConsoleTestBase {
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private static final ObjectMapper JSON = new ObjectMapper();
+
   /** A test BSN (as in the demo), of the subject the searches are about. */
   private static final String BSN = "999991772";
 
-  @LocalServerPort
-  int port;
+  @LocalServerPort int port;
 
   AuditTrail politie;
   List<AuditTrail.Sealed> records;
@@ -42,11 +46,22 @@ class AuditApiTest extends ConsoleTestBase {
   void audit() {
     politie = AuditTrail.of("politie");
     records = new ArrayList<>();
-    records.addAll(politie.next(3, r -> r.setSubjectPseudonym(AuditTrail.SUBJECTS.pseudonym(BSN))
-        .setCaseReference("PL0600-2026-179441")));
+    records.addAll(
+        politie.next(
+            3,
+            r ->
+                r.setSubjectPseudonym(AuditTrail.SUBJECTS.pseudonym(BSN))
+                    .setCaseReference("PL0600-2026-179441")));
     records.addAll(politie.next(4));
-    records.addAll(politie.next(2, r -> r.setDecision(AuditDecision.WITHHELD).setRecipient("veilig-thuis")
-        .setReason("NO_RULE").setDisclosedFields(List.of()).setTransformedFields(List.of())));
+    records.addAll(
+        politie.next(
+            2,
+            r ->
+                r.setDecision(AuditDecision.WITHHELD)
+                    .setRecipient("veilig-thuis")
+                    .setReason("NO_RULE")
+                    .setDisclosedFields(List.of())
+                    .setTransformedFields(List.of())));
     ingest(records);
   }
 
@@ -84,7 +99,8 @@ class AuditApiTest extends ConsoleTestBase {
     assertThat(disclosure.get("hash").asString()).isEqualTo(first.record().getHash());
     assertThat(disclosure.get("legalBasis").asString()).isEqualTo("Wpg art. 20; AVG art. 6(1)(e)");
     assertThat(disclosure.get("disclosedFields")).hasSize(5);
-    assertThat(disclosure.get("decidedAt").asString()).isEqualTo(first.record().getDecidedAt().toString());
+    assertThat(disclosure.get("decidedAt").asString())
+        .isEqualTo(first.record().getDecidedAt().toString());
 
     assertThat(get("/api/disclosures/no-such-id", fg()).statusCode()).isEqualTo(404);
   }
@@ -92,38 +108,54 @@ class AuditApiTest extends ConsoleTestBase {
   @Test
   void badInputIsA400ThatSaysWhy() {
     assertBadRequest(get("/api/disclosures?from=yesterday", fg()), "from must be an ISO-8601 date");
-    assertBadRequest(get("/api/disclosures?decision=LEAKED", fg()), "decision must be one of DISCLOSED, WITHHELD, REJECTED");
+    assertBadRequest(
+        get("/api/disclosures?decision=LEAKED", fg()),
+        "decision must be one of DISCLOSED, WITHHELD, REJECTED");
     assertBadRequest(get("/api/disclosures?size=100000", fg()), "size must be between 1 and 200");
-    assertBadRequest(get("/api/disclosures?from=2026-05-02&to=2026-05-01", fg()), "from must be before to");
+    assertBadRequest(
+        get("/api/disclosures?from=2026-05-02&to=2026-05-01", fg()), "from must be before to");
     assertBadRequest(get("/api/stats?by=week", fg()), "by must be day or month");
-    assertBadRequest(post("/api/disclosures/search", "{\"bsn\": \"12345\"}", fg()), "bsn must be nine digits");
-    assertBadRequest(post("/api/disclosures/search", "{\"bsn\": 9999917", fg()), "the body must be a JSON object");
+    assertBadRequest(
+        post("/api/disclosures/search", "{\"bsn\": \"12345\"}", fg()), "bsn must be nine digits");
+    assertBadRequest(
+        post("/api/disclosures/search", "{\"bsn\": 9999917", fg()),
+        "the body must be a JSON object");
   }
 
   @Test
   void searchByBsnFindsTheSubjectAndTheBsnIsNeverKept(CapturedOutput output) {
-    HttpResponse<String> found = post("/api/disclosures/search", "{\"bsn\": \"" + BSN + "\", \"size\": 10}", fg());
+    HttpResponse<String> found =
+        post("/api/disclosures/search", "{\"bsn\": \"" + BSN + "\", \"size\": 10}", fg());
     JsonNode page = json(found);
     assertThat(page.get("total").asLong()).isEqualTo(3);
     assertThat(page.get("items").get(0).get("subjectPseudonym").asString())
         .isEqualTo(AuditTrail.SUBJECTS.pseudonym(BSN));
     // Typed with spaces, as people do.
-    assertThat(json(post("/api/disclosures/search", "{\"bsn\": \"9999 91 772\"}", fg())).get("total").asLong()).isEqualTo(3);
+    assertThat(
+            json(post("/api/disclosures/search", "{\"bsn\": \"9999 91 772\"}", fg()))
+                .get("total")
+                .asLong())
+        .isEqualTo(3);
 
     HttpResponse<String> inUrl = get("/api/disclosures?bsn=" + BSN, fg());
     assertThat(inUrl.statusCode()).as("a BSN in a URL is refused").isEqualTo(400);
-    HttpResponse<String> malformed = post("/api/disclosures/search", "{\"bsn\": " + BSN + "x}", fg());
+    HttpResponse<String> malformed =
+        post("/api/disclosures/search", "{\"bsn\": " + BSN + "x}", fg());
     assertThat(malformed.statusCode()).isEqualTo(400);
 
     assertThat(found.body() + inUrl.body() + malformed.body()).as("responses").doesNotContain(BSN);
-    assertThat(everythingInTheDatabase()).as("the database").doesNotContain(BSN).contains(AuditTrail.SUBJECTS.pseudonym(BSN));
+    assertThat(everythingInTheDatabase())
+        .as("the database")
+        .doesNotContain(BSN)
+        .contains(AuditTrail.SUBJECTS.pseudonym(BSN));
     assertThat(output.getAll()).as("the logs").doesNotContain(BSN);
   }
 
   @Test
   void countsPerDayAndMonth() {
     JsonNode days = json(get("/api/stats?by=day", fg()));
-    String today = Instant.now().atZone(java.time.ZoneId.of("Europe/Amsterdam")).toLocalDate().toString();
+    String today =
+        Instant.now().atZone(java.time.ZoneId.of("Europe/Amsterdam")).toLocalDate().toString();
     assertThat(days).hasSize(2);
     assertThat(days.get(0).get("period").asString()).isEqualTo(today);
     assertThat(days.get(0).get("count").asLong() + days.get(1).get("count").asLong()).isEqualTo(9);
@@ -138,18 +170,27 @@ class AuditApiTest extends ConsoleTestBase {
     JsonNode report = json(get("/api/integrity", fg()));
     assertThat(report.get("intact").asBoolean()).isTrue();
     assertThat(report.get("checked").asLong()).isEqualTo(9);
-    db.sql("UPDATE audit_record SET recipient = 'riec' WHERE chain_id = ? AND sequence = 2").param(politie.chainId()).update();
+    db.sql("UPDATE audit_record SET recipient = 'riec' WHERE chain_id = ? AND sequence = 2")
+        .param(politie.chainId())
+        .update();
     JsonNode broken = json(get("/api/integrity?chainId=" + politie.chainId(), fg()));
     assertThat(broken.get("intact").asBoolean()).isFalse();
-    assertThat(broken.get("chains").get(0).get("firstBreak").get("kind").asString()).isEqualTo("ALTERED");
+    assertThat(broken.get("chains").get(0).get("firstBreak").get("kind").asString())
+        .isEqualTo("ALTERED");
     assertThat(broken.get("chains").get(0).get("firstBreak").get("sequence").asLong()).isEqualTo(2);
   }
 
   /** Every row of every table of the console, as text: what a database dump would hold. */
   private String everythingInTheDatabase() {
     StringBuilder dump = new StringBuilder();
-    for (String table : db.sql("SELECT tablename FROM pg_tables WHERE schemaname = 'public'").query(String.class).list()) {
-      db.sql("SELECT t::text FROM \"" + table + "\" t").query(String.class).list().forEach(dump::append);
+    for (String table :
+        db.sql("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
+            .query(String.class)
+            .list()) {
+      db.sql("SELECT t::text FROM \"" + table + "\" t")
+          .query(String.class)
+          .list()
+          .forEach(dump::append);
     }
     return dump.toString();
   }
@@ -177,8 +218,11 @@ class AuditApiTest extends ConsoleTestBase {
   }
 
   private HttpResponse<String> post(String path, String body, String token) {
-    return send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
-        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)), token);
+    return send(
+        HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body)),
+        token);
   }
 
   private static HttpResponse<String> send(HttpRequest.Builder request, String token) {
@@ -186,7 +230,8 @@ class AuditApiTest extends ConsoleTestBase {
       request.header("Authorization", "Bearer " + token);
     }
     try {
-      return HTTP.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+      return HTTP.send(
+          request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {
       throw new IllegalStateException(e);
     } catch (InterruptedException e) {

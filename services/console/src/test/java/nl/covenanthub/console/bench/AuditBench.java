@@ -1,5 +1,6 @@
 package nl.covenanthub.console.bench;
 
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -24,7 +25,6 @@ import nl.covenanthub.console.audit.SearchForm;
 import nl.covenanthub.console.audit.SearchForms;
 import nl.covenanthub.covenant.KeyRing;
 import nl.covenanthub.covenant.Pseudonymiser;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -40,26 +40,32 @@ import org.springframework.kafka.listener.MessageListenerContainer;
 import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 
 /**
- * Benchmark of the console's audit index: how fast it ingests {@code hub.audit} into PostgreSQL, against a plain
- * JDBC baseline in the same run and database, and how fast the privacy officer's searches by subject and by case
- * reference answer over at least a million records. See docs/benchmarks.md ("Audit index") and bin/bench-audit.
+ * Benchmark of the console's audit index: how fast it ingests {@code hub.audit} into PostgreSQL,
+ * against a plain JDBC baseline in the same run and database, and how fast the privacy officer's
+ * searches by subject and by case reference answer over at least a million records. See
+ * docs/benchmarks.md ("Audit index") and bin/bench-audit.
  *
  * <ol>
- *   <li><b>Load.</b> {@link AuditLoad} writes {@code bench.rows} audit records, as the hub writes them (sealed hash
- *       chains per outbox partition, the real covenants' plans, skewed subjects and cases, decidedAt over months),
- *       to {@code hub.audit} (3 partitions) on an embedded KRaft broker, in producer transactions as the hub does.
- *   <li><b>Ingest.</b> The real console ({@link ConsoleApplication}: its Kafka listener, {@code IngestStore}, its
- *       Flyway schema, a real embedded PostgreSQL in a temporary directory) starts with its listener stopped; the
- *       clock runs from starting the listener until every chain's head is stored.
- *   <li><b>Baseline.</b> {@link PlainInsert}: the same records, read and decoded the same way, inserted by plain
- *       JDBC batches into an unindexed table of the same columns in the same database; then once more into a
- *       table with the console's key and indexes, to tell the indexes' cost from the rest.
- *   <li><b>Searches.</b> After {@code VACUUM ANALYZE} (what autovacuum does after a bulk load), the query plans,
- *       then {@code bench.queries} searches by subject and as many by case reference, interleaved, for random
- *       subjects and cases that have records, through {@link SearchForms#toQuery} and {@link AuditSearch#search},
- *       first page of 50, as the FG's page asks, after {@code bench.warmup-queries} of each. Then the 20 subjects
- *       and cases with the most records, and a few searches outside the goal that match many records.
+ *   <li><b>Load.</b> {@link AuditLoad} writes {@code bench.rows} audit records, as the hub writes
+ *       them (sealed hash chains per outbox partition, the real covenants' plans, skewed subjects
+ *       and cases, decidedAt over months), to {@code hub.audit} (3 partitions) on an embedded KRaft
+ *       broker, in producer transactions as the hub does.
+ *   <li><b>Ingest.</b> The real console ({@link ConsoleApplication}: its Kafka listener, {@code
+ *       IngestStore}, its Flyway schema, a real embedded PostgreSQL in a temporary directory)
+ *       starts with its listener stopped; the clock runs from starting the listener until every
+ *       chain's head is stored.
+ *   <li><b>Baseline.</b> {@link PlainInsert}: the same records, read and decoded the same way,
+ *       inserted by plain JDBC batches into an unindexed table of the same columns in the same
+ *       database; then once more into a table with the console's key and indexes, to tell the
+ *       indexes' cost from the rest.
+ *   <li><b>Searches.</b> After {@code VACUUM ANALYZE} (what autovacuum does after a bulk load), the
+ *       query plans, then {@code bench.queries} searches by subject and as many by case reference,
+ *       interleaved, for random subjects and cases that have records, through {@link
+ *       SearchForms#toQuery} and {@link AuditSearch#search}, first page of 50, as the FG's page
+ *       asks, after {@code bench.warmup-queries} of each. Then the 20 subjects and cases with the
+ *       most records, and a few searches outside the goal that match many records.
  * </ol>
+ *
  * The last line is {@code rows=<n> ingest_per_s=<n> subject_p95_ms=<ms> case_p95_ms=<ms>}.
  */
 public final class AuditBench {
@@ -97,32 +103,43 @@ public final class AuditBench {
 
   private static void bench() throws Exception {
     if (LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext logback) {
-      logback.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).setLevel(ch.qos.logback.classic.Level.ERROR);
-      // Transactions v2 brokers log a retriable OutOfOrderSequenceException at ERROR when a transaction's later
-      // batches reach a partition before its first one (KAFKA-18202); the producer retries them (as in HubBench).
+      logback
+          .getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)
+          .setLevel(ch.qos.logback.classic.Level.ERROR);
+      // Transactions v2 brokers log a retriable OutOfOrderSequenceException at ERROR when a
+      // transaction's later
+      // batches reach a partition before its first one (KAFKA-18202); the producer retries them (as
+      // in HubBench).
       logback.getLogger("kafka.server.ReplicaManager").setLevel(ch.qos.logback.classic.Level.OFF);
     }
     AuditHash.trustGeneratedClasses();
     if (System.getenv("COVENANT_KEY_SUBJECT_KEY") == null) {
-      System.err.println("AuditBench: set COVENANT_KEY_SUBJECT_KEY (base64 of 32 bytes); bin/bench-audit sets a bench-only key");
+      System.err.println(
+          "AuditBench: set COVENANT_KEY_SUBJECT_KEY (base64 of 32 bytes); bin/bench-audit sets a bench-only key");
       System.exit(2);
     }
-    Path covenants = Path.of(System.getProperty("bench.covenants", "covenants")).toAbsolutePath().normalize();
+    Path covenants =
+        Path.of(System.getProperty("bench.covenants", "covenants")).toAbsolutePath().normalize();
     if (!Files.isDirectory(covenants)) {
-      throw new IllegalStateException("covenant directory " + covenants + " not found; set -Dbench.covenants");
+      throw new IllegalStateException(
+          "covenant directory " + covenants + " not found; set -Dbench.covenants");
     }
     Path data = Files.createTempDirectory("bench-audit-postgres-");
     long started = System.nanoTime();
     EmbeddedKafkaKraftBroker broker = new EmbeddedKafkaKraftBroker(1, 3);
-    broker.brokerProperties(Map.of(
-        "transaction.state.log.replication.factor", "1",
-        "transaction.state.log.min.isr", "1"));
+    broker.brokerProperties(
+        Map.of(
+            "transaction.state.log.replication.factor", "1",
+            "transaction.state.log.min.isr", "1"));
     broker.afterPropertiesSet();
     String report;
     try {
       broker.addTopics(new NewTopic(TOPIC, 3, (short) 1));
-      System.out.printf(Locale.ROOT, "broker started in %.1f s; PostgreSQL data in %s (removed at the end)%n",
-          seconds(started), data);
+      System.out.printf(
+          Locale.ROOT,
+          "broker started in %.1f s; PostgreSQL data in %s (removed at the end)%n",
+          seconds(started),
+          data);
       report = new AuditBench(broker.getBrokersAsString(), covenants).run(data);
     } finally {
       broker.destroy();
@@ -137,60 +154,109 @@ public final class AuditBench {
   private String run(Path data) throws Exception {
     StringBuilder report = new StringBuilder();
     Pseudonymiser pseudonymiser = Pseudonymiser.of("subject-key", KeyRing.fromEnvironment());
-    AuditLoad load = new AuditLoad(covenants, pseudonymiser, SUBJECTS, CASES, ROWS, FIRST_DECISION, SPAN, SEED);
+    AuditLoad load =
+        new AuditLoad(covenants, pseudonymiser, SUBJECTS, CASES, ROWS, FIRST_DECISION, SPAN, SEED);
     long rows = produce(load);
     Map<String, Integer> subjects = load.subjectsWithRecords();
     Map<String, Integer> cases = load.casesWithRecords();
-    line(report, "data: %d records in %d chains; %d of %d subjects and %d of %d case references have records;"
+    line(
+        report,
+        "data: %d records in %d chains; %d of %d subjects and %d of %d case references have records;"
             + " decidedAt over %d days from %s",
-        rows, load.chainLengths().size(), subjects.size(), SUBJECTS, cases.size(), CASES, SPAN.toDays(), FIRST_DECISION);
-    line(report, "records per subject: %s; per case reference: %s", distribution(subjects), distribution(cases));
+        rows,
+        load.chainLengths().size(),
+        subjects.size(),
+        SUBJECTS,
+        cases.size(),
+        CASES,
+        SPAN.toDays(),
+        FIRST_DECISION);
+    line(
+        report,
+        "records per subject: %s; per case reference: %s",
+        distribution(subjects),
+        distribution(cases));
 
     long t = System.nanoTime();
-    ConfigurableApplicationContext console = new SpringApplicationBuilder(ConsoleApplication.class).run(
-        "--spring.kafka.bootstrap-servers=" + brokers,
-        "--spring.kafka.listener.auto-startup=false",
-        "--console.postgres.data-directory=" + data,
-        "--console.postgres.port=0",
-        "--console.retention.cron=-",
-        "--server.port=0",
-        "--spring.main.banner-mode=off",
-        "--logging.level.root=WARN",
-        "--logging.level.org.apache.kafka=ERROR");
+    ConfigurableApplicationContext console =
+        new SpringApplicationBuilder(ConsoleApplication.class)
+            .run(
+                "--spring.kafka.bootstrap-servers=" + brokers,
+                "--spring.kafka.listener.auto-startup=false",
+                "--console.postgres.data-directory=" + data,
+                "--console.postgres.port=0",
+                "--console.retention.cron=-",
+                "--server.port=0",
+                "--spring.main.banner-mode=off",
+                "--logging.level.root=WARN",
+                "--logging.level.org.apache.kafka=ERROR");
     try {
-      System.out.printf(Locale.ROOT, "console started in %.1f s (embedded PostgreSQL, Flyway, listener stopped)%n",
+      System.out.printf(
+          Locale.ROOT,
+          "console started in %.1f s (embedded PostgreSQL, Flyway, listener stopped)%n",
           seconds(t));
       JdbcClient db = console.getBean(JdbcClient.class);
       double ingestPerSecond = ingest(console, db, rows, load.chainLengths());
-      String jdbcUrl = console.getBean(EmbeddedPostgres.class).getJdbcUrl("postgres", "postgres")
-          + "&reWriteBatchedInserts=true";
-      int maxPoll = console.getEnvironment().getProperty("spring.kafka.consumer.max-poll-records", Integer.class, 500);
+      String jdbcUrl =
+          console.getBean(EmbeddedPostgres.class).getJdbcUrl("postgres", "postgres")
+              + "&reWriteBatchedInserts=true";
+      int maxPoll =
+          console
+              .getEnvironment()
+              .getProperty("spring.kafka.consumer.max-poll-records", Integer.class, 500);
       double plainPerSecond = baseline(jdbcUrl, rows, maxPoll, false);
       double indexedPerSecond = baseline(jdbcUrl, rows, maxPoll, true);
-      line(report, "ingest: console %.0f records/s; baseline (plain JDBC, unindexed table) %.0f records/s; ratio %.2f",
-          ingestPerSecond, plainPerSecond, ingestPerSecond / plainPerSecond);
-      line(report, "        plain JDBC into a table with the console's key and 7 indexes: %.0f records/s (ratio %.2f to the"
-          + " baseline)", indexedPerSecond, indexedPerSecond / plainPerSecond);
+      line(
+          report,
+          "ingest: console %.0f records/s; baseline (plain JDBC, unindexed table) %.0f records/s; ratio %.2f",
+          ingestPerSecond,
+          plainPerSecond,
+          ingestPerSecond / plainPerSecond);
+      line(
+          report,
+          "        plain JDBC into a table with the console's key and 7 indexes: %.0f records/s (ratio %.2f to the"
+              + " baseline)",
+          indexedPerSecond,
+          indexedPerSecond / plainPerSecond);
 
       t = System.nanoTime();
       db.sql("VACUUM ANALYZE audit_record").update();
       System.out.printf(Locale.ROOT, "VACUUM ANALYZE audit_record in %.1f s%n", seconds(t));
-      line(report, "table audit_record: %s with indexes (%s heap)",
-          db.sql("SELECT pg_size_pretty(pg_total_relation_size('audit_record'))").query(String.class).single(),
-          db.sql("SELECT pg_size_pretty(pg_relation_size('audit_record'))").query(String.class).single());
+      line(
+          report,
+          "table audit_record: %s with indexes (%s heap)",
+          db.sql("SELECT pg_size_pretty(pg_total_relation_size('audit_record'))")
+              .query(String.class)
+              .single(),
+          db.sql("SELECT pg_size_pretty(pg_relation_size('audit_record'))")
+              .query(String.class)
+              .single());
 
       String typicalSubject = median(subjects);
       String heaviestSubject = heaviest(subjects, 1).get(0);
       String typicalCase = median(cases);
       String heaviestCase = heaviest(cases, 1).get(0);
-      plans(db, "subject_pseudonym", typicalSubject, subjects.get(typicalSubject), heaviestSubject,
+      plans(
+          db,
+          "subject_pseudonym",
+          typicalSubject,
+          subjects.get(typicalSubject),
+          heaviestSubject,
           subjects.get(heaviestSubject));
-      plans(db, "case_reference", typicalCase, cases.get(typicalCase), heaviestCase, cases.get(heaviestCase));
+      plans(
+          db,
+          "case_reference",
+          typicalCase,
+          cases.get(typicalCase),
+          heaviestCase,
+          cases.get(heaviestCase));
 
       SearchForms forms = console.getBean(SearchForms.class);
       AuditSearch search = console.getBean(AuditSearch.class);
-      Function<String, SearchForm> bySubject = s -> new SearchForm(null, s, null, null, null, null, null, null, null, 0, PAGE);
-      Function<String, SearchForm> byCase = c -> new SearchForm(null, null, c, null, null, null, null, null, null, 0, PAGE);
+      Function<String, SearchForm> bySubject =
+          s -> new SearchForm(null, s, null, null, null, null, null, null, null, 0, PAGE);
+      Function<String, SearchForm> byCase =
+          c -> new SearchForm(null, null, c, null, null, null, null, null, null, 0, PAGE);
       Searcher subjectSearch = new Searcher("subject", subjects, bySubject, forms, search);
       Searcher caseSearch = new Searcher("case reference", cases, byCase, forms, search);
       SplittableRandom random = new SplittableRandom(SEED + 1);
@@ -201,8 +267,12 @@ public final class AuditBench {
         subjectSearch.search(subjectKeys.get(random.nextInt(subjectKeys.size())));
         caseSearch.search(caseKeys.get(random.nextInt(caseKeys.size())));
       }
-      System.out.printf(Locale.ROOT, "warm-up: %d searches by subject and %d by case reference in %.1f s%n",
-          WARMUP_QUERIES, WARMUP_QUERIES, seconds(t));
+      System.out.printf(
+          Locale.ROOT,
+          "warm-up: %d searches by subject and %d by case reference in %.1f s%n",
+          WARMUP_QUERIES,
+          WARMUP_QUERIES,
+          seconds(t));
       long[] subjectNanos = new long[QUERIES];
       long[] caseNanos = new long[QUERIES];
       t = System.nanoTime();
@@ -212,26 +282,47 @@ public final class AuditBench {
         caseNanos[i] = caseSearch.search(caseKeys.get(random.nextInt(caseKeys.size())));
         if (System.nanoTime() - lastProgress > 10_000_000_000L) {
           lastProgress = System.nanoTime();
-          System.out.printf(Locale.ROOT, "  searches: %d of %d pairs, %.0f s%n", i + 1, QUERIES, seconds(t));
+          System.out.printf(
+              Locale.ROOT, "  searches: %d of %d pairs, %.0f s%n", i + 1, QUERIES, seconds(t));
         }
       }
-      System.out.printf(Locale.ROOT, "measured: %d searches by subject and %d by case reference, interleaved, in %.1f s%n",
-          QUERIES, QUERIES, seconds(t));
+      System.out.printf(
+          Locale.ROOT,
+          "measured: %d searches by subject and %d by case reference, interleaved, in %.1f s%n",
+          QUERIES,
+          QUERIES,
+          seconds(t));
       long[] heavySubjectNanos = heavy(subjectSearch, heaviest(subjects, HEAVIEST));
       long[] heavyCaseNanos = heavy(caseSearch, heaviest(cases, HEAVIEST));
 
       line(report, "");
-      line(report, "search (first page of %d, newest first, with the total)  queries   p50 ms   p95 ms   p99 ms   max ms"
-          + "   rows/key mean  max", PAGE);
-      double subjectP95 = latencyLine(report, "by subject, random subject with records", subjectNanos, subjects);
-      double caseP95 = latencyLine(report, "by case reference, random case with records", caseNanos, cases);
-      latencyLine(report, "by subject, the " + HEAVIEST + " with most records x10", heavySubjectNanos,
+      line(
+          report,
+          "search (first page of %d, newest first, with the total)  queries   p50 ms   p95 ms   p99 ms   max ms"
+              + "   rows/key mean  max",
+          PAGE);
+      double subjectP95 =
+          latencyLine(report, "by subject, random subject with records", subjectNanos, subjects);
+      double caseP95 =
+          latencyLine(report, "by case reference, random case with records", caseNanos, cases);
+      latencyLine(
+          report,
+          "by subject, the " + HEAVIEST + " with most records x10",
+          heavySubjectNanos,
           top(subjects, HEAVIEST));
-      latencyLine(report, "by case reference, the " + HEAVIEST + " with most records x10", heavyCaseNanos,
+      latencyLine(
+          report,
+          "by case reference, the " + HEAVIEST + " with most records x10",
+          heavyCaseNanos,
           top(cases, HEAVIEST));
       otherSearches(report, forms, search);
       line(report, "goal: subject and case p95 under 50 ms");
-      line(report, "rows=%d ingest_per_s=%.0f subject_p95_ms=%.1f case_p95_ms=%.1f", rows, ingestPerSecond, subjectP95,
+      line(
+          report,
+          "rows=%d ingest_per_s=%.0f subject_p95_ms=%.1f case_p95_ms=%.1f",
+          rows,
+          ingestPerSecond,
+          subjectP95,
           caseP95);
       quietShutdown();
     } finally {
@@ -240,19 +331,32 @@ public final class AuditBench {
     return report.toString();
   }
 
-  /** Writes the load to hub.audit in transactions of about 2,000 records, as the hub commits per polled batch. */
+  /**
+   * Writes the load to hub.audit in transactions of about 2,000 records, as the hub commits per
+   * polled batch.
+   */
   private long produce(AuditLoad load) {
     long t = System.nanoTime();
     long lastProgress = t;
     long records = 0;
     long bytes = 0;
-    try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
-        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers,
-        ProducerConfig.ACKS_CONFIG, "all",
-        ProducerConfig.LINGER_MS_CONFIG, 5,
-        ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024,
-        ProducerConfig.TRANSACTIONAL_ID_CONFIG, "bench-audit-hub",
-        ProducerConfig.CLIENT_ID_CONFIG, "bench-audit-hub"), new StringSerializer(), new ByteArraySerializer())) {
+    try (KafkaProducer<String, byte[]> producer =
+        new KafkaProducer<>(
+            Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                brokers,
+                ProducerConfig.ACKS_CONFIG,
+                "all",
+                ProducerConfig.LINGER_MS_CONFIG,
+                5,
+                ProducerConfig.BATCH_SIZE_CONFIG,
+                256 * 1024,
+                ProducerConfig.TRANSACTIONAL_ID_CONFIG,
+                "bench-audit-hub",
+                ProducerConfig.CLIENT_ID_CONFIG,
+                "bench-audit-hub"),
+            new StringSerializer(),
+            new ByteArraySerializer())) {
       producer.initTransactions();
       producer.beginTransaction();
       long inTransaction = 0;
@@ -270,23 +374,40 @@ public final class AuditBench {
         }
         if (System.nanoTime() - lastProgress > 5_000_000_000L) {
           lastProgress = System.nanoTime();
-          System.out.printf(Locale.ROOT, "  load: %d records written to %s, %.0f s%n", records, TOPIC, seconds(t));
+          System.out.printf(
+              Locale.ROOT,
+              "  load: %d records written to %s, %.0f s%n",
+              records,
+              TOPIC,
+              seconds(t));
         }
       }
       producer.commitTransaction();
     }
-    System.out.printf(Locale.ROOT, "load: %d records (%.0f bytes each on average) written to %s in %.1f s%n", records,
-        (double) bytes / records, TOPIC, seconds(t));
+    System.out.printf(
+        Locale.ROOT,
+        "load: %d records (%.0f bytes each on average) written to %s in %.1f s%n",
+        records,
+        (double) bytes / records,
+        TOPIC,
+        seconds(t));
     return records;
   }
 
   /** Starts the console's listener and waits until every chain's head is stored; the records/s. */
-  private static double ingest(ConfigurableApplicationContext console, JdbcClient db, long rows,
-      Map<String, Long> chainLengths) throws InterruptedException {
-    MessageListenerContainer listener = console.getBean(KafkaListenerEndpointRegistry.class).getListenerContainers()
-        .stream().findFirst().orElseThrow(() -> new IllegalStateException("the console has no Kafka listener"));
+  private static double ingest(
+      ConfigurableApplicationContext console,
+      JdbcClient db,
+      long rows,
+      Map<String, Long> chainLengths)
+      throws InterruptedException {
+    MessageListenerContainer listener =
+        console.getBean(KafkaListenerEndpointRegistry.class).getListenerContainers().stream()
+            .findFirst()
+            .orElseThrow(() -> new IllegalStateException("the console has no Kafka listener"));
     if (listener.isRunning()) {
-      throw new IllegalStateException("the console's listener started on its own; the ingest cannot be timed");
+      throw new IllegalStateException(
+          "the console's listener started on its own; the ingest cannot be timed");
     }
     long t = System.nanoTime();
     listener.start();
@@ -297,62 +418,123 @@ public final class AuditBench {
     while (stored < rows) {
       Thread.sleep(200);
       // Each chain's head is its number of records: cheap to sum, unlike count(*) over the table.
-      stored = db.sql("SELECT coalesce(sum(sequence), 0) FROM chain_head").query(Long.class).single();
+      stored =
+          db.sql("SELECT coalesce(sum(sequence), 0) FROM chain_head").query(Long.class).single();
       long now = System.nanoTime();
       if (stored != lastStored) {
         lastStored = stored;
         lastChange = now;
       } else if (now - lastChange > STALL.toNanos()) {
-        throw new IllegalStateException("the ingest stalled at " + stored + " of " + rows + " records");
+        throw new IllegalStateException(
+            "the ingest stalled at " + stored + " of " + rows + " records");
       }
       if (now - lastProgress > 5_000_000_000L) {
         lastProgress = now;
-        System.out.printf(Locale.ROOT, "  ingest: %d of %d records, %.0f s, %.0f records/s so far%n", stored, rows,
-            seconds(t), stored / seconds(t));
+        System.out.printf(
+            Locale.ROOT,
+            "  ingest: %d of %d records, %.0f s, %.0f records/s so far%n",
+            stored,
+            rows,
+            seconds(t),
+            stored / seconds(t));
       }
     }
     double perSecond = rows / seconds(t);
-    System.out.printf(Locale.ROOT, "ingest: %d records in %.1f s, %.0f records/s%n", rows, seconds(t), perSecond);
+    System.out.printf(
+        Locale.ROOT, "ingest: %d records in %.1f s, %.0f records/s%n", rows, seconds(t), perSecond);
     long counted = db.sql("SELECT count(*) FROM audit_record").query(Long.class).single();
     long problems = db.sql("SELECT count(*) FROM ingest_problem").query(Long.class).single();
     Map<String, Long> heads = new java.util.HashMap<>();
-    db.sql("SELECT chain_id, sequence FROM chain_head").query((rs, i) -> heads.put(rs.getString(1), rs.getLong(2))).list();
+    db.sql("SELECT chain_id, sequence FROM chain_head")
+        .query((rs, i) -> heads.put(rs.getString(1), rs.getLong(2)))
+        .list();
     if (counted != rows || problems != 0 || !heads.equals(chainLengths)) {
-      throw new IllegalStateException("the index holds " + counted + " records and " + problems
-          + " problems, heads " + heads + "; expected " + rows + " records, heads " + chainLengths);
+      throw new IllegalStateException(
+          "the index holds "
+              + counted
+              + " records and "
+              + problems
+              + " problems, heads "
+              + heads
+              + "; expected "
+              + rows
+              + " records, heads "
+              + chainLengths);
     }
     return perSecond;
   }
 
-  private double baseline(String jdbcUrl, long rows, int maxPoll, boolean indexed) throws Exception {
-    String name = indexed ? "plain JDBC batches into a table with the console's key and indexes"
-        : "baseline (plain JDBC batches into an unindexed table)";
+  private double baseline(String jdbcUrl, long rows, int maxPoll, boolean indexed)
+      throws Exception {
+    String name =
+        indexed
+            ? "plain JDBC batches into a table with the console's key and indexes"
+            : "baseline (plain JDBC batches into an unindexed table)";
     long t = System.nanoTime();
     long[] lastProgress = {t};
-    double perSecond = PlainInsert.run(brokers, TOPIC, jdbcUrl, rows, maxPoll, indexed, stored -> {
-      if (System.nanoTime() - lastProgress[0] > 5_000_000_000L) {
-        lastProgress[0] = System.nanoTime();
-        System.out.printf(Locale.ROOT, "  %s: %d of %d records, %.0f s%n", indexed ? "indexed" : "baseline", stored,
-            rows, seconds(t));
-      }
-    });
-    System.out.printf(Locale.ROOT, "%s: %d records in %.1f s, %.0f records/s%n", name, rows, seconds(t), perSecond);
+    double perSecond =
+        PlainInsert.run(
+            brokers,
+            TOPIC,
+            jdbcUrl,
+            rows,
+            maxPoll,
+            indexed,
+            stored -> {
+              if (System.nanoTime() - lastProgress[0] > 5_000_000_000L) {
+                lastProgress[0] = System.nanoTime();
+                System.out.printf(
+                    Locale.ROOT,
+                    "  %s: %d of %d records, %.0f s%n",
+                    indexed ? "indexed" : "baseline",
+                    stored,
+                    rows,
+                    seconds(t));
+              }
+            });
+    System.out.printf(
+        Locale.ROOT,
+        "%s: %d records in %.1f s, %.0f records/s%n",
+        name,
+        rows,
+        seconds(t),
+        perSecond);
     PlainInsert.drop(jdbcUrl);
     return perSecond;
   }
 
-  /** The plans of the two statements AuditSearch runs for a filter on {@code column}, for a typical and the heaviest key. */
-  private static void plans(JdbcClient db, String column, String typical, int typicalRows, String heaviest,
+  /**
+   * The plans of the two statements AuditSearch runs for a filter on {@code column}, for a typical
+   * and the heaviest key.
+   */
+  private static void plans(
+      JdbcClient db,
+      String column,
+      String typical,
+      int typicalRows,
+      String heaviest,
       int heaviestRows) {
-    for (String[] key : new String[][] {{typical, "typical (median) key, " + typicalRows + " records"},
-        {heaviest, "heaviest key, " + heaviestRows + " records"}}) {
-      String where = " FROM audit_record WHERE " + column + " = '" + key[0].replace("'", "''") + "'";
+    for (String[] key :
+        new String[][] {
+          {typical, "typical (median) key, " + typicalRows + " records"},
+          {heaviest, "heaviest key, " + heaviestRows + " records"}
+        }) {
+      String where =
+          " FROM audit_record WHERE " + column + " = '" + key[0].replace("'", "''") + "'";
       System.out.printf("%nEXPLAIN ANALYZE, %s = %s:%n", column, key[1]);
       // The same statements as AuditSearch.search with only this filter, first page.
-      for (String sql : List.of("SELECT count(*)" + where,
-          "SELECT " + AuditRecordTable.COLUMNS + where + " ORDER BY decided_at DESC, chain_id, sequence DESC LIMIT "
-              + PAGE + " OFFSET 0")) {
-        db.sql("EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) " + sql).query(String.class).list()
+      for (String sql :
+          List.of(
+              "SELECT count(*)" + where,
+              "SELECT "
+                  + AuditRecordTable.COLUMNS
+                  + where
+                  + " ORDER BY decided_at DESC, chain_id, sequence DESC LIMIT "
+                  + PAGE
+                  + " OFFSET 0")) {
+        db.sql("EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) " + sql)
+            .query(String.class)
+            .list()
             .forEach(line -> System.out.println("  " + line));
       }
     }
@@ -360,30 +542,44 @@ public final class AuditBench {
   }
 
   /**
-   * Searches outside the goal whose filters match a large share of the records, where counting the total is the
-   * work: 10 each after 2 to warm up.
+   * Searches outside the goal whose filters match a large share of the records, where counting the
+   * total is the work: 10 each after 2 to warm up.
    */
   private static void otherSearches(StringBuilder report, SearchForms forms, AuditSearch search) {
     Map<String, SearchForm> searches = new java.util.LinkedHashMap<>();
-    searches.put("no filter (everything)", new SearchForm(null, null, null, null, null, null, null, null, null, 0, PAGE));
-    searches.put("sender politie, recipient lzn",
+    searches.put(
+        "no filter (everything)",
+        new SearchForm(null, null, null, null, null, null, null, null, null, 0, PAGE));
+    searches.put(
+        "sender politie, recipient lzn",
         new SearchForm(null, null, null, "politie", "lzn", null, null, null, null, 0, PAGE));
-    searches.put("decision WITHHELD, one month",
-        new SearchForm(null, null, null, null, null, null, "WITHHELD", "2026-07-01", "2026-07-31", 0, PAGE));
-    line(report, "other searches, not in the goal (10 each)                  matching  p50 ms   max ms");
-    searches.forEach((what, form) -> {
-      long[] nanos = new long[10];
-      long total = 0;
-      for (int i = -2; i < nanos.length; i++) {
-        long t = System.nanoTime();
-        total = search.search(forms.toQuery(form)).total();
-        if (i >= 0) {
-          nanos[i] = System.nanoTime() - t;
-        }
-      }
-      Arrays.sort(nanos);
-      line(report, "%-58s %8d %8.1f %8.1f", what, total, ms(percentile(nanos, 50)), ms(nanos[nanos.length - 1]));
-    });
+    searches.put(
+        "decision WITHHELD, one month",
+        new SearchForm(
+            null, null, null, null, null, null, "WITHHELD", "2026-07-01", "2026-07-31", 0, PAGE));
+    line(
+        report,
+        "other searches, not in the goal (10 each)                  matching  p50 ms   max ms");
+    searches.forEach(
+        (what, form) -> {
+          long[] nanos = new long[10];
+          long total = 0;
+          for (int i = -2; i < nanos.length; i++) {
+            long t = System.nanoTime();
+            total = search.search(forms.toQuery(form)).total();
+            if (i >= 0) {
+              nanos[i] = System.nanoTime() - t;
+            }
+          }
+          Arrays.sort(nanos);
+          line(
+              report,
+              "%-58s %8d %8.1f %8.1f",
+              what,
+              total,
+              ms(percentile(nanos, 50)),
+              ms(nanos[nanos.length - 1]));
+        });
   }
 
   /** Times searches for one kind of key and checks each answer against what was written. */
@@ -394,7 +590,11 @@ public final class AuditBench {
     private final SearchForms forms;
     private final AuditSearch search;
 
-    Searcher(String name, Map<String, Integer> expected, Function<String, SearchForm> form, SearchForms forms,
+    Searcher(
+        String name,
+        Map<String, Integer> expected,
+        Function<String, SearchForm> form,
+        SearchForms forms,
         AuditSearch search) {
       this.name = name;
       this.expected = expected;
@@ -409,8 +609,16 @@ public final class AuditBench {
       long nanos = System.nanoTime() - t;
       int records = expected.get(key);
       if (page.items().size() != Math.min(PAGE, records) || page.total() != records) {
-        throw new IllegalStateException("the search by " + name + " found " + page.items().size() + " of "
-            + page.total() + " records; " + records + " were written");
+        throw new IllegalStateException(
+            "the search by "
+                + name
+                + " found "
+                + page.items().size()
+                + " of "
+                + page.total()
+                + " records; "
+                + records
+                + " were written");
       }
       return nanos;
     }
@@ -426,12 +634,20 @@ public final class AuditBench {
     return nanos;
   }
 
-  private static double latencyLine(StringBuilder report, String what, long[] nanos, Map<String, Integer> rowsPerKey) {
+  private static double latencyLine(
+      StringBuilder report, String what, long[] nanos, Map<String, Integer> rowsPerKey) {
     long[] sorted = nanos.clone();
     Arrays.sort(sorted);
     double p95 = ms(percentile(sorted, 95));
-    line(report, "%-58s %7d %8.2f %8.2f %8.2f %8.2f   %13.1f %4d", what, nanos.length, ms(percentile(sorted, 50)), p95,
-        ms(percentile(sorted, 99)), ms(sorted[sorted.length - 1]),
+    line(
+        report,
+        "%-58s %7d %8.2f %8.2f %8.2f %8.2f   %13.1f %4d",
+        what,
+        nanos.length,
+        ms(percentile(sorted, 50)),
+        p95,
+        ms(percentile(sorted, 99)),
+        ms(sorted[sorted.length - 1]),
         rowsPerKey.values().stream().mapToInt(Integer::intValue).average().orElse(0),
         rowsPerKey.values().stream().mapToInt(Integer::intValue).max().orElse(0));
     return p95;
@@ -445,8 +661,12 @@ public final class AuditBench {
 
   private static String distribution(Map<String, Integer> rowsPerKey) {
     int[] counts = rowsPerKey.values().stream().mapToInt(Integer::intValue).sorted().toArray();
-    return String.format(Locale.ROOT, "median %d, p99 %d, max %d", counts[counts.length / 2],
-        counts[(int) Math.min(counts.length - 1, Math.ceil(0.99 * counts.length) - 1)], counts[counts.length - 1]);
+    return String.format(
+        Locale.ROOT,
+        "median %d, p99 %d, max %d",
+        counts[counts.length / 2],
+        counts[(int) Math.min(counts.length - 1, Math.ceil(0.99 * counts.length) - 1)],
+        counts[counts.length - 1]);
   }
 
   private static String median(Map<String, Integer> rowsPerKey) {
@@ -458,7 +678,9 @@ public final class AuditBench {
   private static List<String> heaviest(Map<String, Integer> rowsPerKey, int n) {
     return rowsPerKey.entrySet().stream()
         .sorted(Map.Entry.<String, Integer>comparingByValue(Comparator.reverseOrder()))
-        .limit(n).map(Map.Entry::getKey).toList();
+        .limit(n)
+        .map(Map.Entry::getKey)
+        .toList();
   }
 
   private static Map<String, Integer> top(Map<String, Integer> rowsPerKey, int n) {
@@ -479,7 +701,10 @@ public final class AuditBench {
     return (System.nanoTime() - since) / 1e9;
   }
 
-  /** Shutting the console and the broker down logs warnings about connections closing; the report comes last. */
+  /**
+   * Shutting the console and the broker down logs warnings about connections closing; the report
+   * comes last.
+   */
   private static void quietShutdown() {
     if (LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext logback) {
       logback.getLoggerList().forEach(logger -> logger.setLevel(ch.qos.logback.classic.Level.OFF));
@@ -488,13 +713,16 @@ public final class AuditBench {
 
   private static void deleteRecursively(Path directory) {
     try (Stream<Path> paths = Files.walk(directory)) {
-      paths.sorted(Comparator.reverseOrder()).forEach(path -> {
-        try {
-          Files.delete(path);
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      });
+      paths
+          .sorted(Comparator.reverseOrder())
+          .forEach(
+              path -> {
+                try {
+                  Files.delete(path);
+                } catch (IOException e) {
+                  throw new UncheckedIOException(e);
+                }
+              });
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

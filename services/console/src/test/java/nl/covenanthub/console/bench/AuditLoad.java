@@ -26,19 +26,19 @@ import nl.covenanthub.covenant.CovenantRef;
 import nl.covenanthub.covenant.CovenantSet;
 import nl.covenanthub.covenant.EventCatalog;
 import nl.covenanthub.covenant.FieldPlan;
-import nl.covenanthub.covenant.KeyRing;
 import nl.covenanthub.covenant.LoadedCovenant;
 import nl.covenanthub.covenant.PlanKey;
 import nl.covenanthub.covenant.Pseudonymiser;
 import nl.covenanthub.covenant.Rule;
 
 /**
- * The audit the hub would write for months of partner traffic under the real covenants of {@code covenants/}:
- * per event, one record per recipient of the covenant (disclosed under a rule's compiled plan, with its field
- * lists, legal basis and covenant hash; withheld for want of a rule or a met condition), now and then a rejected
- * record; hash-chained per outbox partition ({@code partner.<sender>.outbox-<p>}) and sealed with the hub's own
- * {@link AuditHash}. Subjects and case references are drawn with a skew: a few people and cases have many records,
- * most have a few. Deterministic for a seed. Records are made one at a time and not kept; what the searches need
+ * The audit the hub would write for months of partner traffic under the real covenants of {@code
+ * covenants/}: per event, one record per recipient of the covenant (disclosed under a rule's
+ * compiled plan, with its field lists, legal basis and covenant hash; withheld for want of a rule
+ * or a met condition), now and then a rejected record; hash-chained per outbox partition ({@code
+ * partner.<sender>.outbox-<p>}) and sealed with the hub's own {@link AuditHash}. Subjects and case
+ * references are drawn with a skew: a few people and cases have many records, most have a few.
+ * Deterministic for a seed. Records are made one at a time and not kept; what the searches need
  * (which subjects and cases exist, and how many records each has) is.
  */
 final class AuditLoad {
@@ -57,12 +57,26 @@ final class AuditLoad {
   private final int expectedEvents;
   private long events;
 
-  /** The partner systems' events: who sends what for which purpose, and what each recipient gets of it. */
-  private record EventKind(String sender, int senderIndex, String purpose, String eventType,
+  /**
+   * The partner systems' events: who sends what for which purpose, and what each recipient gets of
+   * it.
+   */
+  private record EventKind(
+      String sender,
+      int senderIndex,
+      String purpose,
+      String eventType,
       List<Outcome> perRecipient) {}
 
-  /** For one recipient of an event kind: the plans that may disclose (one per rule), or empty: always withheld. */
-  private record Outcome(String recipient, List<FieldPlan> plans, CovenantRef covenant, String withheldDetail,
+  /**
+   * For one recipient of an event kind: the plans that may disclose (one per rule), or empty:
+   * always withheld.
+   */
+  private record Outcome(
+      String recipient,
+      List<FieldPlan> plans,
+      CovenantRef covenant,
+      String withheldDetail,
       String withheldReason) {}
 
   /** One hash chain: an outbox partition of a sender. */
@@ -83,7 +97,10 @@ final class AuditLoad {
     }
   }
 
-  /** A sealed record as the hub writes it to hub.audit: key (its chain), value (single-object encoding). */
+  /**
+   * A sealed record as the hub writes it to hub.audit: key (its chain), value (single-object
+   * encoding).
+   */
   record Sealed(String chainId, byte[] bytes) {}
 
   /**
@@ -92,14 +109,22 @@ final class AuditLoad {
    * @param cases how many case references, over all senders
    * @param rows about how many records will be asked for (spreads decidedAt over {@code span})
    */
-  AuditLoad(Path covenants, Pseudonymiser pseudonymiser, int subjects, int cases, int rows, Instant start,
-      Duration span, long seed) {
+  AuditLoad(
+      Path covenants,
+      Pseudonymiser pseudonymiser,
+      int subjects,
+      int cases,
+      int rows,
+      Instant start,
+      Duration span,
+      long seed) {
     this.random = new SplittableRandom(seed);
     this.kinds = eventKinds(covenants);
     this.subjects = new String[subjects];
     for (int i = 0; i < subjects; i++) {
       // Nine digits, like a BSN; only ever seen here, as the hub's keyed pseudonym.
-      this.subjects[i] = pseudonymiser.pseudonym(String.valueOf(100_000_000 + 7_919L * i % 900_000_000));
+      this.subjects[i] =
+          pseudonymiser.pseudonym(String.valueOf(100_000_000 + 7_919L * i % 900_000_000));
     }
     this.recordsPerSubject = new int[subjects];
     this.caseSubject = new int[cases];
@@ -112,7 +137,8 @@ final class AuditLoad {
     java.util.Arrays.fill(casesPerSender, cases / senders);
     this.start = start;
     this.spanMillis = span.toMillis();
-    double recordsPerEvent = kinds.stream().mapToInt(k -> k.perRecipient().size()).average().orElse(1);
+    double recordsPerEvent =
+        kinds.stream().mapToInt(k -> k.perRecipient().size()).average().orElse(1);
     this.expectedEvents = (int) Math.ceil(rows / recordsPerEvent);
   }
 
@@ -123,12 +149,19 @@ final class AuditLoad {
     int caseIndex = kind.senderIndex() * casesPerSender[0] + caseInSender;
     int subject = caseSubject[caseIndex];
     String caseReference = caseReference(kind.sender(), caseInSender);
-    Chain chain = chains.computeIfAbsent(kind.sender() + "/" + Math.floorMod(caseReference.hashCode(), OUTBOX_PARTITIONS),
-        k -> new Chain("partner." + kind.sender() + ".outbox", Math.floorMod(caseReference.hashCode(), OUTBOX_PARTITIONS)));
+    Chain chain =
+        chains.computeIfAbsent(
+            kind.sender() + "/" + Math.floorMod(caseReference.hashCode(), OUTBOX_PARTITIONS),
+            k ->
+                new Chain(
+                    "partner." + kind.sender() + ".outbox",
+                    Math.floorMod(caseReference.hashCode(), OUTBOX_PARTITIONS)));
     long offset = chain.sourceOffset++;
     // decidedAt grows with the events over the span; the event occurred a moment before.
-    Instant decidedAt = start.plusMillis(Math.min(spanMillis, events++ * spanMillis / Math.max(1, expectedEvents))
-        + random.nextInt(1_000));
+    Instant decidedAt =
+        start.plusMillis(
+            Math.min(spanMillis, events++ * spanMillis / Math.max(1, expectedEvents))
+                + random.nextInt(1_000));
     Instant occurredAt = decidedAt.minusMillis(20 + random.nextInt(3_000));
     String traceId = hex(16);
     String eventId = uuid();
@@ -137,26 +170,39 @@ final class AuditLoad {
 
     List<Sealed> sealed = new ArrayList<>(kind.perRecipient().size());
     if (random.nextInt(500) == 0) {
-      // The outbox record was refused (here: the payload names another sender): audited, nothing delivered.
-      AuditRecord.Builder record = base(chain, offset, "", kind.sender(), null, traceId, decidedAt)
-          .setDecision(AuditDecision.REJECTED)
-          .setReason("SENDER_MISMATCH")
-          .setDetail("payload claims sender 'lzn' but came from the outbox of '" + kind.sender() + "'");
+      // The outbox record was refused (here: the payload names another sender): audited, nothing
+      // delivered.
+      AuditRecord.Builder record =
+          base(chain, offset, "", kind.sender(), null, traceId, decidedAt)
+              .setDecision(AuditDecision.REJECTED)
+              .setReason("SENDER_MISMATCH")
+              .setDetail(
+                  "payload claims sender 'lzn' but came from the outbox of '"
+                      + kind.sender()
+                      + "'");
       sealed.add(seal(chain, record));
       return sealed;
     }
     for (Outcome outcome : kind.perRecipient()) {
-      AuditRecord.Builder record = base(chain, offset, outcome.recipient(), kind.sender(), outcome.recipient(), traceId,
-          decidedAt)
-          .setEventId(eventId)
-          .setEventType(kind.eventType())
-          .setCaseReference(caseReference)
-          .setPurpose(kind.purpose())
-          .setSubjectPseudonym(pseudonym)
-          .setOccurredAt(occurredAt);
+      AuditRecord.Builder record =
+          base(
+                  chain,
+                  offset,
+                  outcome.recipient(),
+                  kind.sender(),
+                  outcome.recipient(),
+                  traceId,
+                  decidedAt)
+              .setEventId(eventId)
+              .setEventType(kind.eventType())
+              .setCaseReference(caseReference)
+              .setPurpose(kind.purpose())
+              .setSubjectPseudonym(pseudonym)
+              .setOccurredAt(occurredAt);
       if (!outcome.plans().isEmpty() && random.nextInt(100) < 85) {
         FieldPlan plan = outcome.plans().get(random.nextInt(outcome.plans().size()));
-        record.setDecision(AuditDecision.DISCLOSED)
+        record
+            .setDecision(AuditDecision.DISCLOSED)
             .setCovenantId(plan.covenant().id())
             .setCovenantVersion(plan.covenant().version())
             .setCovenantHash(plan.covenant().contentHash())
@@ -167,7 +213,8 @@ final class AuditLoad {
             .setWithheldFields(plan.withheldFields())
             .setRetention(Optional.ofNullable(plan.retention()).map(Object::toString).orElse(null));
       } else {
-        record.setDecision(AuditDecision.WITHHELD)
+        record
+            .setDecision(AuditDecision.WITHHELD)
             .setReason(outcome.withheldReason())
             .setDetail(outcome.withheldDetail())
             .setCovenantId(outcome.covenant().id())
@@ -201,7 +248,8 @@ final class AuditLoad {
     for (int i = 0; i < recordsPerCase.length; i++) {
       if (recordsPerCase[i] > 0) {
         int sender = Math.min(senders.size() - 1, i / casesPerSender[0]);
-        found.put(caseReference(senders.get(sender), i - sender * casesPerSender[0]), recordsPerCase[i]);
+        found.put(
+            caseReference(senders.get(sender), i - sender * casesPerSender[0]), recordsPerCase[i]);
       }
     }
     return found;
@@ -214,7 +262,10 @@ final class AuditLoad {
     return lengths;
   }
 
-  /** Every sender's event kinds with the compiled plans of the real covenants, as the hub decides them. */
+  /**
+   * Every sender's event kinds with the compiled plans of the real covenants, as the hub decides
+   * them.
+   */
   private static List<EventKind> eventKinds(Path directory) {
     List<LoadedCovenant> loaded = new ArrayList<>();
     CovenantSet set;
@@ -222,13 +273,17 @@ final class AuditLoad {
       for (Path file : files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList()) {
         loaded.add(CovenantLoader.load(file));
       }
-      // Every rule's plan, including those that pseudonymise: a random key will do for the field lists.
+      // Every rule's plan, including those that pseudonymise: a random key will do for the field
+      // lists.
       byte[] key = new byte[32];
-      set = CovenantSet.compile(loaded, EventCatalog.standard(), ref -> Optional.of(key), Clock.systemUTC());
+      set =
+          CovenantSet.compile(
+              loaded, EventCatalog.standard(), ref -> Optional.of(key), Clock.systemUTC());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (CovenantException e) {
-      throw new IllegalStateException("the covenants in " + directory + " do not load: " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "the covenants in " + directory + " do not load: " + e.getMessage(), e);
     }
     Map<String, EventKind> kinds = new LinkedHashMap<>();
     List<String> senders = new ArrayList<>();
@@ -238,39 +293,75 @@ final class AuditLoad {
           senders.add(rule.from());
         }
         for (String type : rule.eventTypes()) {
-          kinds.computeIfAbsent(rule.from() + "/" + rule.purpose() + "/" + type, k -> new EventKind(rule.from(),
-              senders.indexOf(rule.from()), rule.purpose(), type,
-              outcomes(set, covenant, rule.from(), rule.purpose(), type)));
+          kinds.computeIfAbsent(
+              rule.from() + "/" + rule.purpose() + "/" + type,
+              k ->
+                  new EventKind(
+                      rule.from(),
+                      senders.indexOf(rule.from()),
+                      rule.purpose(),
+                      type,
+                      outcomes(set, covenant, rule.from(), rule.purpose(), type)));
         }
       }
     }
     return List.copyOf(kinds.values());
   }
 
-  private static List<Outcome> outcomes(CovenantSet set, LoadedCovenant covenant, String sender, String purpose,
-      String type) {
+  private static List<Outcome> outcomes(
+      CovenantSet set, LoadedCovenant covenant, String sender, String purpose, String type) {
     List<Outcome> outcomes = new ArrayList<>();
     for (String recipient : set.recipients(sender, purpose)) {
       PlanKey key = new PlanKey(sender, recipient, purpose, type);
-      List<Rule> rules = covenant.covenant().rules().stream()
-          .filter(r -> r.from().equals(sender) && r.to().equals(recipient) && r.purpose().equals(purpose)
-              && r.eventTypes().contains(type))
-          .toList();
+      List<Rule> rules =
+          covenant.covenant().rules().stream()
+              .filter(
+                  r ->
+                      r.from().equals(sender)
+                          && r.to().equals(recipient)
+                          && r.purpose().equals(purpose)
+                          && r.eventTypes().contains(type))
+              .toList();
       List<FieldPlan> plans = rules.stream().map(r -> set.plan(key, r.id()).orElseThrow()).toList();
-      String detail = rules.isEmpty()
-          ? "no rule of covenant '" + covenant.covenant().id() + "' lets " + sender + " disclose " + type + " to "
-              + recipient + " for " + purpose
-          : "the event meets the condition of none of rules " + rules.stream().map(Rule::id).toList();
-      outcomes.add(new Outcome(recipient, plans, covenant.ref(), detail, rules.isEmpty() ? "NO_RULE" : "CONDITION_NOT_MET"));
+      String detail =
+          rules.isEmpty()
+              ? "no rule of covenant '"
+                  + covenant.covenant().id()
+                  + "' lets "
+                  + sender
+                  + " disclose "
+                  + type
+                  + " to "
+                  + recipient
+                  + " for "
+                  + purpose
+              : "the event meets the condition of none of rules "
+                  + rules.stream().map(Rule::id).toList();
+      outcomes.add(
+          new Outcome(
+              recipient,
+              plans,
+              covenant.ref(),
+              detail,
+              rules.isEmpty() ? "NO_RULE" : "CONDITION_NOT_MET"));
     }
     return outcomes;
   }
 
-  private AuditRecord.Builder base(Chain chain, long offset, String recipientKey, String sender, String recipient,
-      String traceId, Instant decidedAt) {
+  private AuditRecord.Builder base(
+      Chain chain,
+      long offset,
+      String recipientKey,
+      String sender,
+      String recipient,
+      String traceId,
+      Instant decidedAt) {
     // As the hub's DisclosureIds: a name UUID of the source record and the recipient.
-    String disclosureId = UUID.nameUUIDFromBytes((chain.topic + "/" + chain.partition + "/" + offset + "/" + recipientKey)
-        .getBytes(StandardCharsets.UTF_8)).toString();
+    String disclosureId =
+        UUID.nameUUIDFromBytes(
+                (chain.topic + "/" + chain.partition + "/" + offset + "/" + recipientKey)
+                    .getBytes(StandardCharsets.UTF_8))
+            .toString();
     return AuditRecord.newBuilder()
         .setTraceId(traceId)
         .setSpanId(disclosureId.replace("-", "").substring(0, 16))
@@ -284,12 +375,13 @@ final class AuditLoad {
   }
 
   private static Sealed seal(Chain chain, AuditRecord.Builder builder) {
-    AuditRecord record = builder
-        .setChainId(chain.id())
-        .setSequence(++chain.sequence)
-        .setPreviousHash(chain.previousHash)
-        .setHash("")
-        .build();
+    AuditRecord record =
+        builder
+            .setChainId(chain.id())
+            .setSequence(++chain.sequence)
+            .setPreviousHash(chain.previousHash)
+            .setHash("")
+            .build();
     byte[] bytes = AuditHash.sealed(record);
     chain.previousHash = record.getHash();
     return new Sealed(chain.id(), bytes);
@@ -305,13 +397,18 @@ final class AuditLoad {
     };
   }
 
-  /** An index below {@code n}, low ones more often: {@code n·u^power} for uniform u (power 1: uniform). */
+  /**
+   * An index below {@code n}, low ones more often: {@code n·u^power} for uniform u (power 1:
+   * uniform).
+   */
   private int skewed(int n, double power) {
     return Math.min(n - 1, (int) (n * Math.pow(random.nextDouble(), power)));
   }
 
   private String uuid() {
-    return new UUID(random.nextLong() & ~0xF000L | 0x4000L, random.nextLong() & 0x3FFFFFFFFFFFFFFFL | 0x8000000000000000L)
+    return new UUID(
+            random.nextLong() & ~0xF000L | 0x4000L,
+            random.nextLong() & 0x3FFFFFFFFFFFFFFFL | 0x8000000000000000L)
         .toString();
   }
 

@@ -19,10 +19,12 @@ import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 import org.springframework.kafka.core.ConsumerFactory;
 import org.springframework.kafka.listener.MessageListenerContainer;
 
-/** hub.audit into PostgreSQL: every record once, field for field, through restarts, replays and failures. */
+/**
+ * hub.audit into PostgreSQL: every record once, field for field, through restarts, replays and
+ * failures.
+ */
 class AuditIngestTest extends ConsoleTestBase {
-  @Autowired
-  KafkaListenerEndpointRegistry listeners;
+  @Autowired KafkaListenerEndpointRegistry listeners;
 
   @AfterEach
   void dropTestTrigger() {
@@ -34,27 +36,54 @@ class AuditIngestTest extends ConsoleTestBase {
     AuditTrail politie = AuditTrail.of("politie");
     AuditTrail lzn = AuditTrail.of("lzn");
     List<AuditTrail.Sealed> records = new ArrayList<>(politie.next(20));
-    records.addAll(lzn.next(5, r -> r.setSender("lzn").setRecipient("politie").setDecision(AuditDecision.WITHHELD)
-        .setReason("NO_RULE").setDetail("no rule for lzn to politie").setRuleIds(List.of()).setDisclosedFields(List.of())
-        .setTransformedFields(List.of()).setLegalBasis(null).setCovenantVersion(null).setOccurredAt(null)));
+    records.addAll(
+        lzn.next(
+            5,
+            r ->
+                r.setSender("lzn")
+                    .setRecipient("politie")
+                    .setDecision(AuditDecision.WITHHELD)
+                    .setReason("NO_RULE")
+                    .setDetail("no rule for lzn to politie")
+                    .setRuleIds(List.of())
+                    .setDisclosedFields(List.of())
+                    .setTransformedFields(List.of())
+                    .setLegalBasis(null)
+                    .setCovenantVersion(null)
+                    .setOccurredAt(null)));
 
     ingest(records);
 
     assertThat(rows(politie.chainId())).as("records of the politie chain").isEqualTo(20);
     assertThat(rows(lzn.chainId())).as("records of the lzn chain").isEqualTo(5);
     for (AuditTrail.Sealed sealed : records) {
-      Disclosure stored = db.sql("SELECT " + AuditRecordTable.COLUMNS + " FROM audit_record WHERE chain_id = ? AND sequence = ?")
-          .params(sealed.chainId(), sealed.record().getSequence()).query(AuditRecordTable.DISCLOSURE).single();
-      assertThat(stored.toAuditRecord()).as("the record rebuilt from its columns").isEqualTo(sealed.record());
+      Disclosure stored =
+          db.sql(
+                  "SELECT "
+                      + AuditRecordTable.COLUMNS
+                      + " FROM audit_record WHERE chain_id = ? AND sequence = ?")
+              .params(sealed.chainId(), sealed.record().getSequence())
+              .query(AuditRecordTable.DISCLOSURE)
+              .single();
+      assertThat(stored.toAuditRecord())
+          .as("the record rebuilt from its columns")
+          .isEqualTo(sealed.record());
     }
-    assertThat(db.sql("SELECT sequence FROM chain_head WHERE chain_id = ?").param(politie.chainId())
-        .query(Long.class).single()).as("the chain's head").isEqualTo(20);
+    assertThat(
+            db.sql("SELECT sequence FROM chain_head WHERE chain_id = ?")
+                .param(politie.chainId())
+                .query(Long.class)
+                .single())
+        .as("the chain's head")
+        .isEqualTo(20);
   }
 
   @Test
   void readsInTheConfiguredConsumerGroupWhichTheAclsAllow() {
-    // Not the listener's id: infra/kafka/acls.yaml lets the console use groups prefixed covenant-console only.
-    assertThat(listeners.getListenerContainer(AuditIngest.LISTENER_ID).getGroupId()).isEqualTo("covenant-console");
+    // Not the listener's id: infra/kafka/acls.yaml lets the console use groups prefixed
+    // covenant-console only.
+    assertThat(listeners.getListenerContainer(AuditIngest.LISTENER_ID).getGroupId())
+        .isEqualTo("covenant-console");
   }
 
   @Test
@@ -74,25 +103,37 @@ class AuditIngestTest extends ConsoleTestBase {
     awaitStored(meanwhile);
     await().atMost(WAIT).until(() -> positionsAtEnd());
     assertThat(rows(chain.chainId())).as("each record once, none lost").isEqualTo(45);
-    assertThat(db.sql("SELECT count(DISTINCT disclosure_id) FROM audit_record WHERE chain_id = ?").param(chain.chainId())
-        .query(Long.class).single()).isEqualTo(45);
+    assertThat(
+            db.sql("SELECT count(DISTINCT disclosure_id) FROM audit_record WHERE chain_id = ?")
+                .param(chain.chainId())
+                .query(Long.class)
+                .single())
+        .isEqualTo(45);
   }
 
   @Test
   void aBatchThatFailsHalfwayIsStoredWholeOnRetry() {
     AuditTrail chain = AuditTrail.of("veilig-thuis");
-    List<AuditTrail.Sealed> records = chain.next(40, r -> r.setSender("veilig-thuis").setPurpose("huiselijk-geweld"));
+    List<AuditTrail.Sealed> records =
+        chain.next(40, r -> r.setSender("veilig-thuis").setPurpose("huiselijk-geweld"));
     // The database refuses the 25th record once: the batch's transaction rolls back and is retried.
     db.sql("CREATE SEQUENCE IF NOT EXISTS fail_once_counter").update();
-    db.sql("CREATE OR REPLACE FUNCTION fail_once() RETURNS trigger AS $$ BEGIN"
-        + " IF NEW.chain_id = '" + chain.chainId() + "' AND NEW.sequence = 25 AND nextval('fail_once_counter') = 1 THEN"
-        + " RAISE EXCEPTION 'disk full (test)'; END IF; RETURN NEW; END $$ LANGUAGE plpgsql").update();
-    db.sql("CREATE TRIGGER fail_once BEFORE INSERT ON audit_record FOR EACH ROW EXECUTE FUNCTION fail_once()").update();
+    db.sql(
+            "CREATE OR REPLACE FUNCTION fail_once() RETURNS trigger AS $$ BEGIN"
+                + " IF NEW.chain_id = '"
+                + chain.chainId()
+                + "' AND NEW.sequence = 25 AND nextval('fail_once_counter') = 1 THEN"
+                + " RAISE EXCEPTION 'disk full (test)'; END IF; RETURN NEW; END $$ LANGUAGE plpgsql")
+        .update();
+    db.sql(
+            "CREATE TRIGGER fail_once BEFORE INSERT ON audit_record FOR EACH ROW EXECUTE FUNCTION fail_once()")
+        .update();
 
     ingest(records);
 
     assertThat(db.sql("SELECT last_value FROM fail_once_counter").query(Long.class).single())
-        .as("the failure happened").isGreaterThanOrEqualTo(1);
+        .as("the failure happened")
+        .isGreaterThanOrEqualTo(1);
     assertThat(rows(chain.chainId())).as("each record once").isEqualTo(40);
     await().atMost(WAIT).until(() -> positionsAtEnd());
   }
@@ -105,24 +146,38 @@ class AuditIngestTest extends ConsoleTestBase {
     List<AuditTrail.Sealed> after = chain.next(3);
     ingest(after);
 
-    await().atMost(WAIT).untilAsserted(() -> assertThat(db.sql("SELECT problem FROM ingest_problem ORDER BY problem")
-        .query(String.class).list()).containsExactly("EMPTY", "UNDECODABLE"));
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () ->
+                assertThat(
+                        db.sql("SELECT problem FROM ingest_problem ORDER BY problem")
+                            .query(String.class)
+                            .list())
+                    .containsExactly("EMPTY", "UNDECODABLE"));
     assertThat(rows(chain.chainId())).isEqualTo(3);
   }
 
-  /** Whether the stored position of every hub.audit partition is its end: everything published is indexed. */
+  /**
+   * Whether the stored position of every hub.audit partition is its end: everything published is
+   * indexed.
+   */
   private boolean positionsAtEnd() {
-    long stored = db.sql("SELECT coalesce(sum(next_offset), 0) FROM ingest_position").query(Long.class).single();
+    long stored =
+        db.sql("SELECT coalesce(sum(next_offset), 0) FROM ingest_position")
+            .query(Long.class)
+            .single();
     return stored == endOffsets();
   }
 
-  @Autowired
-  ConsumerFactory<Object, Object> consumers;
+  @Autowired ConsumerFactory<Object, Object> consumers;
 
   private long endOffsets() {
     try (var consumer = consumers.createConsumer("end-offsets", null)) {
-      var partitions = consumer.partitionsFor("hub.audit").stream()
-          .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+      var partitions =
+          consumer.partitionsFor("hub.audit").stream()
+              .map(p -> new TopicPartition(p.topic(), p.partition()))
+              .toList();
       return consumer.endOffsets(partitions).values().stream().mapToLong(Long::longValue).sum();
     }
   }

@@ -12,10 +12,12 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
-/** The chains as stored: intact when untouched; a changed, removed or replaced row is found where it is. */
+/**
+ * The chains as stored: intact when untouched; a changed, removed or replaced row is found where it
+ * is.
+ */
 class IntegrityCheckTest extends ConsoleTestBase {
-  @Autowired
-  IntegrityCheck integrity;
+  @Autowired IntegrityCheck integrity;
 
   AuditTrail politie;
   AuditTrail lzn;
@@ -35,75 +37,103 @@ class IntegrityCheckTest extends ConsoleTestBase {
     IntegrityReport report = integrity.verifyAll();
 
     assertThat(report.intact()).as("intact: %s", report).isTrue();
-    assertThat(report.chains()).extracting(ChainReport::chainId).containsExactlyInAnyOrder(politie.chainId(), lzn.chainId());
+    assertThat(report.chains())
+        .extracting(ChainReport::chainId)
+        .containsExactlyInAnyOrder(politie.chainId(), lzn.chainId());
     assertThat(report.checked()).isEqualTo(30);
   }
 
   @Test
   void aChangedRecipientIsFoundAsAltered() {
-    db.sql("UPDATE audit_record SET recipient = 'riec' WHERE chain_id = ? AND sequence = 7").param(politie.chainId()).update();
+    db.sql("UPDATE audit_record SET recipient = 'riec' WHERE chain_id = ? AND sequence = 7")
+        .param(politie.chainId())
+        .update();
 
     assertOnlyBreak(integrity.verifyAll(), politie.chainId(), ChainBreak.Kind.ALTERED, 7);
   }
 
   @Test
   void aChangedFieldListIsFoundAsAltered() {
-    db.sql("UPDATE audit_record SET withheld_fields = '{}' WHERE chain_id = ? AND sequence = 12").param(politie.chainId()).update();
+    db.sql("UPDATE audit_record SET withheld_fields = '{}' WHERE chain_id = ? AND sequence = 12")
+        .param(politie.chainId())
+        .update();
 
     assertOnlyBreak(integrity.verifyAll(), politie.chainId(), ChainBreak.Kind.ALTERED, 12);
   }
 
   @Test
   void aDeletedRecordIsFoundAsMissing() {
-    db.sql("DELETE FROM audit_record WHERE chain_id = ? AND sequence = 4").param(lzn.chainId()).update();
+    db.sql("DELETE FROM audit_record WHERE chain_id = ? AND sequence = 4")
+        .param(lzn.chainId())
+        .update();
 
-    ChainReport broken = assertOnlyBreak(integrity.verifyAll(), lzn.chainId(), ChainBreak.Kind.MISSING, 4);
+    ChainReport broken =
+        assertOnlyBreak(integrity.verifyAll(), lzn.chainId(), ChainBreak.Kind.MISSING, 4);
     assertThat(broken.checked()).as("records verified before the gap").isEqualTo(3);
   }
 
   @Test
   void deletedNewestRecordsAreFoundAsMissing() {
-    db.sql("DELETE FROM audit_record WHERE chain_id = ? AND sequence >= 18").param(politie.chainId()).update();
+    db.sql("DELETE FROM audit_record WHERE chain_id = ? AND sequence >= 18")
+        .param(politie.chainId())
+        .update();
 
     assertOnlyBreak(integrity.verifyAll(), politie.chainId(), ChainBreak.Kind.MISSING, 18);
   }
 
   @Test
   void aRecordReplacedByAResealedOneIsFoundAsABrokenLink() {
-    // A forger who can compute hashes rewrites record 9 and seals it again: it is intact in itself, but record 10
+    // A forger who can compute hashes rewrites record 9 and seals it again: it is intact in itself,
+    // but record 10
     // names the old hash.
     AuditRecord original = politieRecords.get(8).record();
     AuditRecord forged = AuditRecord.newBuilder(original).setRecipient("riec").build();
     AuditHash.sealed(forged);
-    db.sql("UPDATE audit_record SET recipient = 'riec', hash = ? WHERE chain_id = ? AND sequence = 9")
-        .params(forged.getHash(), politie.chainId()).update();
+    db.sql(
+            "UPDATE audit_record SET recipient = 'riec', hash = ? WHERE chain_id = ? AND sequence = 9")
+        .params(forged.getHash(), politie.chainId())
+        .update();
 
     assertOnlyBreak(integrity.verifyAll(), politie.chainId(), ChainBreak.Kind.BROKEN_LINK, 10);
   }
 
   @Test
   void aRangeIsVerifiedFromTheRecordBeforeIt() {
-    List<AuditTrail.Sealed> later = politie.next(10, r -> r.setDecidedAt(Instant.now().plusSeconds(3_600)));
+    List<AuditTrail.Sealed> later =
+        politie.next(10, r -> r.setDecidedAt(Instant.now().plusSeconds(3_600)));
     ingest(later);
     Instant from = later.get(0).record().getDecidedAt();
-    assertThat(integrity.verify(politie.chainId(), from, null).intact()).as("the later records alone").isTrue();
+    assertThat(integrity.verify(politie.chainId(), from, null).intact())
+        .as("the later records alone")
+        .isTrue();
 
-    db.sql("UPDATE audit_record SET purpose = 'aanpak-ondermijning' WHERE chain_id = ? AND sequence = 5")
-        .param(politie.chainId()).update();
-    assertThat(integrity.verify(politie.chainId(), from, null).intact()).as("a change before the range").isTrue();
+    db.sql(
+            "UPDATE audit_record SET purpose = 'aanpak-ondermijning' WHERE chain_id = ? AND sequence = 5")
+        .param(politie.chainId())
+        .update();
+    assertThat(integrity.verify(politie.chainId(), from, null).intact())
+        .as("a change before the range")
+        .isTrue();
 
-    db.sql("DELETE FROM audit_record WHERE chain_id = ? AND sequence = 20").param(politie.chainId()).update();
+    db.sql("DELETE FROM audit_record WHERE chain_id = ? AND sequence = 20")
+        .param(politie.chainId())
+        .update();
     IntegrityReport range = integrity.verify(null, from, null);
     assertOnlyBreak(range, politie.chainId(), ChainBreak.Kind.MISSING, 20);
   }
 
-  private static ChainReport assertOnlyBreak(IntegrityReport report, String chainId, ChainBreak.Kind kind, long sequence) {
+  private static ChainReport assertOnlyBreak(
+      IntegrityReport report, String chainId, ChainBreak.Kind kind, long sequence) {
     assertThat(report.intact()).as("intact").isFalse();
     assertThat(report.broken()).as("broken chains").hasSize(1);
     ChainReport broken = report.broken().get(0);
     assertThat(broken.chainId()).isEqualTo(chainId);
-    assertThat(broken.firstBreak().kind()).as("kind of break: %s", broken.firstBreak()).isEqualTo(kind);
-    assertThat(broken.firstBreak().sequence()).as("where: %s", broken.firstBreak()).isEqualTo(sequence);
+    assertThat(broken.firstBreak().kind())
+        .as("kind of break: %s", broken.firstBreak())
+        .isEqualTo(kind);
+    assertThat(broken.firstBreak().sequence())
+        .as("where: %s", broken.firstBreak())
+        .isEqualTo(sequence);
     return broken;
   }
 }

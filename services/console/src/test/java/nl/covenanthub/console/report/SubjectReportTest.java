@@ -14,39 +14,62 @@ import nl.covenanthub.console.audit.Disclosure;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
-/** The Art. 15 report from the audit index as ingested: one person's records only, all of them, and as CSV. */
+/**
+ * The Art. 15 report from the audit index as ingested: one person's records only, all of them, and
+ * as CSV.
+ */
 class SubjectReportTest extends ConsoleTestBase {
   static final String PERSON = "999990019";
   static final String SOMEONE_ELSE = "999991772";
 
-  @Autowired
-  SubjectReports reports;
+  @Autowired SubjectReports reports;
 
   @Test
   void theReportHoldsEveryDecisionAboutThePersonAndNoOneElse() {
     AuditTrail politie = AuditTrail.of("politie");
     AuditTrail lzn = AuditTrail.of("lzn");
     Instant day = Instant.now().truncatedTo(ChronoUnit.SECONDS).minus(3, ChronoUnit.DAYS);
-    ingest(List.of(
-        politie.next(r -> r.setDecidedAt(day).setCaseReference("PL-1")),
-        politie.next(r -> r.setDecidedAt(day.plusSeconds(60)).setCaseReference("PL-1").setRecipient("veilig-thuis")
-            .setDecision(AuditDecision.WITHHELD).setReason("NO_RULE").setDisclosedFields(List.of())
-            .setTransformedFields(List.of()).setWithheldFields(List.of())),
-        politie.next(r -> r.setDecidedAt(day.plusSeconds(120)).setCaseReference("PL-2")
-            .setSubjectPseudonym(AuditTrail.SUBJECTS.pseudonym(SOMEONE_ELSE))),
-        lzn.next(r -> r.setDecidedAt(day.plusSeconds(180)).setSender("lzn").setRecipient("politie")
-            .setCaseReference("LZN-1").setRuleIds(List.of("lzn-betrokkenheid-aan-politie"))
-            .setDisclosedFields(List.of("caseReference", "subject.name")).setTransformedFields(List.of("subject.bsn")))));
+    ingest(
+        List.of(
+            politie.next(r -> r.setDecidedAt(day).setCaseReference("PL-1")),
+            politie.next(
+                r ->
+                    r.setDecidedAt(day.plusSeconds(60))
+                        .setCaseReference("PL-1")
+                        .setRecipient("veilig-thuis")
+                        .setDecision(AuditDecision.WITHHELD)
+                        .setReason("NO_RULE")
+                        .setDisclosedFields(List.of())
+                        .setTransformedFields(List.of())
+                        .setWithheldFields(List.of())),
+            politie.next(
+                r ->
+                    r.setDecidedAt(day.plusSeconds(120))
+                        .setCaseReference("PL-2")
+                        .setSubjectPseudonym(AuditTrail.SUBJECTS.pseudonym(SOMEONE_ELSE))),
+            lzn.next(
+                r ->
+                    r.setDecidedAt(day.plusSeconds(180))
+                        .setSender("lzn")
+                        .setRecipient("politie")
+                        .setCaseReference("LZN-1")
+                        .setRuleIds(List.of("lzn-betrokkenheid-aan-politie"))
+                        .setDisclosedFields(List.of("caseReference", "subject.name"))
+                        .setTransformedFields(List.of("subject.bsn")))));
 
     SubjectReport report = reports.about(AuditTrail.SUBJECTS.pseudonym(PERSON));
 
-    assertThat(report.disclosed()).as("disclosed, newest first")
+    assertThat(report.disclosed())
+        .as("disclosed, newest first")
         .extracting(Disclosure::caseReference, Disclosure::recipient)
-        .containsExactly(org.assertj.core.groups.Tuple.tuple("LZN-1", "politie"),
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("LZN-1", "politie"),
             org.assertj.core.groups.Tuple.tuple("PL-1", "lzn"));
-    assertThat(report.notDisclosed()).as("not disclosed")
+    assertThat(report.notDisclosed())
+        .as("not disclosed")
         .extracting(Disclosure::recipient, Disclosure::decision, Disclosure::reason)
-        .containsExactly(org.assertj.core.groups.Tuple.tuple("veilig-thuis", AuditDecision.WITHHELD, "NO_RULE"));
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("veilig-thuis", AuditDecision.WITHHELD, "NO_RULE"));
     assertThat(report.recipients()).containsExactly("lzn", "politie");
     assertThat(report.madeAt()).as("made at the console's clock").isEqualTo(clock.instant());
   }
@@ -59,26 +82,44 @@ class SubjectReportTest extends ConsoleTestBase {
 
     SubjectReport report = reports.about(AuditTrail.SUBJECTS.pseudonym(PERSON));
 
-    assertThat(report.disclosed()).as("all %d records, each once", records).hasSize(records)
-        .extracting(Disclosure::sequence).doesNotHaveDuplicates();
+    assertThat(report.disclosed())
+        .as("all %d records, each once", records)
+        .hasSize(records)
+        .extracting(Disclosure::sequence)
+        .doesNotHaveDuplicates();
   }
 
   @Test
   void theCsvHasAHeaderAndOneQuotedRowPerDecision() {
     AuditTrail politie = AuditTrail.of("politie");
-    ingest(List.of(
-        politie.next(r -> r.setLegalBasis("AVG art. 6(1)(e), Wpg art. 20").setCaseReference("=HYPERLINK(\"x\")")),
-        politie.next(r -> r.setRecipient("riec").setDecision(AuditDecision.WITHHELD).setReason("CONDITION_NOT_MET")
-            .setDisclosedFields(List.of()).setTransformedFields(List.of()).setWithheldFields(List.of()))));
+    ingest(
+        List.of(
+            politie.next(
+                r ->
+                    r.setLegalBasis("AVG art. 6(1)(e), Wpg art. 20")
+                        .setCaseReference("=HYPERLINK(\"x\")")),
+            politie.next(
+                r ->
+                    r.setRecipient("riec")
+                        .setDecision(AuditDecision.WITHHELD)
+                        .setReason("CONDITION_NOT_MET")
+                        .setDisclosedFields(List.of())
+                        .setTransformedFields(List.of())
+                        .setWithheldFields(List.of()))));
     SubjectReport report = reports.about(AuditTrail.SUBJECTS.pseudonym(PERSON));
 
     StringWriter out = new StringWriter();
     SubjectReportCsv.write(report, out);
     String csv = out.toString();
 
-    assertThat(csv).as("RFC 4180 lines end in CRLF").contains("\r\n").doesNotContainPattern("[^\r]\n");
-    assertThat(csv).as("a value with a comma or a quote is quoted, quotes doubled")
-        .contains("\"AVG art. 6(1)(e), Wpg art. 20\"").contains("\"'=HYPERLINK(\"\"x\"\")\"");
+    assertThat(csv)
+        .as("RFC 4180 lines end in CRLF")
+        .contains("\r\n")
+        .doesNotContainPattern("[^\r]\n");
+    assertThat(csv)
+        .as("a value with a comma or a quote is quoted, quotes doubled")
+        .contains("\"AVG art. 6(1)(e), Wpg art. 20\"")
+        .contains("\"'=HYPERLINK(\"\"x\"\")\"");
     List<List<String>> rows = CsvRows.of(csv);
     assertThat(rows.get(0)).as("header").isEqualTo(SubjectReportCsv.COLUMNS);
     assertThat(rows).hasSize(3);
@@ -86,12 +127,15 @@ class SubjectReportTest extends ConsoleTestBase {
     assertThat(cell(disclosed, "decision")).isEqualTo("DISCLOSED");
     assertThat(cell(disclosed, "recipient")).isEqualTo("lzn");
     assertThat(cell(disclosed, "legal_basis")).isEqualTo("AVG art. 6(1)(e), Wpg art. 20");
-    assertThat(cell(disclosed, "case_reference")).as("a formula is defused").isEqualTo("'=HYPERLINK(\"x\")");
+    assertThat(cell(disclosed, "case_reference"))
+        .as("a formula is defused")
+        .isEqualTo("'=HYPERLINK(\"x\")");
     assertThat(cell(disclosed, "disclosed_fields"))
         .isEqualTo("caseReference; subject.bsn; subject.name; subject.birthDate; concerns");
     assertThat(cell(disclosed, "transformed_fields")).isEqualTo("narrative");
     assertThat(cell(disclosed, "covenant_version")).isEqualTo("1");
-    assertThat(cell(disclosed, "decided_at")).isEqualTo(report.disclosed().get(0).decidedAt().toString());
+    assertThat(cell(disclosed, "decided_at"))
+        .isEqualTo(report.disclosed().get(0).decidedAt().toString());
     List<String> withheld = rows.get(2);
     assertThat(cell(withheld, "decision")).isEqualTo("WITHHELD");
     assertThat(cell(withheld, "reason")).isEqualTo("CONDITION_NOT_MET");

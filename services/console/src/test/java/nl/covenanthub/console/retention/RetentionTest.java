@@ -15,19 +15,21 @@ import nl.covenanthub.console.integrity.IntegrityReport;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
-/** Retention (P5Y by default) removes the oldest records and leaves each chain verifiable from its checkpoint. */
+/**
+ * Retention (P5Y by default) removes the oldest records and leaves each chain verifiable from its
+ * checkpoint.
+ */
 class RetentionTest extends ConsoleTestBase {
   private static final Instant NOW = Instant.parse("2026-05-14T10:00:00Z");
 
-  @Autowired
-  Retention retention;
-  @Autowired
-  IntegrityCheck integrity;
+  @Autowired Retention retention;
+  @Autowired IntegrityCheck integrity;
 
   @Test
   void removesWhatIsPastTheRetentionPeriodAndTheChainStillVerifies() {
     AuditTrail chain = AuditTrail.of("politie");
-    List<AuditTrail.Sealed> records = new ArrayList<>(chain.next(10, r -> r.setDecidedAt(NOW.minus(Duration.ofDays(6 * 366)))));
+    List<AuditTrail.Sealed> records =
+        new ArrayList<>(chain.next(10, r -> r.setDecidedAt(NOW.minus(Duration.ofDays(6 * 366)))));
     records.addAll(chain.next(10, r -> r.setDecidedAt(NOW.minus(Duration.ofDays(30)))));
     ingest(records);
     clock.set(NOW);
@@ -36,23 +38,33 @@ class RetentionTest extends ConsoleTestBase {
 
     assertThat(result.removed()).as("records older than five years").isEqualTo(10);
     assertThat(rows(chain.chainId())).isEqualTo(10);
-    assertThat(db.sql("SELECT sequence FROM retention_checkpoint WHERE chain_id = ?").param(chain.chainId())
-        .query(Long.class).single()).as("the checkpoint: the last removed record").isEqualTo(10);
+    assertThat(
+            db.sql("SELECT sequence FROM retention_checkpoint WHERE chain_id = ?")
+                .param(chain.chainId())
+                .query(Long.class)
+                .single())
+        .as("the checkpoint: the last removed record")
+        .isEqualTo(10);
     IntegrityReport after = integrity.verifyAll();
     assertThat(after.intact()).as("intact after retention: %s", after).isTrue();
     assertThat(after.checked()).isEqualTo(10);
 
-    db.sql("DELETE FROM audit_record WHERE chain_id = ? AND sequence = 11").param(chain.chainId()).update();
+    db.sql("DELETE FROM audit_record WHERE chain_id = ? AND sequence = 11")
+        .param(chain.chainId())
+        .update();
     IntegrityReport deleted = integrity.verifyAll();
     assertThat(deleted.intact()).isFalse();
     assertThat(deleted.broken().get(0).firstBreak().kind()).isEqualTo(ChainBreak.Kind.MISSING);
-    assertThat(deleted.broken().get(0).firstBreak().sequence()).as("the record right after the checkpoint").isEqualTo(11);
+    assertThat(deleted.broken().get(0).firstBreak().sequence())
+        .as("the record right after the checkpoint")
+        .isEqualTo(11);
   }
 
   @Test
   void aChainPastRetentionAltogetherStillVerifiesAndItsRecordsAreNotIndexedAgain() {
     AuditTrail chain = AuditTrail.of("lzn");
-    List<AuditTrail.Sealed> records = chain.next(8, r -> r.setDecidedAt(NOW.minus(30, ChronoUnit.DAYS)));
+    List<AuditTrail.Sealed> records =
+        chain.next(8, r -> r.setDecidedAt(NOW.minus(30, ChronoUnit.DAYS)));
     ingest(records);
     clock.set(NOW.plus(Duration.ofDays(10 * 366)));
 
@@ -71,7 +83,9 @@ class RetentionTest extends ConsoleTestBase {
   void aChainWhoseOldRecordsDoNotVerifyIsKept() {
     AuditTrail chain = AuditTrail.of("riec");
     ingest(chain.next(5, r -> r.setDecidedAt(NOW.minus(Duration.ofDays(6 * 366)))));
-    db.sql("UPDATE audit_record SET recipient = 'politie' WHERE chain_id = ? AND sequence = 2").param(chain.chainId()).update();
+    db.sql("UPDATE audit_record SET recipient = 'politie' WHERE chain_id = ? AND sequence = 2")
+        .param(chain.chainId())
+        .update();
     clock.set(NOW);
 
     Retention.Result result = retention.removeExpired();

@@ -42,22 +42,26 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 /**
- * The privacy officer's pages in a real browser (Debian's headless chromium, driven by chromium-driver), logging in
- * at the real Keycloak's login form, over audit chains ingested from the embedded broker into PostgreSQL.
+ * The privacy officer's pages in a real browser (Debian's headless chromium, driven by
+ * chromium-driver), logging in at the real Keycloak's login form, over audit chains ingested from
+ * the embedded broker into PostgreSQL.
  */
 class ConsolePagesBrowserTest extends ConsoleTestBase {
   private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
   private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
   private static final Duration PAGE_WAIT = Duration.ofSeconds(30);
-  /** The console's default time zone (console.time-zone), in which the pages show times and count days. */
+
+  /**
+   * The console's default time zone (console.time-zone), in which the pages show times and count
+   * days.
+   */
   private static final ZoneId ZONE = ZoneId.of("Europe/Amsterdam");
 
   static final String PERSON = "999990019";
   static final String SOMEONE_ELSE = "999991772";
   static final String PERSONS_CASE = "PL0600-2026-179441";
 
-  @LocalServerPort
-  int port;
+  @LocalServerPort int port;
 
   private Path profile;
   private WebDriver browser;
@@ -67,7 +71,8 @@ class ConsolePagesBrowserTest extends ConsoleTestBase {
 
   @BeforeAll
   static void aBrowserIsInstalled() {
-    assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
+    assumeTrue(
+        Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
         "skipped: no /usr/bin/chromium and /usr/bin/chromedriver (apt-get install -y chromium chromium-driver; .ci/run does)");
   }
 
@@ -76,12 +81,23 @@ class ConsolePagesBrowserTest extends ConsoleTestBase {
     profile = Files.createTempDirectory("console-chromium-");
     ChromeOptions options = new ChromeOptions();
     options.setBinary(CHROMIUM.toFile());
-    options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
-        "--window-size=1400,1000", "--user-data-dir=" + profile);
+    options.addArguments(
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--window-size=1400,1000",
+        "--user-data-dir=" + profile);
     // The driver named here: Selenium Manager is never asked to find (or download) one.
-    ChromeDriverService service = new ChromeDriverService.Builder()
-        .usingDriverExecutable(new File(CHROMEDRIVER.toString())).usingAnyFreePort().build();
+    ChromeDriverService service =
+        new ChromeDriverService.Builder()
+            .usingDriverExecutable(new File(CHROMEDRIVER.toString()))
+            .usingAnyFreePort()
+            .build();
     browser = new ChromeDriver(service, options);
   }
 
@@ -96,8 +112,8 @@ class ConsolePagesBrowserTest extends ConsoleTestBase {
   }
 
   /**
-   * Two chains over three days: the person's case disclosed by politie to lzn and withheld from veilig-thuis, lzn's
-   * answer to politie about them; and records about someone else.
+   * Two chains over three days: the person's case disclosed by politie to lzn and withheld from
+   * veilig-thuis, lzn's answer to politie about them; and records about someone else.
    */
   @BeforeEach
   void auditOfThreeDays() {
@@ -105,47 +121,85 @@ class ConsolePagesBrowserTest extends ConsoleTestBase {
     lzn = AuditTrail.of("lzn");
     String person = AuditTrail.SUBJECTS.pseudonym(PERSON);
     String someoneElse = AuditTrail.SUBJECTS.pseudonym(SOMEONE_ELSE);
-    politieRecords = List.of(
-        politie.next(r -> r.setDecidedAt(noon(2)).setCaseReference(PERSONS_CASE)
-            .setSubjectPseudonym(person)),
-        politie.next(r -> r.setDecidedAt(noon(2).plusSeconds(1)).setCaseReference(PERSONS_CASE)
-            .setSubjectPseudonym(person).setRecipient("veilig-thuis").setDecision(AuditDecision.WITHHELD)
-            .setReason("NO_RULE").setRuleIds(List.of()).setDisclosedFields(List.of()).setTransformedFields(List.of())
-            .setWithheldFields(List.of())),
-        politie.next(r -> r.setDecidedAt(noon(1)).setCaseReference("PL0600-2026-179445")
-            .setSubjectPseudonym(someoneElse)));
+    politieRecords =
+        List.of(
+            politie.next(
+                r ->
+                    r.setDecidedAt(noon(2))
+                        .setCaseReference(PERSONS_CASE)
+                        .setSubjectPseudonym(person)),
+            politie.next(
+                r ->
+                    r.setDecidedAt(noon(2).plusSeconds(1))
+                        .setCaseReference(PERSONS_CASE)
+                        .setSubjectPseudonym(person)
+                        .setRecipient("veilig-thuis")
+                        .setDecision(AuditDecision.WITHHELD)
+                        .setReason("NO_RULE")
+                        .setRuleIds(List.of())
+                        .setDisclosedFields(List.of())
+                        .setTransformedFields(List.of())
+                        .setWithheldFields(List.of())),
+            politie.next(
+                r ->
+                    r.setDecidedAt(noon(1))
+                        .setCaseReference("PL0600-2026-179445")
+                        .setSubjectPseudonym(someoneElse)));
     ingest(politieRecords);
-    ingest(List.of(
-        lzn.next(r -> r.setDecidedAt(noon(1)).setSender("lzn").setRecipient("politie")
-            .setCaseReference("LZN-2026-179441").setSubjectPseudonym(person)
-            .setRuleIds(List.of("lzn-betrokkenheid-aan-politie"))
-            .setDisclosedFields(List.of("caseReference", "subject.name", "subject.birthDate", "contact"))
-            .setTransformedFields(List.of("subject.bsn")).setWithheldFields(List.of("subject.address"))),
-        lzn.next(r -> r.setDecidedAt(noon(0)).setSender("lzn").setRecipient("veilig-thuis")
-            .setCaseReference("LZN-2026-179445").setSubjectPseudonym(someoneElse))));
+    ingest(
+        List.of(
+            lzn.next(
+                r ->
+                    r.setDecidedAt(noon(1))
+                        .setSender("lzn")
+                        .setRecipient("politie")
+                        .setCaseReference("LZN-2026-179441")
+                        .setSubjectPseudonym(person)
+                        .setRuleIds(List.of("lzn-betrokkenheid-aan-politie"))
+                        .setDisclosedFields(
+                            List.of(
+                                "caseReference", "subject.name", "subject.birthDate", "contact"))
+                        .setTransformedFields(List.of("subject.bsn"))
+                        .setWithheldFields(List.of("subject.address"))),
+            lzn.next(
+                r ->
+                    r.setDecidedAt(noon(0))
+                        .setSender("lzn")
+                        .setRecipient("veilig-thuis")
+                        .setCaseReference("LZN-2026-179445")
+                        .setSubjectPseudonym(someoneElse))));
   }
 
-  /** Noon of a day in the console's time zone, so each record is on the day meant, whenever the test runs. */
+  /**
+   * Noon of a day in the console's time zone, so each record is on the day meant, whenever the test
+   * runs.
+   */
   private static Instant noon(int daysAgo) {
     return LocalDate.now(ZONE).minusDays(daysAgo).atTime(12, 0).atZone(ZONE).toInstant();
   }
 
   private static String shown(Instant instant) {
-    return DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss z", Locale.ROOT).withZone(ZONE).format(instant);
+    return DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss z", Locale.ROOT)
+        .withZone(ZONE)
+        .format(instant);
   }
 
   @Test
   void thePrivacyOfficerSearchesReadsARecordAndMakesTheArt15Report() {
     logIn("fg");
-    assertThat(browser.findElement(By.id("user")).getText()).as("who is logged in, in the bar").isEqualTo("fg");
+    assertThat(browser.findElement(By.id("user")).getText())
+        .as("who is logged in, in the bar")
+        .isEqualTo("fg");
 
     // Search by BSN: the person's three records, the BSN nowhere after.
     type("bsn", PERSON);
     submitSearch();
-    assertThat(resultCases()).as("records about the person, newest first")
+    assertThat(resultCases())
+        .as("records about the person, newest first")
         .containsExactly("LZN-2026-179441", PERSONS_CASE, PERSONS_CASE);
     assertNoBsn();
-    assertThat(browser.findElement(By.id("subject")).getDomProperty("value")).as("the form keeps the person, by pseudonym")
+    assertThat(browser.findElement(By.id("subject")).getDomProperty("value"))
+        .as("the form keeps the person, by pseudonym")
         .isEqualTo(AuditTrail.SUBJECTS.pseudonym(PERSON));
 
     // Search by case reference.
@@ -161,7 +215,8 @@ class ConsolePagesBrowserTest extends ConsoleTestBase {
     waitFor(By.id("disclosed-fields"));
     assertThat(browser.getCurrentUrl()).endsWith("/console/disclosures/" + disclosed);
     assertThat(text("recipient")).isEqualTo("lzn");
-    assertThat(text("disclosed-fields")).isEqualTo("caseReference, subject.bsn, subject.name, subject.birthDate, concerns");
+    assertThat(text("disclosed-fields"))
+        .isEqualTo("caseReference, subject.bsn, subject.name, subject.birthDate, concerns");
     assertThat(text("transformed-fields")).isEqualTo("narrative");
     assertThat(text("withheld-fields")).isEqualTo("subject.address");
 
@@ -174,25 +229,55 @@ class ConsolePagesBrowserTest extends ConsoleTestBase {
     assertThat(text("pseudonym")).isEqualTo(AuditTrail.SUBJECTS.pseudonym(PERSON));
     assertThat(text("disclosure-count")).isEqualTo("2");
     List<List<String>> disclosures = tableRows("disclosed");
-    assertThat(disclosures).as("to whom, from whom, why, under what, which fields, newest first").containsExactly(
-        List.of(shown(noon(1)), "lzn", "politie", "zorg-en-veiligheid", "Wpg art. 20; AVG art. 6(1)(e)",
-            "zorg-en-veiligheid-west-maas-en-waal v1", "lzn-betrokkenheid-aan-politie",
-            "caseReference, subject.name, subject.birthDate, contact", "subject.bsn", "P2Y", "LZN-2026-179441"),
-        List.of(shown(noon(2)), "politie", "lzn", "zorg-en-veiligheid", "Wpg art. 20; AVG art. 6(1)(e)",
-            "zorg-en-veiligheid-west-maas-en-waal v1", "politie-signaal-zorg-aan-lzn",
-            "caseReference, subject.bsn, subject.name, subject.birthDate, concerns", "narrative", "P2Y", PERSONS_CASE));
-    assertThat(tableRows("not-disclosed")).as("what was not passed on")
+    assertThat(disclosures)
+        .as("to whom, from whom, why, under what, which fields, newest first")
+        .containsExactly(
+            List.of(
+                shown(noon(1)),
+                "lzn",
+                "politie",
+                "zorg-en-veiligheid",
+                "Wpg art. 20; AVG art. 6(1)(e)",
+                "zorg-en-veiligheid-west-maas-en-waal v1",
+                "lzn-betrokkenheid-aan-politie",
+                "caseReference, subject.name, subject.birthDate, contact",
+                "subject.bsn",
+                "P2Y",
+                "LZN-2026-179441"),
+            List.of(
+                shown(noon(2)),
+                "politie",
+                "lzn",
+                "zorg-en-veiligheid",
+                "Wpg art. 20; AVG art. 6(1)(e)",
+                "zorg-en-veiligheid-west-maas-en-waal v1",
+                "politie-signaal-zorg-aan-lzn",
+                "caseReference, subject.bsn, subject.name, subject.birthDate, concerns",
+                "narrative",
+                "P2Y",
+                PERSONS_CASE));
+    assertThat(tableRows("not-disclosed"))
+        .as("what was not passed on")
         .extracting(row -> row.subList(1, 6))
-        .containsExactly(List.of("politie", "veilig-thuis", "zorg-en-veiligheid", "withheld", "NO_RULE"));
-    assertThat(browser.getPageSource()).as("nothing about someone else")
-        .doesNotContain("PL0600-2026-179445").doesNotContain("LZN-2026-179445");
+        .containsExactly(
+            List.of("politie", "veilig-thuis", "zorg-en-veiligheid", "withheld", "NO_RULE"));
+    assertThat(browser.getPageSource())
+        .as("nothing about someone else")
+        .doesNotContain("PL0600-2026-179445")
+        .doesNotContain("LZN-2026-179445");
     assertThat(browser.findElement(By.id("print")).isDisplayed()).as("a print button").isTrue();
-    byte[] pdf = Base64.getDecoder().decode(((PrintsPage) browser).print(new PrintOptions()).getContent());
-    assertThat(new String(pdf, 0, 5, StandardCharsets.US_ASCII)).as("the report printed to PDF by the browser")
+    byte[] pdf =
+        Base64.getDecoder().decode(((PrintsPage) browser).print(new PrintOptions()).getContent());
+    assertThat(new String(pdf, 0, 5, StandardCharsets.US_ASCII))
+        .as("the report printed to PDF by the browser")
         .isEqualTo("%PDF-");
 
     // The CSV, posted from the report's own form in this session.
-    List<?> download = (List<?>) ((JavascriptExecutor) browser).executeAsyncScript("""
+    List<?> download =
+        (List<?>)
+            ((JavascriptExecutor) browser)
+                .executeAsyncScript(
+                    """
         const done = arguments[arguments.length - 1];
         const form = document.getElementById('csv-form');
         fetch(form.action, {method: 'POST', body: new URLSearchParams(new FormData(form))})
@@ -207,28 +292,40 @@ class ConsolePagesBrowserTest extends ConsoleTestBase {
     assertThat(rows.get(0)).isEqualTo(SubjectReportCsv.COLUMNS);
     assertThat(rows.subList(1, rows.size()))
         .extracting(row -> row.get(1) + " " + row.get(2) + "→" + row.get(3) + " " + row.get(13))
-        .containsExactly("DISCLOSED lzn→politie LZN-2026-179441", "DISCLOSED politie→lzn " + PERSONS_CASE,
+        .containsExactly(
+            "DISCLOSED lzn→politie LZN-2026-179441",
+            "DISCLOSED politie→lzn " + PERSONS_CASE,
             "WITHHELD politie→veilig-thuis " + PERSONS_CASE);
     assertThat(csv).as("no BSN in the CSV").doesNotContain(PERSON);
 
     // Disclosures over time per partner pair.
     browser.findElement(By.linkText("Over time")).click();
     waitFor(By.id("chart"));
-    assertThat(browser.findElements(By.cssSelector("#legend .pair"))).extracting(WebElement::getText)
-        .as("the pairs with disclosures").containsExactly("lzn → politie", "lzn → veilig-thuis", "politie → lzn");
+    assertThat(browser.findElements(By.cssSelector("#legend .pair")))
+        .extracting(WebElement::getText)
+        .as("the pairs with disclosures")
+        .containsExactly("lzn → politie", "lzn → veilig-thuis", "politie → lzn");
     List<WebElement> lines = browser.findElements(By.cssSelector("#chart polyline"));
     assertThat(lines).as("one line per pair").hasSize(3);
-    assertThat(lines).allSatisfy(line -> assertThat(line.getDomAttribute("points").split(" "))
-        .as("a point per day, three days").hasSize(3));
-    assertThat(browser.findElement(By.id("chart")).getSize().getWidth()).as("the chart is drawn").isGreaterThan(300);
+    assertThat(lines)
+        .allSatisfy(
+            line ->
+                assertThat(line.getDomAttribute("points").split(" "))
+                    .as("a point per day, three days")
+                    .hasSize(3));
+    assertThat(browser.findElement(By.id("chart")).getSize().getWidth())
+        .as("the chart is drawn")
+        .isGreaterThan(300);
     browser.findElement(By.cssSelector("details summary")).click();
-    assertThat(tableRows("chart-numbers")).as("the numbers, per day and pair")
+    assertThat(tableRows("chart-numbers"))
+        .as("the numbers, per day and pair")
         .extracting(row -> row.subList(1, 4))
         .containsExactly(List.of("0", "0", "1"), List.of("1", "0", "1"), List.of("0", "1", "0"));
 
     // Logging out ends the Keycloak session too: the pages ask for a login again.
     browser.findElement(By.cssSelector(".session button")).click();
-    new WebDriverWait(browser, PAGE_WAIT).until(ExpectedConditions.presenceOfElementLocated(By.id("kc-login")));
+    new WebDriverWait(browser, PAGE_WAIT)
+        .until(ExpectedConditions.presenceOfElementLocated(By.id("kc-login")));
   }
 
   @Test
@@ -237,16 +334,24 @@ class ConsolePagesBrowserTest extends ConsoleTestBase {
     open("/console/integrity");
     assertThat(text("status")).as("the status").startsWith("Intact: 5 records in 2 chains");
 
-    db.sql("UPDATE audit_record SET recipient = 'riec' WHERE chain_id = ? AND sequence = 3").param(politie.chainId())
+    db.sql("UPDATE audit_record SET recipient = 'riec' WHERE chain_id = ? AND sequence = 3")
+        .param(politie.chainId())
         .update();
     browser.navigate().refresh();
 
     assertThat(text("status")).startsWith("Not intact: 1 of 2 chains");
-    WebElement chain = browser.findElement(By.cssSelector("tr[data-chain='" + politie.chainId() + "']"));
-    List<String> cells = chain.findElements(By.tagName("td")).stream().map(WebElement::getText).toList();
-    assertThat(cells.subList(3, 6)).as("kind, position, record of the first break")
+    WebElement chain =
+        browser.findElement(By.cssSelector("tr[data-chain='" + politie.chainId() + "']"));
+    List<String> cells =
+        chain.findElements(By.tagName("td")).stream().map(WebElement::getText).toList();
+    assertThat(cells.subList(3, 6))
+        .as("kind, position, record of the first break")
         .containsExactly("ALTERED", "3", politieRecords.get(2).record().getDisclosureId());
-    assertThat(browser.findElement(By.cssSelector("tr[data-chain='" + lzn.chainId() + "'] td:nth-child(4)")).getText())
+    assertThat(
+            browser
+                .findElement(
+                    By.cssSelector("tr[data-chain='" + lzn.chainId() + "'] td:nth-child(4)"))
+                .getText())
         .isEqualTo("intact");
   }
 
@@ -258,21 +363,31 @@ class ConsolePagesBrowserTest extends ConsoleTestBase {
     type("from", "yesterday");
     submitSearch();
     assertThat(text("error")).isEqualTo("bsn must be nine digits");
-    assertThat(browser.findElement(By.id("bsn")).getDomProperty("value")).as("the BSN field is empty again").isEmpty();
-    assertThat(browser.findElement(By.id("caseReference")).getDomProperty("value")).isEqualTo(PERSONS_CASE);
+    assertThat(browser.findElement(By.id("bsn")).getDomProperty("value"))
+        .as("the BSN field is empty again")
+        .isEmpty();
+    assertThat(browser.findElement(By.id("caseReference")).getDomProperty("value"))
+        .isEqualTo(PERSONS_CASE);
     assertThat(browser.getPageSource()).doesNotContain("12345");
 
     submitSearch();
-    assertThat(text("error")).isEqualTo("from must be an ISO-8601 date (2026-05-01) or instant (2026-05-01T08:00:00Z)");
+    assertThat(text("error"))
+        .isEqualTo("from must be an ISO-8601 date (2026-05-01) or instant (2026-05-01T08:00:00Z)");
     assertThat(browser.findElement(By.id("from")).getDomProperty("value")).isEqualTo("yesterday");
     assertThat(browser.findElements(By.id("results"))).as("no results with an error").isEmpty();
 
-    // A form without this session's CSRF token (as from a page of an earlier session) is refused, and says so.
-    List<?> stale = (List<?>) ((JavascriptExecutor) browser).executeAsyncScript("""
+    // A form without this session's CSRF token (as from a page of an earlier session) is refused,
+    // and says so.
+    List<?> stale =
+        (List<?>)
+            ((JavascriptExecutor) browser)
+                .executeAsyncScript(
+                    """
         const done = arguments[arguments.length - 1];
         fetch('/console/report', {method: 'POST', body: new URLSearchParams({bsn: arguments[0]})})
           .then(r => r.text().then(body => done([r.status, body])));
-        """, PERSON);
+        """,
+                    PERSON);
     assertThat(stale.get(0)).as("status of a stale form").isEqualTo(403L);
     assertThat((String) stale.get(1)).contains("This form has expired").doesNotContain(PERSON);
   }
@@ -284,19 +399,25 @@ class ConsolePagesBrowserTest extends ConsoleTestBase {
     assertThat(text("denied")).isEqualTo("These pages are for the privacy officer");
     assertThat(text("user")).isEqualTo("beheerder");
     assertThat(browser.getPageSource()).as("no audit data").doesNotContain(PERSONS_CASE);
-    Object status = ((JavascriptExecutor) browser).executeAsyncScript(
-        "const done = arguments[arguments.length - 1]; fetch('/console/integrity').then(r => done(r.status));");
+    Object status =
+        ((JavascriptExecutor) browser)
+            .executeAsyncScript(
+                "const done = arguments[arguments.length - 1]; fetch('/console/integrity').then(r => done(r.status));");
     assertThat(status).as("the status of a page for someone without the role").isEqualTo(403L);
   }
 
-  /** Opens the search, is sent to Keycloak's login form, logs in there, and is back on the search. */
+  /**
+   * Opens the search, is sent to Keycloak's login form, logs in there, and is back on the search.
+   */
   private void logIn(String username) {
     open("/console/disclosures");
-    new WebDriverWait(browser, PAGE_WAIT).until(ExpectedConditions.urlContains(Keycloak.shared().issuer()));
+    new WebDriverWait(browser, PAGE_WAIT)
+        .until(ExpectedConditions.urlContains(Keycloak.shared().issuer()));
     browser.findElement(By.id("username")).sendKeys(username);
     browser.findElement(By.id("password")).sendKeys("demo");
     browser.findElement(By.id("kc-login")).click();
-    new WebDriverWait(browser, PAGE_WAIT).until(ExpectedConditions.urlContains(app("/console/disclosures")));
+    new WebDriverWait(browser, PAGE_WAIT)
+        .until(ExpectedConditions.urlContains(app("/console/disclosures")));
     waitFor(By.id("user"));
   }
 
@@ -325,7 +446,8 @@ class ConsolePagesBrowserTest extends ConsoleTestBase {
   }
 
   private WebElement waitFor(By element) {
-    return new WebDriverWait(browser, PAGE_WAIT).until(ExpectedConditions.presenceOfElementLocated(element));
+    return new WebDriverWait(browser, PAGE_WAIT)
+        .until(ExpectedConditions.presenceOfElementLocated(element));
   }
 
   private List<String> resultCases() {
@@ -334,13 +456,20 @@ class ConsolePagesBrowserTest extends ConsoleTestBase {
 
   /** The text of one column (from 1) of the results. */
   private List<String> resultColumn(int column) {
-    return browser.findElements(By.cssSelector("#results tbody td:nth-child(" + column + ")")).stream()
-        .map(WebElement::getText).toList();
+    return browser
+        .findElements(By.cssSelector("#results tbody td:nth-child(" + column + ")"))
+        .stream()
+        .map(WebElement::getText)
+        .toList();
   }
 
   private List<List<String>> tableRows(String tableId) {
     return browser.findElements(By.cssSelector("#" + tableId + " tbody tr")).stream()
-        .map(row -> row.findElements(By.cssSelector("th, td")).stream().map(WebElement::getText).toList())
+        .map(
+            row ->
+                row.findElements(By.cssSelector("th, td")).stream()
+                    .map(WebElement::getText)
+                    .toList())
         .toList();
   }
 

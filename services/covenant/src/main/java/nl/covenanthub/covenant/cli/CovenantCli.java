@@ -39,7 +39,9 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code covenant lint} and {@code covenant preview}: the covenant core from a shell. */
-@Command(name = "covenant", mixinStandardHelpOptions = true,
+@Command(
+    name = "covenant",
+    mixinStandardHelpOptions = true,
     description = "Check covenants and preview what a recipient would receive.",
     subcommands = {CovenantCli.Lint.class, CovenantCli.Preview.class})
 public final class CovenantCli {
@@ -57,17 +59,21 @@ public final class CovenantCli {
     return cli.execute(args);
   }
 
-  @Command(name = "lint", mixinStandardHelpOptions = true,
-      description = "Validate covenant files. Exit 0 if all are valid; otherwise print each problem as FILE:LINE: message and exit 1.")
+  @Command(
+      name = "lint",
+      mixinStandardHelpOptions = true,
+      description =
+          "Validate covenant files. Exit 0 if all are valid; otherwise print each problem as FILE:LINE: message and exit 1.")
   static final class Lint implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "FILE", description = "Covenant YAML files.")
     List<Path> files;
 
-    @Option(names = "--today", description = "Judge validity periods on this day instead of today (YYYY-MM-DD).")
+    @Option(
+        names = "--today",
+        description = "Judge validity periods on this day instead of today (YYYY-MM-DD).")
     LocalDate today;
 
-    @Spec
-    CommandLine.Model.CommandSpec spec;
+    @Spec CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() {
@@ -92,18 +98,24 @@ public final class CovenantCli {
       PrintWriter out = spec.commandLine().getOut();
       problems.stream().sorted().forEach(p -> out.println(p));
       if (problems.isEmpty()) {
-        spec.commandLine().getErr().println(files.size() + (files.size() == 1 ? " covenant" : " covenants") + " valid");
+        spec.commandLine()
+            .getErr()
+            .println(files.size() + (files.size() == 1 ? " covenant" : " covenants") + " valid");
         return 0;
       }
       return INVALID;
     }
   }
 
-  @Command(name = "preview", mixinStandardHelpOptions = true,
-      description = "Print what the recipient would receive of an event (JSON), with the rule and legal basis "
-          + "that applied, or why it is withheld.")
+  @Command(
+      name = "preview",
+      mixinStandardHelpOptions = true,
+      description =
+          "Print what the recipient would receive of an event (JSON), with the rule and legal basis "
+              + "that applied, or why it is withheld.")
   static final class Preview implements Callable<Integer> {
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectMapper JSON =
+        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     @Option(names = "--from", required = true, description = "Sending partner id.")
     String from;
@@ -114,10 +126,16 @@ public final class CovenantCli {
     @Option(names = "--purpose", required = true, description = "Purpose id.")
     String purpose;
 
-    @Option(names = "--type", description = "Event type (CaseSignal, CaseStatusChange, CaseReference); guessed from the fields if left out.")
+    @Option(
+        names = "--type",
+        description =
+            "Event type (CaseSignal, CaseStatusChange, CaseReference); guessed from the fields if left out.")
     String type;
 
-    @Option(names = "--covenants", defaultValue = "covenants", description = "Directory of covenant YAML files (default: ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--covenants",
+        defaultValue = "covenants",
+        description = "Directory of covenant YAML files (default: ${DEFAULT-VALUE}).")
     Path covenants;
 
     @Option(names = "--at", description = "Decide as at this moment (ISO instant) instead of now.")
@@ -126,8 +144,7 @@ public final class CovenantCli {
     @Parameters(index = "0", paramLabel = "EVENT.json", description = "The event as plain JSON.")
     Path event;
 
-    @Spec
-    CommandLine.Model.CommandSpec spec;
+    @Spec CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws IOException {
@@ -138,7 +155,8 @@ public final class CovenantCli {
       KeyRing keys = previewKeys(err);
       CovenantSet set;
       try {
-        // Compiled as today, decided at --at: an ended covenant shows as not in force, not as invalid.
+        // Compiled as today, decided at --at: an ended covenant shows as not in force, not as
+        // invalid.
         set = CovenantSet.load(covenantFiles(), catalog, keys, Clock.systemUTC());
       } catch (CovenantException e) {
         e.problems().forEach(err::println);
@@ -163,25 +181,34 @@ public final class CovenantCli {
 
     private List<Path> covenantFiles() throws IOException {
       if (!Files.isDirectory(covenants)) {
-        throw new CommandLine.ParameterException(spec.commandLine(), "no covenant directory " + covenants);
+        throw new CommandLine.ParameterException(
+            spec.commandLine(), "no covenant directory " + covenants);
       }
       try (Stream<Path> files = Files.list(covenants)) {
-        return files.filter(f -> f.toString().endsWith(".yaml") || f.toString().endsWith(".yml"))
-            .sorted(Comparator.naturalOrder()).toList();
+        return files
+            .filter(f -> f.toString().endsWith(".yaml") || f.toString().endsWith(".yml"))
+            .sorted(Comparator.naturalOrder())
+            .toList();
       }
     }
 
     private EventSchema eventType(EventCatalog catalog, JsonNode json) {
       if (type != null) {
-        return catalog.eventType(type).orElseThrow(() -> new IllegalArgumentException(
-            "unknown event type '" + type + "'; known: " + catalog.eventTypes()));
+        return catalog
+            .eventType(type)
+            .orElseThrow(
+                () ->
+                    new IllegalArgumentException(
+                        "unknown event type '" + type + "'; known: " + catalog.eventTypes()));
       }
       // The smallest event type that has every field the JSON has.
       return catalog.eventTypes().stream()
           .map(t -> catalog.eventType(t).orElseThrow())
-          .filter(s -> iterable(json.fieldNames()).stream().allMatch(f -> s.avro().getField(f) != null))
+          .filter(
+              s -> iterable(json.fieldNames()).stream().allMatch(f -> s.avro().getField(f) != null))
           .min(Comparator.comparingInt(s -> s.avro().getFields().size()))
-          .orElseThrow(() -> new IllegalArgumentException("matches no event type; name one with --type"));
+          .orElseThrow(
+              () -> new IllegalArgumentException("matches no event type; name one with --type"));
     }
 
     private static List<String> iterable(java.util.Iterator<String> names) {
@@ -190,7 +217,9 @@ public final class CovenantCli {
       return list;
     }
 
-    /** Keys from the environment; where one is missing, a random key for this preview only, said so. */
+    /**
+     * Keys from the environment; where one is missing, a random key for this preview only, said so.
+     */
     private static KeyRing previewKeys(PrintWriter err) {
       KeyRing configured = KeyRing.fromEnvironment();
       byte[] random = new byte[32];
@@ -199,7 +228,10 @@ public final class CovenantCli {
       return ref -> {
         Optional<byte[]> key = configured.key(ref);
         if (key.isEmpty() && noted.add(ref)) {
-          err.println("note: key '" + ref + "' is not configured; pseudonyms in this preview come from a random key");
+          err.println(
+              "note: key '"
+                  + ref
+                  + "' is not configured; pseudonyms in this preview come from a random key");
         }
         return key.or(() -> Optional.of(random));
       };

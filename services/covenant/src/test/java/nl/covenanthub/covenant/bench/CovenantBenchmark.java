@@ -32,13 +32,13 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
 /**
- * The covenant core's hot path against its baseline, in one run: {@link #decide} is what the hub does per
- * (event, recipient) — plan lookup, validity, conditions and building the recipient's view — and
- * {@link #deepCopy} is a plain Avro deep copy of the same record, the least a hub that hands each
- * recipient its own record would do anyway.
+ * The covenant core's hot path against its baseline, in one run: {@link #decide} is what the hub
+ * does per (event, recipient) — plan lookup, validity, conditions and building the recipient's view
+ * — and {@link #deepCopy} is a plain Avro deep copy of the same record, the least a hub that hands
+ * each recipient its own record would do anyway.
  *
- * <p>The covenants are the real ones in {@code covenants/} (directory from system property
- * {@value #COVENANTS_PROPERTY}, default {@code covenants} relative to the working directory).
+ * <p>The covenants are the real ones in {@code covenants/} (directory from system property {@value
+ * #COVENANTS_PROPERTY}, default {@code covenants} relative to the working directory).
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -48,18 +48,25 @@ import org.openjdk.jmh.infra.Blackhole;
 public class CovenantBenchmark {
   static final String COVENANTS_PROPERTY = "covenanthub.covenants";
 
-  /** sender:recipient:purpose pairs that disclose a police signal, each with the signal of its purpose. */
+  /**
+   * sender:recipient:purpose pairs that disclose a police signal, each with the signal of its
+   * purpose.
+   */
   static final String[] PAIRS = {
-      "politie:lzn:zorg-en-veiligheid",
-      "politie:riec:aanpak-ondermijning",
-      "politie:lzn:aanpak-ondermijning",
+    "politie:lzn:zorg-en-veiligheid",
+    "politie:riec:aanpak-ondermijning",
+    "politie:lzn:aanpak-ondermijning",
   };
 
   /** One (sender, recipient, purpose) and the signal for that purpose. */
   @State(Scope.Benchmark)
   public static class Pair {
     // Keep in step with PAIRS: annotation values must be constants.
-    @Param({"politie:lzn:zorg-en-veiligheid", "politie:riec:aanpak-ondermijning", "politie:lzn:aanpak-ondermijning"})
+    @Param({
+      "politie:lzn:zorg-en-veiligheid",
+      "politie:riec:aanpak-ondermijning",
+      "politie:lzn:aanpak-ondermijning"
+    })
     public String pair;
 
     CovenantSet covenants;
@@ -102,7 +109,8 @@ public class CovenantBenchmark {
       event = Signals.forPurpose(purpose);
       GenericData.Record copy = GenericData.get().deepCopy(event.getSchema(), event);
       if (copy == event || !copy.equals(event)) {
-        throw new IllegalStateException("deep copy of the " + purpose + " signal is not an equal, distinct record");
+        throw new IllegalStateException(
+            "deep copy of the " + purpose + " signal is not an equal, distinct record");
       }
     }
   }
@@ -130,6 +138,7 @@ public class CovenantBenchmark {
     }
     byte[] key = new byte[32];
     new SecureRandom().nextBytes(key);
-    return CovenantSet.load(files, EventCatalog.standard(), KeyRing.of(Map.of("subject-key", key)), Clock.systemUTC());
+    return CovenantSet.load(
+        files, EventCatalog.standard(), KeyRing.of(Map.of("subject-key", key)), Clock.systemUTC());
   }
 }

@@ -8,9 +8,9 @@ import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 
 /**
- * Realistic police signals for the benchmarks, as the hub would hold them after decoding: generic Avro
- * records of the {@link CaseSignal} schema with every field a real signal has filled in. Deterministic, so
- * that the decision benchmark and the copy baseline work on equal records.
+ * Realistic police signals for the benchmarks, as the hub would hold them after decoding: generic
+ * Avro records of the {@link CaseSignal} schema with every field a real signal has filled in.
+ * Deterministic, so that the decision benchmark and the copy baseline work on equal records.
  */
 final class Signals {
   static final Schema SCHEMA = CaseSignal.getClassSchema();
@@ -30,14 +30,29 @@ final class Signals {
 
   private Signals() {}
 
-  /** A police signal about a confused resident causing housing nuisance, for purpose zorg-en-veiligheid. */
+  /**
+   * A police signal about a confused resident causing housing nuisance, for purpose
+   * zorg-en-veiligheid.
+   */
   static GenericData.Record zorgEnVeiligheid() {
-    return signal("zorg-en-veiligheid", List.of("VERWARD_GEDRAG", "WOONOVERLAST"), "HOOG", NARRATIVE_ZORG, false);
+    return signal(
+        "zorg-en-veiligheid",
+        List.of("VERWARD_GEDRAG", "WOONOVERLAST"),
+        "HOOG",
+        NARRATIVE_ZORG,
+        false);
   }
 
-  /** A police signal about a cannabis farm in a company's premises, for purpose aanpak-ondermijning. */
+  /**
+   * A police signal about a cannabis farm in a company's premises, for purpose aanpak-ondermijning.
+   */
   static GenericData.Record aanpakOndermijning() {
-    return signal("aanpak-ondermijning", List.of("HENNEPTEELT", "ONDERMIJNING"), "MIDDEN", NARRATIVE_ONDERMIJNING, true);
+    return signal(
+        "aanpak-ondermijning",
+        List.of("HENNEPTEELT", "ONDERMIJNING"),
+        "MIDDEN",
+        NARRATIVE_ONDERMIJNING,
+        true);
   }
 
   static GenericData.Record forPurpose(String purpose) {
@@ -48,8 +63,8 @@ final class Signals {
     };
   }
 
-  private static GenericData.Record signal(String purpose, List<String> concerns, String risk, String narrative,
-      boolean withCompany) {
+  private static GenericData.Record signal(
+      String purpose, List<String> concerns, String risk, String narrative, boolean withCompany) {
     Schema subjectSchema = SCHEMA.getField("subject").schema();
     Schema addressSchema = nonNull(subjectSchema.getField("address").schema());
     Schema concernsSchema = SCHEMA.getField("concerns").schema();
@@ -68,7 +83,8 @@ final class Signals {
     subject.put("birthDate", (int) LocalDate.of(1979, 4, 23).toEpochDay());
     subject.put("address", address);
 
-    GenericData.Array<GenericData.EnumSymbol> concernList = new GenericData.Array<>(concerns.size(), concernsSchema);
+    GenericData.Array<GenericData.EnumSymbol> concernList =
+        new GenericData.Array<>(concerns.size(), concernsSchema);
     for (String concern : concerns) {
       concernList.add(new GenericData.EnumSymbol(concernsSchema.getElementType(), concern));
     }
@@ -106,12 +122,16 @@ final class Signals {
     event.put("contact", contact);
 
     if (!GenericData.get().validate(SCHEMA, event)) {
-      throw new IllegalStateException("benchmark signal does not conform to " + SCHEMA.getFullName());
+      throw new IllegalStateException(
+          "benchmark signal does not conform to " + SCHEMA.getFullName());
     }
     return event;
   }
 
   private static Schema nonNull(Schema union) {
-    return union.getTypes().stream().filter(s -> s.getType() != Schema.Type.NULL).findFirst().orElseThrow();
+    return union.getTypes().stream()
+        .filter(s -> s.getType() != Schema.Type.NULL)
+        .findFirst()
+        .orElseThrow();
   }
 }

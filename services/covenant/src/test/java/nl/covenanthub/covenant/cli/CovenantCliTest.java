@@ -24,8 +24,11 @@ class CovenantCliTest {
 
   @Test
   void lintAcceptsThePartnersCovenants() {
-    int exit = run("lint", COVENANTS.resolve("zorg-en-veiligheid.yaml").toString(),
-        COVENANTS.resolve("aanpak-ondermijning.yaml").toString());
+    int exit =
+        run(
+            "lint",
+            COVENANTS.resolve("zorg-en-veiligheid.yaml").toString(),
+            COVENANTS.resolve("aanpak-ondermijning.yaml").toString());
     assertThat(exit).as("stderr: %s", err).isZero();
     assertThat(out.toString()).isEmpty();
     assertThat(err.toString()).contains("2 covenants valid");
@@ -34,9 +37,15 @@ class CovenantCliTest {
   @Test
   void lintPrintsEachProblemAsFileLineMessageAndFails(@TempDir Path dir) throws Exception {
     Path broken = dir.resolve("broken.yaml");
-    Files.writeString(broken, Files.readString(COVENANTS.resolve("aanpak-ondermijning.yaml"))
-        .replace("      subject.name: pass\n      subject.birthDate: pass\n", "      subject.name: pass\n      subject.birthdate: pass\n")
-        .replace("      riskLevel: pass\n      narrative: {redact", "      concerns: pass\n      narrative: {redact"));
+    Files.writeString(
+        broken,
+        Files.readString(COVENANTS.resolve("aanpak-ondermijning.yaml"))
+            .replace(
+                "      subject.name: pass\n      subject.birthDate: pass\n",
+                "      subject.name: pass\n      subject.birthdate: pass\n")
+            .replace(
+                "      riskLevel: pass\n      narrative: {redact",
+                "      concerns: pass\n      narrative: {redact"));
     Path malformed = dir.resolve("malformed.yaml");
     Files.writeString(malformed, "id: x\n  title: [\n");
 
@@ -44,20 +53,37 @@ class CovenantCliTest {
 
     assertThat(exit).isEqualTo(1);
     String[] lines = out.toString().split("\n");
-    assertThat(lines).as("one line per problem").hasSize(3)
+    assertThat(lines)
+        .as("one line per problem")
+        .hasSize(3)
         .allSatisfy(line -> assertThat(line).matches(".+\\.yaml:\\d+: .+"));
     assertThat(out.toString())
-        .contains(broken + ":52: rule 'politie-signaal-aan-riec': unknown field 'subject.birthdate' in CaseSignal; did you mean subject.birthDate?")
-        .contains(broken + ":54: rule 'politie-signaal-aan-riec': 'concerns' is special-category (AVG art. 9) data, "
-            + "but purpose 'aanpak-ondermijning' names no legalBasis.specialCategories for it")
+        .contains(
+            broken
+                + ":52: rule 'politie-signaal-aan-riec': unknown field 'subject.birthdate' in CaseSignal; did you mean subject.birthDate?")
+        .contains(
+            broken
+                + ":54: rule 'politie-signaal-aan-riec': 'concerns' is special-category (AVG art. 9) data, "
+                + "but purpose 'aanpak-ondermijning' names no legalBasis.specialCategories for it")
         .contains(malformed + ":2: malformed YAML");
   }
 
   @Test
   void previewShowsTheRecipientsViewWithRuleAndBasis() throws Exception {
-    int exit = run("preview", "--from", "politie", "--to", "riec", "--purpose", "aanpak-ondermijning",
-        "--covenants", COVENANTS.toString(), "--at", "2026-11-29T10:00:00Z",
-        EXAMPLES.resolve("politie-signaal-hennepteelt.json").toString());
+    int exit =
+        run(
+            "preview",
+            "--from",
+            "politie",
+            "--to",
+            "riec",
+            "--purpose",
+            "aanpak-ondermijning",
+            "--covenants",
+            COVENANTS.toString(),
+            "--at",
+            "2026-11-29T10:00:00Z",
+            EXAMPLES.resolve("politie-signaal-hennepteelt.json").toString());
 
     assertThat(exit).as("stderr: %s", err).isZero();
     JsonNode result = new ObjectMapper().readTree(out.toString());
@@ -65,7 +91,10 @@ class CovenantCliTest {
     assertThat(result.get("rules").get(0).asText()).isEqualTo("politie-signaal-aan-riec");
     assertThat(result.get("legalBasis").asText()).contains("Wpg art. 20");
     JsonNode view = result.get("view");
-    assertThat(view.get("subject").get("bsn").asText()).as("pseudonymised").isNotEqualTo("999991772").hasSize(43);
+    assertThat(view.get("subject").get("bsn").asText())
+        .as("pseudonymised")
+        .isNotEqualTo("999991772")
+        .hasSize(43);
     assertThat(view.has("concerns")).as("no health data to the RIEC").isFalse();
     assertThat(view.get("company").get("kvkNumber").asText()).isEqualTo("12345678");
     assertThat(err.toString()).as("a missing key is said, not hidden").contains("random key");
@@ -73,9 +102,20 @@ class CovenantCliTest {
 
   @Test
   void previewSaysWhyAnEventIsWithheld() throws Exception {
-    int exit = run("preview", "--from", "politie", "--to", "veilig-thuis", "--purpose", "zorg-en-veiligheid",
-        "--covenants", COVENANTS.toString(), "--at", "2026-11-29T10:00:00Z",
-        EXAMPLES.resolve("politie-signaal-verward-gedrag.json").toString());
+    int exit =
+        run(
+            "preview",
+            "--from",
+            "politie",
+            "--to",
+            "veilig-thuis",
+            "--purpose",
+            "zorg-en-veiligheid",
+            "--covenants",
+            COVENANTS.toString(),
+            "--at",
+            "2026-11-29T10:00:00Z",
+            EXAMPLES.resolve("politie-signaal-verward-gedrag.json").toString());
 
     assertThat(exit).isZero();
     JsonNode result = new ObjectMapper().readTree(out.toString());
@@ -86,19 +126,44 @@ class CovenantCliTest {
 
   @Test
   void previewAtAMomentAfterTheCovenantEndsShowsItIsNotInForce() throws Exception {
-    int exit = run("preview", "--from", "politie", "--to", "lzn", "--purpose", "zorg-en-veiligheid",
-        "--covenants", COVENANTS.toString(), "--at", "2029-01-01T12:00:00Z",
-        EXAMPLES.resolve("politie-signaal-verward-gedrag.json").toString());
+    int exit =
+        run(
+            "preview",
+            "--from",
+            "politie",
+            "--to",
+            "lzn",
+            "--purpose",
+            "zorg-en-veiligheid",
+            "--covenants",
+            COVENANTS.toString(),
+            "--at",
+            "2029-01-01T12:00:00Z",
+            EXAMPLES.resolve("politie-signaal-verward-gedrag.json").toString());
     assertThat(exit).as("stderr: %s", err).isZero();
-    assertThat(new ObjectMapper().readTree(out.toString()).get("reason").asText()).isEqualTo("COVENANT_NOT_IN_FORCE");
+    assertThat(new ObjectMapper().readTree(out.toString()).get("reason").asText())
+        .isEqualTo("COVENANT_NOT_IN_FORCE");
   }
 
   @Test
   void previewRefusesAnEventThatDoesNotFitItsSchema(@TempDir Path dir) throws Exception {
     Path event = dir.resolve("event.json");
-    Files.writeString(event, "{\"eventId\": \"x\", \"sender\": \"politie\", \"riskLevel\": \"EXTREEM\"}");
-    int exit = run("preview", "--from", "politie", "--to", "lzn", "--purpose", "zorg-en-veiligheid",
-        "--covenants", COVENANTS.toString(), "--type", "CaseSignal", event.toString());
+    Files.writeString(
+        event, "{\"eventId\": \"x\", \"sender\": \"politie\", \"riskLevel\": \"EXTREEM\"}");
+    int exit =
+        run(
+            "preview",
+            "--from",
+            "politie",
+            "--to",
+            "lzn",
+            "--purpose",
+            "zorg-en-veiligheid",
+            "--covenants",
+            COVENANTS.toString(),
+            "--type",
+            "CaseSignal",
+            event.toString());
     assertThat(exit).isEqualTo(1);
     assertThat(err.toString()).contains("missing required field");
     assertThat(out.toString()).isEmpty();

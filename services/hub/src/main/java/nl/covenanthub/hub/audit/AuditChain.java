@@ -10,10 +10,10 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import nl.covenanthub.audit.AuditHash;
-import nl.covenanthub.events.SingleObjectEncoding;
-import nl.covenanthub.events.TopicSnapshot;
 import nl.covenanthub.audit.AuditRecord;
 import nl.covenanthub.audit.ChainHead;
+import nl.covenanthub.events.SingleObjectEncoding;
+import nl.covenanthub.events.TopicSnapshot;
 import nl.covenanthub.hub.HubProperties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -26,8 +26,8 @@ import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.stereotype.Component;
 
 /**
- * The audit hash chains, one per source partition: each record carries the hash of the one before it.
- * Heads advance only when their transaction commits; they are written to the compacted topic
+ * The audit hash chains, one per source partition: each record carries the hash of the one before
+ * it. Heads advance only when their transaction commits; they are written to the compacted topic
  * {@code hub.audit.chain} in that same transaction, so after a restart or a rebalance the hub that
  * owns a partition continues its chain from the last committed record.
  */
@@ -36,21 +36,25 @@ public class AuditChain {
   private static final Logger log = LoggerFactory.getLogger(AuditChain.class);
 
   private final Map<String, ChainHead> committed = new ConcurrentHashMap<>();
-  private final ThreadLocal<Map<String, ChainHead>> pending = ThreadLocal.withInitial(LinkedHashMap::new);
+  private final ThreadLocal<Map<String, ChainHead>> pending =
+      ThreadLocal.withInitial(LinkedHashMap::new);
   private final KafkaTemplate<String, byte[]> kafka;
   private final KafkaProperties kafkaProperties;
   private final String headsTopic;
   private volatile boolean loaded;
 
-  public AuditChain(KafkaTemplate<String, byte[]> kafka, KafkaProperties kafkaProperties, HubProperties properties) {
+  public AuditChain(
+      KafkaTemplate<String, byte[]> kafka,
+      KafkaProperties kafkaProperties,
+      HubProperties properties) {
     this.kafka = kafka;
     this.kafkaProperties = kafkaProperties;
     this.headsTopic = properties.topics().auditChain();
   }
 
   /**
-   * Links {@code record} to its chain, seals it with its hash and returns its encoding for hub.audit.
-   * The chain advances when the transaction commits.
+   * Links {@code record} to its chain, seals it with its hash and returns its encoding for
+   * hub.audit. The chain advances when the transaction commits.
    */
   public byte[] seal(AuditRecord record) {
     String chainId = record.getChainId();
@@ -65,7 +69,10 @@ public class AuditChain {
     return sealed;
   }
 
-  /** Writes the heads this thread's transaction moved; call inside the transaction, before it commits. */
+  /**
+   * Writes the heads this thread's transaction moved; call inside the transaction, before it
+   * commits.
+   */
   public void writeHeads() {
     for (ChainHead head : pending.get().values()) {
       kafka.send(headsTopic, head.getChainId(), SingleObjectEncoding.bytes(head));
@@ -81,7 +88,9 @@ public class AuditChain {
     pending.get().clear();
   }
 
-  /** Partitions moved between hubs: what we remember may be behind; read the heads again before use. */
+  /**
+   * Partitions moved between hubs: what we remember may be behind; read the heads again before use.
+   */
   public void invalidate() {
     loaded = false;
     committed.clear();
@@ -100,10 +109,15 @@ public class AuditChain {
     }
     Map<String, ChainHead> heads = new HashMap<>();
     try (KafkaConsumer<String, byte[]> consumer = headsConsumer()) {
-      TopicSnapshot.read(consumer, headsTopic, Duration.ofSeconds(30), record -> {
-        ChainHead head = decode(record.value());
-        heads.merge(head.getChainId(), head, (a, b) -> a.getSequence() >= b.getSequence() ? a : b);
-      });
+      TopicSnapshot.read(
+          consumer,
+          headsTopic,
+          Duration.ofSeconds(30),
+          record -> {
+            ChainHead head = decode(record.value());
+            heads.merge(
+                head.getChainId(), head, (a, b) -> a.getSequence() >= b.getSequence() ? a : b);
+          });
     }
     committed.putAll(heads);
     loaded = true;
@@ -118,7 +132,6 @@ public class AuditChain {
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     return new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
   }
-
 
   private static ChainHead decode(byte[] bytes) {
     try {

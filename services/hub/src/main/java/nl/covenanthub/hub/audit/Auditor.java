@@ -21,8 +21,8 @@ import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.stereotype.Component;
 
 /**
- * Writes one audit record per decision to {@code hub.audit}, hash-chained, in the same transaction as
- * the inbox records. Field names only; the data subject only as a keyed pseudonym.
+ * Writes one audit record per decision to {@code hub.audit}, hash-chained, in the same transaction
+ * as the inbox records. Field names only; the data subject only as a keyed pseudonym.
  */
 @Component
 public class Auditor {
@@ -32,8 +32,12 @@ public class Auditor {
   private final HubMetrics metrics;
   private final String auditTopic;
 
-  public Auditor(KafkaTemplate<String, byte[]> kafka, AuditChain chain, Pseudonymiser subjectPseudonymiser,
-      HubMetrics metrics, HubProperties properties) {
+  public Auditor(
+      KafkaTemplate<String, byte[]> kafka,
+      AuditChain chain,
+      Pseudonymiser subjectPseudonymiser,
+      HubMetrics metrics,
+      HubProperties properties) {
     this.kafka = kafka;
     this.chain = chain;
     this.pseudonymiser = subjectPseudonymiser;
@@ -48,8 +52,14 @@ public class Auditor {
     for (int i = 0; i < decisions.size(); i++) {
       Decision decision = decisions.get(i);
       String recipient = decision.key().recipient().isEmpty() ? null : decision.key().recipient();
-      AuditRecord record = base(in.source(), decided.disclosureIds().get(i), in.sender(), recipient,
-          decided.trace(), decided.decidedAt());
+      AuditRecord record =
+          base(
+              in.source(),
+              decided.disclosureIds().get(i),
+              in.sender(),
+              recipient,
+              decided.trace(),
+              decided.decidedAt());
       record.setDecision(AuditDecision.valueOf(decision.outcome()));
       record.setEventId(in.eventId());
       record.setEventType(in.eventType());
@@ -60,7 +70,8 @@ public class Auditor {
       if (decision instanceof Decision.Disclosed disclosed) {
         describe(record, disclosed.plan());
       } else if (decision instanceof Decision.Withheld withheld) {
-        // No field list: nothing of the event passed, and listing every field of it in every withheld
+        // No field list: nothing of the event passed, and listing every field of it in every
+        // withheld
         // record would make those records the largest part of the audit.
         record.setReason(withheld.reason().name());
         record.setDetail(withheld.detail());
@@ -69,13 +80,16 @@ public class Auditor {
       write(record);
       metrics.decision(in.sender(), recipient, in.purpose(), decision.outcome());
     }
-    metrics.latency(Duration.between(Instant.ofEpochMilli(in.source().timestamp()), decided.decidedAt()));
+    metrics.latency(
+        Duration.between(Instant.ofEpochMilli(in.source().timestamp()), decided.decidedAt()));
     return decided;
   }
 
   /** The audit record of an outbox record the hub refused: who sent it, where it was, and why. */
-  public void rejected(ConsumerRecord<String, byte[]> source, String sender, BadInputException why, Instant at) {
-    AuditRecord record = base(source, DisclosureIds.of(source, ""), sender, null, TraceContext.from(source), at);
+  public void rejected(
+      ConsumerRecord<String, byte[]> source, String sender, BadInputException why, Instant at) {
+    AuditRecord record =
+        base(source, DisclosureIds.of(source, ""), sender, null, TraceContext.from(source), at);
     record.setDecision(AuditDecision.REJECTED);
     record.setReason(why.reason().name());
     record.setDetail(why.detail());
@@ -84,12 +98,17 @@ public class Auditor {
   }
 
   /**
-   * A record with the fields every decision has; the optional ones stay null. Made with the constructor, not
-   * the builder: the builder deep-copies the default of every field it fills in, for each of the records an
-   * event gets.
+   * A record with the fields every decision has; the optional ones stay null. Made with the
+   * constructor, not the builder: the builder deep-copies the default of every field it fills in,
+   * for each of the records an event gets.
    */
-  private static AuditRecord base(ConsumerRecord<String, byte[]> source, String disclosureId, String sender,
-      String recipient, TraceContext trace, Instant decidedAt) {
+  private static AuditRecord base(
+      ConsumerRecord<String, byte[]> source,
+      String disclosureId,
+      String sender,
+      String recipient,
+      TraceContext trace,
+      Instant decidedAt) {
     AuditRecord record = new AuditRecord();
     record.setTraceId(trace.traceId());
     record.setSpanId(TraceContext.spanId(disclosureId));
@@ -130,5 +149,4 @@ public class Auditor {
   private void write(AuditRecord record) {
     kafka.send(auditTopic, record.getChainId(), chain.seal(record));
   }
-
 }

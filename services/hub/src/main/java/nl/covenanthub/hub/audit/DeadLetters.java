@@ -14,8 +14,9 @@ import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.stereotype.Component;
 
 /**
- * Refused outbox records go, unchanged, to {@code hub.deadletter} with the reason in headers, and are
- * audited as REJECTED, in the listener's transaction: nothing is dropped and the route carries on.
+ * Refused outbox records go, unchanged, to {@code hub.deadletter} with the reason in headers, and
+ * are audited as REJECTED, in the listener's transaction: nothing is dropped and the route carries
+ * on.
  */
 @Component
 public class DeadLetters {
@@ -27,7 +28,11 @@ public class DeadLetters {
   private final Clock clock;
   private final String topic;
 
-  public DeadLetters(KafkaTemplate<String, byte[]> kafka, Auditor auditor, HubMetrics metrics, Clock clock,
+  public DeadLetters(
+      KafkaTemplate<String, byte[]> kafka,
+      Auditor auditor,
+      HubMetrics metrics,
+      Clock clock,
       HubProperties properties) {
     this.kafka = kafka;
     this.auditor = auditor;
@@ -38,9 +43,16 @@ public class DeadLetters {
 
   public void reject(ConsumerRecord<String, byte[]> source, BadInputException why) {
     String sender = Topics.outboxOwner(source.topic()).orElse("unknown");
-    log.warn("Dead-lettered {}-{}@{} from {}: {} ({})", source.topic(), source.partition(), source.offset(),
-        sender, why.reason(), why.detail());
-    ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, source.key(), source.value());
+    log.warn(
+        "Dead-lettered {}-{}@{} from {}: {} ({})",
+        source.topic(),
+        source.partition(),
+        source.offset(),
+        sender,
+        why.reason(),
+        why.detail());
+    ProducerRecord<String, byte[]> record =
+        new ProducerRecord<>(topic, source.key(), source.value());
     Headers headers = record.headers();
     source.headers().forEach(headers::add);
     header(headers, "deadletter-reason", why.reason().name());

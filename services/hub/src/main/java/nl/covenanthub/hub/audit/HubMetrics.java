@@ -23,36 +23,49 @@ public class HubMetrics {
   private final Set<String> partners;
   private final Set<String> purposes;
   private final Timer latency;
-  // Tag values are few and known (see known()), so the cache stays small; it saves a registry lookup per decision.
+  // Tag values are few and known (see known()), so the cache stays small; it saves a registry
+  // lookup per decision.
   private final Map<List<String>, Counter> decisions = new ConcurrentHashMap<>();
 
   public HubMetrics(MeterRegistry registry, CovenantSet covenants) {
     this.registry = registry;
     this.partners = covenants.partners();
     this.purposes = covenants.purposes();
-    this.latency = Timer.builder("hub.processing.latency")
-        .description("From the outbox record's timestamp to the hub's decision")
-        .publishPercentileHistogram()
-        .register(registry);
+    this.latency =
+        Timer.builder("hub.processing.latency")
+            .description("From the outbox record's timestamp to the hub's decision")
+            .publishPercentileHistogram()
+            .register(registry);
   }
 
   public void decision(String sender, String recipient, String purpose, String decision) {
-    List<String> tags = List.of(known(partners, sender),
-        recipient == null || recipient.isEmpty() ? "none" : known(partners, recipient),
-        known(purposes, purpose), decision);
-    decisions.computeIfAbsent(tags, t -> Counter.builder("hub.disclosures")
-        .description("Decisions per (sender, recipient, purpose): DISCLOSED, WITHHELD or REJECTED")
-        .tag("sender", t.get(0))
-        .tag("recipient", t.get(1))
-        .tag("purpose", t.get(2))
-        .tag("decision", t.get(3))
-        .register(registry))
+    List<String> tags =
+        List.of(
+            known(partners, sender),
+            recipient == null || recipient.isEmpty() ? "none" : known(partners, recipient),
+            known(purposes, purpose),
+            decision);
+    decisions
+        .computeIfAbsent(
+            tags,
+            t ->
+                Counter.builder("hub.disclosures")
+                    .description(
+                        "Decisions per (sender, recipient, purpose): DISCLOSED, WITHHELD or REJECTED")
+                    .tag("sender", t.get(0))
+                    .tag("recipient", t.get(1))
+                    .tag("purpose", t.get(2))
+                    .tag("decision", t.get(3))
+                    .register(registry))
         .increment();
   }
 
   public void deadLetter(String reason) {
-    Counter.builder("hub.deadletters").description("Outbox records refused, by reason").tag("reason", reason)
-        .register(registry).increment();
+    Counter.builder("hub.deadletters")
+        .description("Outbox records refused, by reason")
+        .tag("reason", reason)
+        .register(registry)
+        .increment();
   }
 
   public void latency(Duration sinceSent) {

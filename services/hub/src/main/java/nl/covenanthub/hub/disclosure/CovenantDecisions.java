@@ -9,7 +9,9 @@ import nl.covenanthub.covenant.Decision;
 import nl.covenanthub.hub.intake.IncomingEvent;
 import org.springframework.stereotype.Component;
 
-/** Asks the covenant core about every party that could receive the event; the core decides, not us. */
+/**
+ * Asks the covenant core about every party that could receive the event; the core decides, not us.
+ */
 @Component
 public class CovenantDecisions {
   /** Recipient of the one WITHHELD decision of an event whose purpose no covenant has. */
@@ -34,8 +36,8 @@ public class CovenantDecisions {
     for (String recipient : recipients) {
       decisions.add(covenants.decide(in.sender(), recipient, in.purpose(), in.event(), now));
     }
-    List<String> disclosureIds = decisions.stream()
-        .map(d -> DisclosureIds.of(in.source(), d.key().recipient())).toList();
+    List<String> disclosureIds =
+        decisions.stream().map(d -> DisclosureIds.of(in.source(), d.key().recipient())).toList();
     return new DecidedEvent(in, decisions, disclosureIds, TraceContext.from(in.source()), now);
   }
 }

@@ -7,11 +7,15 @@ import nl.covenanthub.covenant.Decision;
 import nl.covenanthub.hub.intake.IncomingEvent;
 
 /**
- * An accepted event with the covenant's decision for each recipient, the disclosure id of each decision
- * (same position), and the trace they share.
+ * An accepted event with the covenant's decision for each recipient, the disclosure id of each
+ * decision (same position), and the trace they share.
  */
-public record DecidedEvent(IncomingEvent incoming, List<Decision> decisions, List<String> disclosureIds,
-    TraceContext trace, Instant decidedAt) {
+public record DecidedEvent(
+    IncomingEvent incoming,
+    List<Decision> decisions,
+    List<String> disclosureIds,
+    TraceContext trace,
+    Instant decidedAt) {
   public DecidedEvent {
     Objects.requireNonNull(incoming, "incoming");
     decisions = List.copyOf(decisions);

@@ -17,26 +17,31 @@ import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.stereotype.Component;
 
 /**
- * Sends each recipient its view, with headers that say on what grounds. Runs inside the listener's Kafka
- * transaction: nothing sent here is visible until the audit records are written with it.
+ * Sends each recipient its view, with headers that say on what grounds. Runs inside the listener's
+ * Kafka transaction: nothing sent here is visible until the audit records are written with it.
  */
 @Component
 public class InboxPublisher {
   private final KafkaTemplate<String, byte[]> kafka;
   private final ViewCodec codec;
   private final Pseudonymiser pseudonymiser;
+
   /** Plans are compiled once per covenant version, so this holds a handful of entries. */
   private final Map<FieldPlan, PlanHeaders> byPlan = new ConcurrentHashMap<>();
 
-  public InboxPublisher(KafkaTemplate<String, byte[]> kafka, ViewCodec codec, Pseudonymiser subjectPseudonymiser) {
+  public InboxPublisher(
+      KafkaTemplate<String, byte[]> kafka, ViewCodec codec, Pseudonymiser subjectPseudonymiser) {
     this.kafka = kafka;
     this.codec = codec;
     this.pseudonymiser = subjectPseudonymiser;
   }
 
   public DecidedEvent deliver(DecidedEvent decided) {
-    // Keyed by case, so one case's records stay in order, without exposing a reference the covenant may withhold.
-    String key = pseudonymiser.pseudonym(decided.incoming().sender() + "/" + decided.incoming().caseReference());
+    // Keyed by case, so one case's records stay in order, without exposing a reference the covenant
+    // may withhold.
+    String key =
+        pseudonymiser.pseudonym(
+            decided.incoming().sender() + "/" + decided.incoming().caseReference());
     List<Decision> decisions = decided.decisions();
     for (int i = 0; i < decisions.size(); i++) {
       if (decisions.get(i) instanceof Decision.Disclosed disclosed) {
@@ -46,29 +51,36 @@ public class InboxPublisher {
     return decided;
   }
 
-  private ProducerRecord<String, byte[]> inboxRecord(DecidedEvent decided, Decision.Disclosed disclosed,
-      String disclosureId, String key) {
+  private ProducerRecord<String, byte[]> inboxRecord(
+      DecidedEvent decided, Decision.Disclosed disclosed, String disclosureId, String key) {
     PlanHeaders grounds = byPlan.computeIfAbsent(disclosed.plan(), PlanHeaders::of);
     ViewCodec.Encoded view = codec.encode(disclosed.view());
     ProducerRecord<String, byte[]> record = new ProducerRecord<>(grounds.topic, key, view.value());
     Headers headers = record.headers();
     header(headers, "disclosure-id", disclosureId);
     grounds.headers.forEach(headers::add);
-    header(headers, TraceContext.HEADER, decided.trace().traceparent(TraceContext.spanId(disclosureId)));
+    header(
+        headers,
+        TraceContext.HEADER,
+        decided.trace().traceparent(TraceContext.spanId(disclosureId)));
     headers.add(InboxViews.SCHEMA_ID_HEADER, view.schemaId());
     return record;
   }
 
-  /** The recipient's topic and the headers that every record disclosed under one plan carries alike. */
+  /**
+   * The recipient's topic and the headers that every record disclosed under one plan carries alike.
+   */
   private record PlanHeaders(String topic, List<Header> headers) {
     static PlanHeaders of(FieldPlan plan) {
-      return new PlanHeaders(Topics.inbox(plan.key().recipient()), List.of(
-          header("covenant-id", plan.covenant().id()),
-          header("covenant-version", Integer.toString(plan.covenant().version())),
-          header("rule-id", String.join(",", plan.ruleIds())),
-          header("purpose", plan.key().purpose()),
-          header("legal-basis", plan.legalBasis()),
-          header("event-type", plan.key().eventType())));
+      return new PlanHeaders(
+          Topics.inbox(plan.key().recipient()),
+          List.of(
+              header("covenant-id", plan.covenant().id()),
+              header("covenant-version", Integer.toString(plan.covenant().version())),
+              header("rule-id", String.join(",", plan.ruleIds())),
+              header("purpose", plan.key().purpose()),
+              header("legal-basis", plan.legalBasis()),
+              header("event-type", plan.key().eventType())));
     }
   }
 

@@ -13,9 +13,10 @@ import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
- * Reads every partner outbox in batches, each batch in one Kafka transaction started by the listener
- * container: the inbox records, the audit records, the chain heads and the consumed offsets commit
- * together or not at all. Each record goes through the Camel route {@link OutboxRoute}.
+ * Reads every partner outbox in batches, each batch in one Kafka transaction started by the
+ * listener container: the inbox records, the audit records, the chain heads and the consumed
+ * offsets commit together or not at all. Each record goes through the Camel route {@link
+ * OutboxRoute}.
  */
 @Component
 public class OutboxListener {
@@ -33,27 +34,41 @@ public class OutboxListener {
     this.views = views;
   }
 
-  // idIsGroup = false: the consumer group is spring.kafka.consumer.group-id (covenant-hub, which the ACLs name),
+  // idIsGroup = false: the consumer group is spring.kafka.consumer.group-id (covenant-hub, which
+  // the ACLs name),
   // not the listener id.
-  @KafkaListener(id = ID, idIsGroup = false, topicPattern = Topics.OUTBOX_PATTERN, batch = "true", autoStartup = "false")
+  @KafkaListener(
+      id = ID,
+      idIsGroup = false,
+      topicPattern = Topics.OUTBOX_PATTERN,
+      batch = "true",
+      autoStartup = "false")
   public void onBatch(List<ConsumerRecord<String, byte[]>> records) {
-    TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-      @Override
-      public void afterCompletion(int status) {
-        if (status == STATUS_COMMITTED) {
-          chain.afterCommit();
-          views.afterCommit();
-        } else {
-          chain.afterRollback();
-          views.afterRollback();
-        }
-      }
-    });
+    TransactionSynchronizationManager.registerSynchronization(
+        new TransactionSynchronization() {
+          @Override
+          public void afterCompletion(int status) {
+            if (status == STATUS_COMMITTED) {
+              chain.afterCommit();
+              views.afterCommit();
+            } else {
+              chain.afterRollback();
+              views.afterRollback();
+            }
+          }
+        });
     for (ConsumerRecord<String, byte[]> record : records) {
       Exchange exchange = camel.send(route, e -> e.getIn().setBody(record));
       if (exchange.getException() != null) {
-        throw new IllegalStateException("outbox record " + record.topic() + "-" + record.partition() + "@"
-            + record.offset() + " failed; the batch is rolled back and retried", exchange.getException());
+        throw new IllegalStateException(
+            "outbox record "
+                + record.topic()
+                + "-"
+                + record.partition()
+                + "@"
+                + record.offset()
+                + " failed; the batch is rolled back and retried",
+            exchange.getException());
       }
     }
     chain.writeHeads();

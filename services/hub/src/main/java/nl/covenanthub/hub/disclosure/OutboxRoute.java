@@ -3,17 +3,18 @@ package nl.covenanthub.hub.disclosure;
 import nl.covenanthub.hub.audit.Auditor;
 import nl.covenanthub.hub.audit.DeadLetters;
 import nl.covenanthub.hub.intake.BadInputException;
-import nl.covenanthub.hub.intake.OutboxIntake;
 import nl.covenanthub.hub.intake.IncomingEvent;
+import nl.covenanthub.hub.intake.OutboxIntake;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.springframework.stereotype.Component;
 
 /**
- * What happens to one outbox record: take it in, let the covenants decide for every recipient, deliver
- * what they allow, audit every decision. Refused input is dead-lettered and audited instead. Everything
- * runs in the caller's thread, inside the Kafka transaction of the listener that called it.
+ * What happens to one outbox record: take it in, let the covenants decide for every recipient,
+ * deliver what they allow, audit every decision. Refused input is dead-lettered and audited
+ * instead. Everything runs in the caller's thread, inside the Kafka transaction of the listener
+ * that called it.
  */
 @Component
 public class OutboxRoute extends RouteBuilder {
@@ -26,7 +27,11 @@ public class OutboxRoute extends RouteBuilder {
   private final Auditor auditor;
   private final DeadLetters deadLetters;
 
-  public OutboxRoute(OutboxIntake intake, CovenantDecisions decisions, InboxPublisher inboxes, Auditor auditor,
+  public OutboxRoute(
+      OutboxIntake intake,
+      CovenantDecisions decisions,
+      InboxPublisher inboxes,
+      Auditor auditor,
       DeadLetters deadLetters) {
     this.intake = intake;
     this.decisions = decisions;
@@ -37,22 +42,37 @@ public class OutboxRoute extends RouteBuilder {
 
   @Override
   public void configure() {
-    // Steps are processors calling the beans directly (no bean binding by reflection per record: the route
+    // Steps are processors calling the beans directly (no bean binding by reflection per record:
+    // the route
     // runs once per outbox record, so its overhead counts).
-    // Bad input is an outcome, not a failure: it is dead-lettered and audited and the route goes on.
-    // Any other exception propagates, so the listener's transaction aborts and the batch is retried.
+    // Bad input is an outcome, not a failure: it is dead-lettered and audited and the route goes
+    // on.
+    // Any other exception propagates, so the listener's transaction aborts and the batch is
+    // retried.
     onException(BadInputException.class)
         .handled(true)
-        .process(e -> deadLetters.reject(source(e), e.getProperty(Exchange.EXCEPTION_CAUGHT, BadInputException.class)));
-    // No redelivery here: the listener container retries the whole transaction, and it logs the failure.
+        .process(
+            e ->
+                deadLetters.reject(
+                    source(e), e.getProperty(Exchange.EXCEPTION_CAUGHT, BadInputException.class)));
+    // No redelivery here: the listener container retries the whole transaction, and it logs the
+    // failure.
     errorHandler(defaultErrorHandler().maximumRedeliveries(0).logExhausted(false));
 
-    from(ENDPOINT).routeId("outbox")
+    from(ENDPOINT)
+        .routeId("outbox")
         .setProperty(SOURCE, body())
-        .process(e -> e.getMessage().setBody(intake.accept(source(e)))).id("accept")
-        .process(e -> e.getMessage().setBody(decisions.decide(e.getMessage().getBody(IncomingEvent.class)))).id("decide")
-        .process(e -> inboxes.deliver(e.getMessage().getBody(DecidedEvent.class))).id("deliver")
-        .process(e -> auditor.audit(e.getMessage().getBody(DecidedEvent.class))).id("audit");
+        .process(e -> e.getMessage().setBody(intake.accept(source(e))))
+        .id("accept")
+        .process(
+            e ->
+                e.getMessage()
+                    .setBody(decisions.decide(e.getMessage().getBody(IncomingEvent.class))))
+        .id("decide")
+        .process(e -> inboxes.deliver(e.getMessage().getBody(DecidedEvent.class)))
+        .id("deliver")
+        .process(e -> auditor.audit(e.getMessage().getBody(DecidedEvent.class)))
+        .id("audit");
   }
 
   @SuppressWarnings("unchecked")

@@ -6,8 +6,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 
 /**
- * W3C trace context. Continues the sender's trace when its record carries a traceparent; otherwise the
- * trace id is derived from the record's coordinates, so a redelivered event keeps its trace.
+ * W3C trace context. Continues the sender's trace when its record carries a traceparent; otherwise
+ * the trace id is derived from the record's coordinates, so a redelivered event keeps its trace.
  */
 public record TraceContext(String traceId) {
   public static final String HEADER = "traceparent";
@@ -22,10 +22,13 @@ public record TraceContext(String traceId) {
       }
     }
     String coordinates = source.topic() + "/" + source.partition() + "/" + source.offset();
-    return new TraceContext(hex(UUID.nameUUIDFromBytes(coordinates.getBytes(StandardCharsets.UTF_8))));
+    return new TraceContext(
+        hex(UUID.nameUUIDFromBytes(coordinates.getBytes(StandardCharsets.UTF_8))));
   }
 
-  /** The span of one decision: taken from its disclosure id, so inbox header and audit record agree. */
+  /**
+   * The span of one decision: taken from its disclosure id, so inbox header and audit record agree.
+   */
   public static String spanId(String disclosureId) {
     return disclosureId.replace("-", "").substring(0, 16);
   }
@@ -34,10 +37,17 @@ public record TraceContext(String traceId) {
     return "00-" + traceId + "-" + spanId + "-01";
   }
 
-  /** The trace id of a version-00 traceparent ({@code 00-<32 hex>-<16 hex>-<2 hex>}), or null if it is not one. */
+  /**
+   * The trace id of a version-00 traceparent ({@code 00-<32 hex>-<16 hex>-<2 hex>}), or null if it
+   * is not one.
+   */
   static String traceId(String traceparent) {
-    if (traceparent.length() != 55 || !traceparent.startsWith("00-") || traceparent.charAt(35) != '-'
-        || traceparent.charAt(52) != '-' || !lowerHex(traceparent, 3, 35) || !lowerHex(traceparent, 36, 52)
+    if (traceparent.length() != 55
+        || !traceparent.startsWith("00-")
+        || traceparent.charAt(35) != '-'
+        || traceparent.charAt(52) != '-'
+        || !lowerHex(traceparent, 3, 35)
+        || !lowerHex(traceparent, 36, 52)
         || !lowerHex(traceparent, 53, 55)) {
       return null;
     }

@@ -18,21 +18,28 @@ import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.stereotype.Component;
 
 /**
- * How a recipient's view goes on the wire: Avro binary, with the id of its schema in the
- * {@value InboxViews#SCHEMA_ID_HEADER} header. Each schema is published to {@value InboxViews#SCHEMAS_TOPIC}
- * in the transaction of the first inbox record that uses it, so a recipient never sees a record whose schema
- * it cannot find, and no record carries a schema of its own (that was more than half of what the hub wrote).
+ * How a recipient's view goes on the wire: Avro binary, with the id of its schema in the {@value
+ * InboxViews#SCHEMA_ID_HEADER} header. Each schema is published to {@value
+ * InboxViews#SCHEMAS_TOPIC} in the transaction of the first inbox record that uses it, so a
+ * recipient never sees a record whose schema it cannot find, and no record carries a schema of its
+ * own (that was more than half of what the hub wrote).
  */
 @Component
 public class ViewCodec {
   private final Map<Schema, Codec> codecs = new ConcurrentHashMap<>();
-  /** Ids of schemas in a committed transaction; a schema sent in a transaction that aborts is sent again. */
+
+  /**
+   * Ids of schemas in a committed transaction; a schema sent in a transaction that aborts is sent
+   * again.
+   */
   private final Set<String> published = ConcurrentHashMap.newKeySet();
+
   private final ThreadLocal<Set<String>> pending = ThreadLocal.withInitial(HashSet::new);
   private final ThreadLocal<BinaryEncoder> encoders = new ThreadLocal<>();
   private final KafkaTemplate<String, byte[]> kafka;
 
-  private record Codec(GenericDatumWriter<GenericData.Record> writer, byte[] json, String id, byte[] idHeader) {}
+  private record Codec(
+      GenericDatumWriter<GenericData.Record> writer, byte[] json, String id, byte[] idHeader) {}
 
   /** A view as it goes on the wire: its Avro binary, and the id of its schema for the header. */
   public record Encoded(byte[] value, byte[] schemaId) {}
@@ -48,7 +55,8 @@ public class ViewCodec {
       kafka.send(InboxViews.SCHEMAS_TOPIC, codec.id, codec.json);
     }
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(512);
-    // Buffered: the direct encoder writes byte by byte into the stream, which costs several times more.
+    // Buffered: the direct encoder writes byte by byte into the stream, which costs several times
+    // more.
     BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(bytes, encoders.get());
     encoders.set(encoder);
     try {
@@ -72,7 +80,10 @@ public class ViewCodec {
   private static Codec codec(Schema schema) {
     String json = schema.toString();
     String id = InboxViews.schemaId(json);
-    return new Codec(new GenericDatumWriter<>(schema), json.getBytes(StandardCharsets.UTF_8), id,
+    return new Codec(
+        new GenericDatumWriter<>(schema),
+        json.getBytes(StandardCharsets.UTF_8),
+        id,
         id.getBytes(StandardCharsets.US_ASCII));
   }
 }

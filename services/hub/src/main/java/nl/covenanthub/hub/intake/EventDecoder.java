@@ -14,9 +14,9 @@ import org.apache.avro.message.BinaryMessageDecoder;
 import org.springframework.stereotype.Component;
 
 /**
- * Decodes outbox records written in Avro single-object encoding (what the generated classes'
- * {@code toByteBuffer()} writes): a two-byte marker, the schema's 64-bit fingerprint, the binary body.
- * The fingerprint names the event type, so no schema registry is needed.
+ * Decodes outbox records written in Avro single-object encoding (what the generated classes' {@code
+ * toByteBuffer()} writes): a two-byte marker, the schema's 64-bit fingerprint, the binary body. The
+ * fingerprint names the event type, so no schema registry is needed.
  */
 @Component
 public class EventDecoder {
@@ -27,25 +27,35 @@ public class EventDecoder {
   public EventDecoder(EventCatalog catalog) {
     for (String type : catalog.eventTypes()) {
       Schema schema = catalog.eventType(type).orElseThrow().avro();
-      byFingerprint.put(SchemaNormalization.parsingFingerprint64(schema),
+      byFingerprint.put(
+          SchemaNormalization.parsingFingerprint64(schema),
           new BinaryMessageDecoder<>(GenericData.get(), schema));
     }
   }
 
   public GenericData.Record decode(byte[] bytes) {
-    if (bytes == null || bytes.length < HEADER || bytes[0] != (byte) 0xC3 || bytes[1] != (byte) 0x01) {
+    if (bytes == null
+        || bytes.length < HEADER
+        || bytes[0] != (byte) 0xC3
+        || bytes[1] != (byte) 0x01) {
       throw new BadInputException(DeadLetterReason.UNDECODABLE, "not Avro single-object encoding");
     }
     long fingerprint = ByteBuffer.wrap(bytes, 2, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
     BinaryMessageDecoder<GenericData.Record> decoder = byFingerprint.get(fingerprint);
     if (decoder == null) {
-      throw new BadInputException(DeadLetterReason.UNKNOWN_SCHEMA,
+      throw new BadInputException(
+          DeadLetterReason.UNKNOWN_SCHEMA,
           "no known event schema has fingerprint " + Long.toHexString(fingerprint));
     }
     try {
       return decoder.decode(bytes);
-    } catch (IOException | AvroRuntimeException | IndexOutOfBoundsException | IllegalArgumentException e) {
-      throw new BadInputException(DeadLetterReason.UNDECODABLE, "Avro body does not decode: " + e.getClass().getSimpleName());
+    } catch (IOException
+        | AvroRuntimeException
+        | IndexOutOfBoundsException
+        | IllegalArgumentException e) {
+      throw new BadInputException(
+          DeadLetterReason.UNDECODABLE,
+          "Avro body does not decode: " + e.getClass().getSimpleName());
     }
   }
 }

@@ -7,7 +7,8 @@ import org.apache.avro.generic.GenericData;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
- * An outbox record the hub accepted: decoded, and its sender established from the outbox it came from.
+ * An outbox record the hub accepted: decoded, and its sender established from the outbox it came
+ * from.
  *
  * @param bsn the data subject's BSN, only to pseudonymise for the audit; never logged
  */

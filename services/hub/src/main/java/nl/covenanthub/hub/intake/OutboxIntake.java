@@ -10,8 +10,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.springframework.stereotype.Component;
 
 /**
- * Takes an outbox record in: who sent it (the outbox's owner, never the payload), whether it is small
- * enough, decodable and complete. Anything else is a {@link BadInputException}.
+ * Takes an outbox record in: who sent it (the outbox's owner, never the payload), whether it is
+ * small enough, decodable and complete. Anything else is a {@link BadInputException}.
  */
 @Component
 public class OutboxIntake {
@@ -24,26 +24,42 @@ public class OutboxIntake {
   }
 
   public IncomingEvent accept(ConsumerRecord<String, byte[]> record) {
-    String sender = Topics.outboxOwner(record.topic()).orElseThrow(() -> new BadInputException(
-        DeadLetterReason.UNAUTHENTICATED, "topic " + record.topic() + " is not a partner outbox"));
+    String sender =
+        Topics.outboxOwner(record.topic())
+            .orElseThrow(
+                () ->
+                    new BadInputException(
+                        DeadLetterReason.UNAUTHENTICATED,
+                        "topic " + record.topic() + " is not a partner outbox"));
     byte[] bytes = record.value();
     if (bytes != null && bytes.length > maxEventBytes) {
-      throw new BadInputException(DeadLetterReason.OVERSIZE, bytes.length + " bytes, more than " + maxEventBytes);
+      throw new BadInputException(
+          DeadLetterReason.OVERSIZE, bytes.length + " bytes, more than " + maxEventBytes);
     }
     GenericData.Record event = decoder.decode(bytes);
     String claimed = required(event, "sender");
     if (!claimed.equals(sender)) {
-      throw new BadInputException(DeadLetterReason.SENDER_MISMATCH,
+      throw new BadInputException(
+          DeadLetterReason.SENDER_MISMATCH,
           "payload claims sender '" + claimed + "' but came from the outbox of '" + sender + "'");
     }
-    return new IncomingEvent(record, sender, event, event.getSchema().getName(), required(event, "eventId"),
-        required(event, "caseReference"), required(event, "purpose"), occurredAt(event), bsn(event));
+    return new IncomingEvent(
+        record,
+        sender,
+        event,
+        event.getSchema().getName(),
+        required(event, "eventId"),
+        required(event, "caseReference"),
+        required(event, "purpose"),
+        occurredAt(event),
+        bsn(event));
   }
 
   private static String required(GenericRecord event, String field) {
     Object value = event.get(field);
     if (value == null || value.toString().isBlank()) {
-      throw new BadInputException(DeadLetterReason.INVALID, "required field '" + field + "' is empty");
+      throw new BadInputException(
+          DeadLetterReason.INVALID, "required field '" + field + "' is empty");
     }
     return value.toString();
   }

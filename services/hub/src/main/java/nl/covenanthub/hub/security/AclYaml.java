@@ -9,23 +9,30 @@ import org.apache.kafka.common.acl.AclBinding;
 import org.apache.kafka.common.acl.AclPermissionType;
 
 /**
- * ACL bindings as {@code infra/kafka/acls.yaml}: one line per binding, grouped by principal, aligned to be
- * read as a table. Every binding is ALLOW from any host; the broker denies the rest. The launchers read
- * the file back (devkit's {@code KafkaBroker}) and apply it on the admin listener.
+ * ACL bindings as {@code infra/kafka/acls.yaml}: one line per binding, grouped by principal,
+ * aligned to be read as a table. Every binding is ALLOW from any host; the broker denies the rest.
+ * The launchers read the file back (devkit's {@code KafkaBroker}) and apply it on the admin
+ * listener.
  */
 public final class AclYaml {
   private AclYaml() {}
 
   public static String render(List<AclBinding> acls) {
-    StringBuilder out = new StringBuilder()
-        .append("# Kafka ACLs of Covenant Hub: GENERATED from the parties of the covenants in covenants/; do not edit.\n")
-        .append("# Regenerate with bin/kafka-acls after a covenant gains or loses a party: a test fails while this file\n")
-        .append("# differs from what the covenants give. Each entry ALLOWs one operation from any host; the broker\n")
-        .append("# denies everything else (allow.everyone.if.no.acl.found=false). See docs/security.md, \"Kafka\".\n")
-        .append("acls:\n");
+    StringBuilder out =
+        new StringBuilder()
+            .append(
+                "# Kafka ACLs of Covenant Hub: GENERATED from the parties of the covenants in covenants/; do not edit.\n")
+            .append(
+                "# Regenerate with bin/kafka-acls after a covenant gains or loses a party: a test fails while this file\n")
+            .append(
+                "# differs from what the covenants give. Each entry ALLOWs one operation from any host; the broker\n")
+            .append(
+                "# denies everything else (allow.everyone.if.no.acl.found=false). See docs/security.md, \"Kafka\".\n")
+            .append("acls:\n");
     Map<String, List<AclBinding>> byPrincipal = new LinkedHashMap<>();
     for (AclBinding acl : acls) {
-      if (acl.entry().permissionType() != AclPermissionType.ALLOW || !"*".equals(acl.entry().host())) {
+      if (acl.entry().permissionType() != AclPermissionType.ALLOW
+          || !"*".equals(acl.entry().host())) {
         throw new IllegalArgumentException("only ALLOW from any host is written: " + acl);
       }
       byPrincipal.computeIfAbsent(acl.entry().principal(), p -> new ArrayList<>()).add(acl);
@@ -34,16 +41,27 @@ public final class AclYaml {
     int operationWidth = width(acls, a -> a.entry().operation().name());
     int resourceWidth = width(acls, a -> a.pattern().resourceType().name());
     int patternWidth = width(acls, a -> a.pattern().patternType().name());
-    byPrincipal.forEach((principal, bindings) -> {
-      out.append("  # ").append(principal).append(", ").append(describe(principal)).append('\n');
-      for (AclBinding acl : bindings) {
-        out.append("  - {principal: ").append(pad(quoted(principal) + ",", principalWidth + 1))
-            .append(" operation: ").append(pad(acl.entry().operation().name() + ",", operationWidth + 1))
-            .append(" resource: ").append(pad(acl.pattern().resourceType().name() + ",", resourceWidth + 1))
-            .append(" pattern: ").append(pad(acl.pattern().patternType().name() + ",", patternWidth + 1))
-            .append(" name: ").append(quoted(acl.pattern().name())).append("}\n");
-      }
-    });
+    byPrincipal.forEach(
+        (principal, bindings) -> {
+          out.append("  # ")
+              .append(principal)
+              .append(", ")
+              .append(describe(principal))
+              .append('\n');
+          for (AclBinding acl : bindings) {
+            out.append("  - {principal: ")
+                .append(pad(quoted(principal) + ",", principalWidth + 1))
+                .append(" operation: ")
+                .append(pad(acl.entry().operation().name() + ",", operationWidth + 1))
+                .append(" resource: ")
+                .append(pad(acl.pattern().resourceType().name() + ",", resourceWidth + 1))
+                .append(" pattern: ")
+                .append(pad(acl.pattern().patternType().name() + ",", patternWidth + 1))
+                .append(" name: ")
+                .append(quoted(acl.pattern().name()))
+                .append("}\n");
+          }
+        });
     return out.toString();
   }
 
@@ -55,7 +73,9 @@ public final class AclYaml {
       return "the console: reads the audit, publishes approved covenant versions";
     }
     String id = principal.substring("User:".length());
-    return "a partner: writes only its own outbox, reads only its own inbox, consumer groups '" + id + ".*'";
+    return "a partner: writes only its own outbox, reads only its own inbox, consumer groups '"
+        + id
+        + ".*'";
   }
 
   private static int width(List<AclBinding> acls, Function<AclBinding, String> column) {

@@ -15,8 +15,8 @@ import nl.covenanthub.covenant.LoadedCovenant;
 import nl.covenanthub.covenant.Party;
 
 /**
- * Writes the Kafka ACLs of the covenants' parties to a file: {@code bin/kafka-acls}, or
- * {@code AclsCommand [--covenants DIR] [--out FILE] [--check]}. With {@code --check} it writes nothing and
+ * Writes the Kafka ACLs of the covenants' parties to a file: {@code bin/kafka-acls}, or {@code
+ * AclsCommand [--covenants DIR] [--out FILE] [--check]}. With {@code --check} it writes nothing and
  * exits 1 when the file is not what the covenants give.
  */
 public final class AclsCommand {
@@ -45,7 +45,8 @@ public final class AclsCommand {
     }
     String acls = AclYaml.render(KafkaAcls.forPartners(parties));
     if (check) {
-      boolean current = Files.isRegularFile(out) && Files.readString(out, StandardCharsets.UTF_8).equals(acls);
+      boolean current =
+          Files.isRegularFile(out) && Files.readString(out, StandardCharsets.UTF_8).equals(acls);
       System.err.println(current ? out + " is current" : out + " is stale: run bin/kafka-acls");
       System.exit(current ? 0 : 1);
     }
@@ -62,8 +63,8 @@ public final class AclsCommand {
   }
 
   /**
-   * Every party of every covenant file in {@code dir}, read without keys or a clock: the same partners
-   * the hub creates topics for ({@code CovenantSet.partners()}), whatever the date.
+   * Every party of every covenant file in {@code dir}, read without keys or a clock: the same
+   * partners the hub creates topics for ({@code CovenantSet.partners()}), whatever the date.
    */
   public static Set<String> parties(Path dir) throws IOException, CovenantException {
     if (!Files.isDirectory(dir)) {
@@ -71,7 +72,10 @@ public final class AclsCommand {
     }
     List<Path> files;
     try (Stream<Path> list = Files.list(dir)) {
-      files = list.filter(f -> f.toString().endsWith(".yaml") || f.toString().endsWith(".yml")).sorted().toList();
+      files =
+          list.filter(f -> f.toString().endsWith(".yaml") || f.toString().endsWith(".yml"))
+              .sorted()
+              .toList();
     }
     Set<String> parties = new TreeSet<>();
     for (Path file : files) {

@@ -17,61 +17,77 @@ import org.apache.kafka.common.resource.ResourcePattern;
 import org.apache.kafka.common.resource.ResourceType;
 
 /**
- * The Kafka ACLs that follow from the covenants' parties: a pure function from partner ids to bindings,
- * with the broker denying everything else ({@code allow.everyone.if.no.acl.found=false}).
+ * The Kafka ACLs that follow from the covenants' parties: a pure function from partner ids to
+ * bindings, with the broker denying everything else ({@code allow.everyone.if.no.acl.found=false}).
  *
- * <p>A partner authenticates as {@code User:<id>} (its Keycloak client id, the token's {@code azp}). It
- * may write only its own outbox, read only its own inbox, and use consumer groups named {@code <id>.*}.
- * Because only {@code User:<id>} can write {@code partner.<id>.outbox}, the hub takes the sender from the
- * topic: the topic is the authenticated principal.
+ * <p>A partner authenticates as {@code User:<id>} (its Keycloak client id, the token's {@code
+ * azp}). It may write only its own outbox, read only its own inbox, and use consumer groups named
+ * {@code <id>.*}. Because only {@code User:<id>} can write {@code partner.<id>.outbox}, the hub
+ * takes the sender from the topic: the topic is the authenticated principal.
  *
- * <p>The hub ({@code User:covenant-hub}) reads every outbox, writes every inbox, the audit, the audit
- * chain heads (which it also reads back) and the dead letters, consumes as group {@code covenant-hub},
- * writes transactionally under the transactional-id prefix {@code covenant-hub-}, and may create exactly
- * these topics (its {@code KafkaAdmin} creates them at start; where operators create the topics, drop the
- * CREATE entries and set {@code spring.kafka.admin.auto-create=false}). It gets no prefixed DESCRIBE on
- * {@code partner.}: its pattern subscription sees exactly the outboxes it may read, so an outbox created
- * without its ACLs is not assigned to the hub (where it would fail every poll) but simply not seen.
+ * <p>The hub ({@code User:covenant-hub}) reads every outbox, writes every inbox, the audit, the
+ * audit chain heads (which it also reads back) and the dead letters, consumes as group {@code
+ * covenant-hub}, writes transactionally under the transactional-id prefix {@code covenant-hub-},
+ * and may create exactly these topics (its {@code KafkaAdmin} creates them at start; where
+ * operators create the topics, drop the CREATE entries and set {@code
+ * spring.kafka.admin.auto-create=false}). It gets no prefixed DESCRIBE on {@code partner.}: its
+ * pattern subscription sees exactly the outboxes it may read, so an outbox created without its ACLs
+ * is not assigned to the hub (where it would fail every poll) but simply not seen.
  *
- * <p>The console ({@code User:covenant-console}) reads the audit with groups named
- * {@code covenant-console*} and publishes approved covenant versions to {@code hub.covenants}.
+ * <p>The console ({@code User:covenant-console}) reads the audit with groups named {@code
+ * covenant-console*} and publishes approved covenant versions to {@code hub.covenants}.
  */
 public final class KafkaAcls {
   /** The hub's Keycloak client id, hence its principal. */
   public static final String HUB = "covenant-hub";
+
   /** The console's Keycloak client id, hence its principal. */
   public static final String CONSOLE = "covenant-console";
+
   /** The broker's own super user on the internal listeners; never a Keycloak client. */
   public static final String ADMIN = "admin";
+
   /** The hub's consumer group ({@code spring.kafka.consumer.group-id}). */
   public static final String HUB_GROUP = "covenant-hub";
-  /** Start of every transactional id of the hub ({@code spring.kafka.producer.transaction-id-prefix}). */
+
+  /**
+   * Start of every transactional id of the hub ({@code
+   * spring.kafka.producer.transaction-id-prefix}).
+   */
   public static final String HUB_TRANSACTIONAL_ID_PREFIX = "covenant-hub-";
+
   public static final String AUDIT = "hub.audit";
   public static final String AUDIT_CHAIN = "hub.audit.chain";
   public static final String DEAD_LETTER = "hub.deadletter";
   public static final String COVENANTS = "hub.covenants";
 
-  /** As in {@link Topics#OUTBOX_PATTERN}; no dots, so that group prefix {@code <id>.} is one partner's only. */
+  /**
+   * As in {@link Topics#OUTBOX_PATTERN}; no dots, so that group prefix {@code <id>.} is one
+   * partner's only.
+   */
   private static final Pattern PARTNER_ID = Pattern.compile("[a-z0-9-]+");
+
   private static final Set<String> RESERVED = Set.of(HUB, CONSOLE, ADMIN, "ANONYMOUS");
 
   private KafkaAcls() {}
 
   /**
-   * Every binding for these partners, the hub and the console, in a stable order: partners by id, then
-   * the hub, then the console.
+   * Every binding for these partners, the hub and the console, in a stable order: partners by id,
+   * then the hub, then the console.
    *
-   * @throws IllegalArgumentException if a partner id is not a valid topic part or is a service's principal
+   * @throws IllegalArgumentException if a partner id is not a valid topic part or is a service's
+   *     principal
    */
   public static List<AclBinding> forPartners(Collection<String> partners) {
     Set<String> sorted = new TreeSet<>(partners);
     for (String partner : sorted) {
       if (!PARTNER_ID.matcher(partner).matches()) {
-        throw new IllegalArgumentException("partner id '" + partner + "' is not of lower-case letters, digits and '-'");
+        throw new IllegalArgumentException(
+            "partner id '" + partner + "' is not of lower-case letters, digits and '-'");
       }
       if (RESERVED.contains(partner)) {
-        throw new IllegalArgumentException("partner id '" + partner + "' is the principal of a service, not of a partner");
+        throw new IllegalArgumentException(
+            "partner id '" + partner + "' is the principal of a service, not of a partner");
       }
     }
     List<AclBinding> acls = new ArrayList<>();
@@ -83,7 +99,10 @@ public final class KafkaAcls {
     return List.copyOf(acls);
   }
 
-  /** A partner: its own outbox (write), its own inbox (read), the view schemas (read), its own consumer groups. */
+  /**
+   * A partner: its own outbox (write), its own inbox (read), the view schemas (read), its own
+   * consumer groups.
+   */
   static List<AclBinding> partner(String id) {
     String user = principal(id);
     return List.of(
@@ -92,7 +111,10 @@ public final class KafkaAcls {
         allow(user, AclOperation.READ, topic(Topics.inbox(id))),
         allow(user, AclOperation.DESCRIBE, topic(Topics.inbox(id))),
         allow(user, AclOperation.READ, topic(InboxViews.SCHEMAS_TOPIC)),
-        allow(user, AclOperation.READ, new ResourcePattern(ResourceType.GROUP, id + ".", PatternType.PREFIXED)));
+        allow(
+            user,
+            AclOperation.READ,
+            new ResourcePattern(ResourceType.GROUP, id + ".", PatternType.PREFIXED)));
   }
 
   static List<AclBinding> hub(Collection<String> partners) {
@@ -113,9 +135,14 @@ public final class KafkaAcls {
     acls.add(allow(user, AclOperation.CREATE, topic(DEAD_LETTER)));
     acls.add(allow(user, AclOperation.WRITE, topic(InboxViews.SCHEMAS_TOPIC)));
     acls.add(allow(user, AclOperation.CREATE, topic(InboxViews.SCHEMAS_TOPIC)));
-    acls.add(allow(user, AclOperation.READ, new ResourcePattern(ResourceType.GROUP, HUB_GROUP, PatternType.LITERAL)));
+    acls.add(
+        allow(
+            user,
+            AclOperation.READ,
+            new ResourcePattern(ResourceType.GROUP, HUB_GROUP, PatternType.LITERAL)));
     ResourcePattern transactionalIds =
-        new ResourcePattern(ResourceType.TRANSACTIONAL_ID, HUB_TRANSACTIONAL_ID_PREFIX, PatternType.PREFIXED);
+        new ResourcePattern(
+            ResourceType.TRANSACTIONAL_ID, HUB_TRANSACTIONAL_ID_PREFIX, PatternType.PREFIXED);
     acls.add(allow(user, AclOperation.WRITE, transactionalIds));
     acls.add(allow(user, AclOperation.DESCRIBE, transactionalIds));
     return acls;
@@ -125,7 +152,10 @@ public final class KafkaAcls {
     String user = principal(CONSOLE);
     return List.of(
         allow(user, AclOperation.READ, topic(AUDIT)),
-        allow(user, AclOperation.READ, new ResourcePattern(ResourceType.GROUP, CONSOLE, PatternType.PREFIXED)),
+        allow(
+            user,
+            AclOperation.READ,
+            new ResourcePattern(ResourceType.GROUP, CONSOLE, PatternType.PREFIXED)),
         allow(user, AclOperation.WRITE, topic(COVENANTS)));
   }
 
@@ -138,7 +168,9 @@ public final class KafkaAcls {
     return new ResourcePattern(ResourceType.TOPIC, name, PatternType.LITERAL);
   }
 
-  private static AclBinding allow(String principal, AclOperation operation, ResourcePattern resource) {
-    return new AclBinding(resource, new AccessControlEntry(principal, "*", operation, AclPermissionType.ALLOW));
+  private static AclBinding allow(
+      String principal, AclOperation operation, ResourcePattern resource) {
+    return new AclBinding(
+        resource, new AccessControlEntry(principal, "*", operation, AclPermissionType.ALLOW));
   }
 }

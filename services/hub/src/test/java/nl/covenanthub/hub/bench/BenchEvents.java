@@ -21,26 +21,39 @@ import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 
 /**
- * The benchmark's load: realistic police signals in Avro single-object encoding, as the police's outbox
- * holds them, encoded once into a pool before any measurement. Even sequence numbers are a signal of confused
- * behaviour for {@code zorg-en-veiligheid}, odd ones a cannabis farm for {@code aanpak-ondermijning}.
+ * The benchmark's load: realistic police signals in Avro single-object encoding, as the police's
+ * outbox holds them, encoded once into a pool before any measurement. Even sequence numbers are a
+ * signal of confused behaviour for {@code zorg-en-veiligheid}, odd ones a cannabis farm for {@code
+ * aanpak-ondermijning}.
  *
- * <p>Every record carries a W3C {@code traceparent} whose trace id ends in the event's sequence number. The hub
- * continues that trace into each inbox record's {@code traceparent} header and each audit record's
- * {@code traceId}, so the meter can tell which event an output record belongs to without decoding it.
+ * <p>Every record carries a W3C {@code traceparent} whose trace id ends in the event's sequence
+ * number. The hub continues that trace into each inbox record's {@code traceparent} header and each
+ * audit record's {@code traceId}, so the meter can tell which event an output record belongs to
+ * without decoding it.
  */
 final class BenchEvents {
   static final String POLICE_OUTBOX = "partner.politie.outbox";
-  /** Header telling the passthrough how many inbox records the hub writes for this event (1 or 2). */
+
+  /**
+   * Header telling the passthrough how many inbox records the hub writes for this event (1 or 2).
+   */
   static final String INBOXES_HEADER = "bench-inboxes";
+
   static final String TRACEPARENT = "traceparent";
 
-  /** Zorg-en-veiligheid: lzn DISCLOSED (1 inbox record) and veilig-thuis WITHHELD, so 2 audit records. */
+  /**
+   * Zorg-en-veiligheid: lzn DISCLOSED (1 inbox record) and veilig-thuis WITHHELD, so 2 audit
+   * records.
+   */
   static final int ZORG_OUTPUTS = 3;
+
   /** Aanpak-ondermijning: riec and lzn DISCLOSED (2 inbox records), so 2 audit records. */
   static final int ONDERMIJNING_OUTPUTS = 4;
 
-  /** High 64 bits of every bench trace id: a marker, so stray records cannot be mistaken for bench events. */
+  /**
+   * High 64 bits of every bench trace id: a marker, so stray records cannot be mistaken for bench
+   * events.
+   */
   static final long TRACE_MARK = 0x62656e6368687562L; // "benchhub"
 
   private static final int POOL = 1024;
@@ -84,11 +97,15 @@ final class BenchEvents {
     return values.stream().mapToInt(v -> v.length).average().orElse(0);
   }
 
-  /** Outbox record of event {@code seq} for {@code topic}: same key, value and headers for hub and passthrough. */
+  /**
+   * Outbox record of event {@code seq} for {@code topic}: same key, value and headers for hub and
+   * passthrough.
+   */
   ProducerRecord<String, byte[]> record(String topic, long seq) {
     int i = (int) (seq % POOL);
     ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, keys.get(i), values.get(i));
-    String traceparent = String.format(Locale.ROOT, "00-%016x%016x-%016x-01", TRACE_MARK, seq, seq + 1);
+    String traceparent =
+        String.format(Locale.ROOT, "00-%016x%016x-%016x-01", TRACE_MARK, seq, seq + 1);
     record.headers().add(TRACEPARENT, traceparent.getBytes(StandardCharsets.US_ASCII));
     record.headers().add(INBOXES_HEADER, new byte[] {(byte) (isZorg(seq) ? '1' : '2')});
     return record;
@@ -101,9 +118,9 @@ final class BenchEvents {
   }
 
   /**
-   * The event of a hub audit record, read straight from its bytes: Avro single-object encoding is a 10-byte
-   * header, and {@code traceId} is the record's first field, a string of 32 characters (length 32 zig-zags to
-   * the byte 0x40). Checked against a full decode in the warm-up.
+   * The event of a hub audit record, read straight from its bytes: Avro single-object encoding is a
+   * 10-byte header, and {@code traceId} is the record's first field, a string of 32 characters
+   * (length 32 zig-zags to the byte 0x40). Checked against a full decode in the warm-up.
    */
   static long seqOfAuditRecord(byte[] value) {
     return value.length < 43 || value[10] != 0x40 ? -1 : seqOfTraceId(value, 11);
@@ -151,11 +168,18 @@ final class BenchEvents {
         .setConcerns(List.of(Concern.HENNEPTEELT, Concern.ONDERMIJNING))
         .setRiskLevel(RiskLevel.MIDDEN)
         .setNarrative(NARRATIVE_ONDERMIJNING)
-        .setCompany(Company.newBuilder().setKvkNumber(String.format(Locale.ROOT, "%08d", random.nextInt(100_000_000)))
-            .setName("Van den Heuvel Opslag en Verhuur B.V.")
-            .setAddress(Address.newBuilder().setStreet("Industrieweg").setHouseNumber("14").setPostcode("6658 DH")
-                .setCity("Beneden-Leeuwen").build())
-            .build())
+        .setCompany(
+            Company.newBuilder()
+                .setKvkNumber(String.format(Locale.ROOT, "%08d", random.nextInt(100_000_000)))
+                .setName("Van den Heuvel Opslag en Verhuur B.V.")
+                .setAddress(
+                    Address.newBuilder()
+                        .setStreet("Industrieweg")
+                        .setHouseNumber("14")
+                        .setPostcode("6658 DH")
+                        .setCity("Beneden-Leeuwen")
+                        .build())
+                .build())
         .setContact(contact())
         .build();
   }
@@ -164,16 +188,24 @@ final class BenchEvents {
     return Subject.newBuilder()
         .setBsn(String.format(Locale.ROOT, "%09d", 100_000_000 + random.nextInt(900_000_000)))
         .setName("Johannes Cornelis van den Heuvel")
-        .setBirthDate(LocalDate.of(1950 + random.nextInt(50), 1 + random.nextInt(12), 1 + random.nextInt(28)))
-        .setAddress(Address.newBuilder().setStreet("Maasdijk").setHouseNumber(Integer.toString(1 + random.nextInt(200)))
-            .setPostcode("6658 AB").setCity("Beneden-Leeuwen").build())
+        .setBirthDate(
+            LocalDate.of(1950 + random.nextInt(50), 1 + random.nextInt(12), 1 + random.nextInt(28)))
+        .setAddress(
+            Address.newBuilder()
+                .setStreet("Maasdijk")
+                .setHouseNumber(Integer.toString(1 + random.nextInt(200)))
+                .setPostcode("6658 AB")
+                .setCity("Beneden-Leeuwen")
+                .build())
         .build();
   }
 
   private static Contact contact() {
-    return Contact.newBuilder().setName("Brigadier M. (Marloes) Janssen")
+    return Contact.newBuilder()
+        .setName("Brigadier M. (Marloes) Janssen")
         .setOrganisation("Politie Oost-Nederland, basisteam Tweestromenland")
-        .setPhone("+31 88 169 1234").setEmail("marloes.janssen@politie.nl").build();
+        .setPhone("+31 88 169 1234")
+        .setEmail("marloes.janssen@politie.nl")
+        .build();
   }
-
 }

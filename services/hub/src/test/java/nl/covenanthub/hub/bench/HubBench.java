@@ -38,35 +38,42 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 
 /**
- * End-to-end benchmark of the hub against a raw kafka-clients transactional passthrough, on one embedded KRaft
- * broker in this JVM, in one run. See docs/benchmarks.md ("Hub") and bin/bench-hub.
+ * End-to-end benchmark of the hub against a raw kafka-clients transactional passthrough, on one
+ * embedded KRaft broker in this JVM, in one run. See docs/benchmarks.md ("Hub") and bin/bench-hub.
  *
- * <p>Both sides get the same load: the same pre-encoded police signals (half {@code zorg-en-veiligheid}, half
- * {@code aanpak-ondermijning}) from one producer to an outbox of 3 partitions. Both run one consumer thread with
- * the hub's settings, commit one transaction per polled batch and write the same number of records per event
- * (3 or 4: the hub's inbox and audit records). The sides never run at the same time, and the side that goes
- * first alternates between rounds. Per side, each round has
+ * <p>Both sides get the same load: the same pre-encoded police signals (half {@code
+ * zorg-en-veiligheid}, half {@code aanpak-ondermijning}) from one producer to an outbox of 3
+ * partitions. Both run one consumer thread with the hub's settings, commit one transaction per
+ * polled batch and write the same number of records per event (3 or 4: the hub's inbox and audit
+ * records). The sides never run at the same time, and the side that goes first alternates between
+ * rounds. Per side, each round has
+ *
  * <ol>
- *   <li>a throughput phase: {@code bench.events} events sent as fast as the producer goes. Events/s is their
- *       number over the time from the first send until the last event's last output record is visible to a
- *       read_committed consumer;
- *   <li>a latency phase: events at a fixed rate, the same for both sides (half the slower side's throughput in
- *       round 1 unless {@code bench.rate} is set), for {@code bench.paced-seconds}. An event's latency runs from
- *       just before its send until its last output record is visible to read_committed.
+ *   <li>a throughput phase: {@code bench.events} events sent as fast as the producer goes. Events/s
+ *       is their number over the time from the first send until the last event's last output record
+ *       is visible to a read_committed consumer;
+ *   <li>a latency phase: events at a fixed rate, the same for both sides (half the slower side's
+ *       throughput in round 1 unless {@code bench.rate} is set), for {@code bench.paced-seconds}.
+ *       An event's latency runs from just before its send until its last output record is visible
+ *       to read_committed.
  * </ol>
- * Warm-up: per side, throughput phases of {@code bench.warmup} events until events/s settles (see {@link #warmUp}).
  *
- * <p>With {@code -Dbench.threads=true}, each measured throughput phase also prints the CPU per event of each
- * group of threads (broker, hub, clients), to see where the time goes.
+ * Warm-up: per side, throughput phases of {@code bench.warmup} events until events/s settles (see
+ * {@link #warmUp}).
  *
- * <p>System properties {@code bench.hub.<property>=<value>} are handed to the hub as {@code <property>=<value>},
- * to try a setting without a code change, e.g. {@code -Dbench.hub.spring.kafka.listener.concurrency=3}.
+ * <p>With {@code -Dbench.threads=true}, each measured throughput phase also prints the CPU per
+ * event of each group of threads (broker, hub, clients), to see where the time goes.
  *
- * <p>The last line is {@code ratio=<hub/passthrough> hub=<events/s> passthrough=<events/s> hub_p99_ms=<ms>}: the
- * median events/s of each side over the rounds, and the hub's p99 over all its latency phases.
+ * <p>System properties {@code bench.hub.<property>=<value>} are handed to the hub as {@code
+ * <property>=<value>}, to try a setting without a code change, e.g. {@code
+ * -Dbench.hub.spring.kafka.listener.concurrency=3}.
  *
- * <p>The hub reads its pseudonymisation key from {@code COVENANT_KEY_SUBJECT_KEY}; bin/bench-hub sets a
- * bench-only key.
+ * <p>The last line is {@code ratio=<hub/passthrough> hub=<events/s> passthrough=<events/s>
+ * hub_p99_ms=<ms>}: the median events/s of each side over the rounds, and the hub's p99 over all
+ * its latency phases.
+ *
+ * <p>The hub reads its pseudonymisation key from {@code COVENANT_KEY_SUBJECT_KEY}; bin/bench-hub
+ * sets a bench-only key.
  */
 public final class HubBench {
   private static final int WARMUP = Integer.getInteger("bench.warmup", 10_000);
@@ -91,22 +98,40 @@ public final class HubBench {
       (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
 
   private HubBench(String brokers) {
-    this.police = new KafkaProducer<>(Map.of(
-        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers,
-        ProducerConfig.ACKS_CONFIG, "all",
-        ProducerConfig.LINGER_MS_CONFIG, 5,
-        ProducerConfig.CLIENT_ID_CONFIG, "bench-police"),
-        new StringSerializer(), new ByteArraySerializer());
+    this.police =
+        new KafkaProducer<>(
+            Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                brokers,
+                ProducerConfig.ACKS_CONFIG,
+                "all",
+                ProducerConfig.LINGER_MS_CONFIG,
+                5,
+                ProducerConfig.CLIENT_ID_CONFIG,
+                "bench-police"),
+            new StringSerializer(),
+            new ByteArraySerializer());
   }
 
   /**
-   * One side under test: where its events go, how its output is watched, and which threads do its processing
-   * (the hub's listener threads, or the passthrough's loop).
+   * One side under test: where its events go, how its output is watched, and which threads do its
+   * processing (the hub's listener threads, or the passthrough's loop).
    */
-  private record Side(String name, String outbox, Meter meter, Runnable check, Predicate<String> processingThread) {}
+  private record Side(
+      String name,
+      String outbox,
+      Meter meter,
+      Runnable check,
+      Predicate<String> processingThread) {}
 
   /** One throughput phase. */
-  private record Phase(int round, String side, int events, double seconds, double cpuMicros, double threadMicros,
+  private record Phase(
+      int round,
+      String side,
+      int events,
+      double seconds,
+      double cpuMicros,
+      double threadMicros,
       double outBytes) {
     double perSecond() {
       return events / seconds;
@@ -127,63 +152,89 @@ public final class HubBench {
   private static void bench() throws Exception {
     quietLogging();
     if (System.getenv("COVENANT_KEY_SUBJECT_KEY") == null) {
-      System.err.println("HubBench: set COVENANT_KEY_SUBJECT_KEY (base64 of 32 bytes); bin/bench-hub sets a bench-only key");
+      System.err.println(
+          "HubBench: set COVENANT_KEY_SUBJECT_KEY (base64 of 32 bytes); bin/bench-hub sets a bench-only key");
       System.exit(2);
     }
-    Path covenants = Path.of(System.getProperty("bench.covenants", "covenants")).toAbsolutePath().normalize();
+    Path covenants =
+        Path.of(System.getProperty("bench.covenants", "covenants")).toAbsolutePath().normalize();
     if (!Files.isDirectory(covenants)) {
-      throw new IllegalStateException("covenant directory " + covenants + " not found; run from the repository root"
-          + " or set -Dbench.covenants");
+      throw new IllegalStateException(
+          "covenant directory "
+              + covenants
+              + " not found; run from the repository root"
+              + " or set -Dbench.covenants");
     }
     long started = System.nanoTime();
     EmbeddedKafkaKraftBroker broker = new EmbeddedKafkaKraftBroker(1, PARTITIONS);
-    broker.brokerProperties(Map.of(
-        "transaction.state.log.replication.factor", "1",
-        "transaction.state.log.min.isr", "1"));
+    broker.brokerProperties(
+        Map.of(
+            "transaction.state.log.replication.factor", "1",
+            "transaction.state.log.min.isr", "1"));
     broker.afterPropertiesSet();
     ConfigurableApplicationContext hub = null;
     String report = null;
     try {
       String brokers = broker.getBrokersAsString();
-      List<String> properties = new ArrayList<>(List.of(
-          "spring.kafka.bootstrap-servers=" + brokers,
-          "hub.covenants=" + covenants,
-          "server.port=0",
-          "spring.main.banner-mode=off",
-          "logging.level.root=WARN",
-          // Transactions v2 brokers log a retriable OutOfOrderSequenceException at ERROR when a transaction's
-          // later batches to a partition arrive before its first one (KAFKA-18202); the producer retries them.
-          "logging.level.kafka.server.ReplicaManager=OFF",
-          // The producers' side of the same, and CONCURRENT_TRANSACTIONS while the previous transaction's markers
-          // are still being written: retried, logged at WARN.
-          "logging.level.org.apache.kafka.clients.producer.internals.Sender=ERROR"));
+      List<String> properties =
+          new ArrayList<>(
+              List.of(
+                  "spring.kafka.bootstrap-servers=" + brokers,
+                  "hub.covenants=" + covenants,
+                  "server.port=0",
+                  "spring.main.banner-mode=off",
+                  "logging.level.root=WARN",
+                  // Transactions v2 brokers log a retriable OutOfOrderSequenceException at ERROR
+                  // when a transaction's
+                  // later batches to a partition arrive before its first one (KAFKA-18202); the
+                  // producer retries them.
+                  "logging.level.kafka.server.ReplicaManager=OFF",
+                  // The producers' side of the same, and CONCURRENT_TRANSACTIONS while the previous
+                  // transaction's markers
+                  // are still being written: retried, logged at WARN.
+                  "logging.level.org.apache.kafka.clients.producer.internals.Sender=ERROR"));
       Map<String, String> overrides = hubOverrides();
       overrides.forEach((k, v) -> properties.add(k + "=" + v));
-      // As command-line arguments, which take precedence over application.yaml (default properties would not).
-      hub = new SpringApplicationBuilder(HubApplication.class)
-          .run(properties.stream().map(p -> "--" + p).toArray(String[]::new));
+      // As command-line arguments, which take precedence over application.yaml (default properties
+      // would not).
+      hub =
+          new SpringApplicationBuilder(HubApplication.class)
+              .run(properties.stream().map(p -> "--" + p).toArray(String[]::new));
       String bootstrap = hub.getEnvironment().getProperty("spring.kafka.bootstrap-servers");
       if (!brokers.equals(bootstrap)) {
-        throw new IllegalStateException("the hub uses brokers " + bootstrap + ", not the benchmark's " + brokers);
+        throw new IllegalStateException(
+            "the hub uses brokers " + bootstrap + ", not the benchmark's " + brokers);
       }
-      broker.addTopics(new NewTopic(Passthrough.OUTBOX, PARTITIONS, (short) 1),
+      broker.addTopics(
+          new NewTopic(Passthrough.OUTBOX, PARTITIONS, (short) 1),
           new NewTopic(Passthrough.INBOX_A, PARTITIONS, (short) 1),
           new NewTopic(Passthrough.INBOX_B, PARTITIONS, (short) 1),
           new NewTopic(Passthrough.AUDIT, PARTITIONS, (short) 1));
       Map<String, Object> producer = producerSettings(hub);
-      System.out.printf(Locale.ROOT, "broker and hub started in %.1f s%s; producer settings of both sides: %s%n",
-          (System.nanoTime() - started) / 1e9, overrides.isEmpty() ? "" : "; hub settings from bench.hub.*: " + overrides,
+      System.out.printf(
+          Locale.ROOT,
+          "broker and hub started in %.1f s%s; producer settings of both sides: %s%n",
+          (System.nanoTime() - started) / 1e9,
+          overrides.isEmpty() ? "" : "; hub settings from bench.hub.*: " + overrides,
           producer);
       report = new HubBench(brokers).run(broker, producer);
-      // Shutting the hub and the broker down logs warnings about connections closing; the report comes last.
-      if (LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext logback) {
-        logback.addTurboFilter(new ch.qos.logback.classic.turbo.TurboFilter() {
-          @Override
-          public ch.qos.logback.core.spi.FilterReply decide(org.slf4j.Marker marker, ch.qos.logback.classic.Logger logger,
-              ch.qos.logback.classic.Level level, String format, Object[] params, Throwable t) {
-            return ch.qos.logback.core.spi.FilterReply.DENY;
-          }
-        });
+      // Shutting the hub and the broker down logs warnings about connections closing; the report
+      // comes last.
+      if (LoggerFactory.getILoggerFactory()
+          instanceof ch.qos.logback.classic.LoggerContext logback) {
+        logback.addTurboFilter(
+            new ch.qos.logback.classic.turbo.TurboFilter() {
+              @Override
+              public ch.qos.logback.core.spi.FilterReply decide(
+                  org.slf4j.Marker marker,
+                  ch.qos.logback.classic.Logger logger,
+                  ch.qos.logback.classic.Level level,
+                  String format,
+                  Object[] params,
+                  Throwable t) {
+                return ch.qos.logback.core.spi.FilterReply.DENY;
+              }
+            });
       }
     } finally {
       if (hub != null) {
@@ -191,17 +242,24 @@ public final class HubBench {
       }
       broker.destroy();
     }
-    System.out.printf(Locale.ROOT, "%ntotal run time %.0f s%n", (System.nanoTime() - started) / 1e9);
+    System.out.printf(
+        Locale.ROOT, "%ntotal run time %.0f s%n", (System.nanoTime() - started) / 1e9);
     System.out.print(report);
     System.out.flush();
     System.exit(0);
   }
 
-  /** The settings of the hub's producer that shape its batches, for the passthrough to use the same. */
+  /**
+   * The settings of the hub's producer that shape its batches, for the passthrough to use the same.
+   */
   private static Map<String, Object> producerSettings(ConfigurableApplicationContext hub) {
     Map<String, Object> all = hub.getBean(KafkaProperties.class).buildProducerProperties();
     Map<String, Object> settings = new TreeMap<>();
-    for (String key : List.of(ProducerConfig.ACKS_CONFIG, ProducerConfig.LINGER_MS_CONFIG, ProducerConfig.BATCH_SIZE_CONFIG)) {
+    for (String key :
+        List.of(
+            ProducerConfig.ACKS_CONFIG,
+            ProducerConfig.LINGER_MS_CONFIG,
+            ProducerConfig.BATCH_SIZE_CONFIG)) {
       if (all.containsKey(key)) {
         settings.put(key, all.get(key));
       }
@@ -211,42 +269,84 @@ public final class HubBench {
 
   private static Map<String, String> hubOverrides() {
     Map<String, String> overrides = new TreeMap<>();
-    System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith(HUB_PROPERTY))
+    System.getProperties().stringPropertyNames().stream()
+        .filter(k -> k.startsWith(HUB_PROPERTY))
         .forEach(k -> overrides.put(k.substring(HUB_PROPERTY.length()), System.getProperty(k)));
     return overrides;
   }
 
-  private String run(EmbeddedKafkaKraftBroker broker, Map<String, Object> producerSettings) throws Exception {
+  private String run(EmbeddedKafkaKraftBroker broker, Map<String, Object> producerSettings)
+      throws Exception {
     String brokers = broker.getBrokersAsString();
     AtomicLong audited = new AtomicLong();
-    ToLongFunction<ConsumerRecord<String, byte[]>> hubSeq = r -> {
-      if (!r.topic().equals("hub.audit")) {
-        return BenchEvents.seqOfTraceparent(r.headers());
-      }
-      long seq = BenchEvents.seqOfAuditRecord(r.value());
-      if (audited.getAndIncrement() % 1000 == 0) {
-        verifyAudit(r.value(), seq);
-      }
-      return seq;
-    };
-    try (Meter hubMeter = new Meter("hub", brokers, List.of("partner.lzn.inbox", "partner.riec.inbox", "hub.audit"),
-            hubSeq, CAPACITY);
-        Meter passMeter = new Meter("passthrough", brokers, Passthrough.OUTPUTS,
-            r -> BenchEvents.seqOfTraceparent(r.headers()), CAPACITY);
+    ToLongFunction<ConsumerRecord<String, byte[]>> hubSeq =
+        r -> {
+          if (!r.topic().equals("hub.audit")) {
+            return BenchEvents.seqOfTraceparent(r.headers());
+          }
+          long seq = BenchEvents.seqOfAuditRecord(r.value());
+          if (audited.getAndIncrement() % 1000 == 0) {
+            verifyAudit(r.value(), seq);
+          }
+          return seq;
+        };
+    try (Meter hubMeter =
+            new Meter(
+                "hub",
+                brokers,
+                List.of("partner.lzn.inbox", "partner.riec.inbox", "hub.audit"),
+                hubSeq,
+                CAPACITY);
+        Meter passMeter =
+            new Meter(
+                "passthrough",
+                brokers,
+                Passthrough.OUTPUTS,
+                r -> BenchEvents.seqOfTraceparent(r.headers()),
+                CAPACITY);
         Passthrough passthrough = new Passthrough(brokers, producerSettings)) {
-      // The listener container names its consumer threads <listener id>-<n>-C-<n>; the hub's listener id is "outbox".
-      Side hub = new Side("hub", BenchEvents.POLICE_OUTBOX, hubMeter, () -> { },
-          name -> name.startsWith("outbox-") && name.contains("-C-"));
-      Side pass = new Side("passthrough", Passthrough.OUTBOX, passMeter, passthrough::check,
-          name -> name.equals(Passthrough.THREAD));
+      // The listener container names its consumer threads <listener id>-<n>-C-<n>; the hub's
+      // listener id is "outbox".
+      Side hub =
+          new Side(
+              "hub",
+              BenchEvents.POLICE_OUTBOX,
+              hubMeter,
+              () -> {},
+              name -> name.startsWith("outbox-") && name.contains("-C-"));
+      Side pass =
+          new Side(
+              "passthrough",
+              Passthrough.OUTBOX,
+              passMeter,
+              passthrough::check,
+              name -> name.equals(Passthrough.THREAD));
 
-      System.out.printf(Locale.ROOT, "load: %d-byte police signals on average, %.1f output records each (inbox + audit);"
-          + " warm-up phases of %d events per side until events/s settles (%d to %d); %d rounds of %d events per side at"
-          + " full speed and %d s per side at a fixed rate%n", Math.round(events.meanSize()),
-          (BenchEvents.ZORG_OUTPUTS + BenchEvents.ONDERMIJNING_OUTPUTS) / 2.0, WARMUP, MIN_WARMUP_PHASES, WARMUP_PHASES,
-          ROUNDS, EVENTS, PACED_SECONDS);
-      String header = String.format(Locale.ROOT, "%-7s %-12s %7s %8s %9s %12s %14s %11s", "phase", "side", "events",
-          "seconds", "events/s", "cpu us/event", "thread us/event", "out B/event");
+      System.out.printf(
+          Locale.ROOT,
+          "load: %d-byte police signals on average, %.1f output records each (inbox + audit);"
+              + " warm-up phases of %d events per side until events/s settles (%d to %d); %d rounds of %d events per side at"
+              + " full speed and %d s per side at a fixed rate%n",
+          Math.round(events.meanSize()),
+          (BenchEvents.ZORG_OUTPUTS + BenchEvents.ONDERMIJNING_OUTPUTS) / 2.0,
+          WARMUP,
+          MIN_WARMUP_PHASES,
+          WARMUP_PHASES,
+          ROUNDS,
+          EVENTS,
+          PACED_SECONDS);
+      String header =
+          String.format(
+              Locale.ROOT,
+              "%-7s %-12s %7s %8s %9s %12s %14s %11s",
+              "phase",
+              "side",
+              "events",
+              "seconds",
+              "events/s",
+              "cpu us/event",
+              "thread us/event",
+              "out B/event");
       System.out.println(header);
       for (Side side : List.of(hub, pass)) {
         warmUp(side);
@@ -272,8 +372,15 @@ public final class HubBench {
           (side == hub ? hubLatencies : passLatencies).add(latencies);
           long[] sorted = latencies.clone();
           Arrays.sort(sorted);
-          System.out.printf(Locale.ROOT, "%-7s %-12s %7d events at %d/s: p50 %.1f ms, p90 %.1f ms, p99 %.1f ms%n",
-              "round " + round, side.name, latencies.length, rate, ms(pct(sorted, 50)), ms(pct(sorted, 90)),
+          System.out.printf(
+              Locale.ROOT,
+              "%-7s %-12s %7d events at %d/s: p50 %.1f ms, p90 %.1f ms, p99 %.1f ms%n",
+              "round " + round,
+              side.name,
+              latencies.length,
+              rate,
+              ms(pct(sorted, 50)),
+              ms(pct(sorted, 90)),
               ms(pct(sorted, 99)));
         }
       }
@@ -284,8 +391,9 @@ public final class HubBench {
   }
 
   /**
-   * Throughput phases of {@code bench.warmup} events until the JIT has settled: at least {@link #MIN_WARMUP_PHASES},
-   * then until a phase's events/s is within 10% of the one before, at most {@code bench.warmup-phases}.
+   * Throughput phases of {@code bench.warmup} events until the JIT has settled: at least {@link
+   * #MIN_WARMUP_PHASES}, then until a phase's events/s is within 10% of the one before, at most
+   * {@code bench.warmup-phases}.
    */
   private void warmUp(Side side) throws InterruptedException {
     double previous = 0;
@@ -300,8 +408,17 @@ public final class HubBench {
   }
 
   private static void print(String label, Phase p) {
-    System.out.printf(Locale.ROOT, "%-7s %-12s %7d %8.2f %9.0f %12.0f %14.0f %11.0f%n", label, p.side, p.events,
-        p.seconds, p.perSecond(), p.cpuMicros, p.threadMicros, p.outBytes);
+    System.out.printf(
+        Locale.ROOT,
+        "%-7s %-12s %7d %8.2f %9.0f %12.0f %14.0f %11.0f%n",
+        label,
+        p.side,
+        p.events,
+        p.seconds,
+        p.perSecond(),
+        p.cpuMicros,
+        p.threadMicros,
+        p.outBytes);
   }
 
   /** Sends {@code n} events as fast as the producer goes; the time until the last one is done. */
@@ -327,8 +444,14 @@ public final class HubBench {
     for (long seq = first; seq <= last; seq++) {
       end = Math.max(end, side.meter.doneNanos(seq));
     }
-    return new Phase(round, side.name, n, (end - side.meter.sentNanos(first)) / 1e9, cpu / 1e3 / n,
-        threadCpu / 1e3 / n, (double) bytes / n);
+    return new Phase(
+        round,
+        side.name,
+        n,
+        (end - side.meter.sentNanos(first)) / 1e9,
+        cpu / 1e3 / n,
+        threadCpu / 1e3 / n,
+        (double) bytes / n);
   }
 
   /** Sends {@code n} events at {@code rate} per second; each one's latency in nanoseconds. */
@@ -355,11 +478,13 @@ public final class HubBench {
 
   private void send(Side side, long seq) {
     side.meter.sent(seq);
-    police.send(events.record(side.outbox, seq), (metadata, e) -> {
-      if (e != null) {
-        sendFailure.compareAndSet(null, e);
-      }
-    });
+    police.send(
+        events.record(side.outbox, seq),
+        (metadata, e) -> {
+          if (e != null) {
+            sendFailure.compareAndSet(null, e);
+          }
+        });
   }
 
   private void await(Side side, long target) throws InterruptedException {
@@ -390,7 +515,10 @@ public final class HubBench {
     return cpu;
   }
 
-  /** CPU per event since {@code before} by thread group (name with its numbers taken out), largest first. */
+  /**
+   * CPU per event since {@code before} by thread group (name with its numbers taken out), largest
+   * first.
+   */
   private void printThreadGroups(String side, Map<Long, Long> before, int n) {
     Map<String, Long> groups = new TreeMap<>();
     for (Thread thread : Thread.getAllStackTraces().keySet()) {
@@ -401,13 +529,20 @@ public final class HubBench {
       }
     }
     StringBuilder line = new StringBuilder("  " + side + " cpu us/event by thread:");
-    groups.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+    groups.entrySet().stream()
+        .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
         .filter(e -> e.getValue() / 1e3 / n >= 1)
-        .forEach(e -> line.append(String.format(Locale.ROOT, " [%s] %.0f;", e.getKey(), e.getValue() / 1e3 / n)));
+        .forEach(
+            e ->
+                line.append(
+                    String.format(Locale.ROOT, " [%s] %.0f;", e.getKey(), e.getValue() / 1e3 / n)));
     System.out.println(line);
   }
 
-  /** The audit record's trace id as the meter reads it from raw bytes must be what a full decode gives. */
+  /**
+   * The audit record's trace id as the meter reads it from raw bytes must be what a full decode
+   * gives.
+   */
   private static void verifyAudit(byte[] value, long seq) {
     AuditRecord record;
     try {
@@ -417,8 +552,15 @@ public final class HubBench {
     }
     String expected = String.format(Locale.ROOT, "%016x%016x", BenchEvents.TRACE_MARK, seq);
     if (seq < 0 || !record.getTraceId().equals(expected) || record.getHash().length() != 64) {
-      throw new IllegalStateException("audit record " + record.getDisclosureId() + " has trace id "
-          + record.getTraceId() + " and hash '" + record.getHash() + "'; the meter read event " + seq);
+      throw new IllegalStateException(
+          "audit record "
+              + record.getDisclosureId()
+              + " has trace id "
+              + record.getTraceId()
+              + " and hash '"
+              + record.getHash()
+              + "'; the meter read event "
+              + seq);
     }
   }
 
@@ -426,24 +568,38 @@ public final class HubBench {
   private static void checkExactlyOnce(EmbeddedKafkaKraftBroker broker, Meter... meters) {
     for (Meter meter : meters) {
       if (meter.extras() != 0 || meter.strays() != 0) {
-        throw new IllegalStateException("output records beyond the expected ones: " + meter.extras()
-            + " duplicates, " + meter.strays() + " of no bench event");
+        throw new IllegalStateException(
+            "output records beyond the expected ones: "
+                + meter.extras()
+                + " duplicates, "
+                + meter.strays()
+                + " of no bench event");
       }
     }
-    long deadLetters = broker.doWithAdminFunction(admin -> {
-      try {
-        return admin.listOffsets(Map.of(new TopicPartition("hub.deadletter", 0), OffsetSpec.latest())).all().get()
-            .values().stream().mapToLong(o -> o.offset()).sum();
-      } catch (Exception e) {
-        throw new IllegalStateException("cannot read the end of hub.deadletter", e);
-      }
-    });
+    long deadLetters =
+        broker.doWithAdminFunction(
+            admin -> {
+              try {
+                return admin
+                    .listOffsets(
+                        Map.of(new TopicPartition("hub.deadletter", 0), OffsetSpec.latest()))
+                    .all()
+                    .get()
+                    .values()
+                    .stream()
+                    .mapToLong(o -> o.offset())
+                    .sum();
+              } catch (Exception e) {
+                throw new IllegalStateException("cannot read the end of hub.deadletter", e);
+              }
+            });
     if (deadLetters != 0) {
       throw new IllegalStateException(deadLetters + " dead letters: the hub refused bench events");
     }
   }
 
-  private static String report(List<Phase> phases, long[] hubLatencies, long[] passLatencies, int rate) {
+  private static String report(
+      List<Phase> phases, long[] hubLatencies, long[] passLatencies, int rate) {
     List<Phase> hubPhases = phases.stream().filter(p -> p.side.equals("hub")).toList();
     List<Phase> passPhases = phases.stream().filter(p -> p.side.equals("passthrough")).toList();
     double hub = median(hubPhases, Phase::perSecond);
@@ -451,27 +607,58 @@ public final class HubBench {
     Arrays.sort(hubLatencies);
     Arrays.sort(passLatencies);
     StringBuilder out = new StringBuilder();
-    out.append("Hub vs raw transactional passthrough: same broker, same events, one side at a time\n");
+    out.append(
+        "Hub vs raw transactional passthrough: same broker, same events, one side at a time\n");
     String format = "%-12s %9s %12s %15s %11s %8s %8s %8s %8s%n";
-    out.append(String.format(Locale.ROOT, format, "side", "events/s", "cpu us/event", "thread us/event", "out B/event",
-        "p50 ms", "p90 ms", "p99 ms", "max ms"));
+    out.append(
+        String.format(
+            Locale.ROOT,
+            format,
+            "side",
+            "events/s",
+            "cpu us/event",
+            "thread us/event",
+            "out B/event",
+            "p50 ms",
+            "p90 ms",
+            "p99 ms",
+            "max ms"));
     out.append(row(format, "hub", hubPhases, hubLatencies));
     out.append(row(format, "passthrough", passPhases, passLatencies));
-    out.append(String.format(Locale.ROOT, "events/s, cpu (whole JVM: broker, clients, hub) and thread (listener or"
-        + " passthrough loop) per event, output bytes per event: medians of %d phases of %d events per side;%n"
-        + "latency: all %d events per side sent at %d/s; goal: ratio >= 0.8%n", hubPhases.size(), EVENTS,
-        hubLatencies.length, rate));
-    out.append(String.format(Locale.ROOT, "ratio=%.2f hub=%.0f passthrough=%.0f hub_p99_ms=%.1f%n", hub / pass, hub,
-        pass, ms(pct(hubLatencies, 99))));
+    out.append(
+        String.format(
+            Locale.ROOT,
+            "events/s, cpu (whole JVM: broker, clients, hub) and thread (listener or"
+                + " passthrough loop) per event, output bytes per event: medians of %d phases of %d events per side;%n"
+                + "latency: all %d events per side sent at %d/s; goal: ratio >= 0.8%n",
+            hubPhases.size(),
+            EVENTS,
+            hubLatencies.length,
+            rate));
+    out.append(
+        String.format(
+            Locale.ROOT,
+            "ratio=%.2f hub=%.0f passthrough=%.0f hub_p99_ms=%.1f%n",
+            hub / pass,
+            hub,
+            pass,
+            ms(pct(hubLatencies, 99))));
     return out.toString();
   }
 
   private static String row(String format, String side, List<Phase> phases, long[] sorted) {
-    return String.format(Locale.ROOT, format, side, String.format(Locale.ROOT, "%.0f", median(phases, Phase::perSecond)),
+    return String.format(
+        Locale.ROOT,
+        format,
+        side,
+        String.format(Locale.ROOT, "%.0f", median(phases, Phase::perSecond)),
         String.format(Locale.ROOT, "%.0f", median(phases, Phase::cpuMicros)),
         String.format(Locale.ROOT, "%.0f", median(phases, Phase::threadMicros)),
         String.format(Locale.ROOT, "%.0f", median(phases, Phase::outBytes)),
-        fmt(pct(sorted, 50)), fmt(pct(sorted, 90)), fmt(pct(sorted, 99)), fmt(sorted[sorted.length - 1]));
+        fmt(pct(sorted, 50)),
+        fmt(pct(sorted, 90)),
+        fmt(pct(sorted, 99)),
+        fmt(sorted[sorted.length - 1]));
   }
 
   private static String fmt(long nanos) {
@@ -498,14 +685,18 @@ public final class HubBench {
     return parts.stream().flatMapToLong(Arrays::stream).toArray();
   }
 
-  /** Before Spring Boot sets up logging (root WARN), the broker would log at DEBUG through logback's defaults. */
+  /**
+   * Before Spring Boot sets up logging (root WARN), the broker would log at DEBUG through logback's
+   * defaults.
+   */
   private static void quietLogging() {
     setRootLevel(ch.qos.logback.classic.Level.ERROR);
     AuditHash.trustGeneratedClasses();
   }
 
   private static void setRootLevel(ch.qos.logback.classic.Level level) {
-    if (LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME) instanceof ch.qos.logback.classic.Logger root) {
+    if (LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)
+        instanceof ch.qos.logback.classic.Logger root) {
       root.setLevel(level);
     }
   }

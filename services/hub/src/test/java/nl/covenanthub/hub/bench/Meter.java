@@ -16,9 +16,10 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
- * Watches one side's output topics as a recipient would (read_committed) and notes, per event, when the last
- * of its output records became visible: that is when the event is done, end to end. Also counts output records
- * that belong to no bench event and any beyond an event's expected number (which exactly-once rules out).
+ * Watches one side's output topics as a recipient would (read_committed) and notes, per event, when
+ * the last of its output records became visible: that is when the event is done, end to end. Also
+ * counts output records that belong to no bench event and any beyond an event's expected number
+ * (which exactly-once rules out).
  */
 final class Meter implements AutoCloseable {
   private final String side;
@@ -36,22 +37,36 @@ final class Meter implements AutoCloseable {
   private volatile boolean running = true;
   private volatile Throwable failure;
 
-  Meter(String side, String brokers, List<String> topics, ToLongFunction<ConsumerRecord<String, byte[]>> seqOf,
+  Meter(
+      String side,
+      String brokers,
+      List<String> topics,
+      ToLongFunction<ConsumerRecord<String, byte[]>> seqOf,
       int capacity) {
     this.side = side;
     this.seqOf = seqOf;
     this.sentNanos = new long[capacity];
     this.doneNanos = new long[capacity];
     this.seen = new byte[capacity];
-    this.consumer = new KafkaConsumer<>(Map.of(
-        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers,
-        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-        ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000,
-        // Bounds how long a fetch waits for data; the broker answers sooner as soon as committed data is there.
-        ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 10,
-        ConsumerConfig.CLIENT_ID_CONFIG, "bench-meter-" + side),
-        new StringDeserializer(), new ByteArrayDeserializer());
+    this.consumer =
+        new KafkaConsumer<>(
+            Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                brokers,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                "read_committed",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                false,
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
+                5000,
+                // Bounds how long a fetch waits for data; the broker answers sooner as soon as
+                // committed data is there.
+                ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG,
+                10,
+                ConsumerConfig.CLIENT_ID_CONFIG,
+                "bench-meter-" + side),
+            new StringDeserializer(),
+            new ByteArrayDeserializer());
     List<TopicPartition> partitions = new ArrayList<>();
     for (String topic : topics) {
       partitions.addAll(partitionsOf(topic));
@@ -64,12 +79,16 @@ final class Meter implements AutoCloseable {
     this.thread.start();
   }
 
-  /** A topic just created may not be in the metadata yet: then partitionsFor answers an empty list. */
+  /**
+   * A topic just created may not be in the metadata yet: then partitionsFor answers an empty list.
+   */
   private List<TopicPartition> partitionsOf(String topic) {
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
     while (true) {
-      List<TopicPartition> found = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-          .map(p -> new TopicPartition(topic, p.partition())).toList();
+      List<TopicPartition> found =
+          consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+              .map(p -> new TopicPartition(topic, p.partition()))
+              .toList();
       if (!found.isEmpty()) {
         return found;
       }
@@ -88,7 +107,8 @@ final class Meter implements AutoCloseable {
   /** Call right before sending event {@code seq}. */
   void sent(long seq) {
     if (seq >= sentNanos.length) {
-      throw new IllegalStateException("more than " + sentNanos.length + " events in one run; use fewer or shorter phases");
+      throw new IllegalStateException(
+          "more than " + sentNanos.length + " events in one run; use fewer or shorter phases");
     }
     sentNanos[(int) seq] = System.nanoTime();
   }
@@ -106,7 +126,9 @@ final class Meter implements AutoCloseable {
     return completed.get();
   }
 
-  /** Waits until {@code target} events in all are done; fails when nothing moves for {@code stall}. */
+  /**
+   * Waits until {@code target} events in all are done; fails when nothing moves for {@code stall}.
+   */
   void awaitCompleted(long target, Duration stall) throws InterruptedException {
     long last = -1;
     long lastProgress = System.nanoTime();
@@ -119,9 +141,21 @@ final class Meter implements AutoCloseable {
         last = now;
         lastProgress = System.nanoTime();
       } else if (System.nanoTime() - lastProgress > stall.toNanos()) {
-        throw new IllegalStateException(side + ": no event completed for " + stall.toSeconds() + " s; " + now + " of "
-            + target + " done, " + records.get() + " output records seen, " + strays.get() + " stray, " + extras.get()
-            + " beyond the expected count");
+        throw new IllegalStateException(
+            side
+                + ": no event completed for "
+                + stall.toSeconds()
+                + " s; "
+                + now
+                + " of "
+                + target
+                + " done, "
+                + records.get()
+                + " output records seen, "
+                + strays.get()
+                + " stray, "
+                + extras.get()
+                + " beyond the expected count");
       }
       Thread.sleep(2);
     }

@@ -22,12 +22,13 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * The baseline: the least an exactly-once hub must do, in plain kafka-clients. Poll a batch (read_committed),
- * and in one transaction send each record's bytes unchanged to as many records as the hub writes for that
- * event (its inbox records and its audit records, to mirror topics of the same partition count), then
- * {@code sendOffsetsToTransaction} and {@code commitTransaction}. Consumer and producer settings are the hub's:
- * max.poll.records 500 (as in application.yaml), and acks, linger.ms and batch.size as the running hub has them.
- * One thread, like the hub's one listener.
+ * The baseline: the least an exactly-once hub must do, in plain kafka-clients. Poll a batch
+ * (read_committed), and in one transaction send each record's bytes unchanged to as many records as
+ * the hub writes for that event (its inbox records and its audit records, to mirror topics of the
+ * same partition count), then {@code sendOffsetsToTransaction} and {@code commitTransaction}.
+ * Consumer and producer settings are the hub's: max.poll.records 500 (as in application.yaml), and
+ * acks, linger.ms and batch.size as the running hub has them. One thread, like the hub's one
+ * listener.
  */
 final class Passthrough implements AutoCloseable {
   static final String OUTBOX = "bench.passthrough.outbox";
@@ -43,22 +44,28 @@ final class Passthrough implements AutoCloseable {
   private volatile boolean running = true;
   private volatile Throwable failure;
 
-  /** @param producerSettings the hub's acks, linger.ms and batch.size */
+  /**
+   * @param producerSettings the hub's acks, linger.ms and batch.size
+   */
   Passthrough(String brokers, Map<String, Object> producerSettings) {
-    consumer = new KafkaConsumer<>(Map.of(
-        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers,
-        ConsumerConfig.GROUP_ID_CONFIG, "bench-passthrough",
-        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-        ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 500,
-        ConsumerConfig.CLIENT_ID_CONFIG, "bench-passthrough"),
-        new StringDeserializer(), new ByteArrayDeserializer());
+    consumer =
+        new KafkaConsumer<>(
+            Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers,
+                ConsumerConfig.GROUP_ID_CONFIG, "bench-passthrough",
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 500,
+                ConsumerConfig.CLIENT_ID_CONFIG, "bench-passthrough"),
+            new StringDeserializer(),
+            new ByteArrayDeserializer());
     Map<String, Object> producerConfig = new HashMap<>(producerSettings);
     producerConfig.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers);
     producerConfig.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "bench-passthrough-0");
     producerConfig.put(ProducerConfig.CLIENT_ID_CONFIG, "bench-passthrough");
-    producer = new KafkaProducer<>(producerConfig, new StringSerializer(), new ByteArraySerializer());
+    producer =
+        new KafkaProducer<>(producerConfig, new StringSerializer(), new ByteArraySerializer());
     producer.initTransactions();
     consumer.subscribe(List.of(OUTBOX));
     thread = new Thread(this::run, THREAD);
@@ -83,16 +90,21 @@ final class Passthrough implements AutoCloseable {
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
         for (ConsumerRecord<String, byte[]> record : records) {
           Header inboxes = record.headers().lastHeader(BenchEvents.INBOXES_HEADER);
-          producer.send(new ProducerRecord<>(INBOX_A, null, record.key(), record.value(), record.headers()));
+          producer.send(
+              new ProducerRecord<>(INBOX_A, null, record.key(), record.value(), record.headers()));
           if (inboxes != null && inboxes.value()[0] == '2') {
-            producer.send(new ProducerRecord<>(INBOX_B, null, record.key(), record.value(), record.headers()));
+            producer.send(
+                new ProducerRecord<>(
+                    INBOX_B, null, record.key(), record.value(), record.headers()));
           }
           // The hub writes one audit record per recipient it decides on, two for either event here,
           // keyed by source partition.
           String chain = record.topic() + "-" + record.partition();
           producer.send(new ProducerRecord<>(AUDIT, null, chain, record.value(), record.headers()));
           producer.send(new ProducerRecord<>(AUDIT, null, chain, record.value(), record.headers()));
-          offsets.put(new TopicPartition(record.topic(), record.partition()), new OffsetAndMetadata(record.offset() + 1));
+          offsets.put(
+              new TopicPartition(record.topic(), record.partition()),
+              new OffsetAndMetadata(record.offset() + 1));
         }
         producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
         producer.commitTransaction();

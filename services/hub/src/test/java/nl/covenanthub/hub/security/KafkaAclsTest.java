@@ -15,9 +15,9 @@ import nl.covenanthub.devkit.AclFile;
 import nl.covenanthub.hub.Topics;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.acl.AclBinding;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.metrics.Metrics;
 import org.apache.kafka.common.metrics.internals.PluginMetricsImpl;
-import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.resource.PatternType;
 import org.apache.kafka.common.resource.ResourcePattern;
 import org.apache.kafka.common.resource.ResourceType;
@@ -34,8 +34,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The generated ACLs, judged by Kafka's own {@link StandardAuthorizer} (as the broker runs it, denying by
- * default), and the committed {@code infra/kafka/acls.yaml} kept true to the covenants.
+ * The generated ACLs, judged by Kafka's own {@link StandardAuthorizer} (as the broker runs it,
+ * denying by default), and the committed {@code infra/kafka/acls.yaml} kept true to the covenants.
  */
 class KafkaAclsTest {
   private static final Path ROOT = Path.of("../..");
@@ -47,10 +47,15 @@ class KafkaAclsTest {
   void loadTheGeneratedAcls() {
     authorizer = new StandardAuthorizer();
     authorizer.withPluginMetrics(new PluginMetricsImpl(new Metrics(), Map.of()));
-    authorizer.configure(Map.of(StandardAuthorizer.ALLOW_EVERYONE_IF_NO_ACL_IS_FOUND_CONFIG, "false",
-        StandardAuthorizer.SUPER_USERS_CONFIG, "User:admin"));
+    authorizer.configure(
+        Map.of(
+            StandardAuthorizer.ALLOW_EVERYONE_IF_NO_ACL_IS_FOUND_CONFIG,
+            "false",
+            StandardAuthorizer.SUPER_USERS_CONFIG,
+            "User:admin"));
     Map<Uuid, StandardAcl> acls = new LinkedHashMap<>();
-    KafkaAcls.forPartners(PARTNERS).forEach(acl -> acls.put(Uuid.randomUuid(), StandardAcl.fromAclBinding(acl)));
+    KafkaAcls.forPartners(PARTNERS)
+        .forEach(acl -> acls.put(Uuid.randomUuid(), StandardAcl.fromAclBinding(acl)));
     authorizer.loadSnapshot(acls);
     authorizer.completeInitialLoad();
   }
@@ -66,75 +71,124 @@ class KafkaAclsTest {
       for (String other : PARTNERS) {
         boolean own = partner.equals(other);
         assertThat(allowed(partner, AclOperation.WRITE, topic(Topics.outbox(other))))
-            .as("%s writes the outbox of %s", partner, other).isEqualTo(own);
+            .as("%s writes the outbox of %s", partner, other)
+            .isEqualTo(own);
         assertThat(allowed(partner, AclOperation.READ, topic(Topics.inbox(other))))
-            .as("%s reads the inbox of %s", partner, other).isEqualTo(own);
+            .as("%s reads the inbox of %s", partner, other)
+            .isEqualTo(own);
         assertThat(allowed(partner, AclOperation.DESCRIBE, topic(Topics.inbox(other))))
-            .as("%s sees the inbox of %s", partner, other).isEqualTo(own);
+            .as("%s sees the inbox of %s", partner, other)
+            .isEqualTo(own);
         assertThat(allowed(partner, AclOperation.READ, topic(Topics.outbox(other))))
-            .as("%s reads the outbox of %s", partner, other).isFalse();
+            .as("%s reads the outbox of %s", partner, other)
+            .isFalse();
         assertThat(allowed(partner, AclOperation.WRITE, topic(Topics.inbox(other))))
-            .as("%s writes the inbox of %s", partner, other).isFalse();
+            .as("%s writes the inbox of %s", partner, other)
+            .isFalse();
       }
       assertThat(allowed(partner, AclOperation.READ, group(partner + ".inbox-reader")))
-          .as("%s consumes in a group of its own", partner).isTrue();
+          .as("%s consumes in a group of its own", partner)
+          .isTrue();
       assertThat(allowed(partner, AclOperation.READ, group(KafkaAcls.HUB_GROUP)))
-          .as("%s joins the hub's group", partner).isFalse();
-      for (String hubTopic : List.of(KafkaAcls.AUDIT, KafkaAcls.AUDIT_CHAIN, KafkaAcls.DEAD_LETTER, KafkaAcls.COVENANTS)) {
-        for (AclOperation operation : List.of(AclOperation.READ, AclOperation.WRITE, AclOperation.DESCRIBE)) {
-          assertThat(allowed(partner, operation, topic(hubTopic))).as("%s %s %s", partner, operation, hubTopic).isFalse();
+          .as("%s joins the hub's group", partner)
+          .isFalse();
+      for (String hubTopic :
+          List.of(
+              KafkaAcls.AUDIT, KafkaAcls.AUDIT_CHAIN, KafkaAcls.DEAD_LETTER, KafkaAcls.COVENANTS)) {
+        for (AclOperation operation :
+            List.of(AclOperation.READ, AclOperation.WRITE, AclOperation.DESCRIBE)) {
+          assertThat(allowed(partner, operation, topic(hubTopic)))
+              .as("%s %s %s", partner, operation, hubTopic)
+              .isFalse();
         }
       }
       assertThat(allowed(partner, AclOperation.CREATE, topic(Topics.outbox(partner))))
-          .as("%s creates topics", partner).isFalse();
-      assertThat(allowed(partner, AclOperation.WRITE, transactionalId(KafkaAcls.HUB_TRANSACTIONAL_ID_PREFIX + "x")))
-          .as("%s takes over the hub's transactions", partner).isFalse();
+          .as("%s creates topics", partner)
+          .isFalse();
+      assertThat(
+              allowed(
+                  partner,
+                  AclOperation.WRITE,
+                  transactionalId(KafkaAcls.HUB_TRANSACTIONAL_ID_PREFIX + "x")))
+          .as("%s takes over the hub's transactions", partner)
+          .isFalse();
     }
-    assertThat(allowed("politie", AclOperation.READ, group("lzn.inbox"))).as("politie joins a group of lzn").isFalse();
+    assertThat(allowed("politie", AclOperation.READ, group("lzn.inbox")))
+        .as("politie joins a group of lzn")
+        .isFalse();
   }
 
   @Test
   void theHubHasWhatItNeedsForExactlyOnceAndNothingMore() {
     for (String partner : PARTNERS) {
-      assertThat(allowed(KafkaAcls.HUB, AclOperation.READ, topic(Topics.outbox(partner)))).as("read %s outbox", partner).isTrue();
-      assertThat(allowed(KafkaAcls.HUB, AclOperation.WRITE, topic(Topics.inbox(partner)))).as("write %s inbox", partner).isTrue();
-      assertThat(allowed(KafkaAcls.HUB, AclOperation.WRITE, topic(Topics.outbox(partner)))).as("write %s outbox", partner).isFalse();
-      assertThat(allowed(KafkaAcls.HUB, AclOperation.READ, topic(Topics.inbox(partner)))).as("read %s inbox", partner).isFalse();
+      assertThat(allowed(KafkaAcls.HUB, AclOperation.READ, topic(Topics.outbox(partner))))
+          .as("read %s outbox", partner)
+          .isTrue();
+      assertThat(allowed(KafkaAcls.HUB, AclOperation.WRITE, topic(Topics.inbox(partner))))
+          .as("write %s inbox", partner)
+          .isTrue();
+      assertThat(allowed(KafkaAcls.HUB, AclOperation.WRITE, topic(Topics.outbox(partner))))
+          .as("write %s outbox", partner)
+          .isFalse();
+      assertThat(allowed(KafkaAcls.HUB, AclOperation.READ, topic(Topics.inbox(partner))))
+          .as("read %s inbox", partner)
+          .isFalse();
     }
     assertThat(allowed(KafkaAcls.HUB, AclOperation.WRITE, topic(KafkaAcls.AUDIT))).isTrue();
-    assertThat(allowed(KafkaAcls.HUB, AclOperation.READ, topic(KafkaAcls.AUDIT))).as("the hub reads the audit").isFalse();
+    assertThat(allowed(KafkaAcls.HUB, AclOperation.READ, topic(KafkaAcls.AUDIT)))
+        .as("the hub reads the audit")
+        .isFalse();
     assertThat(allowed(KafkaAcls.HUB, AclOperation.READ, topic(KafkaAcls.AUDIT_CHAIN))).isTrue();
     assertThat(allowed(KafkaAcls.HUB, AclOperation.WRITE, topic(KafkaAcls.AUDIT_CHAIN))).isTrue();
     assertThat(allowed(KafkaAcls.HUB, AclOperation.WRITE, topic(KafkaAcls.DEAD_LETTER))).isTrue();
     assertThat(allowed(KafkaAcls.HUB, AclOperation.READ, group(KafkaAcls.HUB_GROUP))).isTrue();
-    assertThat(allowed(KafkaAcls.HUB, AclOperation.WRITE, transactionalId("covenant-hub-3f2a-0"))).isTrue();
-    assertThat(allowed(KafkaAcls.HUB, AclOperation.WRITE, transactionalId("other-app-0"))).isFalse();
-    assertThat(allowed(KafkaAcls.HUB, AclOperation.CREATE, topic(Topics.outbox("lzn")))).as("creates its own topics").isTrue();
+    assertThat(allowed(KafkaAcls.HUB, AclOperation.WRITE, transactionalId("covenant-hub-3f2a-0")))
+        .isTrue();
+    assertThat(allowed(KafkaAcls.HUB, AclOperation.WRITE, transactionalId("other-app-0")))
+        .isFalse();
+    assertThat(allowed(KafkaAcls.HUB, AclOperation.CREATE, topic(Topics.outbox("lzn"))))
+        .as("creates its own topics")
+        .isTrue();
     assertThat(allowed(KafkaAcls.HUB, AclOperation.CREATE, topic("partner.newcomer.outbox")))
-        .as("creates the topics of a partner no covenant names").isFalse();
+        .as("creates the topics of a partner no covenant names")
+        .isFalse();
     assertThat(allowed(KafkaAcls.HUB, AclOperation.DESCRIBE, topic("partner.newcomer.outbox")))
-        .as("sees an outbox it may not read (its pattern subscription would fail on it)").isFalse();
-    assertThat(allowed(KafkaAcls.HUB, AclOperation.ALTER, new ResourcePattern(ResourceType.CLUSTER, "kafka-cluster", PatternType.LITERAL)))
-        .as("alters the cluster (e.g. ACLs)").isFalse();
+        .as("sees an outbox it may not read (its pattern subscription would fail on it)")
+        .isFalse();
+    assertThat(
+            allowed(
+                KafkaAcls.HUB,
+                AclOperation.ALTER,
+                new ResourcePattern(ResourceType.CLUSTER, "kafka-cluster", PatternType.LITERAL)))
+        .as("alters the cluster (e.g. ACLs)")
+        .isFalse();
   }
 
   @Test
   void theConsoleReadsTheAuditAndPublishesCovenants() {
     assertThat(allowed(KafkaAcls.CONSOLE, AclOperation.READ, topic(KafkaAcls.AUDIT))).isTrue();
-    assertThat(allowed(KafkaAcls.CONSOLE, AclOperation.READ, group("covenant-console-audit-index"))).isTrue();
+    assertThat(allowed(KafkaAcls.CONSOLE, AclOperation.READ, group("covenant-console-audit-index")))
+        .isTrue();
     assertThat(allowed(KafkaAcls.CONSOLE, AclOperation.WRITE, topic(KafkaAcls.COVENANTS))).isTrue();
-    assertThat(allowed(KafkaAcls.CONSOLE, AclOperation.WRITE, topic(KafkaAcls.AUDIT))).as("the console rewrites the audit").isFalse();
+    assertThat(allowed(KafkaAcls.CONSOLE, AclOperation.WRITE, topic(KafkaAcls.AUDIT)))
+        .as("the console rewrites the audit")
+        .isFalse();
     for (String partner : PARTNERS) {
-      assertThat(allowed(KafkaAcls.CONSOLE, AclOperation.READ, topic(Topics.inbox(partner)))).as("reads %s inbox", partner).isFalse();
+      assertThat(allowed(KafkaAcls.CONSOLE, AclOperation.READ, topic(Topics.inbox(partner))))
+          .as("reads %s inbox", partner)
+          .isFalse();
     }
   }
 
   @Test
   void aPartnerIdThatIsNotATopicPartOrIsAServiceIsRefused() {
     assertThatThrownBy(() -> KafkaAcls.forPartners(List.of("lzn", "a.b")))
-        .as("a dot would let group prefix 'a.' match another partner's groups").hasMessageContaining("'a.b'");
-    assertThatThrownBy(() -> KafkaAcls.forPartners(List.of("covenant-hub"))).hasMessageContaining("principal of a service");
-    assertThatThrownBy(() -> KafkaAcls.forPartners(List.of("admin"))).hasMessageContaining("principal of a service");
+        .as("a dot would let group prefix 'a.' match another partner's groups")
+        .hasMessageContaining("'a.b'");
+    assertThatThrownBy(() -> KafkaAcls.forPartners(List.of("covenant-hub")))
+        .hasMessageContaining("principal of a service");
+    assertThatThrownBy(() -> KafkaAcls.forPartners(List.of("admin")))
+        .hasMessageContaining("principal of a service");
   }
 
   @Test
@@ -143,7 +197,8 @@ class KafkaAclsTest {
     assertThat(Files.readString(committed, StandardCharsets.UTF_8))
         .as("infra/kafka/acls.yaml is stale: run bin/kafka-acls and commit the file")
         .isEqualTo(AclsCommand.generate(ROOT.resolve("covenants")));
-    assertThat(AclsCommand.parties(ROOT.resolve("covenants"))).containsExactlyInAnyOrderElementsOf(PARTNERS);
+    assertThat(AclsCommand.parties(ROOT.resolve("covenants")))
+        .containsExactlyInAnyOrderElementsOf(PARTNERS);
   }
 
   @Test
@@ -157,8 +212,10 @@ class KafkaAclsTest {
   }
 
   private boolean allowed(String clientId, AclOperation operation, ResourcePattern resource) {
-    List<AuthorizationResult> results = authorizer.authorize(new Context(KafkaAcls.principal(clientId)),
-        List.of(new Action(operation, resource, 1, false, false)));
+    List<AuthorizationResult> results =
+        authorizer.authorize(
+            new Context(KafkaAcls.principal(clientId)),
+            List.of(new Action(operation, resource, 1, false, false)));
     return results.get(0) == AuthorizationResult.ALLOWED;
   }
 

@@ -16,8 +16,9 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * A service as later ones will be: Actuator (from the shared configuration), an API of its own and, when a client
- * registration is configured, pages with OIDC login. Each declares its chain the way docs/security.md shows.
+ * A service as later ones will be: Actuator (from the shared configuration), an API of its own and,
+ * when a client registration is configured, pages with OIDC login. Each declares its chain the way
+ * docs/security.md shows.
  */
 @SpringBootApplication
 public class SecuredTestApp {
@@ -25,10 +26,15 @@ public class SecuredTestApp {
   @Bean
   @Order(CovenantHttpSecurity.SERVICE_ORDER)
   SecurityFilterChain api(HttpSecurity http, CovenantHttpSecurity security) {
-    return security.api(http.securityMatcher("/api/**"))
-        .authorizeHttpRequests(requests -> requests
-            .requestMatchers("/api/audit/**").hasRole(Roles.PRIVACY_OFFICER)
-            .anyRequest().authenticated())
+    return security
+        .api(http.securityMatcher("/api/**"))
+        .authorizeHttpRequests(
+            requests ->
+                requests
+                    .requestMatchers("/api/audit/**")
+                    .hasRole(Roles.PRIVACY_OFFICER)
+                    .anyRequest()
+                    .authenticated())
         .build();
   }
 
@@ -36,10 +42,15 @@ public class SecuredTestApp {
   @Order(CovenantHttpSecurity.SERVICE_ORDER + 1)
   @ConditionalOnProperty("spring.security.oauth2.client.registration.keycloak.client-id")
   SecurityFilterChain pages(HttpSecurity http, CovenantHttpSecurity security) {
-    return security.pages(http.securityMatcher(CovenantHttpSecurity.pagePaths("/console/**")))
-        .authorizeHttpRequests(requests -> requests
-            .requestMatchers("/console/covenants/**").hasRole(Roles.COVENANT_ADMIN)
-            .anyRequest().authenticated())
+    return security
+        .pages(http.securityMatcher(CovenantHttpSecurity.pagePaths("/console/**")))
+        .authorizeHttpRequests(
+            requests ->
+                requests
+                    .requestMatchers("/console/covenants/**")
+                    .hasRole(Roles.COVENANT_ADMIN)
+                    .anyRequest()
+                    .authenticated())
         .build();
   }
 
@@ -49,7 +60,12 @@ public class SecuredTestApp {
     Map<String, Object> whoami(Authentication authentication) {
       Map<String, Object> who = new TreeMap<>();
       who.put("name", authentication.getName());
-      who.put("authorities", authentication.getAuthorities().stream().map(GrantedAuthority::getAuthority).sorted().toList());
+      who.put(
+          "authorities",
+          authentication.getAuthorities().stream()
+              .map(GrantedAuthority::getAuthority)
+              .sorted()
+              .toList());
       return who;
     }
   }
