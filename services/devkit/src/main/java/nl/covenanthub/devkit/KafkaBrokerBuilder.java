@@ -112,9 +112,9 @@ public final class KafkaBrokerBuilder {
               ? this.template
               : Repository.root().resolve("infra/kafka/server.properties");
       Path log = this.log != null ? this.log : workDir.resolve("kafka.log");
-      int clientsPort = port == 0 ? Keycloak.freePort() : port;
-      int internalPort = adminPort == 0 ? Keycloak.freePort() : adminPort;
-      int quorumPort = controllerPort == 0 ? Keycloak.freePort() : controllerPort;
+      int clientsPort = port == 0 ? FreePorts.any() : port;
+      int internalPort = adminPort == 0 ? FreePorts.any() : adminPort;
+      int quorumPort = controllerPort == 0 ? FreePorts.any() : controllerPort;
       Path config =
           BrokerConfig.write(
               workDir,

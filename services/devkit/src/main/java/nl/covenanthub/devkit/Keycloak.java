@@ -1,10 +1,7 @@
 package nl.covenanthub.devkit;
 
-import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -12,7 +9,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
 
 /**
  * A real Keycloak (the {@code org.keycloak:keycloak-quarkus-dist} server from Maven Central) with
@@ -95,7 +91,7 @@ public final class Keycloak {
     Keycloak keycloak;
     try {
       Path home = work.prepare(dist, realm);
-      requireFreePort(httpPort);
+      FreePorts.require(httpPort, "Keycloak");
       System.out.println(
           "[keycloak] starting Keycloak "
               + dist.version()
@@ -110,7 +106,9 @@ public final class Keycloak {
               + ")…");
       keycloak =
           new Keycloak(
-              httpPort, ChildProcess.start("Keycloak", command(home, httpPort), log), work);
+              httpPort,
+              ChildProcess.start("Keycloak", KeycloakDist.startDev(home, httpPort), log),
+              work);
     } catch (IOException e) {
       work.close();
       throw new UncheckedIOException("cannot start Keycloak in " + dir, e);
@@ -139,32 +137,6 @@ public final class Keycloak {
             + " s: issuer "
             + keycloak.issuer());
     return keycloak;
-  }
-
-  private static ProcessBuilder command(Path home, int httpPort) {
-    ProcessBuilder command =
-        new ProcessBuilder(
-                home.resolve("bin/kc.sh").toString(),
-                "start-dev",
-                "--http-port=" + httpPort,
-                "--http-host=127.0.0.1",
-                "--hostname=http://localhost:" + httpPort,
-                "--db=dev-mem",
-                "--import-realm")
-            .directory(home.toFile())
-            .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-    Map<String, String> env = command.environment();
-    // A developer's own Keycloak settings would change this Keycloak; the JVM is the one running
-    // this code.
-    env.keySet()
-        .removeIf(
-            name ->
-                name.startsWith("KC_")
-                    || name.startsWith("JAVA_OPTS") && !name.equals("JAVA_OPTS_KC_HEAP"));
-    env.put("JAVA_HOME", System.getProperty("java.home"));
-    env.put("KC_BOOTSTRAP_ADMIN_USERNAME", DEMO_ADMIN);
-    env.put("KC_BOOTSTRAP_ADMIN_PASSWORD", DEMO_ADMIN_PASSWORD);
-    return command;
   }
 
   /**
@@ -198,11 +170,11 @@ public final class Keycloak {
       Path workDir = Repository.root().resolve(".local/test-keycloak");
       Path realm = Repository.root().resolve(REALM_FILE);
       try {
-        shared = start(workDir, realm, freePort());
+        shared = start(workDir, realm, FreePorts.any());
       } catch (KeycloakWorkDir.WorkDirInUse e) {
         Path own = workDir.resolveSibling("test-keycloak-" + ProcessHandle.current().pid());
         System.out.println("[keycloak] " + e.getMessage() + "; this JVM uses " + own);
-        Keycloak keycloak = start(own, realm, freePort());
+        Keycloak keycloak = start(own, realm, FreePorts.any());
         Runtime.getRuntime()
             .addShutdownHook(
                 new Thread(
@@ -313,28 +285,6 @@ public final class Keycloak {
             .send(request, HttpResponse.BodyHandlers.discarding())
             .statusCode()
         == 200;
-  }
-
-  private static void requireFreePort(int port) {
-    try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
-      socket.setReuseAddress(true);
-    } catch (IOException e) {
-      throw new IllegalStateException(
-          "port "
-              + port
-              + " is in use: another Keycloak (or something else) listens on it; stop it, or pick"
-              + " another port",
-          e);
-    }
-  }
-
-  /** A port nothing listens on now. */
-  public static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException("no free port", e);
-    }
   }
 
   @Override

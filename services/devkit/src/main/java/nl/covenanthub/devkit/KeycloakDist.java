@@ -1,5 +1,6 @@
 package nl.covenanthub.devkit;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -8,6 +9,7 @@ import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Map;
 import java.util.Properties;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -125,5 +127,36 @@ final class KeycloakDist {
       throw new UncheckedIOException(e);
     }
     return properties;
+  }
+
+  /**
+   * {@code kc.sh start-dev} of the distribution at {@code home}: on 127.0.0.1 only, the issuer
+   * pinned to {@code http://localhost:<port>}, an in-memory database, the realms of {@code
+   * data/import} imported.
+   */
+  static ProcessBuilder startDev(Path home, int httpPort) {
+    ProcessBuilder command =
+        new ProcessBuilder(
+                home.resolve("bin/kc.sh").toString(),
+                "start-dev",
+                "--http-port=" + httpPort,
+                "--http-host=127.0.0.1",
+                "--hostname=http://localhost:" + httpPort,
+                "--db=dev-mem",
+                "--import-realm")
+            .directory(home.toFile())
+            .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+    Map<String, String> env = command.environment();
+    // A developer's own Keycloak settings would change this Keycloak; the JVM is the one running
+    // this code.
+    env.keySet()
+        .removeIf(
+            name ->
+                name.startsWith("KC_")
+                    || name.startsWith("JAVA_OPTS") && !name.equals("JAVA_OPTS_KC_HEAP"));
+    env.put("JAVA_HOME", System.getProperty("java.home"));
+    env.put("KC_BOOTSTRAP_ADMIN_USERNAME", Keycloak.DEMO_ADMIN);
+    env.put("KC_BOOTSTRAP_ADMIN_PASSWORD", Keycloak.DEMO_ADMIN_PASSWORD);
+    return command;
   }
 }

@@ -48,7 +48,6 @@ import picocli.CommandLine.ScopeType;
     },
     subcommands = {HubLocal.Status.class, HubLocal.Stop.class, HubLocal.Start.class})
 public final class HubLocal implements Callable<Integer> {
-  private static final Duration INDEX_TIMEOUT = Duration.ofMinutes(2);
   private static final Duration WATCH_EVERY = Duration.ofMillis(500);
 
   @Option(
@@ -220,7 +219,7 @@ public final class HubLocal implements Callable<Integer> {
       if (demoPartners.isPresent() && service == demoPartners.get()) {
         int status = demoPartners.get().exitCode().orElse(1);
         if (status == 0 && settings.count() > 0) {
-          return awaitIndexed(stack, settings, probe, say, runStarted);
+          return new IndexCheck(stack, settings, probe, say).await(runStarted);
         }
         return status;
       }
@@ -233,54 +232,6 @@ public final class HubLocal implements Callable<Integer> {
       System.err.println(nl.covenanthub.devkit.ChildProcess.tail(service.log(), 20));
       return 1;
     }
-  }
-
-  /** With --count: until the console has indexed every audit record the hubs wrote in this run. */
-  private int awaitIndexed(
-      Stack stack, LocalSettings settings, HttpProbe probe, Say say, Instant runStarted) {
-    if (!settings.hasDemoUsers() || stack.service("console").isEmpty()) {
-      return 0; // no demo users to ask with, or no console
-    }
-    long deadline = System.nanoTime() + INDEX_TIMEOUT.toNanos();
-    long expected = -1;
-    long indexed = -1;
-    while (System.nanoTime() < deadline) {
-      try {
-        expected = 0;
-        for (int n = 1; n <= settings.hubs(); n++) {
-          if (stack.service(LocalStack.hubName(n)).map(Service::isRunning).orElse(false)) {
-            expected += (long) probe.counter(settings.ports().hub(n), "hub_disclosures_total");
-          }
-        }
-        indexed = probe.auditRecordsSince(settings.ports().console(), runStarted);
-        if (indexed >= expected) {
-          say.line(
-              "console: indexed all "
-                  + expected
-                  + " audit records of this run (http://localhost:"
-                  + settings.ports().console()
-                  + "/api/disclosures, role privacy-officer)");
-          return 0;
-        }
-      } catch (IOException e) {
-        // not answering yet: try again
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return 130;
-      }
-      Await.sleep(WATCH_EVERY);
-    }
-    say.error(
-        "the console indexed "
-            + Math.max(indexed, 0)
-            + " of the "
-            + Math.max(expected, 0)
-            + " audit records of this run within "
-            + INDEX_TIMEOUT.toSeconds()
-            + " s (log "
-            + say.relative(settings.log("console"))
-            + ")");
-    return 1;
   }
 
   LocalSettings settings(Path root, Map<String, String> env) {

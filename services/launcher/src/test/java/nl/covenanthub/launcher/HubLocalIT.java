@@ -17,6 +17,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import nl.covenanthub.devkit.ChildProcess;
+import nl.covenanthub.devkit.FreePorts;
 import nl.covenanthub.devkit.Repository;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -139,15 +140,15 @@ class HubLocalIT {
                 "--state-dir",
                 STATE.toString(),
                 "--keycloak-port",
-                String.valueOf(freePort()),
+                String.valueOf(FreePorts.any()),
                 "--kafka-port",
                 String.valueOf(freePortRun(3)),
                 "--hub-port",
-                String.valueOf(freePort()),
+                String.valueOf(FreePorts.any()),
                 "--console-port",
-                String.valueOf(freePort()),
+                String.valueOf(FreePorts.any()),
                 "--postgres-port",
-                String.valueOf(freePort())));
+                String.valueOf(FreePorts.any())));
     command.addAll(List.of(options));
     ProcessBuilder builder =
         new ProcessBuilder(command)
@@ -231,12 +232,6 @@ class HubLocalIT {
                   new IllegalStateException(
                       "no target/launcher-*.jar: run mvn verify (it packages first)"))
           .toAbsolutePath();
-    }
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
     }
   }
 
