@@ -119,8 +119,7 @@ final class ViewBuilder {
   }
 
   // Every view field is optional: a transformation may have nothing to give (a malformed postcode)
-  // and a
-  // recipient's schema should not promise what a later covenant version may withhold.
+  // and a recipient's schema should not promise what a later covenant version may withhold.
   private static Schema.Field nullable(Schema.Field source, Schema type) {
     Schema optional =
         type.isNullable() ? type : Schema.createUnion(Schema.create(Schema.Type.NULL), type);

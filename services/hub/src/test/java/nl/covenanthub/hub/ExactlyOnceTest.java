@@ -127,9 +127,8 @@ class ExactlyOnceTest {
             .filter(r -> FAILING_CASE.equals(String.valueOf(kafka.view(r).get("caseReference"))))
             .count();
     // The aborted attempt's records reach the broker only if the producer sent them before the
-    // abort
-    // (it drops unsent batches), so read_uncommitted sees one or two; read_committed saw exactly
-    // one above.
+    // abort (it drops unsent batches), so read_uncommitted sees one or two; read_committed saw
+    // exactly one above.
     assertThat(attempted)
         .as("deliveries of the failing event visible to read_uncommitted")
         .isBetween(1L, 2L);

@@ -118,8 +118,7 @@ class HubLocalIT {
     watchDescendants();
 
     // Ctrl-C: SIGINT to the launcher alone, as a terminal would send it (children get it too there;
-    // here they
-    // must be stopped by the launcher).
+    // here they must be stopped by the launcher).
     new ProcessBuilder("kill", "-INT", String.valueOf(launcher.pid())).start().waitFor();
     await("the launcher ends on Ctrl-C").atMost(RUN_LIMIT).until(() -> !launcher.isAlive());
 

@@ -28,8 +28,7 @@ class AuditIngest implements ConsumerSeekAware {
   }
 
   // idIsGroup = false: the consumer group is spring.kafka.consumer.group-id (covenant-console,
-  // which the ACLs allow),
-  // not the listener's id.
+  // which the ACLs allow), not the listener's id.
   @KafkaListener(
       id = LISTENER_ID,
       idIsGroup = false,

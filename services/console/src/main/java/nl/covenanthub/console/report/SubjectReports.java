@@ -31,8 +31,7 @@ public class SubjectReports {
     var madeAt = clock.instant();
     DisclosureQuery everything = DisclosureQuery.everything().withSubject(subjectPseudonym);
     // By chain position: a record indexed while the pages are read pushes the older ones down a
-    // place, so one
-    // may come twice.
+    // place, so one may come twice.
     Map<String, Disclosure> records = new LinkedHashMap<>();
     DisclosurePage page;
     int number = 0;

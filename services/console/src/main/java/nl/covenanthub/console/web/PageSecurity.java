@@ -46,8 +46,7 @@ class PageSecurity {
             exceptions ->
                 exceptions
                     // Straight to Keycloak: the login's default would list the registrations, which
-                    // would read Keycloak's
-                    // configuration while the console starts.
+                    // would read Keycloak's configuration while the console starts.
                     .authenticationEntryPoint(
                         new LoginUrlAuthenticationEntryPoint(
                             OAuth2AuthorizationRequestRedirectFilter

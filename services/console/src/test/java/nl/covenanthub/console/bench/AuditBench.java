@@ -107,9 +107,8 @@ public final class AuditBench {
           .getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)
           .setLevel(ch.qos.logback.classic.Level.ERROR);
       // Transactions v2 brokers log a retriable OutOfOrderSequenceException at ERROR when a
-      // transaction's later
-      // batches reach a partition before its first one (KAFKA-18202); the producer retries them (as
-      // in HubBench).
+      // transaction's later batches reach a partition before its first one (KAFKA-18202); the
+      // producer retries them (as in HubBench).
       logback.getLogger("kafka.server.ReplicaManager").setLevel(ch.qos.logback.classic.Level.OFF);
     }
     AuditHash.trustGeneratedClasses();

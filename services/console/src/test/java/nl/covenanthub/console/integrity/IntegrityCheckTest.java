@@ -84,8 +84,7 @@ class IntegrityCheckTest extends ConsoleTestBase {
   @Test
   void aRecordReplacedByAResealedOneIsFoundAsABrokenLink() {
     // A forger who can compute hashes rewrites record 9 and seals it again: it is intact in itself,
-    // but record 10
-    // names the old hash.
+    // but record 10 names the old hash.
     AuditRecord original = politieRecords.get(8).record();
     AuditRecord forged = AuditRecord.newBuilder(original).setRecipient("riec").build();
     AuditHash.sealed(forged);

@@ -71,8 +71,7 @@ public class Auditor {
         describe(record, disclosed.plan());
       } else if (decision instanceof Decision.Withheld withheld) {
         // No field list: nothing of the event passed, and listing every field of it in every
-        // withheld
-        // record would make those records the largest part of the audit.
+        // withheld record would make those records the largest part of the audit.
         record.setReason(withheld.reason().name());
         record.setDetail(withheld.detail());
         withheld.covenant().ifPresent(c -> covenant(record, c));

@@ -35,8 +35,7 @@ public class OutboxListener {
   }
 
   // idIsGroup = false: the consumer group is spring.kafka.consumer.group-id (covenant-hub, which
-  // the ACLs name),
-  // not the listener id.
+  // the ACLs name), not the listener id.
   @KafkaListener(
       id = ID,
       idIsGroup = false,

@@ -43,12 +43,9 @@ public class OutboxRoute extends RouteBuilder {
   @Override
   public void configure() {
     // Steps are processors calling the beans directly (no bean binding by reflection per record:
-    // the route
-    // runs once per outbox record, so its overhead counts).
-    // Bad input is an outcome, not a failure: it is dead-lettered and audited and the route goes
-    // on.
-    // Any other exception propagates, so the listener's transaction aborts and the batch is
-    // retried.
+    // the route runs once per outbox record, so its overhead counts). Bad input is an outcome, not
+    // a failure: it is dead-lettered and audited and the route goes on. Any other exception
+    // propagates, so the listener's transaction aborts and the batch is retried.
     onException(BadInputException.class)
         .handled(true)
         .process(

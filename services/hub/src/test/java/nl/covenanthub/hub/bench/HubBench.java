@@ -185,13 +185,11 @@ public final class HubBench {
                   "spring.main.banner-mode=off",
                   "logging.level.root=WARN",
                   // Transactions v2 brokers log a retriable OutOfOrderSequenceException at ERROR
-                  // when a transaction's
-                  // later batches to a partition arrive before its first one (KAFKA-18202); the
-                  // producer retries them.
+                  // when a transaction's later batches to a partition arrive before its first one
+                  // (KAFKA-18202); the producer retries them.
                   "logging.level.kafka.server.ReplicaManager=OFF",
                   // The producers' side of the same, and CONCURRENT_TRANSACTIONS while the previous
-                  // transaction's markers
-                  // are still being written: retried, logged at WARN.
+                  // transaction's markers are still being written: retried, logged at WARN.
                   "logging.level.org.apache.kafka.clients.producer.internals.Sender=ERROR"));
       Map<String, String> overrides = hubOverrides();
       overrides.forEach((k, v) -> properties.add(k + "=" + v));
