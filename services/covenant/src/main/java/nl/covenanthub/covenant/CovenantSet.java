@@ -68,20 +68,38 @@ public final class CovenantSet {
                     keys)));
   }
 
+  /** What compiling does with a covenant whose validity period has ended. */
+  public enum Ended {
+    /** It is a problem: what {@code covenant lint} and {@code preview} say. */
+    REFUSED,
+    /**
+     * It is kept, inactive: its events are withheld ({@code COVENANT_ENDED}) and the other
+     * covenants go on. What the hub does, so that one covenant ending does not stop the rest.
+     */
+    INACTIVE
+  }
+
   /**
-   * Validates and compiles covenants that are to be active together.
+   * Validates and compiles covenants that are to be active together; an ended one is refused.
    *
-   * @param clock decides which covenants have already ended (those are refused)
+   * @param clock decides which covenants have already ended
    * @throws CovenantException with every problem, if any covenant is invalid or a key is missing
    */
   public static CovenantSet compile(
       List<LoadedCovenant> covenants, EventCatalog catalog, KeyRing keys, Clock clock)
       throws CovenantException {
+    return compile(covenants, catalog, keys, clock, Ended.REFUSED);
+  }
+
+  /** Validates and compiles covenants; {@code ended} says what happens to one that has ended. */
+  public static CovenantSet compile(
+      List<LoadedCovenant> covenants, EventCatalog catalog, KeyRing keys, Clock clock, Ended ended)
+      throws CovenantException {
     CovenantValidator validator = new CovenantValidator(catalog);
     LocalDate today = LocalDate.now(clock.withZone(Validity.ZONE));
     List<Problem> problems = new ArrayList<>();
     for (LoadedCovenant loaded : covenants) {
-      problems.addAll(validator.validate(loaded, today));
+      problems.addAll(validator.validate(loaded, today, ended == Ended.REFUSED));
     }
     problems.addAll(CovenantValidator.validateTogether(covenants));
     problems.addAll(missingKeys(covenants, keys));
@@ -91,8 +109,15 @@ public final class CovenantSet {
     return new CovenantSet(covenants, catalog, keys);
   }
 
-  /** Loads, validates and compiles covenant files. */
+  /** Loads, validates and compiles covenant files; an ended covenant is refused. */
   public static CovenantSet load(List<Path> files, EventCatalog catalog, KeyRing keys, Clock clock)
+      throws CovenantException {
+    return load(files, catalog, keys, clock, Ended.REFUSED);
+  }
+
+  /** Loads, validates and compiles covenant files; {@code ended} says what an ended one does. */
+  public static CovenantSet load(
+      List<Path> files, EventCatalog catalog, KeyRing keys, Clock clock, Ended ended)
       throws CovenantException {
     List<LoadedCovenant> loaded = new ArrayList<>();
     List<Problem> problems = new ArrayList<>();
@@ -106,7 +131,25 @@ public final class CovenantSet {
     if (!problems.isEmpty()) {
       throw new CovenantException(problems);
     }
-    return compile(loaded, catalog, keys, clock);
+    return compile(loaded, catalog, keys, clock, ended);
+  }
+
+  /**
+   * The covenants not in force at {@code at}, each with why (ended, or not yet begun): the hub's
+   * health and metrics say which.
+   */
+  public Map<CovenantRef, String> notInForce(Instant at) {
+    Map<CovenantRef, String> inactive = new LinkedHashMap<>();
+    LocalDate day = LocalDate.ofInstant(at, Validity.ZONE);
+    for (LoadedCovenant loaded : covenants) {
+      Validity validity = loaded.covenant().validity();
+      if (validity.hasEndedBefore(day)) {
+        inactive.put(loaded.ref(), "ended on " + validity.until());
+      } else if (day.isBefore(validity.from())) {
+        inactive.put(loaded.ref(), "in force from " + validity.from());
+      }
+    }
+    return inactive;
   }
 
   private static List<Problem> missingKeys(List<LoadedCovenant> covenants, KeyRing keys) {
@@ -142,15 +185,18 @@ public final class CovenantSet {
     }
     Covenant covenant = keyPlans.owner.covenant();
     if (!covenant.validity().covers(at)) {
+      boolean ended = covenant.validity().hasEndedBefore(LocalDate.ofInstant(at, Validity.ZONE));
       return new Decision.Withheld(
           key,
-          Decision.Reason.COVENANT_NOT_IN_FORCE,
-          "covenant '"
-              + covenant.id()
-              + "' is in force from "
-              + covenant.validity().from()
-              + " until "
-              + covenant.validity().until(),
+          ended ? Decision.Reason.COVENANT_ENDED : Decision.Reason.COVENANT_NOT_IN_FORCE,
+          ended
+              ? "covenant '" + covenant.id() + "' ended on " + covenant.validity().until()
+              : "covenant '"
+                  + covenant.id()
+                  + "' is in force from "
+                  + covenant.validity().from()
+                  + " until "
+                  + covenant.validity().until(),
           Optional.of(keyPlans.owner.ref()));
     }
     return keyPlans.decide(event);

@@ -26,9 +26,17 @@ public final class CovenantValidator {
 
   /** Problems of one covenant, judged on {@code today} (an ended covenant is refused). */
   public List<Problem> validate(LoadedCovenant loaded, LocalDate today) {
+    return validate(loaded, today, true);
+  }
+
+  /**
+   * Problems of one covenant, judged on {@code today}; an ended covenant is a problem only when
+   * {@code refuseEnded} (lint and preview refuse it; the hub keeps it, inactive).
+   */
+  public List<Problem> validate(LoadedCovenant loaded, LocalDate today, boolean refuseEnded) {
     Check check = new Check(loaded);
     Covenant covenant = loaded.covenant();
-    checkValidity(check, covenant, today);
+    checkValidity(check, covenant, refuseEnded ? today : LocalDate.MIN);
     checkParties(check, covenant);
     checkPurposes(check, covenant);
     List<Rule> rules = covenant.rules();

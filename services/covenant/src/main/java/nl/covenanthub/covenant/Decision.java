@@ -56,8 +56,10 @@ public sealed interface Decision permits Decision.Disclosed, Decision.Withheld {
     UNKNOWN_PURPOSE,
     /** The sender or the recipient is not a party to the covenant of the purpose. */
     NOT_A_PARTY,
-    /** The covenant is not in force at the time of the decision. */
+    /** The covenant is not yet in force at the time of the decision. */
     COVENANT_NOT_IN_FORCE,
+    /** The covenant's validity period has ended: it discloses nothing any more. */
+    COVENANT_ENDED,
     /** No rule lets this sender disclose this event type to this recipient for this purpose. */
     NO_RULE,
     /** Rules exist, but the event meets none of their conditions. */

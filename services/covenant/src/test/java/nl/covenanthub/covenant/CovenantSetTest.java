@@ -190,7 +190,7 @@ class CovenantSetTest {
     withheld(
         covenants.decide(
             "politie", "lzn", "zorg-en-veiligheid", signal, Instant.parse("2029-01-01T00:00:00Z")),
-        Decision.Reason.COVENANT_NOT_IN_FORCE);
+        Decision.Reason.COVENANT_ENDED);
     withheld(
         covenants.decide(
             "politie", "lzn", "zorg-en-veiligheid", signal, Instant.parse("2024-12-31T22:59:59Z")),

@@ -114,7 +114,8 @@ class ExpiredCovenantPropertyTest {
               .as("reason withheld for %s", where)
               .isIn(
                   hasRule
-                      ? Set.of(Decision.Reason.COVENANT_NOT_IN_FORCE)
+                      ? Set.of(
+                          Decision.Reason.COVENANT_NOT_IN_FORCE, Decision.Reason.COVENANT_ENDED)
                       : Set.of(
                           Decision.Reason.NO_RULE,
                           Decision.Reason.NOT_A_PARTY,

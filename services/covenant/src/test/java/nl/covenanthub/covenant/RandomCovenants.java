@@ -998,8 +998,11 @@ final class RandomCovenants {
       return new Expectation(reason, List.of(), Map.of(), Map.of());
     }
     LocalDate day = LocalDate.ofInstant(at, Validity.ZONE);
-    if (day.isBefore(covenant.validity().from()) || day.isAfter(covenant.validity().until())) {
+    if (day.isBefore(covenant.validity().from())) {
       return new Expectation(Decision.Reason.COVENANT_NOT_IN_FORCE, List.of(), Map.of(), Map.of());
+    }
+    if (day.isAfter(covenant.validity().until())) {
+      return new Expectation(Decision.Reason.COVENANT_ENDED, List.of(), Map.of(), Map.of());
     }
     List<Rule> applying = forKey.stream().filter(r -> holds(r.when(), event)).toList();
     if (applying.isEmpty()) {

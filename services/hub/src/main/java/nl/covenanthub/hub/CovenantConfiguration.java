@@ -18,7 +18,9 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * Loads and compiles the covenants once at start-up; the hub refuses to start on an invalid one.
+ * Loads and compiles the covenants once at start-up; the hub refuses to start on an invalid one. An
+ * ended covenant is not invalid here: it is inactive (its events are withheld, {@code
+ * COVENANT_ENDED}) and the others go on; health and {@code hub_covenant_active} say which.
  */
 @Configuration(proxyBeanMethods = false)
 class CovenantConfiguration {
@@ -58,7 +60,15 @@ class CovenantConfiguration {
               .sorted()
               .toList();
     }
-    CovenantSet set = CovenantSet.load(files, catalog, keys, clock);
+    CovenantSet set = CovenantSet.load(files, catalog, keys, clock, CovenantSet.Ended.INACTIVE);
+    set.notInForce(clock.instant())
+        .forEach(
+            (covenant, why) ->
+                log.warn(
+                    "Covenant {} v{} is not in force ({}): its events are withheld",
+                    covenant.id(),
+                    covenant.version(),
+                    why));
     log.info(
         "Enforcing {} covenant(s) for partners {}: {}",
         set.covenants().size(),

@@ -12,6 +12,11 @@ import org.springframework.util.unit.DataSize;
  * @param maxEventSize larger outbox records are dead-lettered unread
  * @param subjectKey reference of the pseudonymisation key for audit subjects and inbox keys
  * @param topicPartitions partitions of the partner topics and hub.audit when the hub creates them
+ * @param maxAttempts how often an outbox record is tried before it is dead-lettered as
+ *     PROCESSING_FAILED (its batch is rolled back and redelivered in between)
+ * @param instanceId this instance's stable name (e.g. its pod name): with it, its consumers are
+ *     static members of the group ({@code group.instance.id}), so a restart is not a rebalance
+ * @param deadLetterRetention how long hub.deadletter keeps what it holds, when the hub creates it
  */
 @ConfigurationProperties("hub")
 public record HubProperties(
@@ -19,6 +24,9 @@ public record HubProperties(
     @DefaultValue("256KB") DataSize maxEventSize,
     @DefaultValue("subject-key") String subjectKey,
     @DefaultValue("3") int topicPartitions,
+    @DefaultValue("3") int maxAttempts,
+    @DefaultValue("") String instanceId,
+    @DefaultValue("14d") java.time.Duration deadLetterRetention,
     @DefaultValue Topics topics) {
 
   /** Topic names; partner topics are {@code partner.<id>.outbox} and {@code partner.<id>.inbox}. */

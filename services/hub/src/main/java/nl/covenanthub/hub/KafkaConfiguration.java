@@ -1,28 +1,22 @@
 package nl.covenanthub.hub;
 
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import nl.covenanthub.covenant.CovenantSet;
 import nl.covenanthub.events.InboxViews;
-import nl.covenanthub.hub.audit.AuditChain;
-import nl.covenanthub.hub.disclosure.OutboxListener;
+import nl.covenanthub.hub.disclosure.OutboxContainers;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spring.boot.CamelContextConfiguration;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.Consumer;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
 import org.springframework.boot.kafka.autoconfigure.ConcurrentKafkaListenerContainerFactoryConfigurer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
-import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 import org.springframework.kafka.config.TopicBuilder;
 import org.springframework.kafka.core.ConsumerFactory;
 import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.kafka.core.ProducerFactory;
-import org.springframework.kafka.listener.ConsumerAwareRebalanceListener;
 import org.springframework.kafka.listener.DefaultAfterRollbackProcessor;
 import org.springframework.kafka.transaction.KafkaTransactionManager;
 import org.springframework.util.backoff.ExponentialBackOff;
@@ -46,30 +40,20 @@ class KafkaConfiguration {
     return transactions;
   }
 
+  /** How every outbox's container is made ({@link OutboxContainers}: one per partner). */
   @Bean
   ConcurrentKafkaListenerContainerFactory<Object, Object> kafkaListenerContainerFactory(
       ConcurrentKafkaListenerContainerFactoryConfigurer configurer,
       ConsumerFactory<Object, Object> consumerFactory,
-      KafkaTransactionManager<Object, Object> transactions,
-      AuditChain chain) {
+      KafkaTransactionManager<Object, Object> transactions) {
     ConcurrentKafkaListenerContainerFactory<Object, Object> factory =
         new ConcurrentKafkaListenerContainerFactory<>();
     configurer.configure(factory, consumerFactory);
     factory.setBatchListener(true);
     factory.getContainerProperties().setKafkaAwareTransactionManager(transactions);
-    factory
-        .getContainerProperties()
-        .setConsumerRebalanceListener(
-            new ConsumerAwareRebalanceListener() {
-              @Override
-              public void onPartitionsAssigned(
-                  Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
-                // Another hub may have advanced these partitions' audit chains meanwhile.
-                chain.invalidate();
-              }
-            });
-    // An aborted batch (e.g. the audit could not be written) is redelivered, with growing pauses up
-    // to 30 s.
+    // An aborted batch is redelivered after a pause that grows to 30 s: a record that keeps failing
+    // is dead-lettered after hub.max-attempts (OutboxListener); anything else (the broker away) is
+    // waited out, with nothing lost.
     ExponentialBackOff backOff = new ExponentialBackOff(200, 2.0);
     backOff.setMaxInterval(30_000);
     factory.setAfterRollbackProcessor(new DefaultAfterRollbackProcessor<>(backOff));
@@ -91,7 +75,15 @@ class KafkaConfiguration {
             .partitions(partitions)
             .config(TopicConfig.RETENTION_MS_CONFIG, "-1")
             .build());
-    topics.add(TopicBuilder.name(properties.topics().deadLetter()).partitions(1).build());
+    // Dead letters hold whole refused events, special categories included: kept only as long as an
+    // operator needs to look at them (docs/hub.md, "Dead letters").
+    topics.add(
+        TopicBuilder.name(properties.topics().deadLetter())
+            .partitions(1)
+            .config(
+                TopicConfig.RETENTION_MS_CONFIG,
+                Long.toString(properties.deadLetterRetention().toMillis()))
+            .build());
     topics.add(
         TopicBuilder.name(properties.topics().auditChain())
             .partitions(1)
@@ -112,14 +104,14 @@ class KafkaConfiguration {
 
   /** Starts reading outboxes once Camel runs, so no record meets a route that is not there yet. */
   @Bean
-  CamelContextConfiguration startOutboxListenerWithCamel(KafkaListenerEndpointRegistry registry) {
+  CamelContextConfiguration startOutboxesWithCamel(OutboxContainers outboxes) {
     return new CamelContextConfiguration() {
       @Override
       public void beforeApplicationStart(CamelContext camelContext) {}
 
       @Override
       public void afterApplicationStart(CamelContext camelContext) {
-        registry.getListenerContainer(OutboxListener.ID).start();
+        outboxes.start();
       }
     };
   }

@@ -231,7 +231,9 @@ class HubFlowTest {
           "partner.politie.outbox", signal.getCaseReference(), PartnerEvents.bytes(signal));
       Map<String, AuditRecord> audit = auditByRecipient(signal.getEventId(), 2);
       assertThat(audit.get("lzn").getDecision()).isEqualTo(AuditDecision.WITHHELD);
-      assertThat(audit.get("lzn").getReason()).isEqualTo("COVENANT_NOT_IN_FORCE");
+      assertThat(audit.get("lzn").getReason()).isEqualTo("COVENANT_ENDED");
+      assertThat(audit.get("lzn").getDetail())
+          .isEqualTo("covenant 'zorg-en-veiligheid-west-maas-en-waal' ended on 2028-12-31");
       assertThat(audit.get("lzn").getCovenantId())
           .isEqualTo("zorg-en-veiligheid-west-maas-en-waal");
       assertThat(inbox("lzn", signal.getEventId())).isEmpty();
@@ -273,7 +275,8 @@ class HubFlowTest {
             .orElseThrow();
     assertThat(header(dead, "deadletter-reason")).isEqualTo("SENDER_MISMATCH");
     assertThat(header(dead, "deadletter-detail"))
-        .contains("claims sender 'veilig-thuis'", "outbox of 'politie'");
+        .as("the detail names the outbox's owner, never the payload's own text")
+        .isEqualTo("the payload's sender is not 'politie', whose outbox it came from");
     assertThat(dead.value())
         .as("the original bytes, unchanged")
         .isEqualTo(PartnerEvents.bytes(spoofed));
@@ -292,6 +295,14 @@ class HubFlowTest {
         .as("the authenticated sender, not the claimed one")
         .isEqualTo("politie");
     assertThat(rejected.getReason()).isEqualTo("SENDER_MISMATCH");
+    assertThat(rejected.getEventId())
+        .as("the payload decoded: the refusal names its event")
+        .isEqualTo(spoofed.getEventId());
+    assertThat(rejected.getCaseReference()).isEqualTo(spoofed.getCaseReference());
+    assertThat(rejected.getSubjectPseudonym())
+        .as("and its data subject, so the Art. 15 report shows it")
+        .isNotBlank()
+        .isNotEqualTo(PartnerEvents.BSN);
     assertThat(inbox("veilig-thuis", spoofed.getEventId())).isEmpty();
     assertThat(logs.getAll())
         .as("the log says what was refused and why, without personal data")
@@ -349,9 +360,21 @@ class HubFlowTest {
                                 && a.getSourceOffset() == input.offset());
               }
             });
+    java.util.Set<String> inputPositions =
+        published.stream()
+            .filter(r -> "count-test".equals(r.key()))
+            .map(r -> r.partition() + "@" + r.offset())
+            .collect(Collectors.toSet());
+    // An envelope (the oversize input) keeps no key: it is found by where it came from.
     Map<String, Long> deadLetterReasons =
         kafka.committed("hub.deadletter").stream()
-            .filter(r -> "count-test".equals(r.key()))
+            .filter(r -> topic.equals(header(r, "deadletter-source-topic")))
+            .filter(
+                r ->
+                    inputPositions.contains(
+                        header(r, "deadletter-source-partition")
+                            + "@"
+                            + header(r, "deadletter-source-offset")))
             .collect(
                 Collectors.groupingBy(r -> header(r, "deadletter-reason"), Collectors.counting()));
     assertThat(deadLetterReasons)

@@ -44,15 +44,22 @@ final class KafkaProbe implements AutoCloseable {
    */
   KafkaProbe(Map<String, Object> client) {
     this.client = Map.copyOf(client);
+    Map<String, Object> producerConfig = new HashMap<>(this.client);
+    // A hostile partner sends records up to the broker's limit, not the producer's default.
+    producerConfig.putIfAbsent(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 2 * 1024 * 1024);
     this.producer =
-        new KafkaProducer<>(this.client, new StringSerializer(), new ByteArraySerializer());
+        new KafkaProducer<>(producerConfig, new StringSerializer(), new ByteArraySerializer());
   }
 
   void publish(String topic, String key, byte[] value) {
+    publish(new ProducerRecord<>(topic, key, value));
+  }
+
+  void publish(ProducerRecord<String, byte[]> record) {
     try {
-      producer.send(new ProducerRecord<>(topic, key, value)).get();
+      producer.send(record).get();
     } catch (InterruptedException | ExecutionException e) {
-      throw new IllegalStateException("publish to " + topic + " failed", e);
+      throw new IllegalStateException("publish to " + record.topic() + " failed", e);
     }
   }
 

@@ -79,6 +79,8 @@ final class LocalStack {
     Map<String, String> env = new LinkedHashMap<>();
     env.put("KEYCLOAK_ISSUER", settings.issuer());
     env.put("KAFKA_BOOTSTRAP_SERVERS", settings.kafkaBootstrap());
+    // Static group members: a hub restarted under its name takes its partitions back at once.
+    env.put("HUB_INSTANCE_ID", name);
     env.putAll(kafkaLogin("covenant-hub", "KAFKA_CLIENT_SECRET"));
     env.putAll(demoKeyUnlessConfigured());
     return JavaService.named(name)

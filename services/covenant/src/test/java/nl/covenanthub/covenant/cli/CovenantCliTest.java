@@ -142,7 +142,7 @@ class CovenantCliTest {
             EXAMPLES.resolve("politie-signaal-verward-gedrag.json").toString());
     assertThat(exit).as("stderr: %s", err).isZero();
     assertThat(new ObjectMapper().readTree(out.toString()).get("reason").asText())
-        .isEqualTo("COVENANT_NOT_IN_FORCE");
+        .isEqualTo("COVENANT_ENDED");
   }
 
   @Test

@@ -1,55 +1,68 @@
 package nl.covenanthub.hub.audit;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import nl.covenanthub.audit.AuditHash;
 import nl.covenanthub.audit.AuditRecord;
 import nl.covenanthub.audit.ChainHead;
 import nl.covenanthub.events.SingleObjectEncoding;
-import nl.covenanthub.events.TopicSnapshot;
 import nl.covenanthub.hub.HubProperties;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.stereotype.Component;
 
 /**
  * The audit hash chains, one per source partition: each record carries the hash of the one before
- * it. Heads advance only when their transaction commits; they are written to the compacted topic
- * {@code hub.audit.chain} in that same transaction, so after a restart or a rebalance the hub that
- * owns a partition continues its chain from the last committed record.
+ * it.
+ *
+ * <p>A chain's head travels with its partition's committed offset (its metadata, {@link
+ * ChainHeadMetadata}), in the same transaction as the audit records. So the head a hub starts from
+ * when it is given a partition is the one of the last transaction that committed, whoever ran it:
+ * reading committed offsets waits for a transaction still open on them, and a zombie whose
+ * partitions moved cannot commit offsets (or heads) any more. After a commit that failed or whose
+ * outcome is unknown, the heads it touched are read again before they are used.
+ *
+ * <p>The heads are also published, in the same transaction, on the compacted topic {@code
+ * hub.audit.chain}: for whoever verifies the audit outside the hub, and as the index {@link
+ * AuditLog} reads when a head is not beside its offset.
  */
 @Component
 public class AuditChain {
   private static final Logger log = LoggerFactory.getLogger(AuditChain.class);
+  private static final Duration COMMITTED_TIMEOUT = Duration.ofMinutes(2);
 
+  /** The committed heads of the chains of the partitions this hub owns. */
   private final Map<String, ChainHead> committed = new ConcurrentHashMap<>();
+
+  /** Chains whose committed head is not known for sure: read again before the next use. */
+  private final Set<String> unsure = ConcurrentHashMap.newKeySet();
+
   private final ThreadLocal<Map<String, ChainHead>> pending =
       ThreadLocal.withInitial(LinkedHashMap::new);
   private final KafkaTemplate<String, byte[]> kafka;
-  private final KafkaProperties kafkaProperties;
+  private final AuditLog auditLog;
   private final String headsTopic;
-  private volatile boolean loaded;
 
   public AuditChain(
-      KafkaTemplate<String, byte[]> kafka,
-      KafkaProperties kafkaProperties,
-      HubProperties properties) {
+      KafkaTemplate<String, byte[]> kafka, AuditLog auditLog, HubProperties properties) {
     this.kafka = kafka;
-    this.kafkaProperties = kafkaProperties;
+    this.auditLog = auditLog;
     this.headsTopic = properties.topics().auditChain();
+  }
+
+  /** The chain of the records from {@code partition}. */
+  public static String chainId(String topic, int partition) {
+    return topic + "-" + partition;
   }
 
   /**
@@ -60,7 +73,12 @@ public class AuditChain {
     String chainId = record.getChainId();
     ChainHead head = pending.get().get(chainId);
     if (head == null) {
-      head = committedHead(chainId);
+      head = committed.get(chainId);
+    }
+    if (head == null || unsure.contains(chainId)) {
+      // Never a guess: a chain continued from the wrong head is a fork.
+      throw new IllegalStateException(
+          "the head of audit chain " + chainId + " is not known here; the batch is retried");
     }
     record.setSequence(head.getSequence() + 1);
     record.setPreviousHash(head.getHash());
@@ -70,9 +88,14 @@ public class AuditChain {
   }
 
   /**
-   * Writes the heads this thread's transaction moved; call inside the transaction, before it
-   * commits.
+   * The heads this thread's transaction moved, as the metadata its offsets are committed with (the
+   * listener container asks for it while it sends the offsets to the transaction).
    */
+  public String offsetMetadata() {
+    return ChainHeadMetadata.encode(pending.get().values());
+  }
+
+  /** Publishes the heads this thread's transaction moved on hub.audit.chain, in the transaction. */
   public void writeHeads() {
     for (ChainHead head : pending.get().values()) {
       kafka.send(headsTopic, head.getChainId(), SingleObjectEncoding.bytes(head));
@@ -84,60 +107,91 @@ public class AuditChain {
     pending.get().clear();
   }
 
+  /**
+   * The transaction did not commit, or nobody knows whether it did (a commit that timed out): the
+   * heads it touched are read again from the committed offsets before they are used.
+   */
   public void afterRollback() {
+    unsure.addAll(pending.get().keySet());
     pending.get().clear();
   }
 
-  /**
-   * Partitions moved between hubs: what we remember may be behind; read the heads again before use.
-   */
-  public void invalidate() {
-    loaded = false;
-    committed.clear();
+  /** Partitions given to this hub: their heads, from their committed offsets. */
+  public void onAssigned(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
+    load(consumer, partitions);
   }
 
-  private ChainHead committedHead(String chainId) {
-    if (!loaded) {
-      load();
+  /** Partitions taken from this hub (revoked or lost): their heads are someone else's now. */
+  public void onRevoked(Collection<TopicPartition> partitions) {
+    for (TopicPartition partition : partitions) {
+      String chainId = chainId(partition.topic(), partition.partition());
+      committed.remove(chainId);
+      unsure.remove(chainId);
     }
-    return committed.getOrDefault(chainId, new ChainHead(chainId, 0L, AuditHash.GENESIS));
   }
 
-  private synchronized void load() {
-    if (loaded) {
+  /** Before a batch: the heads of its partitions that are unsure or unknown are read again. */
+  public void ensureKnown(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
+    Set<TopicPartition> reload = new HashSet<>();
+    for (TopicPartition partition : partitions) {
+      String chainId = chainId(partition.topic(), partition.partition());
+      if (unsure.contains(chainId) || !committed.containsKey(chainId)) {
+        reload.add(partition);
+      }
+    }
+    if (!reload.isEmpty()) {
+      load(consumer, reload);
+    }
+  }
+
+  private void load(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
+    if (partitions.isEmpty()) {
       return;
     }
-    Map<String, ChainHead> heads = new HashMap<>();
-    try (KafkaConsumer<String, byte[]> consumer = headsConsumer()) {
-      TopicSnapshot.read(
-          consumer,
-          headsTopic,
-          Duration.ofSeconds(30),
-          record -> {
-            ChainHead head = decode(record.value());
-            heads.merge(
-                head.getChainId(), head, (a, b) -> a.getSequence() >= b.getSequence() ? a : b);
-          });
+    // read_committed: the broker answers once no transaction is still open on these offsets.
+    Map<TopicPartition, OffsetAndMetadata> offsets =
+        consumer.committed(new HashSet<>(partitions), COMMITTED_TIMEOUT);
+    Map<String, TopicPartition> withoutHead = new LinkedHashMap<>();
+    Set<String> neverCommitted = new HashSet<>();
+    for (TopicPartition partition : partitions) {
+      String chainId = chainId(partition.topic(), partition.partition());
+      OffsetAndMetadata offset = offsets.get(partition);
+      ChainHead head =
+          offset == null ? null : ChainHeadMetadata.head(offset.metadata(), chainId).orElse(null);
+      if (head == null) {
+        withoutHead.put(chainId, partition);
+        if (offset == null) {
+          neverCommitted.add(chainId);
+        }
+      } else {
+        committed.put(chainId, head);
+        unsure.remove(chainId);
+      }
     }
-    committed.putAll(heads);
-    loaded = true;
-    log.info("Loaded {} audit chain head(s) from {}", heads.size(), headsTopic);
-  }
-
-  private KafkaConsumer<String, byte[]> headsConsumer() {
-    Properties props = new Properties();
-    props.putAll(kafkaProperties.buildConsumerProperties());
-    props.remove(ConsumerConfig.GROUP_ID_CONFIG);
-    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    return new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
-  }
-
-  private static ChainHead decode(byte[] bytes) {
-    try {
-      return ChainHead.fromByteBuffer(ByteBuffer.wrap(bytes));
-    } catch (IOException e) {
-      throw new UncheckedIOException("unreadable chain head in the heads topic", e);
+    if (!withoutHead.isEmpty()) {
+      // No head beside the offset: never committed here, or committed without heads (offsets that
+      // expired, or from before heads were kept there). The audit itself says.
+      Set<String> committedWithoutHead = new HashSet<>(withoutHead.keySet());
+      committedWithoutHead.removeAll(neverCommitted);
+      Map<String, ChainHead> found = new HashMap<>();
+      if (!neverCommitted.isEmpty()) {
+        found.putAll(auditLog.lastHeads(neverCommitted, false));
+      }
+      if (!committedWithoutHead.isEmpty()) {
+        found.putAll(auditLog.lastHeads(committedWithoutHead, true));
+      }
+      for (String chainId : withoutHead.keySet()) {
+        committed.put(
+            chainId, found.getOrDefault(chainId, new ChainHead(chainId, 0L, AuditHash.GENESIS)));
+        unsure.remove(chainId);
+      }
     }
+    log.info(
+        "Audit chain heads of {} partition(s) loaded: {} beside their committed offsets, {} from the"
+            + " audit ({} of them new chains)",
+        partitions.size(),
+        partitions.size() - withoutHead.size(),
+        withoutHead.size(),
+        withoutHead.keySet().stream().filter(c -> committed.get(c).getSequence() == 0).count());
   }
 }

@@ -92,6 +92,16 @@ public class Auditor {
     record.setDecision(AuditDecision.REJECTED);
     record.setReason(why.reason().name());
     record.setDetail(why.detail());
+    // What decoded, so that a case search and the data subject's Art. 15 report find the refusal.
+    why.decoded()
+        .ifPresent(
+            in -> {
+              record.setEventId(in.eventId());
+              record.setEventType(in.eventType());
+              record.setCaseReference(in.caseReference());
+              record.setSubjectPseudonym(in.bsn().map(pseudonymiser::pseudonym).orElse(null));
+              record.setOccurredAt(in.occurredAt());
+            });
     write(record);
     metrics.decision(sender, null, null, AuditDecision.REJECTED.name());
   }

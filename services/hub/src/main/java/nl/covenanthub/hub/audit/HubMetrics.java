@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -14,6 +15,9 @@ import org.springframework.stereotype.Component;
 /**
  * The hub's metrics. Tags are partner ids, purpose ids, decisions and reasons only; a purpose or
  * partner no covenant knows is counted as "unknown", so payloads cannot add tag values.
+ *
+ * <p>Decisions and dead letters are counted when their transaction commits ({@link #afterCommit}),
+ * not when they are made: an aborted batch that is retried would otherwise be counted twice.
  */
 @Component
 public class HubMetrics {
@@ -26,6 +30,9 @@ public class HubMetrics {
   // Tag values are few and known (see known()), so the cache stays small; it saves a registry
   // lookup per decision.
   private final Map<List<String>, Counter> decisions = new ConcurrentHashMap<>();
+
+  /** The counts of this thread's open transaction. */
+  private final ThreadLocal<List<Counter>> pending = ThreadLocal.withInitial(ArrayList::new);
 
   public HubMetrics(MeterRegistry registry, CovenantSet covenants) {
     this.registry = registry;
@@ -45,8 +52,8 @@ public class HubMetrics {
             recipient == null || recipient.isEmpty() ? "none" : known(partners, recipient),
             known(purposes, purpose),
             decision);
-    decisions
-        .computeIfAbsent(
+    Counter counter =
+        decisions.computeIfAbsent(
             tags,
             t ->
                 Counter.builder("hub.disclosures")
@@ -56,16 +63,29 @@ public class HubMetrics {
                     .tag("recipient", t.get(1))
                     .tag("purpose", t.get(2))
                     .tag("decision", t.get(3))
-                    .register(registry))
-        .increment();
+                    .register(registry));
+    pending.get().add(counter);
   }
 
   public void deadLetter(String reason) {
-    Counter.builder("hub.deadletters")
-        .description("Outbox records refused, by reason")
-        .tag("reason", reason)
-        .register(registry)
-        .increment();
+    pending
+        .get()
+        .add(
+            Counter.builder("hub.deadletters")
+                .description("Outbox records refused, by reason")
+                .tag("reason", reason)
+                .register(registry));
+  }
+
+  /** This thread's transaction committed: what it decided counts. */
+  public void afterCommit() {
+    pending.get().forEach(Counter::increment);
+    pending.get().clear();
+  }
+
+  /** This thread's transaction did not commit: its decisions will be made again, or never were. */
+  public void afterRollback() {
+    pending.get().clear();
   }
 
   public void latency(Duration sinceSent) {

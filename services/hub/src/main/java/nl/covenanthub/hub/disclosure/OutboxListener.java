@@ -1,48 +1,74 @@
 package nl.covenanthub.hub.disclosure;
 
+import java.util.Collection;
+import java.util.LinkedHashSet;
 import java.util.List;
-import nl.covenanthub.hub.Topics;
+import java.util.Optional;
+import nl.covenanthub.hub.HubProperties;
 import nl.covenanthub.hub.audit.AuditChain;
+import nl.covenanthub.hub.audit.DeadLetters;
+import nl.covenanthub.hub.audit.HubMetrics;
+import nl.covenanthub.hub.intake.BadInputException;
+import nl.covenanthub.hub.intake.DeadLetterReason;
+import nl.covenanthub.hub.intake.IncomingEvent;
+import nl.covenanthub.hub.intake.OutboxIntake;
 import org.apache.camel.Endpoint;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.springframework.kafka.annotation.KafkaListener;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.kafka.listener.BatchConsumerAwareMessageListener;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
- * Reads every partner outbox in batches, each batch in one Kafka transaction started by the
- * listener container: the inbox records, the audit records, the chain heads and the consumed
- * offsets commit together or not at all. Each record goes through the Camel route {@link
+ * Reads a partner outbox in batches, each batch in one Kafka transaction started by the listener
+ * container: the inbox records, the audit records, the dead letters, the chain heads and the
+ * consumed offsets commit together or not at all. Each record goes through the Camel route {@link
  * OutboxRoute}.
+ *
+ * <p>A record whose processing throws aborts its batch, which is redelivered; after {@code
+ * hub.max-attempts} failures the record is dead-lettered ({@code PROCESSING_FAILED}) and audited as
+ * REJECTED in the next attempt's transaction, and the partition moves on.
  */
 @Component
-public class OutboxListener {
-  public static final String ID = "outbox";
+public class OutboxListener implements BatchConsumerAwareMessageListener<String, byte[]> {
+  private static final Logger log = LoggerFactory.getLogger(OutboxListener.class);
 
   private final ProducerTemplate camel;
   private final Endpoint route;
   private final AuditChain chain;
   private final ViewCodec views;
+  private final HubMetrics metrics;
+  private final DeadLetters deadLetters;
+  private final FailedRecords failures;
+  private final OutboxIntake intake;
 
-  public OutboxListener(ProducerTemplate camel, AuditChain chain, ViewCodec views) {
+  public OutboxListener(
+      ProducerTemplate camel,
+      OutboxIntake intake,
+      AuditChain chain,
+      ViewCodec views,
+      HubMetrics metrics,
+      DeadLetters deadLetters,
+      HubProperties properties) {
     this.camel = camel;
+    this.intake = intake;
     this.route = camel.getCamelContext().getEndpoint(OutboxRoute.ENDPOINT);
     this.chain = chain;
     this.views = views;
+    this.metrics = metrics;
+    this.deadLetters = deadLetters;
+    this.failures = new FailedRecords(properties.maxAttempts());
   }
 
-  // idIsGroup = false: the consumer group is spring.kafka.consumer.group-id (covenant-hub, which
-  // the ACLs name), not the listener id.
-  @KafkaListener(
-      id = ID,
-      idIsGroup = false,
-      topicPattern = Topics.OUTBOX_PATTERN,
-      batch = "true",
-      autoStartup = "false")
-  public void onBatch(List<ConsumerRecord<String, byte[]>> records) {
+  @Override
+  public void onMessage(List<ConsumerRecord<String, byte[]>> records, Consumer<?, ?> consumer) {
+    chain.ensureKnown(consumer, partitions(records));
     TransactionSynchronizationManager.registerSynchronization(
         new TransactionSynchronization() {
           @Override
@@ -50,26 +76,86 @@ public class OutboxListener {
             if (status == STATUS_COMMITTED) {
               chain.afterCommit();
               views.afterCommit();
+              metrics.afterCommit();
+              failures.committed(records);
             } else {
               chain.afterRollback();
               views.afterRollback();
+              metrics.afterRollback();
             }
           }
         });
     for (ConsumerRecord<String, byte[]> record : records) {
+      Optional<FailedRecords.Failure> exhausted = failures.exhausted(record);
+      if (exhausted.isPresent()) {
+        deadLetters.reject(record, processingFailed(record, exhausted.get()));
+        continue;
+      }
       Exchange exchange = camel.send(route, e -> e.getIn().setBody(record));
       if (exchange.getException() != null) {
-        throw new IllegalStateException(
+        FailedRecords.Failure failure = failures.failed(record, exchange.getException());
+        log.warn(
+            "Outbox record {}-{}@{} failed ({}), attempt {} of {}: the batch is rolled back",
+            record.topic(),
+            record.partition(),
+            record.offset(),
+            failure.cause(),
+            failure.attempts(),
+            failures.maxAttempts());
+        throw withoutValues(record, exchange.getException());
+      }
+    }
+    chain.writeHeads();
+  }
+
+  /** For the container's rebalance listener. */
+  public void onRevoked(Collection<TopicPartition> partitions) {
+    chain.onRevoked(partitions);
+    failures.forget(partitions);
+  }
+
+  /** The refusal of a record that kept failing, naming its event if it decodes at all. */
+  private BadInputException processingFailed(
+      ConsumerRecord<String, byte[]> record, FailedRecords.Failure failure) {
+    IncomingEvent decoded;
+    try {
+      decoded = intake.accept(record);
+    } catch (BadInputException e) {
+      decoded = e.decoded().orElse(null);
+    } catch (RuntimeException e) {
+      decoded = null; // taking it in is what fails
+    }
+    return new BadInputException(
+        DeadLetterReason.PROCESSING_FAILED,
+        "processing failed " + failure.attempts() + " times (" + failure.cause() + ")",
+        decoded);
+  }
+
+  /**
+   * The failure as the container logs it: where, and what kind of exception, with its stack trace,
+   * but not its message, which may quote the partner's data (Avro's do).
+   */
+  private static RuntimeException withoutValues(ConsumerRecord<?, ?> record, Throwable cause) {
+    IllegalStateException failure =
+        new IllegalStateException(
             "outbox record "
                 + record.topic()
                 + "-"
                 + record.partition()
                 + "@"
                 + record.offset()
-                + " failed; the batch is rolled back and retried",
-            exchange.getException());
-      }
+                + " failed with "
+                + cause.getClass().getName());
+    failure.setStackTrace(cause.getStackTrace());
+    return failure;
+  }
+
+  private static Collection<TopicPartition> partitions(
+      List<ConsumerRecord<String, byte[]>> records) {
+    Collection<TopicPartition> partitions = new LinkedHashSet<>();
+    for (ConsumerRecord<String, byte[]> record : records) {
+      partitions.add(new TopicPartition(record.topic(), record.partition()));
     }
-    chain.writeHeads();
+    return partitions;
   }
 }

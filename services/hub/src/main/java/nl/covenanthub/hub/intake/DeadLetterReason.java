@@ -13,5 +13,10 @@ public enum DeadLetterReason {
   /** Avro, but of a schema the hub does not know (by fingerprint). */
   UNKNOWN_SCHEMA,
   /** Decoded, but a required value is missing or empty. */
-  INVALID
+  INVALID,
+  /**
+   * Accepted, but processing it failed every time it was tried (hub.max-attempts): a bug, or a case
+   * the core cannot handle. Dead-lettered so that the partition moves on.
+   */
+  PROCESSING_FAILED
 }

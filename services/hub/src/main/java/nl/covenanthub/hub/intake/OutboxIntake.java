@@ -1,5 +1,6 @@
 package nl.covenanthub.hub.intake;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Optional;
 import nl.covenanthub.hub.HubProperties;
@@ -7,6 +8,7 @@ import nl.covenanthub.hub.Topics;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
 import org.springframework.stereotype.Component;
 
 /**
@@ -31,37 +33,63 @@ public class OutboxIntake {
                     new BadInputException(
                         DeadLetterReason.UNAUTHENTICATED,
                         "topic " + record.topic() + " is not a partner outbox"));
-    byte[] bytes = record.value();
-    if (bytes != null && bytes.length > maxEventBytes) {
+    long size = size(record);
+    if (size > maxEventBytes) {
+      // The whole record counts: headers as large as the value would otherwise pass the check and
+      // make every copy of the record (a dead letter) larger than the broker takes.
       throw new BadInputException(
-          DeadLetterReason.OVERSIZE, bytes.length + " bytes, more than " + maxEventBytes);
+          DeadLetterReason.OVERSIZE,
+          size + " bytes (key, value and headers), more than " + maxEventBytes);
     }
-    GenericData.Record event = decoder.decode(bytes);
-    String claimed = required(event, "sender");
-    if (!claimed.equals(sender)) {
+    GenericData.Record event = decoder.decode(record.value());
+    IncomingEvent incoming =
+        new IncomingEvent(
+            record,
+            sender,
+            event,
+            event.getSchema().getName(),
+            text(event, "eventId"),
+            text(event, "caseReference"),
+            text(event, "purpose"),
+            occurredAt(event),
+            bsn(event));
+    Object claimed = event.get("sender");
+    if (claimed != null && !claimed.toString().equals(sender)) {
+      // Not the claimed name: it is the partner's text, and this detail is kept in the audit.
       throw new BadInputException(
           DeadLetterReason.SENDER_MISMATCH,
-          "payload claims sender '" + claimed + "' but came from the outbox of '" + sender + "'");
+          "the payload's sender is not '" + sender + "', whose outbox it came from",
+          incoming);
     }
-    return new IncomingEvent(
-        record,
-        sender,
-        event,
-        event.getSchema().getName(),
-        required(event, "eventId"),
-        required(event, "caseReference"),
-        required(event, "purpose"),
-        occurredAt(event),
-        bsn(event));
+    for (String field : new String[] {"sender", "eventId", "caseReference", "purpose"}) {
+      if (isBlank(event.get(field))) {
+        throw new BadInputException(
+            DeadLetterReason.INVALID, "required field '" + field + "' is empty", incoming);
+      }
+    }
+    return incoming;
   }
 
-  private static String required(GenericRecord event, String field) {
-    Object value = event.get(field);
-    if (value == null || value.toString().isBlank()) {
-      throw new BadInputException(
-          DeadLetterReason.INVALID, "required field '" + field + "' is empty");
+  /** The bytes of the key, the value and every header (name and value) of {@code record}. */
+  public static long size(ConsumerRecord<String, byte[]> record) {
+    long size = record.value() == null ? 0 : record.value().length;
+    if (record.key() != null) {
+      size += record.key().getBytes(StandardCharsets.UTF_8).length;
     }
-    return value.toString();
+    for (Header header : record.headers()) {
+      size += header.key().getBytes(StandardCharsets.UTF_8).length;
+      size += header.value() == null ? 0 : header.value().length;
+    }
+    return size;
+  }
+
+  private static String text(GenericRecord event, String field) {
+    Object value = event.get(field);
+    return value == null ? null : value.toString();
+  }
+
+  private static boolean isBlank(Object value) {
+    return value == null || value.toString().isBlank();
   }
 
   private static Instant occurredAt(GenericRecord event) {
