@@ -42,6 +42,18 @@ class SubjectReportTest extends ConsoleTestBase {
                         .setDisclosedFields(List.of())
                         .setTransformedFields(List.of())
                         .setWithheldFields(List.of())),
+            // A refused event the hub could still decode keeps its subject (SENDER_MISMATCH).
+            politie.next(
+                r ->
+                    r.setDecidedAt(day.plusSeconds(90))
+                        .setCaseReference("PL-3")
+                        .setRecipient(null)
+                        .setDecision(AuditDecision.REJECTED)
+                        .setReason("SENDER_MISMATCH")
+                        .setRuleIds(List.of())
+                        .setDisclosedFields(List.of())
+                        .setTransformedFields(List.of())
+                        .setWithheldFields(List.of())),
             politie.next(
                 r ->
                     r.setDecidedAt(day.plusSeconds(120))
@@ -69,6 +81,7 @@ class SubjectReportTest extends ConsoleTestBase {
         .as("not disclosed")
         .extracting(Disclosure::recipient, Disclosure::decision, Disclosure::reason)
         .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(null, AuditDecision.REJECTED, "SENDER_MISMATCH"),
             org.assertj.core.groups.Tuple.tuple("veilig-thuis", AuditDecision.WITHHELD, "NO_RULE"));
     assertThat(report.recipients()).containsExactly("lzn", "politie");
     assertThat(report.madeAt()).as("made at the console's clock").isEqualTo(clock.instant());
