@@ -17,6 +17,8 @@ import org.springframework.util.unit.DataSize;
  * @param instanceId this instance's stable name (e.g. its pod name): with it, its consumers are
  *     static members of the group ({@code group.instance.id}), so a restart is not a rebalance
  * @param deadLetterRetention how long hub.deadletter keeps what it holds, when the hub creates it
+ * @param duplicateWindow how many of an outbox partition's last records an event id is looked up
+ *     in, to refuse a partner's retry as DUPLICATE; 0 turns that off
  */
 @ConfigurationProperties("hub")
 public record HubProperties(
@@ -27,6 +29,7 @@ public record HubProperties(
     @DefaultValue("3") int maxAttempts,
     @DefaultValue("") String instanceId,
     @DefaultValue("14d") java.time.Duration deadLetterRetention,
+    @DefaultValue("10000") int duplicateWindow,
     @DefaultValue Topics topics) {
 
   /** Topic names; partner topics are {@code partner.<id>.outbox} and {@code partner.<id>.inbox}. */

@@ -57,9 +57,7 @@ public class OutboxContainers implements HealthIndicator, SmartLifecycle {
           .getContainerProperties()
           .setOffsetAndMetadataProvider(
               (metadata, offset) -> new OffsetAndMetadata(offset, chain.offsetMetadata()));
-      container
-          .getContainerProperties()
-          .setConsumerRebalanceListener(rebalance(partner, chain, listener));
+      container.getContainerProperties().setConsumerRebalanceListener(rebalance(partner, listener));
       if (!properties.instanceId().isBlank()) {
         // A static member: a restarted instance takes its partitions back without a rebalance.
         container
@@ -114,13 +112,12 @@ public class OutboxContainers implements HealthIndicator, SmartLifecycle {
     return (ready ? Health.up() : Health.outOfService()).withDetails(details).build();
   }
 
-  private ConsumerAwareRebalanceListener rebalance(
-      String partner, AuditChain chain, OutboxListener listener) {
+  private ConsumerAwareRebalanceListener rebalance(String partner, OutboxListener listener) {
     return new ConsumerAwareRebalanceListener() {
       @Override
       public void onPartitionsAssigned(
           Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
-        chain.onAssigned(consumer, partitions);
+        listener.onAssigned(consumer, partitions);
         assigned.put(partner, true);
       }
 

@@ -10,6 +10,7 @@ import nl.covenanthub.hub.audit.DeadLetters;
 import nl.covenanthub.hub.audit.HubMetrics;
 import nl.covenanthub.hub.intake.BadInputException;
 import nl.covenanthub.hub.intake.DeadLetterReason;
+import nl.covenanthub.hub.intake.DuplicateEvents;
 import nl.covenanthub.hub.intake.IncomingEvent;
 import nl.covenanthub.hub.intake.OutboxIntake;
 import org.apache.camel.Endpoint;
@@ -47,10 +48,12 @@ public class OutboxListener implements BatchConsumerAwareMessageListener<String,
   private final DeadLetters deadLetters;
   private final FailedRecords failures;
   private final OutboxIntake intake;
+  private final DuplicateEvents duplicates;
 
   public OutboxListener(
       ProducerTemplate camel,
       OutboxIntake intake,
+      DuplicateEvents duplicates,
       AuditChain chain,
       ViewCodec views,
       HubMetrics metrics,
@@ -58,6 +61,7 @@ public class OutboxListener implements BatchConsumerAwareMessageListener<String,
       HubProperties properties) {
     this.camel = camel;
     this.intake = intake;
+    this.duplicates = duplicates;
     this.route = camel.getCamelContext().getEndpoint(OutboxRoute.ENDPOINT);
     this.chain = chain;
     this.views = views;
@@ -77,11 +81,13 @@ public class OutboxListener implements BatchConsumerAwareMessageListener<String,
               chain.afterCommit();
               views.afterCommit();
               metrics.afterCommit();
+              duplicates.afterCommit();
               failures.committed(records);
             } else {
               chain.afterRollback();
               views.afterRollback();
               metrics.afterRollback();
+              duplicates.afterRollback();
             }
           }
         });
@@ -108,9 +114,16 @@ public class OutboxListener implements BatchConsumerAwareMessageListener<String,
     chain.writeHeads();
   }
 
+  /** For the container's rebalance listener: the partitions' chain heads and recent event ids. */
+  public void onAssigned(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
+    chain.onAssigned(consumer, partitions);
+    duplicates.onAssigned(consumer, partitions);
+  }
+
   /** For the container's rebalance listener. */
   public void onRevoked(Collection<TopicPartition> partitions) {
     chain.onRevoked(partitions);
+    duplicates.onRevoked(partitions);
     failures.forget(partitions);
   }
 

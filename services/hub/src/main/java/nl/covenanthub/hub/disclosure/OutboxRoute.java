@@ -3,6 +3,7 @@ package nl.covenanthub.hub.disclosure;
 import nl.covenanthub.hub.audit.Auditor;
 import nl.covenanthub.hub.audit.DeadLetters;
 import nl.covenanthub.hub.intake.BadInputException;
+import nl.covenanthub.hub.intake.DuplicateEvents;
 import nl.covenanthub.hub.intake.IncomingEvent;
 import nl.covenanthub.hub.intake.OutboxIntake;
 import org.apache.camel.Exchange;
@@ -26,14 +27,17 @@ public class OutboxRoute extends RouteBuilder {
   private final InboxPublisher inboxes;
   private final Auditor auditor;
   private final DeadLetters deadLetters;
+  private final DuplicateEvents duplicates;
 
   public OutboxRoute(
       OutboxIntake intake,
+      DuplicateEvents duplicates,
       CovenantDecisions decisions,
       InboxPublisher inboxes,
       Auditor auditor,
       DeadLetters deadLetters) {
     this.intake = intake;
+    this.duplicates = duplicates;
     this.decisions = decisions;
     this.inboxes = inboxes;
     this.auditor = auditor;
@@ -61,6 +65,8 @@ public class OutboxRoute extends RouteBuilder {
         .setProperty(SOURCE, body())
         .process(e -> e.getMessage().setBody(intake.accept(source(e))))
         .id("accept")
+        .process(e -> duplicates.check(e.getMessage().getBody(IncomingEvent.class)))
+        .id("deduplicate")
         .process(
             e ->
                 e.getMessage()

@@ -18,5 +18,10 @@ public enum DeadLetterReason {
    * Accepted, but processing it failed every time it was tried (hub.max-attempts): a bug, or a case
    * the core cannot handle. Dead-lettered so that the partition moves on.
    */
-  PROCESSING_FAILED
+  PROCESSING_FAILED,
+  /**
+   * The partner published this event id before, within the duplicate window of its outbox partition
+   * (a retry): the first was decided, this one is not disclosed again.
+   */
+  DUPLICATE
 }
