@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.acl.AccessControlEntry;
@@ -33,19 +34,48 @@ public final class AclFile {
 
   private AclFile() {}
 
+  /** A client quota of a user (a principal's name): quota keys as Kafka names them, and values. */
+  public record ClientQuota(String user, Map<String, Double> values) {
+    public ClientQuota {
+      values = Map.copyOf(values);
+    }
+  }
+
+  /** The file's quotas ({@code quotas}: user, producer_byte_rate, …); none if it has none. */
+  public static List<ClientQuota> quotas(Path file) {
+    Object entries = document(file).get("quotas");
+    if (entries == null) {
+      return List.of();
+    }
+    if (!(entries instanceof List<?> list)) {
+      throw new IllegalArgumentException(file + ": 'quotas' is not a list");
+    }
+    List<ClientQuota> quotas = new ArrayList<>();
+    for (int i = 0; i < list.size(); i++) {
+      String where = file + ": quotas[" + i + "]";
+      if (!(list.get(i) instanceof Map<?, ?> entry)
+          || !(entry.get("user") instanceof String user)) {
+        throw new IllegalArgumentException(where + ": no user");
+      }
+      Map<String, Double> values = new LinkedHashMap<>();
+      for (Map.Entry<?, ?> e : entry.entrySet()) {
+        if (!"user".equals(e.getKey())) {
+          if (!(e.getValue() instanceof Number number)) {
+            throw new IllegalArgumentException(where + ": " + e.getKey() + " is not a number");
+          }
+          values.put(e.getKey().toString(), number.doubleValue());
+        }
+      }
+      quotas.add(new ClientQuota(user, values));
+    }
+    return quotas;
+  }
+
   /**
    * The file's ACLs, in order; an entry that is not one specific ACL is refused with its position.
    */
   public static List<AclBinding> read(Path file) {
-    Object document;
-    try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-      document = new Yaml(new SafeConstructor(new LoaderOptions())).load(reader);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read the ACLs " + file, e);
-    } catch (YAMLException e) {
-      throw new IllegalArgumentException(file + ": not YAML: " + e.getMessage(), e);
-    }
-    if (!(document instanceof Map<?, ?> top) || !(top.get("acls") instanceof List<?> entries)) {
+    if (!(document(file).get("acls") instanceof List<?> entries)) {
       throw new IllegalArgumentException(file + ": no list 'acls'");
     }
     List<AclBinding> acls = new ArrayList<>();
@@ -57,6 +87,21 @@ public final class AclFile {
       acls.add(binding(entry, where));
     }
     return acls;
+  }
+
+  private static Map<?, ?> document(Path file) {
+    Object document;
+    try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      document = new Yaml(new SafeConstructor(new LoaderOptions())).load(reader);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the ACLs " + file, e);
+    } catch (YAMLException e) {
+      throw new IllegalArgumentException(file + ": not YAML: " + e.getMessage(), e);
+    }
+    if (!(document instanceof Map<?, ?> top)) {
+      throw new IllegalArgumentException(file + ": no list 'acls'");
+    }
+    return top;
   }
 
   private static AclBinding binding(Map<?, ?> entry, String where) {

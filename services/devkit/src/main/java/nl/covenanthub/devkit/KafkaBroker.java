@@ -86,6 +86,7 @@ public final class KafkaBroker implements AutoCloseable {
           in(Files.createTempDirectory(target, "kafka-broker-"))
               .oauth(keycloak.issuer(), keycloak.jwksUri(), keycloak.tokenEndpoint())
               .acls(AclFile.read(Repository.root().resolve("infra/kafka/acls.yaml")))
+              .quotas(AclFile.quotas(Repository.root().resolve("infra/kafka/acls.yaml")))
               .deleteOnStop()
               .start();
       Runtime.getRuntime().addShutdownHook(new Thread(broker::stop, "kafka-broker-stop"));
@@ -151,6 +152,15 @@ public final class KafkaBroker implements AutoCloseable {
   public void applyAcls(Collection<AclBinding> acls) {
     try (Admin admin = admin()) {
       AclSync.apply(admin, acls);
+    }
+  }
+
+  /**
+   * Sets these client quotas (each user's quota replaced), and returns once the broker has them.
+   */
+  public void applyQuotas(java.util.List<AclFile.ClientQuota> quotas) {
+    try (Admin admin = admin()) {
+      AclSync.applyQuotas(admin, quotas);
     }
   }
 

@@ -27,6 +27,7 @@ public final class KafkaBrokerBuilder {
   private String adminPassword = KafkaBroker.DEMO_ADMIN_PASSWORD;
   private String classpath;
   private List<AclBinding> acls;
+  private List<AclFile.ClientQuota> quotas = List.of();
   private boolean deleteOnStop;
 
   KafkaBrokerBuilder(Path workDir) {
@@ -91,6 +92,12 @@ public final class KafkaBrokerBuilder {
     return this;
   }
 
+  /** Client quotas to set once the broker runs. */
+  public KafkaBrokerBuilder quotas(List<AclFile.ClientQuota> quotas) {
+    this.quotas = List.copyOf(quotas);
+    return this;
+  }
+
   /** Delete the work directory when the broker stops (tests). */
   public KafkaBrokerBuilder deleteOnStop() {
     this.deleteOnStop = true;
@@ -141,6 +148,9 @@ public final class KafkaBrokerBuilder {
         broker.awaitServing();
         if (acls != null) {
           broker.applyAcls(acls);
+        }
+        if (!quotas.isEmpty()) {
+          broker.applyQuotas(quotas);
         }
       } catch (RuntimeException e) {
         broker.stop();

@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
  */
 class RealmFileTest {
   private static final List<String> PARTNERS = List.of("lzn", "politie", "veilig-thuis", "riec");
-  private static final List<String> SERVICES = List.of("covenant-hub", "covenant-console");
+  private static final List<String> SERVICES =
+      List.of("covenant-hub", "covenant-console", "covenant-operator");
 
   private static final Map<String, Object> REALM =
       new ObjectMapper().convertValue(RealmFile.ofRepository().json(), new TypeReference<>() {});

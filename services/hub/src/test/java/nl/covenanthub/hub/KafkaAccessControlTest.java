@@ -170,6 +170,30 @@ class KafkaAccessControlTest {
   }
 
   @Test
+  void everyPartnerIsThrottledByTheQuotasOfTheAclFile() throws Exception {
+    try (Admin admin = broker().admin()) {
+      var quotas =
+          admin
+              .describeClientQuotas(org.apache.kafka.common.quota.ClientQuotaFilter.all())
+              .entities()
+              .get(30, java.util.concurrent.TimeUnit.SECONDS);
+      for (String partner : List.of("lzn", "politie", "veilig-thuis", "riec")) {
+        var entity =
+            new org.apache.kafka.common.quota.ClientQuotaEntity(
+                Map.of(org.apache.kafka.common.quota.ClientQuotaEntity.USER, partner));
+        assertThat(quotas.get(entity))
+            .as("quotas of %s on the broker", partner)
+            .containsEntry("producer_byte_rate", (double) KafkaAcls.PARTNER_PRODUCER_BYTE_RATE)
+            .containsEntry("consumer_byte_rate", (double) KafkaAcls.PARTNER_CONSUMER_BYTE_RATE)
+            .containsEntry("request_percentage", KafkaAcls.PARTNER_REQUEST_PERCENTAGE);
+      }
+      assertThat(quotas.keySet())
+          .as("the hub is not throttled")
+          .noneMatch(e -> KafkaAcls.HUB.equals(e.entries().get("user")));
+    }
+  }
+
+  @Test
   void aPartnerNamingAnotherPartnerAsSenderIsRejectedAndAudited() {
     CaseSignal spoofed =
         PartnerEvents.signal("politie", "zorg-en-veiligheid", Concern.VERWARD_GEDRAG).build();

@@ -33,6 +33,7 @@ final class BrokerService implements Service {
             .ports(ports.kafka(), ports.kafkaInternal(), ports.kafkaController())
             .log(log())
             .acls(AclFile.read(settings.aclFile()))
+            .quotas(AclFile.quotas(settings.aclFile()))
             .start();
   }
 

@@ -94,7 +94,9 @@ public class OutboxListener implements BatchConsumerAwareMessageListener<String,
     for (ConsumerRecord<String, byte[]> record : records) {
       Optional<FailedRecords.Failure> exhausted = failures.exhausted(record);
       if (exhausted.isPresent()) {
-        deadLetters.reject(record, processingFailed(record, exhausted.get()));
+        BadInputException refusal = processingFailed(record, exhausted.get());
+        refusal.decoded().ifPresent(duplicates::remember);
+        deadLetters.reject(record, refusal);
         continue;
       }
       Exchange exchange = camel.send(route, e -> e.getIn().setBody(record));

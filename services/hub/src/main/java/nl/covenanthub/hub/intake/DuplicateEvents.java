@@ -23,7 +23,9 @@ import org.springframework.stereotype.Component;
 /**
  * Recognises an event a partner publishes twice (a retry after a timeout): the same {@code eventId}
  * among the last {@code hub.duplicate-window} records of the same outbox partition. The second is
- * refused as {@code DUPLICATE} (dead-lettered, audited), never disclosed again.
+ * refused as {@code DUPLICATE} (dead-lettered, audited), never disclosed again. An event id is
+ * taken by the first record that carries it and gets past intake, whatever became of it after (a
+ * partner that sends a refused event again gives it a new event id).
  *
  * <p>What has been seen is derived from the outbox itself, exactly once with the decisions: on
  * assignment, the window before the partition's committed offset is read back; during a batch, what
@@ -36,15 +38,15 @@ public class DuplicateEvents {
   private static final Duration API_TIMEOUT = Duration.ofSeconds(30);
 
   private final int window;
-  private final EventDecoder decoder;
+  private final OutboxIntake intake;
   private final KafkaProperties kafka;
   private final Map<TopicPartition, Window> seen = new ConcurrentHashMap<>();
   private final ThreadLocal<Map<TopicPartition, Map<String, Long>>> pending =
       ThreadLocal.withInitial(HashMap::new);
 
-  public DuplicateEvents(EventDecoder decoder, KafkaProperties kafka, HubProperties properties) {
+  public DuplicateEvents(OutboxIntake intake, KafkaProperties kafka, HubProperties properties) {
     this.window = properties.duplicateWindow();
-    this.decoder = decoder;
+    this.intake = intake;
     this.kafka = kafka;
   }
 
@@ -68,6 +70,20 @@ public class DuplicateEvents {
           event);
     }
     batch.putIfAbsent(event.eventId(), source.offset());
+  }
+
+  /**
+   * Takes {@code event}'s id without a check: it got past intake, and then failed every attempt.
+   */
+  public void remember(IncomingEvent event) {
+    if (window > 0) {
+      ConsumerRecord<String, byte[]> source = event.source();
+      pending
+          .get()
+          .computeIfAbsent(
+              new TopicPartition(source.topic(), source.partition()), p -> new HashMap<>())
+          .putIfAbsent(event.eventId(), source.offset());
+    }
   }
 
   public void afterCommit() {
@@ -117,10 +133,7 @@ public class DuplicateEvents {
           break;
         }
         try {
-          Object eventId = decoder.decode(record.value()).get("eventId");
-          if (eventId != null) {
-            ids.add(eventId.toString(), record.offset());
-          }
+          ids.add(intake.accept(record).eventId(), record.offset());
         } catch (BadInputException e) {
           // refused when it came in: it took no event id
         }

@@ -17,11 +17,11 @@ import org.apache.kafka.common.acl.AclPermissionType;
 public final class AclYaml {
   private AclYaml() {}
 
-  public static String render(List<AclBinding> acls) {
+  public static String render(List<AclBinding> acls, List<KafkaAcls.Quota> quotas) {
     StringBuilder out =
         new StringBuilder()
             .append(
-                "# Kafka ACLs of Covenant Hub: GENERATED from the parties of the covenants in covenants/; do not edit.\n")
+                "# Kafka ACLs and quotas of Covenant Hub: GENERATED from the parties of the covenants in covenants/; do not edit.\n")
             .append(
                 "# Regenerate with bin/kafka-acls after a covenant gains or loses a party: a test fails while this file\n")
             .append(
@@ -62,6 +62,21 @@ public final class AclYaml {
                 .append("}\n");
           }
         });
+    out.append(
+            "# Client quotas per partner (the broker throttles beyond them): bytes per second produced\n")
+        .append("# and consumed, and the share of the broker's request time.\n")
+        .append("quotas:\n");
+    for (KafkaAcls.Quota quota : quotas) {
+      out.append("  - {user: ")
+          .append(quoted(quota.user()))
+          .append(", producer_byte_rate: ")
+          .append(quota.producerByteRate())
+          .append(", consumer_byte_rate: ")
+          .append(quota.consumerByteRate())
+          .append(", request_percentage: ")
+          .append(quota.requestPercentage())
+          .append("}\n");
+    }
     return out.toString();
   }
 
@@ -70,7 +85,10 @@ public final class AclYaml {
       return "the hub: reads every outbox, writes every inbox, the audit and the dead letters, transactionally";
     }
     if (principal.equals(KafkaAcls.principal(KafkaAcls.CONSOLE))) {
-      return "the console: reads the audit, publishes approved covenant versions";
+      return "the console: reads the audit and the chain heads, publishes approved covenant versions";
+    }
+    if (principal.equals(KafkaAcls.principal(KafkaAcls.OPERATOR))) {
+      return "operators: read the dead letters";
     }
     String id = principal.substring("User:".length());
     return "a partner: writes only its own outbox, reads only its own inbox, consumer groups '"

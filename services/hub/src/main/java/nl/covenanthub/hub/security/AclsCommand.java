@@ -43,7 +43,7 @@ public final class AclsCommand {
       System.exit(1);
       return;
     }
-    String acls = AclYaml.render(KafkaAcls.forPartners(parties));
+    String acls = AclYaml.render(KafkaAcls.forPartners(parties), KafkaAcls.quotas(parties));
     if (check) {
       boolean current =
           Files.isRegularFile(out) && Files.readString(out, StandardCharsets.UTF_8).equals(acls);
@@ -59,7 +59,7 @@ public final class AclsCommand {
 
   /** The ACL file of the parties of the covenants in {@code dir}. */
   public static String generate(Path dir) throws IOException, CovenantException {
-    return AclYaml.render(KafkaAcls.forPartners(parties(dir)));
+    return AclYaml.render(KafkaAcls.forPartners(parties(dir)), KafkaAcls.quotas(parties(dir)));
   }
 
   /**

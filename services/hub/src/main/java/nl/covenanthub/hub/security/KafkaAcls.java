@@ -34,8 +34,13 @@ import org.apache.kafka.common.resource.ResourceType;
  * pattern subscription sees exactly the outboxes it may read, so an outbox created without its ACLs
  * is not assigned to the hub (where it would fail every poll) but simply not seen.
  *
- * <p>The console ({@code User:covenant-console}) reads the audit with groups named {@code
- * covenant-console*} and publishes approved covenant versions to {@code hub.covenants}.
+ * <p>The console ({@code User:covenant-console}) reads the audit and the published chain heads with
+ * groups named {@code covenant-console*} and publishes approved covenant versions to {@code
+ * hub.covenants}. Operators ({@code User:covenant-operator}) read the dead letters, with groups
+ * named {@code covenant-operator*}; nobody else may.
+ *
+ * <p>Every partner also gets quotas ({@link #quotas}): one partner's burst is throttled by the
+ * broker before it can crowd out the others or grow the audit without bound.
  */
 public final class KafkaAcls {
   /** The hub's Keycloak client id, hence its principal. */
@@ -43,6 +48,19 @@ public final class KafkaAcls {
 
   /** The console's Keycloak client id, hence its principal. */
   public static final String CONSOLE = "covenant-console";
+
+  /**
+   * The operators' Keycloak client id for Kafka (reading the dead letters), hence its principal.
+   */
+  public static final String OPERATOR = "covenant-operator";
+
+  /**
+   * A partner's quotas: bytes per second it may produce and consume, and its share of request time.
+   */
+  public static final long PARTNER_PRODUCER_BYTE_RATE = 1024 * 1024;
+
+  public static final long PARTNER_CONSUMER_BYTE_RATE = 4 * 1024 * 1024;
+  public static final double PARTNER_REQUEST_PERCENTAGE = 50;
 
   /** The broker's own super user on the internal listeners; never a Keycloak client. */
   public static final String ADMIN = "admin";
@@ -67,7 +85,7 @@ public final class KafkaAcls {
    */
   private static final Pattern PARTNER_ID = Pattern.compile("[a-z0-9-]+");
 
-  private static final Set<String> RESERVED = Set.of(HUB, CONSOLE, ADMIN, "ANONYMOUS");
+  private static final Set<String> RESERVED = Set.of(HUB, CONSOLE, OPERATOR, ADMIN, "ANONYMOUS");
 
   private KafkaAcls() {}
 
@@ -96,7 +114,26 @@ public final class KafkaAcls {
     }
     acls.addAll(hub(sorted));
     acls.addAll(console());
+    acls.addAll(operator());
     return List.copyOf(acls);
+  }
+
+  /** A client quota of one principal ({@code user} is its name: the client id). */
+  public record Quota(
+      String user, long producerByteRate, long consumerByteRate, double requestPercentage) {}
+
+  /** The quotas of these partners, by id; the hub, the console and operators are not throttled. */
+  public static List<Quota> quotas(Collection<String> partners) {
+    return new TreeSet<>(partners)
+        .stream()
+            .map(
+                p ->
+                    new Quota(
+                        p,
+                        PARTNER_PRODUCER_BYTE_RATE,
+                        PARTNER_CONSUMER_BYTE_RATE,
+                        PARTNER_REQUEST_PERCENTAGE))
+            .toList();
   }
 
   /**
@@ -127,6 +164,8 @@ public final class KafkaAcls {
       acls.add(allow(user, AclOperation.CREATE, topic(Topics.inbox(partner))));
     }
     acls.add(allow(user, AclOperation.WRITE, topic(AUDIT)));
+    // Read back only to find a chain's head when it is nowhere else (AuditLog).
+    acls.add(allow(user, AclOperation.READ, topic(AUDIT)));
     acls.add(allow(user, AclOperation.CREATE, topic(AUDIT)));
     acls.add(allow(user, AclOperation.READ, topic(AUDIT_CHAIN)));
     acls.add(allow(user, AclOperation.WRITE, topic(AUDIT_CHAIN)));
@@ -156,7 +195,20 @@ public final class KafkaAcls {
             user,
             AclOperation.READ,
             new ResourcePattern(ResourceType.GROUP, CONSOLE, PatternType.PREFIXED)),
+        allow(user, AclOperation.READ, topic(AUDIT_CHAIN)),
         allow(user, AclOperation.WRITE, topic(COVENANTS)));
+  }
+
+  /** Operators: the dead letters, to look at what was refused (docs/hub.md, "Dead letters"). */
+  static List<AclBinding> operator() {
+    String user = principal(OPERATOR);
+    return List.of(
+        allow(user, AclOperation.READ, topic(DEAD_LETTER)),
+        allow(user, AclOperation.DESCRIBE, topic(DEAD_LETTER)),
+        allow(
+            user,
+            AclOperation.READ,
+            new ResourcePattern(ResourceType.GROUP, OPERATOR, PatternType.PREFIXED)));
   }
 
   /** The principal a client id authenticates as ({@code sasl.oauthbearer.sub.claim.name=azp}). */

@@ -136,8 +136,8 @@ class KafkaAclsTest {
     }
     assertThat(allowed(KafkaAcls.HUB, AclOperation.WRITE, topic(KafkaAcls.AUDIT))).isTrue();
     assertThat(allowed(KafkaAcls.HUB, AclOperation.READ, topic(KafkaAcls.AUDIT)))
-        .as("the hub reads the audit")
-        .isFalse();
+        .as("the hub reads the audit back (a chain head found nowhere else)")
+        .isTrue();
     assertThat(allowed(KafkaAcls.HUB, AclOperation.READ, topic(KafkaAcls.AUDIT_CHAIN))).isTrue();
     assertThat(allowed(KafkaAcls.HUB, AclOperation.WRITE, topic(KafkaAcls.AUDIT_CHAIN))).isTrue();
     assertThat(allowed(KafkaAcls.HUB, AclOperation.WRITE, topic(KafkaAcls.DEAD_LETTER))).isTrue();
@@ -205,10 +205,59 @@ class KafkaAclsTest {
   void theLauncherReadsBackExactlyWhatWasGenerated(@TempDir Path dir) throws Exception {
     List<AclBinding> generated = KafkaAcls.forPartners(Set.of("lzn", "politie", "a-new-partner"));
     Path file = dir.resolve("acls.yaml");
-    Files.writeString(file, AclYaml.render(generated), StandardCharsets.UTF_8);
+    Files.writeString(
+        file,
+        AclYaml.render(generated, KafkaAcls.quotas(Set.of("lzn", "politie", "a-new-partner"))),
+        StandardCharsets.UTF_8);
     assertThat(AclFile.read(file)).containsExactlyElementsOf(generated);
+    assertThat(AclFile.quotas(file))
+        .as("a quota per partner, read back as the broker gets them")
+        .containsExactly(
+            partnerQuota("a-new-partner"), partnerQuota("lzn"), partnerQuota("politie"));
     assertThat(AclFile.read(ROOT.resolve("infra/kafka/acls.yaml")))
         .containsExactlyElementsOf(KafkaAcls.forPartners(PARTNERS));
+  }
+
+  @Test
+  void onlyOperatorsReadTheDeadLettersAndTheConsoleReadsThePublishedHeads() {
+    assertThat(allowed(KafkaAcls.OPERATOR, AclOperation.READ, topic(KafkaAcls.DEAD_LETTER)))
+        .isTrue();
+    assertThat(allowed(KafkaAcls.OPERATOR, AclOperation.READ, group("covenant-operator.inspect")))
+        .isTrue();
+    assertThat(allowed(KafkaAcls.OPERATOR, AclOperation.READ, topic(KafkaAcls.AUDIT)))
+        .as("operators read no audit")
+        .isFalse();
+    assertThat(allowed(KafkaAcls.OPERATOR, AclOperation.WRITE, topic(Topics.outbox("politie"))))
+        .as("operators send nothing in a partner's name")
+        .isFalse();
+    assertThat(allowed(KafkaAcls.HUB, AclOperation.READ, topic(KafkaAcls.DEAD_LETTER))).isFalse();
+    assertThat(allowed(KafkaAcls.CONSOLE, AclOperation.READ, topic(KafkaAcls.DEAD_LETTER)))
+        .isFalse();
+    assertThat(allowed(KafkaAcls.CONSOLE, AclOperation.READ, topic(KafkaAcls.AUDIT_CHAIN)))
+        .isTrue();
+  }
+
+  @Test
+  void everyPartnerHasQuotasAndTheServicesNone() {
+    assertThat(KafkaAcls.quotas(PARTNERS))
+        .extracting(KafkaAcls.Quota::user)
+        .containsExactlyElementsOf(new java.util.TreeSet<>(PARTNERS));
+    assertThat(KafkaAcls.quotas(PARTNERS))
+        .allSatisfy(
+            q -> {
+              assertThat(q.producerByteRate()).isEqualTo(1024 * 1024);
+              assertThat(q.consumerByteRate()).isEqualTo(4 * 1024 * 1024);
+              assertThat(q.requestPercentage()).isEqualTo(50.0);
+            });
+  }
+
+  private static nl.covenanthub.devkit.AclFile.ClientQuota partnerQuota(String user) {
+    return new nl.covenanthub.devkit.AclFile.ClientQuota(
+        user,
+        Map.of(
+            "producer_byte_rate", 1048576.0,
+            "consumer_byte_rate", 4194304.0,
+            "request_percentage", 50.0));
   }
 
   private boolean allowed(String clientId, AclOperation operation, ResourcePattern resource) {
