@@ -110,11 +110,13 @@ final class HouseRules {
           .and(
               dependsOnlyOn(
                   "console",
-                  "the console knows the core, the schemas and the shared security, not the hub",
+                  "the console knows the core, the schemas, the shared security and, for its"
+                      + " embedded database, the devkit; not the hub",
                   "covenant",
                   "events",
                   "audit",
-                  "security"))
+                  "security",
+                  "devkit"))
           .and(
               dependsOnlyOn(
                   "demo",
@@ -126,8 +128,11 @@ final class HouseRules {
           .and(
               dependsOnlyOn(
                   "launcher",
-                  "the launcher runs the services' jars; it does not link to them",
-                  "devkit"));
+                  "the launcher runs the services' jars, it does not link to them; its fault harness"
+                      + " speaks only the published schemas, as partners do",
+                  "devkit",
+                  "events",
+                  "audit"));
 
   static final List<ArchRule> ALL =
       List.of(

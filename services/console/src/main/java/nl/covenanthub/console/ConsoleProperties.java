@@ -10,6 +10,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * The console's settings ({@code console.*}).
  *
  * @param auditTopic the hub's audit topic to index
+ * @param auditChainTopic where the hub publishes its signed audit chain heads
+ * @param headVerifyKeys the hub's public keys (base64 X.509, Ed25519) its heads are signed with;
+ *     empty: the LOCAL DEMO key
  * @param subjectKey reference of the hub's pseudonymisation key for data subjects (the same as
  *     {@code hub.subject-key})
  * @param timeZone the zone of days and months in searches by date and in statistics
@@ -20,6 +23,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 @ConfigurationProperties("console")
 public record ConsoleProperties(
     @DefaultValue("hub.audit") String auditTopic,
+    @DefaultValue("hub.audit.chain") String auditChainTopic,
+    @DefaultValue java.util.List<String> headVerifyKeys,
     @DefaultValue("subject-key") String subjectKey,
     @DefaultValue("Europe/Amsterdam") ZoneId timeZone,
     @DefaultValue("200") int maxPageSize,

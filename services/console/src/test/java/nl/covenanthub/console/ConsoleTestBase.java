@@ -44,7 +44,9 @@ import org.springframework.test.context.DynamicPropertySource;
       "spring.kafka.bootstrap-servers=${spring.embedded.kafka.brokers}",
       "console.postgres.port=0"
     })
-@EmbeddedKafka(partitions = 3, topics = "hub.audit")
+@EmbeddedKafka(
+    partitions = 3,
+    topics = {"hub.audit", "hub.audit.chain"})
 public abstract class ConsoleTestBase {
   protected static final Duration WAIT = Duration.ofSeconds(60);
   private static final Path DATA = temporaryDirectory();
@@ -76,7 +78,8 @@ public abstract class ConsoleTestBase {
   void emptyIndex() {
     // Not ingest_position: the ingest goes on from where it is, and what earlier tests published is
     // not read again.
-    db.sql("TRUNCATE audit_record, chain_head, retention_checkpoint, ingest_problem").update();
+    db.sql("TRUNCATE audit_record, chain_head, retention_checkpoint, ingest_problem, chain_fork")
+        .update();
     clock.set(Instant.now());
   }
 

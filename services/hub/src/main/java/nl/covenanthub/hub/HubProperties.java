@@ -17,6 +17,9 @@ import org.springframework.util.unit.DataSize;
  * @param instanceId this instance's stable name (e.g. its pod name): with it, its consumers are
  *     static members of the group ({@code group.instance.id}), so a restart is not a rebalance
  * @param deadLetterRetention how long hub.deadletter keeps what it holds, when the hub creates it
+ * @param headSigningKey the hub's Ed25519 private key (base64 PKCS#8) that signs the audit chain
+ *     heads it publishes; empty: a public LOCAL DEMO key, never for real data
+ * @param headPublicKey its public key (base64 X.509), which verifiers (the console) get
  * @param duplicateWindow how many of an outbox partition's last records an event id is looked up
  *     in, to refuse a partner's retry as DUPLICATE; 0 turns that off
  */
@@ -30,6 +33,8 @@ public record HubProperties(
     @DefaultValue("") String instanceId,
     @DefaultValue("14d") java.time.Duration deadLetterRetention,
     @DefaultValue("10000") int duplicateWindow,
+    @DefaultValue("") String headSigningKey,
+    @DefaultValue("") String headPublicKey,
     @DefaultValue Topics topics) {
 
   /** Topic names; partner topics are {@code partner.<id>.outbox} and {@code partner.<id>.inbox}. */

@@ -84,10 +84,14 @@ class KafkaConfiguration {
                 TopicConfig.RETENTION_MS_CONFIG,
                 Long.toString(properties.deadLetterRetention().toMillis()))
             .build());
+    // The published chain heads: compacted soon (small segments), so that a verifier reading them
+    // whole reads about one record per chain.
     topics.add(
         TopicBuilder.name(properties.topics().auditChain())
             .partitions(1)
             .config(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)
+            .config(TopicConfig.SEGMENT_MS_CONFIG, "600000")
+            .config(TopicConfig.MIN_CLEANABLE_DIRTY_RATIO_CONFIG, "0.1")
             .build());
     // View schemas, once each, for every recipient: compacted, so it holds one record per schema.
     topics.add(

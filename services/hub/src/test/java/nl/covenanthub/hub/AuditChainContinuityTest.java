@@ -68,7 +68,7 @@ class AuditChainContinuityTest {
   }
 
   @Test
-  void chainsContinueAcrossRebalanceAndRestart(EmbeddedKafkaBroker broker) {
+  void chainsContinueAcrossRebalanceAndRestart(EmbeddedKafkaBroker broker) throws Exception {
     List<CaseSignal> all = new ArrayList<>();
     try (KafkaProbe kafka = new KafkaProbe(broker.getBrokersAsString())) {
       ConfigurableApplicationContext first = startHub(broker);
@@ -102,9 +102,27 @@ class AuditChainContinuityTest {
             .as("each event audited once per recipient")
             .isEqualTo(2L);
       }
-      assertThat(AuditChains.assertUnbroken(audit))
-          .as("one chain per outbox partition that carried events")
-          .isNotEmpty();
+      Map<String, List<AuditRecord>> chains = AuditChains.assertUnbroken(audit);
+      assertThat(chains).as("one chain per outbox partition that carried events").isNotEmpty();
+      // Every head the hubs published is signed by the hub's key, and the newest of each chain is
+      // its last record.
+      nl.covenanthub.audit.HeadSignatures.Verifier verifier =
+          nl.covenanthub.audit.HeadSignatures.Verifier.of(
+              List.of(nl.covenanthub.audit.HeadSignatures.DEMO_PUBLIC_KEY));
+      for (var record : kafka.committed("hub.audit.chain")) {
+        nl.covenanthub.audit.ChainHead head =
+            nl.covenanthub.audit.ChainHead.fromByteBuffer(java.nio.ByteBuffer.wrap(record.value()));
+        assertThat(
+                verifier.verify(
+                    head,
+                    KafkaProbe.header(record, nl.covenanthub.audit.HeadSignatures.KEY_ID_HEADER),
+                    record
+                        .headers()
+                        .lastHeader(nl.covenanthub.audit.HeadSignatures.SIGNATURE_HEADER)
+                        .value()))
+            .as("signature of head %s", head)
+            .isTrue();
+      }
     }
   }
 }

@@ -105,6 +105,16 @@ final class JavaService implements Service {
   }
 
   @Override
+  public void kill() {
+    ChildProcess running = process;
+    if (running != null) {
+      java.util.List<ProcessHandle> tree = running.tree();
+      tree.forEach(ProcessHandle::destroyForcibly);
+      ChildProcess.awaitExit(tree, Duration.ofSeconds(30));
+    }
+  }
+
+  @Override
   public boolean isRunning() {
     ChildProcess running = process;
     return running != null && running.isAlive();

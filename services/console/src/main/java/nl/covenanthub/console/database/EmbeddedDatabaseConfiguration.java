@@ -1,12 +1,10 @@
 package nl.covenanthub.console.database;
 
 import com.zaxxer.hikari.HikariDataSource;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import javax.sql.DataSource;
 import nl.covenanthub.console.ConsoleProperties;
+import nl.covenanthub.devkit.LocalPostgres;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
@@ -24,28 +22,33 @@ import org.springframework.context.annotation.Configuration;
 class EmbeddedDatabaseConfiguration {
   private static final Logger log = LoggerFactory.getLogger(EmbeddedDatabaseConfiguration.class);
 
+  /**
+   * Started with its data in {@code console.postgres.data-directory} and a password made on the
+   * first start, kept owner-only beside it ({@code <data-directory>.password}): no other user on
+   * the machine can connect and rewrite the index.
+   */
   @Bean(destroyMethod = "close")
-  EmbeddedPostgres embeddedPostgres(ConsoleProperties properties) throws IOException {
-    Path dataDirectory = properties.postgres().dataDirectory();
-    Files.createDirectories(dataDirectory);
-    EmbeddedPostgres.Builder builder =
-        EmbeddedPostgres.builder().setDataDirectory(dataDirectory).setCleanDataDirectory(false);
-    if (properties.postgres().port() != 0) {
-      builder.setPort(properties.postgres().port());
-    }
-    EmbeddedPostgres postgres = builder.start();
-    log.info("Embedded PostgreSQL on localhost:{}, data in {}", postgres.getPort(), dataDirectory);
+  LocalPostgres embeddedPostgres(ConsoleProperties properties) {
+    Path dataDirectory = properties.postgres().dataDirectory().toAbsolutePath();
+    Path passwordFile = dataDirectory.resolveSibling(dataDirectory.getFileName() + ".password");
+    LocalPostgres postgres =
+        LocalPostgres.start(dataDirectory, properties.postgres().port(), passwordFile, null);
+    log.info(
+        "Embedded PostgreSQL on localhost:{}, data in {}, password in {}",
+        postgres.port(),
+        dataDirectory,
+        passwordFile);
     return postgres;
   }
 
   @Bean(destroyMethod = "close")
-  DataSource dataSource(EmbeddedPostgres postgres) {
+  DataSource dataSource(LocalPostgres postgres) {
     HikariDataSource dataSource = new HikariDataSource();
     // Batched inserts become multi-row inserts: the ingest writes each poll's records in one round
     // trip.
-    dataSource.setJdbcUrl(
-        postgres.getJdbcUrl("postgres", "postgres") + "&reWriteBatchedInserts=true");
-    dataSource.setUsername("postgres");
+    dataSource.setJdbcUrl(postgres.jdbcUrl() + "?reWriteBatchedInserts=true");
+    dataSource.setUsername(postgres.user());
+    dataSource.setPassword(postgres.password());
     dataSource.setPoolName("console-embedded");
     return dataSource;
   }

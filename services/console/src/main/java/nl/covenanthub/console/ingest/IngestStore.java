@@ -63,6 +63,7 @@ class IngestStore {
               (insert, read) ->
                   AuditRecordTable.bind(insert, read.record(), read.partition(), read.offset()));
           storeProblems(batch.problems());
+          storeForks(records);
           advanceChainHeads(records);
           storePositions(batch.nextOffsets());
         });
@@ -120,6 +121,54 @@ class IngestStore {
           insert.setLong(3, problem.offset());
           insert.setString(4, problem.problem());
           insert.setString(5, problem.detail());
+        });
+  }
+
+  /**
+   * Records of the batch that met a different record at their position (ON CONFLICT DO NOTHING kept
+   * the first): a fork, kept in chain_fork so that the chain is reported broken, never hidden.
+   */
+  private void storeForks(List<AuditBatch.Read> records) {
+    if (records.isEmpty()) {
+      return;
+    }
+    List<AuditBatch.Read> forks = new java.util.ArrayList<>();
+    Map<String, AuditBatch.Read> byPosition = new HashMap<>();
+    for (AuditBatch.Read read : records) {
+      byPosition.put(read.record().getChainId() + "#" + read.record().getSequence(), read);
+    }
+    jdbc.query(
+        "SELECT a.chain_id, a.sequence, a.hash FROM audit_record a"
+            + " JOIN unnest(?::text[], ?::bigint[], ?::text[]) AS b(chain_id, sequence, hash)"
+            + " ON a.chain_id = b.chain_id AND a.sequence = b.sequence WHERE a.hash <> b.hash",
+        rs -> {
+          forks.add(byPosition.get(rs.getString("chain_id") + "#" + rs.getLong("sequence")));
+        },
+        records.stream().map(r -> r.record().getChainId()).toArray(String[]::new),
+        records.stream().map(r -> r.record().getSequence()).toArray(Long[]::new),
+        records.stream().map(r -> r.record().getHash()).toArray(String[]::new));
+    for (AuditBatch.Read fork : forks) {
+      log.error(
+          "A second, different audit record at {} position {} (hub.audit-{} offset {}): the chain"
+              + " forked; recorded in chain_fork",
+          fork.record().getChainId(),
+          fork.record().getSequence(),
+          fork.partition(),
+          fork.offset());
+    }
+    batch(
+        "INSERT INTO chain_fork (chain_id, sequence, stored_hash, other_hash, audit_partition,"
+            + " audit_offset) SELECT ?, ?, hash, ?, ?, ? FROM audit_record WHERE chain_id = ? AND"
+            + " sequence = ? ON CONFLICT DO NOTHING",
+        forks,
+        (insert, fork) -> {
+          insert.setString(1, fork.record().getChainId());
+          insert.setLong(2, fork.record().getSequence());
+          insert.setString(3, fork.record().getHash());
+          insert.setInt(4, fork.partition());
+          insert.setLong(5, fork.offset());
+          insert.setString(6, fork.record().getChainId());
+          insert.setLong(7, fork.record().getSequence());
         });
   }
 

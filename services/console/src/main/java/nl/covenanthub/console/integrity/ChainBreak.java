@@ -18,6 +18,13 @@ public record ChainBreak(Kind kind, long sequence, String disclosureId, String d
      * The record is intact in itself but does not name its predecessor's hash: something was
      * replaced or inserted.
      */
-    BROKEN_LINK
+    BROKEN_LINK,
+    /** Two different records were read at one chain position: the hub's chain forked. */
+    FORKED,
+    /**
+     * The chain holds in the index but is not what the hub wrote: its record differs from the one
+     * in hub.audit, or from the head the hub signed. Rewritten and re-hashed in the database.
+     */
+    UNANCHORED
   }
 }

@@ -15,4 +15,14 @@ public record ChainReport(
   public boolean intact() {
     return firstBreak == null;
   }
+
+  /** This chain, found broken at {@code sequence} by a check after its walk. */
+  ChainReport brokenAt(ChainBreak.Kind kind, long sequence, String disclosureId, String detail) {
+    return new ChainReport(
+        chainId,
+        firstSequence,
+        lastSequence,
+        Math.max(0, Math.min(checked, sequence - firstSequence)),
+        new ChainBreak(kind, sequence, disclosureId, detail));
+  }
 }

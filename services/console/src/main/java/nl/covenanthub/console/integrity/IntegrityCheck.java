@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import javax.sql.DataSource;
 import nl.covenanthub.audit.AuditHash;
@@ -20,6 +21,11 @@ import org.springframework.transaction.support.TransactionTemplate;
  * again ({@link AuditHash}), each must name its predecessor's hash, and positions run without gaps
  * from the chain's start (or its retention checkpoint) to its head. Reports the first break of each
  * chain.
+ *
+ * <p>A chain that holds in itself is then checked against what is outside the database: a fork met
+ * while indexing ({@code chain_fork}), the head the hub signed on {@code hub.audit.chain}, and the
+ * newest record against the same record in {@code hub.audit}. Someone who rewrites the database and
+ * re-hashes a chain's tail passes the walk, but not these.
  */
 @Service
 public class IntegrityCheck {
@@ -28,9 +34,14 @@ public class IntegrityCheck {
   private final JdbcTemplate jdbc;
   private final TransactionTemplate readOnly;
   private final Clock clock;
+  private final KafkaAnchors kafka;
 
   public IntegrityCheck(
-      DataSource dataSource, PlatformTransactionManager transactions, Clock clock) {
+      DataSource dataSource,
+      PlatformTransactionManager transactions,
+      Clock clock,
+      KafkaAnchors kafka) {
+    this.kafka = kafka;
     this.jdbc = new JdbcTemplate(dataSource);
     // PostgreSQL streams a result (instead of loading it whole) only with a fetch size inside a
     // transaction.
@@ -75,7 +86,158 @@ public class IntegrityCheck {
                       });
               return chains;
             });
-    return new IntegrityReport(checkedAt, chainId, from, to, reports);
+    List<ChainReport> forks = reports.stream().map(this::withFork).toList();
+    Anchored anchored = anchor(forks);
+    return new IntegrityReport(checkedAt, chainId, from, to, anchored.chains(), anchored.how());
+  }
+
+  private record Anchored(List<ChainReport> chains, String how) {}
+
+  /** The chain broken at its first fork, if one was met while indexing it. */
+  private ChainReport withFork(ChainReport chain) {
+    if (!chain.intact()) {
+      return chain;
+    }
+    List<Long> forks =
+        jdbc.queryForList(
+            "SELECT sequence FROM chain_fork WHERE chain_id = ? AND sequence <= ? ORDER BY sequence"
+                + " LIMIT 1",
+            Long.class,
+            chain.chainId(),
+            chain.lastSequence());
+    return forks.isEmpty()
+        ? chain
+        : chain.brokenAt(
+            ChainBreak.Kind.FORKED,
+            forks.get(0),
+            disclosureAt(chain.chainId(), forks.get(0)),
+            "a second, different record was read at this position");
+  }
+
+  /** The intact chains compared with the hub's signed heads and with hub.audit. */
+  private Anchored anchor(List<ChainReport> chains) {
+    Map<String, KafkaAnchors.SignedHead> heads;
+    try {
+      heads = kafka.publishedHeads();
+    } catch (RuntimeException e) {
+      return new Anchored(
+          chains,
+          "not compared with Kafka ("
+              + e.getClass().getSimpleName()
+              + "): only the index itself was verified");
+    }
+    Map<String, NewestRecord> newest = new HashMap<>();
+    for (ChainReport chain : chains) {
+      if (chain.intact() && chain.lastSequence() >= chain.firstSequence()) {
+        newestRecord(chain).ifPresent(r -> newest.put(chain.chainId(), r));
+      }
+    }
+    Map<KafkaAnchors.Place, String> inKafka;
+    try {
+      inKafka =
+          kafka.auditHashesAt(
+              newest.values().stream().map(NewestRecord::place).distinct().toList());
+    } catch (RuntimeException e) {
+      return new Anchored(chains, "not compared with Kafka (" + e.getClass().getSimpleName() + ")");
+    }
+    List<ChainReport> anchored = new ArrayList<>();
+    int signed = 0;
+    for (ChainReport chain : chains) {
+      if (!chain.intact() || !newest.containsKey(chain.chainId())) {
+        anchored.add(chain);
+        continue;
+      }
+      KafkaAnchors.SignedHead head = heads.get(chain.chainId());
+      ChainReport checked = chain;
+      if (head != null) {
+        signed++;
+        checked = againstSignedHead(chain, head);
+      }
+      if (checked.intact()) {
+        checked = againstAudit(chain, newest.get(chain.chainId()), inKafka);
+      }
+      anchored.add(checked);
+    }
+    return new Anchored(
+        anchored,
+        "compared with hub.audit and with "
+            + signed
+            + " of "
+            + chains.size()
+            + " chains' heads signed by the hub");
+  }
+
+  /** A chain's newest record in the range: its position, hash and place in hub.audit. */
+  private record NewestRecord(long sequence, String hash, KafkaAnchors.Place place) {}
+
+  private Optional<NewestRecord> newestRecord(ChainReport chain) {
+    return jdbc
+        .query(
+            "SELECT sequence, hash, audit_partition, audit_offset FROM audit_record"
+                + " WHERE chain_id = ? AND sequence = ?",
+            (rs, i) ->
+                new NewestRecord(
+                    rs.getLong("sequence"),
+                    rs.getString("hash"),
+                    new KafkaAnchors.Place(
+                        rs.getInt("audit_partition"), rs.getLong("audit_offset"))),
+            chain.chainId(),
+            chain.lastSequence())
+        .stream()
+        .findFirst();
+  }
+
+  private ChainReport againstSignedHead(ChainReport chain, KafkaAnchors.SignedHead head) {
+    long sequence = head.head().getSequence();
+    if (!head.signatureValid()) {
+      return chain.brokenAt(
+          ChainBreak.Kind.UNANCHORED,
+          sequence,
+          null,
+          "the head published for this position has no valid signature of the hub");
+    }
+    if (sequence > chain.lastSequence() || sequence < chain.firstSequence()) {
+      return chain; // not indexed yet, or before the range
+    }
+    List<String> stored =
+        jdbc.queryForList(
+            "SELECT hash FROM audit_record WHERE chain_id = ? AND sequence = ?",
+            String.class,
+            chain.chainId(),
+            sequence);
+    if (!stored.isEmpty() && !stored.get(0).equals(head.head().getHash())) {
+      return chain.brokenAt(
+          ChainBreak.Kind.UNANCHORED,
+          sequence,
+          disclosureAt(chain.chainId(), sequence),
+          "this record is not the one whose hash the hub signed");
+    }
+    return chain;
+  }
+
+  private ChainReport againstAudit(
+      ChainReport chain, NewestRecord newest, Map<KafkaAnchors.Place, String> inKafka) {
+    String hash = inKafka.get(newest.place());
+    if (newest.hash().equals(hash)) {
+      return chain;
+    }
+    return chain.brokenAt(
+        ChainBreak.Kind.UNANCHORED,
+        newest.sequence(),
+        disclosureAt(chain.chainId(), newest.sequence()),
+        hash == null
+            ? "hub.audit has no record where the index says this one was read"
+            : "this record differs from the one in hub.audit");
+  }
+
+  private String disclosureAt(String chainId, long sequence) {
+    List<String> ids =
+        jdbc.queryForList(
+            "SELECT disclosure_id FROM audit_record WHERE chain_id = ? AND sequence = ?",
+            String.class,
+            chainId,
+            sequence);
+    return ids.isEmpty() ? null : ids.get(0);
   }
 
   /**

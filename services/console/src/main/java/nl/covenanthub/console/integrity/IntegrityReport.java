@@ -10,9 +10,15 @@ import java.util.List;
  * @param chainId the chain checked, or null for all
  * @param from start of the decidedAt range checked (inclusive), or null from the beginning
  * @param to end of the range (exclusive), or null up to the newest record
+ * @param anchoring what the index was compared with outside the console's database, in words
  */
 public record IntegrityReport(
-    Instant checkedAt, String chainId, Instant from, Instant to, List<ChainReport> chains) {
+    Instant checkedAt,
+    String chainId,
+    Instant from,
+    Instant to,
+    List<ChainReport> chains,
+    String anchoring) {
   public IntegrityReport {
     chains = List.copyOf(chains);
   }

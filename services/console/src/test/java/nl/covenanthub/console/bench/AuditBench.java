@@ -1,6 +1,5 @@
 package nl.covenanthub.console.bench;
 
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -196,9 +195,12 @@ public final class AuditBench {
           seconds(t));
       JdbcClient db = console.getBean(JdbcClient.class);
       double ingestPerSecond = ingest(console, db, rows, load.chainLengths());
+      nl.covenanthub.devkit.LocalPostgres postgres =
+          console.getBean(nl.covenanthub.devkit.LocalPostgres.class);
       String jdbcUrl =
-          console.getBean(EmbeddedPostgres.class).getJdbcUrl("postgres", "postgres")
-              + "&reWriteBatchedInserts=true";
+          postgres.jdbcUrl()
+              + "?reWriteBatchedInserts=true&user=postgres&password="
+              + postgres.password();
       int maxPoll =
           console
               .getEnvironment()

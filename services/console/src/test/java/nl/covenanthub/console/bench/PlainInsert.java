@@ -44,7 +44,7 @@ final class PlainInsert {
       boolean indexed,
       LongConsumer progress)
       throws SQLException {
-    try (Connection connection = DriverManager.getConnection(jdbcUrl, "postgres", "")) {
+    try (Connection connection = DriverManager.getConnection(jdbcUrl)) {
       try (Statement ddl = connection.createStatement()) {
         ddl.execute("DROP TABLE IF EXISTS " + TABLE);
         ddl.execute(
@@ -107,7 +107,7 @@ final class PlainInsert {
   }
 
   static void drop(String jdbcUrl) throws SQLException {
-    try (Connection connection = DriverManager.getConnection(jdbcUrl, "postgres", "");
+    try (Connection connection = DriverManager.getConnection(jdbcUrl);
         Statement ddl = connection.createStatement()) {
       ddl.execute("DROP TABLE IF EXISTS " + TABLE);
     }

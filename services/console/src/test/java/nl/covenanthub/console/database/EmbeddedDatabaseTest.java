@@ -42,11 +42,13 @@ class EmbeddedDatabaseTest {
           .as("stored by the first run")
           .isEqualTo(42);
       assertThat(
-              db.sql("SELECT count(*) FROM flyway_schema_history WHERE success")
+              db.sql(
+                      "SELECT count(*) FROM flyway_schema_history WHERE success GROUP BY version"
+                          + " HAVING count(*) > 1")
                   .query(Long.class)
-                  .single())
-          .as("migrations ran once")
-          .isEqualTo(1);
+                  .list())
+          .as("each migration ran once")
+          .isEmpty();
     }
   }
 
@@ -60,7 +62,7 @@ class EmbeddedDatabaseTest {
               unusedDirectory,
               "--spring.datasource.url=" + url,
               "--spring.datasource.username=postgres")) {
-        assertThat(console.getBeansOfType(EmbeddedPostgres.class))
+        assertThat(console.getBeansOfType(nl.covenanthub.devkit.LocalPostgres.class))
             .as("no PostgreSQL of its own")
             .isEmpty();
         console

@@ -1,5 +1,6 @@
 package nl.covenanthub.hub.audit;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
@@ -11,10 +12,12 @@ import java.util.concurrent.ConcurrentHashMap;
 import nl.covenanthub.audit.AuditHash;
 import nl.covenanthub.audit.AuditRecord;
 import nl.covenanthub.audit.ChainHead;
+import nl.covenanthub.audit.HeadSignatures;
 import nl.covenanthub.events.SingleObjectEncoding;
 import nl.covenanthub.hub.HubProperties;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,12 +55,23 @@ public class AuditChain {
   private final KafkaTemplate<String, byte[]> kafka;
   private final AuditLog auditLog;
   private final String headsTopic;
+  private final HeadSignatures.Signer signer;
 
   public AuditChain(
       KafkaTemplate<String, byte[]> kafka, AuditLog auditLog, HubProperties properties) {
     this.kafka = kafka;
     this.auditLog = auditLog;
     this.headsTopic = properties.topics().auditChain();
+    if (properties.headSigningKey().isBlank()) {
+      log.warn(
+          "Signing audit chain heads with the LOCAL DEMO key, which is public: set"
+              + " HUB_HEAD_SIGNING_KEY and HUB_HEAD_PUBLIC_KEY for real data");
+      this.signer =
+          HeadSignatures.Signer.of(HeadSignatures.DEMO_PRIVATE_KEY, HeadSignatures.DEMO_PUBLIC_KEY);
+    } else {
+      this.signer =
+          HeadSignatures.Signer.of(properties.headSigningKey(), properties.headPublicKey());
+    }
   }
 
   /** The chain of the records from {@code partition}. */
@@ -95,10 +109,19 @@ public class AuditChain {
     return ChainHeadMetadata.encode(pending.get().values());
   }
 
-  /** Publishes the heads this thread's transaction moved on hub.audit.chain, in the transaction. */
+  /**
+   * Publishes the heads this thread's transaction moved on hub.audit.chain, signed by the hub, in
+   * the transaction.
+   */
   public void writeHeads() {
     for (ChainHead head : pending.get().values()) {
-      kafka.send(headsTopic, head.getChainId(), SingleObjectEncoding.bytes(head));
+      ProducerRecord<String, byte[]> record =
+          new ProducerRecord<>(headsTopic, head.getChainId(), SingleObjectEncoding.bytes(head));
+      record.headers().add(HeadSignatures.SIGNATURE_HEADER, signer.sign(head));
+      record
+          .headers()
+          .add(HeadSignatures.KEY_ID_HEADER, signer.keyId().getBytes(StandardCharsets.UTF_8));
+      kafka.send(record);
     }
   }
 

@@ -1,0 +1,151 @@
+package nl.covenanthub.launcher;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import nl.covenanthub.events.Address;
+import nl.covenanthub.events.CaseSignal;
+import nl.covenanthub.events.Concern;
+import nl.covenanthub.events.Contact;
+import nl.covenanthub.events.RiskLevel;
+import nl.covenanthub.events.SingleObjectEncoding;
+import nl.covenanthub.events.Subject;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * A steady stream of realistic events from the partners, each logged in as itself: the police's
+ * signals of confused behaviour and cannabis farms, Veilig Thuis's reports. An event counts as
+ * published once the broker acknowledged it; those are what the verdict holds the hub to.
+ */
+final class Traffic implements AutoCloseable {
+  /** A published record: where it is, and its event id (null for hostile input). */
+  record Published(String topic, int partition, long offset, String eventId) {}
+
+  private static final List<Scenario> SCENARIOS =
+      List.of(
+          new Scenario("politie", "zorg-en-veiligheid", Concern.VERWARD_GEDRAG),
+          new Scenario("politie", "aanpak-ondermijning", Concern.HENNEPTEELT),
+          new Scenario("veilig-thuis", "huiselijk-geweld", Concern.HUISELIJK_GEWELD),
+          new Scenario("lzn", "huiselijk-geweld", Concern.HUISELIJK_GEWELD));
+  private static final List<String> BSNS = List.of("999990019", "999991772", "999993653");
+
+  private record Scenario(String sender, String purpose, Concern concern) {}
+
+  private final Map<String, KafkaProducer<String, byte[]>> producers = new ConcurrentHashMap<>();
+  private final Map<String, Published> published = new ConcurrentHashMap<>();
+  private final AtomicBoolean running = new AtomicBoolean(true);
+  private final Random random;
+  private final double perSecond;
+  private final Thread thread;
+
+  Traffic(Map<String, Map<String, Object>> logins, double perSecond, long seed) {
+    this.random = new Random(seed);
+    this.perSecond = perSecond;
+    logins.forEach((partner, login) -> producers.put(partner, producer(login)));
+    this.thread = new Thread(this::run, "chaos-traffic");
+  }
+
+  static KafkaProducer<String, byte[]> producer(Map<String, Object> login) {
+    Map<String, Object> config = new java.util.HashMap<>(login);
+    config.put(ProducerConfig.ACKS_CONFIG, "all");
+    config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    // Through a broker restart: a send is retried for up to 5 minutes before it fails.
+    config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 300_000);
+    config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 30_000);
+    config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 300_000);
+    config.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 2 * 1024 * 1024);
+    return new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer());
+  }
+
+  void start() {
+    thread.start();
+  }
+
+  /** Stops sending and waits until every send has been answered. */
+  @Override
+  public void close() {
+    running.set(false);
+    try {
+      thread.join(Duration.ofMinutes(6).toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    producers.values().forEach(KafkaProducer::flush);
+    producers.values().forEach(KafkaProducer::close);
+  }
+
+  /** The valid events the broker acknowledged, by event id. */
+  Map<String, Published> published() {
+    return Map.copyOf(published);
+  }
+
+  private void run() {
+    long intervalNanos = (long) (1e9 / perSecond);
+    long next = System.nanoTime();
+    while (running.get()) {
+      Scenario scenario = SCENARIOS.get(random.nextInt(SCENARIOS.size()));
+      CaseSignal signal = signal(scenario);
+      String topic = "partner." + scenario.sender() + ".outbox";
+      producers
+          .get(scenario.sender())
+          .send(
+              new ProducerRecord<>(
+                  topic, signal.getCaseReference(), SingleObjectEncoding.bytes(signal)),
+              (metadata, error) -> {
+                if (error == null) {
+                  published.put(
+                      signal.getEventId(),
+                      new Published(
+                          topic, metadata.partition(), metadata.offset(), signal.getEventId()));
+                }
+              });
+      next += intervalNanos;
+      long wait = next - System.nanoTime();
+      if (wait > 0) {
+        try {
+          Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
+    }
+  }
+
+  private CaseSignal signal(Scenario scenario) {
+    return CaseSignal.newBuilder()
+        .setEventId(UUID.randomUUID().toString())
+        .setSender(scenario.sender())
+        .setCaseReference("CHAOS-" + UUID.randomUUID())
+        .setOccurredAt(Instant.now())
+        .setPurpose(scenario.purpose())
+        .setSubject(
+            Subject.newBuilder()
+                .setBsn(BSNS.get(random.nextInt(BSNS.size())))
+                .setName("J. de Vries")
+                .setBirthDate(LocalDate.of(1971, 4, 12))
+                .setAddress(
+                    Address.newBuilder()
+                        .setStreet("Dorpsstraat")
+                        .setHouseNumber("14")
+                        .setPostcode("6658 AB")
+                        .setCity("Beneden-Leeuwen")
+                        .build())
+                .build())
+        .setConcerns(List.of(scenario.concern()))
+        .setRiskLevel(random.nextBoolean() ? RiskLevel.HOOG : RiskLevel.MIDDEN)
+        .setNarrative("Buren melden geschreeuw.")
+        .setContact(Contact.newBuilder().setName("R. Jansen").setOrganisation("Politie").build())
+        .build();
+  }
+}

@@ -1,0 +1,226 @@
+package nl.covenanthub.launcher;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import nl.covenanthub.audit.AuditHash;
+import nl.covenanthub.audit.AuditRecord;
+import nl.covenanthub.events.TopicSnapshot;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+/**
+ * What happened, read back as a privacy officer would, with read_committed consumers: every event
+ * decided exactly once per recipient, no delivery without its audit record, every chain unbroken,
+ * and the console's index holding every audit record.
+ */
+record Verdict(
+    long events,
+    long delivered,
+    long withheld,
+    long deadlettered,
+    long lost,
+    long duplicated,
+    long unaudited,
+    long chainBreaks,
+    long consoleMissing,
+    int kills) {
+
+  boolean holds() {
+    return lost == 0
+        && duplicated == 0
+        && unaudited == 0
+        && chainBreaks == 0
+        && consoleMissing == 0;
+  }
+
+  String line() {
+    return "events="
+        + events
+        + " delivered="
+        + delivered
+        + " withheld="
+        + withheld
+        + " deadlettered="
+        + deadlettered
+        + " lost="
+        + lost
+        + " duplicated="
+        + duplicated
+        + " unaudited="
+        + unaudited
+        + " chain_breaks="
+        + chainBreaks
+        + " console_missing="
+        + consoleMissing
+        + " kills="
+        + kills;
+  }
+
+  /** The audit and the inboxes as they are now. */
+  record Observed(List<AuditRecord> audit, List<ConsumerRecord<String, byte[]>> inboxes) {
+    static Observed read(Map<String, Object> superUser, Collection<String> partners) {
+      List<AuditRecord> audit = new ArrayList<>();
+      for (ConsumerRecord<String, byte[]> record : snapshot(superUser, "hub.audit")) {
+        try {
+          audit.add(AuditRecord.fromByteBuffer(ByteBuffer.wrap(record.value())));
+        } catch (IOException e) {
+          throw new IllegalStateException(
+              "an unreadable audit record at offset " + record.offset(), e);
+        }
+      }
+      List<ConsumerRecord<String, byte[]>> inboxes = new ArrayList<>();
+      for (String partner : partners) {
+        inboxes.addAll(snapshot(superUser, "partner." + partner + ".inbox"));
+      }
+      return new Observed(audit, inboxes);
+    }
+
+    /** Whether every record the partners had acknowledged has at least one audit record. */
+    boolean decidedAll(Collection<Traffic.Published> published) {
+      Set<String> sources = new HashSet<>();
+      for (AuditRecord a : audit) {
+        sources.add(a.getSourceTopic() + "/" + a.getSourcePartition() + "/" + a.getSourceOffset());
+      }
+      return published.stream()
+          .allMatch(p -> sources.contains(p.topic() + "/" + p.partition() + "/" + p.offset()));
+    }
+  }
+
+  static Verdict of(
+      Observed observed,
+      Collection<Traffic.Published> valid,
+      Collection<Traffic.Published> hostile,
+      Set<String> indexed,
+      int kills) {
+    Map<String, List<AuditRecord>> bySource = new HashMap<>();
+    Map<String, Integer> perEventAndRecipient = new HashMap<>();
+    Set<String> disclosed = new HashSet<>();
+    long withheld = 0;
+    long rejected = 0;
+    for (AuditRecord a : observed.audit()) {
+      bySource
+          .computeIfAbsent(
+              a.getSourceTopic() + "/" + a.getSourcePartition() + "/" + a.getSourceOffset(),
+              k -> new ArrayList<>())
+          .add(a);
+      perEventAndRecipient.merge(
+          a.getSourceTopic()
+              + "/"
+              + a.getSourcePartition()
+              + "/"
+              + a.getSourceOffset()
+              + "/"
+              + a.getRecipient(),
+          1,
+          Integer::sum);
+      switch (a.getDecision()) {
+        case DISCLOSED -> disclosed.add(a.getDisclosureId());
+        case WITHHELD -> withheld++;
+        case REJECTED -> rejected++;
+      }
+    }
+    long lost = 0;
+    for (Traffic.Published p : concat(valid, hostile)) {
+      if (!bySource.containsKey(p.topic() + "/" + p.partition() + "/" + p.offset())) {
+        lost++;
+      }
+    }
+    long duplicated = perEventAndRecipient.values().stream().filter(n -> n > 1).count();
+    Map<String, Integer> deliveries = new HashMap<>();
+    long unaudited = 0;
+    for (ConsumerRecord<String, byte[]> inbox : observed.inboxes()) {
+      String id = header(inbox, "disclosure-id");
+      deliveries.merge(String.valueOf(id), 1, Integer::sum);
+      if (id == null || !disclosed.contains(id)) {
+        unaudited++;
+      }
+    }
+    duplicated += deliveries.values().stream().filter(n -> n > 1).count();
+    long consoleMissing =
+        observed.audit().stream()
+            .filter(a -> !indexed.contains(a.getChainId() + "#" + a.getSequence()))
+            .count();
+    return new Verdict(
+        valid.size(),
+        observed.inboxes().size(),
+        withheld,
+        rejected,
+        lost,
+        duplicated,
+        unaudited,
+        chainBreaks(observed.audit()),
+        consoleMissing,
+        kills);
+  }
+
+  /** Chains (in hub.audit order) that do not count 1, 2, 3… or do not link hash to hash. */
+  static long chainBreaks(List<AuditRecord> audit) {
+    Map<String, AuditRecord> last = new HashMap<>();
+    Set<String> broken = new HashSet<>();
+    for (AuditRecord record : audit) {
+      AuditRecord before = last.get(record.getChainId());
+      long expected = before == null ? 1 : before.getSequence() + 1;
+      String previous = before == null ? AuditHash.GENESIS : before.getHash();
+      if (record.getSequence() != expected || !AuditHash.follows(record, previous)) {
+        broken.add(record.getChainId());
+      }
+      last.put(record.getChainId(), record);
+    }
+    return broken.size();
+  }
+
+  /** What the console's index holds: chain and position of every record. */
+  static Set<String> indexed(String jdbcUrl, String password) throws SQLException {
+    Set<String> positions = new HashSet<>();
+    try (Connection connection = DriverManager.getConnection(jdbcUrl, "postgres", password);
+        Statement statement = connection.createStatement();
+        ResultSet rows = statement.executeQuery("SELECT chain_id, sequence FROM audit_record")) {
+      while (rows.next()) {
+        positions.add(rows.getString(1) + "#" + rows.getLong(2));
+      }
+    }
+    return positions;
+  }
+
+  private static List<ConsumerRecord<String, byte[]>> snapshot(
+      Map<String, Object> login, String topic) {
+    Map<String, Object> config = new HashMap<>(login);
+    config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
+    try (KafkaConsumer<String, byte[]> consumer =
+        new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer())) {
+      TopicSnapshot.read(consumer, topic, Duration.ofSeconds(60), records::add);
+    }
+    return records;
+  }
+
+  private static String header(ConsumerRecord<?, ?> record, String name) {
+    Header header = record.headers().lastHeader(name);
+    return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+  }
+
+  private static <T> List<T> concat(Collection<T> a, Collection<T> b) {
+    List<T> all = new ArrayList<>(a);
+    all.addAll(b);
+    return all;
+  }
+}
