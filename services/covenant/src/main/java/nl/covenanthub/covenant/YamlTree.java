@@ -32,6 +32,10 @@ final class YamlTree {
 
   private final String file;
 
+  /** The collections being converted, outermost first: an alias to one of them is a cycle. */
+  private final java.util.Set<Node> enclosing =
+      java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+
   private YamlTree(String file, Node node) {
     this.file = file;
     this.root = convert(node, "");
@@ -81,6 +85,22 @@ final class YamlTree {
 
   private JsonNode convert(Node node, String pointer) {
     lines.putIfAbsent(pointer, node.getStartMark().getLine() + 1);
+    if (node instanceof ScalarNode scalar) {
+      return scalar(scalar);
+    }
+    if (!enclosing.add(node)) {
+      // YAML lets an alias refer to a collection that contains it; as a tree it would never end.
+      problems.add(new Problem(file, line(node), "an alias refers to a collection that holds it"));
+      return JSON.nullNode();
+    }
+    try {
+      return collection(node, pointer);
+    } finally {
+      enclosing.remove(node);
+    }
+  }
+
+  private JsonNode collection(Node node, String pointer) {
     if (node instanceof MappingNode mapping) {
       ObjectNode object = JSON.objectNode();
       for (NodeTuple tuple : mapping.getValue()) {
@@ -109,7 +129,7 @@ final class YamlTree {
       }
       return array;
     }
-    return scalar((ScalarNode) node);
+    throw new IllegalArgumentException("a YAML node that is neither text nor a collection");
   }
 
   private static JsonNode scalar(ScalarNode node) {

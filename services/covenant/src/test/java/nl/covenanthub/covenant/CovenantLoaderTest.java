@@ -51,6 +51,16 @@ class CovenantLoaderTest {
   }
 
   @Test
+  void anAliasToACollectionThatHoldsItIsRefusedNotFollowedForever() {
+    // Found by CovenantLoaderFuzzTest: such a file overflowed the stack.
+    assertThat(problems("a: &loop [x, *loop]\nb: &map {k: *map}\n"))
+        .extracting(Problem::toString)
+        .containsExactly(
+            "test.yaml:1: an alias refers to a collection that holds it",
+            "test.yaml:2: an alias refers to a collection that holds it");
+  }
+
+  @Test
   void aDuplicateKeyIsRefusedRatherThanSilentlyOverwritten() {
     List<Problem> problems =
         problems(

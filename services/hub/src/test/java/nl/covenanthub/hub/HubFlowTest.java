@@ -383,6 +383,95 @@ class HubFlowTest {
     assertThat(inbox("veilig-thuis", valid.getEventId())).hasSize(1);
   }
 
+  /**
+   * The fuzz corpus's seeds (services/hub/src/test/resources/.../OutboxIntakeFuzzTestInputs),
+   * mutated as a fuzzer would (bytes flipped, cut, inserted), through the running route: every
+   * record is audited, each refused one is dead-lettered, and the route still delivers afterwards.
+   */
+  @Test
+  void mutatedRecordsAllEndDecidedOrDeadLetteredAndTheRouteGoesOn() throws Exception {
+    String topic = "partner.politie.outbox";
+    List<byte[]> seeds;
+    try (var files = java.nio.file.Files.list(FUZZ_SEEDS)) {
+      seeds = files.sorted().map(f -> uncheckedRead(f)).filter(b -> b.length > 10).toList();
+    }
+    assertThat(seeds).as("the seed corpus").hasSizeGreaterThanOrEqualTo(4);
+    java.util.Random random = new java.util.Random(20261202);
+    String key = "mutated-" + java.util.UUID.randomUUID();
+    for (int i = 0; i < 120; i++) {
+      kafka.publish(topic, key, mutate(seeds.get(i % seeds.size()), random));
+    }
+    CaseSignal after =
+        PartnerEvents.signal("politie", "zorg-en-veiligheid", Concern.WOONOVERLAST).build();
+    kafka.publish(topic, after.getCaseReference(), PartnerEvents.bytes(after));
+
+    await()
+        .atMost(Duration.ofMinutes(2))
+        .untilAsserted(() -> assertThat(inbox("lzn", after.getEventId())).hasSize(1));
+    List<ConsumerRecord<String, byte[]>> mutated =
+        kafka.committed(topic).stream().filter(r -> key.equals(r.key())).toList();
+    assertThat(mutated).hasSize(120);
+    Map<String, List<AuditRecord>> audited =
+        kafka.audit().stream()
+            .filter(a -> a.getSourceTopic().equals(topic))
+            .collect(
+                Collectors.groupingBy(a -> a.getSourcePartition() + "@" + a.getSourceOffset()));
+    java.util.Set<String> deadLettered =
+        kafka.committed("hub.deadletter").stream()
+            .filter(r -> topic.equals(header(r, "deadletter-source-topic")))
+            .map(
+                r ->
+                    header(r, "deadletter-source-partition")
+                        + "@"
+                        + header(r, "deadletter-source-offset"))
+            .collect(Collectors.toSet());
+    long refused = 0;
+    for (ConsumerRecord<String, byte[]> record : mutated) {
+      String position = record.partition() + "@" + record.offset();
+      assertThat(audited).as("audit of %s", position).containsKey(position);
+      if (audited.get(position).stream().anyMatch(a -> a.getDecision() == AuditDecision.REJECTED)) {
+        refused++;
+        assertThat(deadLettered).as("dead letter of refused %s", position).contains(position);
+      }
+    }
+    assertThat(refused).as("most mutations are refused, not all").isBetween(1L, 119L);
+  }
+
+  private static final java.nio.file.Path FUZZ_SEEDS =
+      java.nio.file.Path.of(
+          "src/test/resources/nl/covenanthub/hub/intake/OutboxIntakeFuzzTestInputs",
+          "anyOutboxRecordIsDecidedOrRefusedWithAReason");
+
+  private static byte[] uncheckedRead(java.nio.file.Path file) {
+    try {
+      return java.nio.file.Files.readAllBytes(file);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  /** One to four mutations of {@code seed}: a byte flipped, the tail cut, or bytes inserted. */
+  private static byte[] mutate(byte[] seed, java.util.Random random) {
+    byte[] bytes = seed.clone();
+    for (int n = 1 + random.nextInt(4); n > 0; n--) {
+      int at = random.nextInt(bytes.length);
+      switch (random.nextInt(3)) {
+        case 0 -> bytes[at] ^= (byte) (1 << random.nextInt(8));
+        case 1 -> bytes = java.util.Arrays.copyOf(bytes, Math.max(1, at));
+        default -> {
+          byte[] inserted = new byte[1 + random.nextInt(8)];
+          random.nextBytes(inserted);
+          byte[] longer = new byte[bytes.length + inserted.length];
+          System.arraycopy(bytes, 0, longer, 0, at);
+          System.arraycopy(inserted, 0, longer, at, inserted.length);
+          System.arraycopy(bytes, at, longer, at + inserted.length, bytes.length - at);
+          bytes = longer;
+        }
+      }
+    }
+    return bytes;
+  }
+
   @Test
   void auditRecordsHoldNoPersonalDataAndFormAnUnbrokenChain() {
     CaseSignal signal =

@@ -50,7 +50,7 @@ public final class Chaos implements Callable<Integer> {
 
   @Option(
       names = "--rate",
-      defaultValue = "20",
+      defaultValue = "10",
       description = "partner events per second (${DEFAULT-VALUE})")
   double rate;
 
@@ -114,7 +114,7 @@ public final class Chaos implements Callable<Integer> {
       say.line("traffic: " + rate + " events/s from " + String.join(", ", PARTNERS));
       hostile.attack();
       for (int kill = 1; kill <= kills; kill++) {
-        Await.sleep(Duration.ofMillis(2_000 + random.nextInt(8_000)));
+        Await.sleep(Duration.ofMillis(2_000 + random.nextInt(4_000)));
         String hub = random.nextBoolean() ? "hub" : "hub-2";
         stack.kill(hub);
         killed++;

@@ -16,6 +16,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import nl.covenanthub.audit.AuditDecision;
 import nl.covenanthub.audit.AuditHash;
 import nl.covenanthub.audit.AuditRecord;
 import nl.covenanthub.events.TopicSnapshot;
@@ -74,8 +75,11 @@ record Verdict(
         + kills;
   }
 
-  /** The audit and the inboxes as they are now. */
-  record Observed(List<AuditRecord> audit, List<ConsumerRecord<String, byte[]>> inboxes) {
+  /** The audit, the inboxes and the dead letters as they are now. */
+  record Observed(
+      List<AuditRecord> audit,
+      List<ConsumerRecord<String, byte[]>> inboxes,
+      List<ConsumerRecord<String, byte[]>> deadLetters) {
     static Observed read(Map<String, Object> superUser, Collection<String> partners) {
       AuditHash.trustGeneratedClasses();
       List<AuditRecord> audit = new ArrayList<>();
@@ -91,7 +95,7 @@ record Verdict(
       for (String partner : partners) {
         inboxes.addAll(snapshot(superUser, "partner." + partner + ".inbox"));
       }
-      return new Observed(audit, inboxes);
+      return new Observed(audit, inboxes, snapshot(superUser, "hub.deadletter"));
     }
 
     /** Whether every record the partners had acknowledged has at least one audit record. */
@@ -115,7 +119,6 @@ record Verdict(
     Map<String, Integer> perEventAndRecipient = new HashMap<>();
     Set<String> disclosed = new HashSet<>();
     long withheld = 0;
-    long rejected = 0;
     for (AuditRecord a : observed.audit()) {
       bySource
           .computeIfAbsent(
@@ -132,10 +135,10 @@ record Verdict(
               + a.getRecipient(),
           1,
           Integer::sum);
-      switch (a.getDecision()) {
-        case DISCLOSED -> disclosed.add(a.getDisclosureId());
-        case WITHHELD -> withheld++;
-        case REJECTED -> rejected++;
+      if (a.getDecision() == AuditDecision.DISCLOSED) {
+        disclosed.add(a.getDisclosureId());
+      } else if (a.getDecision() == AuditDecision.WITHHELD) {
+        withheld++;
       }
     }
     long lost = 0;
@@ -145,6 +148,25 @@ record Verdict(
       }
     }
     long duplicated = perEventAndRecipient.values().stream().filter(n -> n > 1).count();
+    Map<String, Integer> deadLettered = new HashMap<>();
+    for (ConsumerRecord<String, byte[]> letter : observed.deadLetters()) {
+      String source =
+          header(letter, "deadletter-source-topic")
+              + "/"
+              + header(letter, "deadletter-source-partition")
+              + "/"
+              + header(letter, "deadletter-source-offset");
+      deadLettered.merge(source, 1, Integer::sum);
+    }
+    duplicated += deadLettered.values().stream().filter(n -> n > 1).count();
+    // A refused record is kept only if its dead letter was written too.
+    for (Map.Entry<String, List<AuditRecord>> source : bySource.entrySet()) {
+      boolean refused =
+          source.getValue().stream().anyMatch(a -> a.getDecision() == AuditDecision.REJECTED);
+      if (refused && !deadLettered.containsKey(source.getKey())) {
+        lost++;
+      }
+    }
     Map<String, Integer> deliveries = new HashMap<>();
     long unaudited = 0;
     for (ConsumerRecord<String, byte[]> inbox : observed.inboxes()) {
@@ -163,7 +185,7 @@ record Verdict(
         valid.size(),
         observed.inboxes().size(),
         withheld,
-        rejected,
+        deadLettered.size(),
         lost,
         duplicated,
         unaudited,

@@ -1,8 +1,10 @@
 package nl.covenanthub.security;
 
 import jakarta.servlet.DispatcherType;
+import java.time.Clock;
 import java.time.Duration;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.actuate.endpoint.web.WebServerNamespace;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -66,6 +68,9 @@ import org.springframework.web.client.RestTemplate;
   OAuth2ResourceServerProperties.class
 })
 public class CovenantSecurityAutoConfiguration {
+  /** The name of an optional {@code Clock} bean by which token expiry is judged. */
+  public static final String TOKEN_CLOCK = "tokenClock";
+
   private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
   private static final Duration READ_TIMEOUT = Duration.ofSeconds(10);
 
@@ -73,12 +78,16 @@ public class CovenantSecurityAutoConfiguration {
    * Decodes and checks access tokens: the signature against the realm's keys (its {@code jwks_uri},
    * from the issuer's OpenID configuration, or {@code
    * spring.security.oauth2.resourceserver.jwt.jwk-set-uri} when set), then {@link
-   * KeycloakTokens#validator}. Both are looked up on first use, not at start-up.
+   * KeycloakTokens#validator}. Both are looked up on first use, not at start-up. Expiry is judged
+   * by the system clock, or by a {@code Clock} bean named {@value #TOKEN_CLOCK} when there is one
+   * (so a test can move time instead of waiting for a token to expire).
    */
   @Bean
   @ConditionalOnMissingBean(JwtDecoder.class)
   JwtDecoder jwtDecoder(
-      OAuth2ResourceServerProperties resourceServer, CovenantSecurityProperties security) {
+      OAuth2ResourceServerProperties resourceServer,
+      CovenantSecurityProperties security,
+      @Qualifier(TOKEN_CLOCK) ObjectProvider<Clock> tokenClock) {
     String issuer = resourceServer.getJwt().getIssuerUri();
     if (!StringUtils.hasText(issuer)) {
       throw new IllegalStateException(
@@ -86,7 +95,12 @@ public class CovenantSecurityAutoConfiguration {
               + "issuer-uri (KEYCLOAK_ISSUER for the hub), e.g. http://localhost:8180/realms/covenant-hub");
     }
     String jwkSetUri = resourceServer.getJwt().getJwkSetUri();
-    var validator = KeycloakTokens.validator(issuer, security.audience(), security.clockSkew());
+    var validator =
+        KeycloakTokens.validator(
+            issuer,
+            security.audience(),
+            security.clockSkew(),
+            tokenClock.getIfAvailable(Clock::systemUTC));
     if (StringUtils.hasText(jwkSetUri)) {
       NimbusJwtDecoder decoder =
           NimbusJwtDecoder.withJwkSetUri(jwkSetUri).restOperations(keycloakClient()).build();

@@ -1,5 +1,6 @@
 package nl.covenanthub.security;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
@@ -26,13 +27,15 @@ public final class KeycloakTokens {
    * not expired and not before its {@code nbf} (give or take {@code clockSkew}), an access token
    * ({@code typ} Bearer, so not an ID or refresh token of the same realm), and Spring's defaults
    * (header {@code typ} JWT, certificate binding). The signature is the decoder's job, against the
-   * issuer's published keys.
+   * issuer's published keys. Expiry is judged by {@code clock}.
    */
   public static OAuth2TokenValidator<Jwt> validator(
-      String issuer, String audience, Duration clockSkew) {
+      String issuer, String audience, Duration clockSkew, Clock clock) {
+    JwtTimestampValidator timestamps = new JwtTimestampValidator(clockSkew);
+    timestamps.setClock(clock);
     return JwtValidators.createDefaultWithValidators(
         List.of(
-            new JwtTimestampValidator(clockSkew),
+            timestamps,
             new JwtIssuerValidator(issuer),
             new JwtAudienceValidator(audience),
             KeycloakTokens::accessToken));

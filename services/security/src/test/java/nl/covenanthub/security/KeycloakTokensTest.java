@@ -2,6 +2,7 @@ package nl.covenanthub.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -22,7 +23,7 @@ import org.springframework.security.oauth2.jwt.Jwt;
 class KeycloakTokensTest {
   private static final String ISSUER = "http://localhost:8180/realms/covenant-hub";
   private static final OAuth2TokenValidator<Jwt> VALIDATOR =
-      KeycloakTokens.validator(ISSUER, "hub", Duration.ofSeconds(30));
+      KeycloakTokens.validator(ISSUER, "hub", Duration.ofSeconds(30), Clock.systemUTC());
 
   private static Jwt token(Consumer<Jwt.Builder> change) {
     Instant now = Instant.now();

@@ -1,7 +1,6 @@
 package nl.covenanthub.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
@@ -19,11 +18,12 @@ import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.stream.Collectors;
+import nl.covenanthub.devkit.MovableClock;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -32,6 +32,8 @@ import tools.jackson.databind.json.JsonMapper;
  */
 class TokenValidationTest extends SecuredAppTestBase {
   private static final String METRICS = "/actuator/prometheus";
+
+  @Autowired MovableClock tokenClock;
 
   @Test
   void aTokenSignedWithAnotherKeyIsRefused() throws Exception {
@@ -92,30 +94,24 @@ class TokenValidationTest extends SecuredAppTestBase {
 
   @Test
   void anExpiredTokenIsRefused() throws Exception {
-    // The realm's test-only client whose tokens live 5 s; its service account has the operator
-    // role.
-    String token = clientToken("test-short-lived");
-    JWTClaimsSet claims = SignedJWT.parse(token).getJWTClaimsSet();
-    assertThat(
-            Duration.between(
-                claims.getIssueTime().toInstant(), claims.getExpirationTime().toInstant()))
-        .as("its lifespan")
-        .isEqualTo(Duration.ofSeconds(5));
-    assertThat(status(METRICS, token))
-        .as("the short-lived operator token while it is valid")
-        .isEqualTo(200);
+    // The service's token clock is moved to just before and just after the token's exp (no clock
+    // skew in the test app), so the test never waits for wall time to pass.
+    String token = userToken("operator");
+    Instant expiry = SignedJWT.parse(token).getJWTClaimsSet().getExpirationTime().toInstant();
+    Instant before = tokenClock.instant();
+    try {
+      tokenClock.set(expiry.minusSeconds(1));
+      assertThat(status(METRICS, token))
+          .as("the operator token a second before it expires")
+          .isEqualTo(200);
 
-    await()
-        .atMost(Duration.ofSeconds(30))
-        .pollInterval(Duration.ofMillis(500))
-        .untilAsserted(
-            () ->
-                assertThat(status(METRICS, token))
-                    .as("the same token after it expired")
-                    .isEqualTo(401));
-    assertThat(Instant.now())
-        .as("refused only after its expiry")
-        .isAfterOrEqualTo(claims.getExpirationTime().toInstant());
+      tokenClock.set(expiry.plusSeconds(1));
+      assertThat(status(METRICS, token))
+          .as("the same token a second after it expired")
+          .isEqualTo(401);
+    } finally {
+      tokenClock.set(before);
+    }
   }
 
   @Test

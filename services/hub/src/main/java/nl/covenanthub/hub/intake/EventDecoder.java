@@ -22,6 +22,29 @@ import org.springframework.stereotype.Component;
 public class EventDecoder {
   private static final int HEADER = 10;
 
+  /**
+   * Avro allocates what a length prefix claims before it reads the bytes: ten bytes claiming a 2 GB
+   * string or a billion array items would exhaust the heap. No field of a record the broker accepts
+   * (1 MiB by default) can be longer than the record, so lengths are capped there. These are
+   * process-wide system properties read once by Avro; set here, before the first decode, unless the
+   * operator set them.
+   */
+  static final String AVRO_MAX_LENGTH = Integer.toString(1 << 20);
+
+  static {
+    for (String limit :
+        new String[] {
+          "org.apache.avro.limits.string.maxLength",
+          "org.apache.avro.limits.bytes.maxLength",
+          "org.apache.avro.limits.collectionItems.maxLength",
+          "org.apache.avro.limits.collectionItems.maxAllocation"
+        }) {
+      if (System.getProperty(limit) == null) {
+        System.setProperty(limit, AVRO_MAX_LENGTH);
+      }
+    }
+  }
+
   private final Map<Long, BinaryMessageDecoder<GenericData.Record>> byFingerprint = new HashMap<>();
 
   public EventDecoder(EventCatalog catalog) {
@@ -51,6 +74,7 @@ public class EventDecoder {
       return decoder.decode(bytes);
     } catch (IOException
         | AvroRuntimeException
+        | UnsupportedOperationException
         | IndexOutOfBoundsException
         | IllegalArgumentException e) {
       throw new BadInputException(

@@ -1,8 +1,11 @@
 package nl.covenanthub.security.testapp;
 
+import java.time.Instant;
 import java.util.Map;
 import java.util.TreeMap;
+import nl.covenanthub.devkit.MovableClock;
 import nl.covenanthub.security.CovenantHttpSecurity;
+import nl.covenanthub.security.CovenantSecurityAutoConfiguration;
 import nl.covenanthub.security.Roles;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -22,6 +25,12 @@ import org.springframework.web.bind.annotation.RestController;
  */
 @SpringBootApplication
 public class SecuredTestApp {
+
+  /** The clock token expiry is judged by: tests move it instead of waiting for tokens to expire. */
+  @Bean(CovenantSecurityAutoConfiguration.TOKEN_CLOCK)
+  MovableClock tokenClock() {
+    return new MovableClock(Instant.now());
+  }
 
   @Bean
   @Order(CovenantHttpSecurity.SERVICE_ORDER)
