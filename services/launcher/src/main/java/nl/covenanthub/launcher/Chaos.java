@@ -114,11 +114,11 @@ public final class Chaos implements Callable<Integer> {
       say.line("traffic: " + rate + " events/s from " + String.join(", ", PARTNERS));
       hostile.attack();
       for (int kill = 1; kill <= kills; kill++) {
-        Await.sleep(Duration.ofMillis(2_000 + random.nextInt(4_000)));
+        Await.sleep(Duration.ofMillis(1_000 + random.nextInt(4_000)));
         String hub = random.nextBoolean() ? "hub" : "hub-2";
         stack.kill(hub);
         killed++;
-        Await.sleep(Duration.ofMillis(random.nextInt(3_000)));
+        Await.sleep(Duration.ofMillis(random.nextInt(2_000)));
         stack.start(hub);
         if (kill == Math.max(1, kills / 3)) {
           say.line("restarting the broker");

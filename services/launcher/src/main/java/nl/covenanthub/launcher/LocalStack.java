@@ -218,7 +218,11 @@ final class LocalStack {
 
   /** A name to find the process by ({@code ps}), and the token endpoint Kafka 4 may contact. */
   private List<String> jvmOptions(String name) {
-    List<String> options = new ArrayList<>(List.of("-Dcovenanthub.local=" + name));
+    // A local stack starts often and carries little load: C1 alone and the serial collector cut a
+    // Spring Boot start on 2 shared cores by seconds, which bin/chaos pays on every restart.
+    List<String> options =
+        new ArrayList<>(
+            List.of("-Dcovenanthub.local=" + name, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"));
     if (settings.externalKafka().isEmpty()) {
       options.add("-D" + KafkaClients.ALLOWED_URLS_PROPERTY + "=" + settings.tokenEndpoint());
     }
