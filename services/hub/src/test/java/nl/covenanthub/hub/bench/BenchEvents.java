@@ -58,6 +58,9 @@ final class BenchEvents {
 
   private static final int POOL = 1024;
 
+  /** Where the last 12 hex digits of the event id are in an encoded event: see withEventIdOf. */
+  private static final int EVENT_ID_TAIL = 10 + 1 + 24;
+
   private static final String NARRATIVE_ZORG =
       "Melding van buren om 22:40 over geschreeuw en bonken in de woning. Ter plaatse trof de eenheid betrokkene"
           + " verward en angstig aan; hij gaf aan dat hij al weken niet slaapt en stemmen hoort die hem opdragen"
@@ -78,7 +81,11 @@ final class BenchEvents {
     Random random = new Random(20261129L);
     for (int i = 0; i < POOL; i++) {
       CaseSignal signal = i % 2 == 0 ? zorg(random) : ondermijning(random);
-      values.add(SingleObjectEncoding.bytes(signal));
+      byte[] value = SingleObjectEncoding.bytes(signal);
+      if (value[10] != 36 * 2) { // Avro's zig-zag length of a 36-character UUID
+        throw new IllegalStateException("the event id is no longer the body's first field");
+      }
+      values.add(value);
       keys.add(signal.getCaseReference());
     }
   }
@@ -103,12 +110,26 @@ final class BenchEvents {
    */
   ProducerRecord<String, byte[]> record(String topic, long seq) {
     int i = (int) (seq % POOL);
-    ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, keys.get(i), values.get(i));
+    ProducerRecord<String, byte[]> record =
+        new ProducerRecord<>(topic, keys.get(i), withEventIdOf(values.get(i), seq));
     String traceparent =
         String.format(Locale.ROOT, "00-%016x%016x-%016x-01", TRACE_MARK, seq, seq + 1);
     record.headers().add(TRACEPARENT, traceparent.getBytes(StandardCharsets.US_ASCII));
     record.headers().add(INBOXES_HEADER, new byte[] {(byte) (isZorg(seq) ? '1' : '2')});
     return record;
+  }
+
+  /**
+   * A copy of a pooled event whose id ends in {@code seq}: the hub refuses an event id it has seen
+   * on the partition as a DUPLICATE, so the pool's 1024 events cannot simply be sent again. The id
+   * is the body's first field (after the 10-byte single-object header, a 1-byte length 36 and the
+   * UUID's first 24 characters), so its last 12 hex digits are rewritten in place.
+   */
+  private static byte[] withEventIdOf(byte[] pooled, long seq) {
+    byte[] value = pooled.clone();
+    byte[] digits = String.format(Locale.ROOT, "%012x", seq).getBytes(StandardCharsets.US_ASCII);
+    System.arraycopy(digits, 0, value, EVENT_ID_TAIL, digits.length);
+    return value;
   }
 
   /** The event of a {@code traceparent} header, or -1 if it is not one of ours. */
