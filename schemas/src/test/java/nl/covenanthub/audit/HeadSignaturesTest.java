@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
+import java.security.Signature;
 import java.util.Base64;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -59,6 +60,20 @@ class HeadSignaturesTest {
         .isTrue();
   }
 
+  @Test
+  void theSignatureIsTheOneTheJdkMakesSoAnyEd25519VerifierAcceptsIt() throws Exception {
+    KeyPair pair = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+    HeadSignatures.Signer signer =
+        HeadSignatures.Signer.of(
+            Base64.getEncoder().encodeToString(pair.getPrivate().getEncoded()),
+            Base64.getEncoder().encodeToString(pair.getPublic().getEncoded()));
+    Signature jdk = Signature.getInstance("Ed25519");
+    jdk.initSign(pair.getPrivate());
+    jdk.update(HeadSignatures.message(HEAD));
+
+    assertThat(signer.sign(HEAD)).isEqualTo(jdk.sign());
+  }
+
   private static String privateKeyOfAnotherPair() throws Exception {
     return Base64.getEncoder()
         .encodeToString(
@@ -75,6 +90,13 @@ class HeadSignaturesTest {
             () ->
                 HeadSignatures.Signer.of(privateKeyOfAnotherPair(), HeadSignatures.DEMO_PUBLIC_KEY))
         .hasMessage("the private and the public key are not one pair");
+    String rsa =
+        Base64.getEncoder()
+            .encodeToString(
+                KeyPairGenerator.getInstance("RSA").generateKeyPair().getPrivate().getEncoded());
+    assertThatThrownBy(() -> HeadSignatures.Signer.of(rsa, HeadSignatures.DEMO_PUBLIC_KEY))
+        .as("a private key of another algorithm")
+        .hasMessageStartingWith("not an Ed25519 private key");
     assertThatThrownBy(() -> HeadSignatures.Verifier.of(List.of("%%%")))
         .hasMessageStartingWith("not an Ed25519 public key");
   }
