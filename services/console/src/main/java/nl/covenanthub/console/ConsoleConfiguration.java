@@ -1,6 +1,7 @@
 package nl.covenanthub.console;
 
 import java.time.Clock;
+import nl.covenanthub.console.audit.SubjectPseudonyms;
 import nl.covenanthub.covenant.KeyRing;
 import nl.covenanthub.covenant.Pseudonymiser;
 import org.springframework.context.annotation.Bean;
@@ -19,11 +20,13 @@ class ConsoleConfiguration {
   }
 
   /**
-   * The same key and the same code as the hub's audit: fails at start-up, clearly, when the key is
-   * missing.
+   * The same key and the same code as the hub's audit, under every configured version of the key:
+   * fails at start-up, clearly, when the key is missing.
    */
   @Bean
-  Pseudonymiser subjectPseudonymiser(ConsoleProperties properties) {
-    return Pseudonymiser.of(properties.subjectKey(), KeyRing.fromEnvironment());
+  SubjectPseudonyms subjectPseudonyms(ConsoleProperties properties) {
+    return new SubjectPseudonyms(
+        Pseudonymiser.forAuditSubjectEveryVersion(
+            properties.subjectKey(), KeyRing.fromEnvironment()));
   }
 }

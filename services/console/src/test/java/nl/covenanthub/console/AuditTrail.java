@@ -21,7 +21,7 @@ import nl.covenanthub.covenant.Pseudonymiser;
 public final class AuditTrail {
   /** The hub's pseudonymiser with the tests' key (COVENANT_KEY_SUBJECT_KEY, set by the build). */
   public static final Pseudonymiser SUBJECTS =
-      Pseudonymiser.of("subject-key", KeyRing.fromEnvironment());
+      Pseudonymiser.forAuditSubject("subject-key", KeyRing.fromEnvironment());
 
   private final String sourceTopic;
   private final int sourcePartition;

@@ -215,7 +215,22 @@ public final class CovenantLoader {
                   + "{pseudonymise: subject-key}); keys themselves never go in a covenant");
           return Optional.empty();
         }
-        return Optional.of(new Treatment.Pseudonymise(key.asText()));
+        String sharedAs = optionalText(node, "sharedAs").orElse(null);
+        String sharingBasis = optionalText(node, "sharingBasis").orElse(null);
+        if (sharedAs != null && (sharingBasis == null || sharingBasis.isBlank())) {
+          problem(
+              pointer,
+              "sharedAs '"
+                  + sharedAs
+                  + "' gives every recipient in that scope the same pseudonym, which lets them link"
+                  + " their data: name the basis for it (sharingBasis)");
+          return Optional.empty();
+        }
+        if (sharedAs == null && sharingBasis != null) {
+          problem(pointer, "sharingBasis applies only to a pseudonym shared by sharedAs");
+          return Optional.empty();
+        }
+        return Optional.of(new Treatment.Pseudonymise(key.asText(), sharedAs, sharingBasis));
       }
       if (node.has("generalise")) {
         return Treatment.Generalisation.fromYaml(node.get("generalise").asText())

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -284,18 +285,107 @@ public final class CovenantValidator {
                   + "'"
                   + leaf.getKey()
                   + "' is "
-                  + sensitivity.label()
-                  + " data, but purpose '"
-                  + purpose.id()
-                  + "' names no legalBasis."
-                  + sensitivity.basisField()
-                  + " for it"
+                  + missingBasis(sensitivity, purpose)
                   + (sensitivity == Sensitivity.BSN
                       ? "; pseudonymise it instead, or name the law that allows using the BSN"
                       : ""));
         }
       }
     }
+    for (Map.Entry<String, Set<Sensitivity>> tested :
+        revealedByCondition(rule, schema).entrySet()) {
+      for (Sensitivity sensitivity : tested.getValue()) {
+        if (basis.basisFor(sensitivity).isEmpty() && reported.add(tested.getKey() + sensitivity)) {
+          check.problem(
+              pointer + "/when/" + LoadedCovenant.escape(tested.getKey()),
+              label
+                  + "'"
+                  + tested.getKey()
+                  + "' is tested in this rule's when, so receiving the event (and its rule-id)"
+                  + " tells the recipient that the test held: that counts as disclosing it, and it"
+                  + " is "
+                  + missingBasis(sensitivity, purpose));
+        }
+      }
+    }
+  }
+
+  private static String missingBasis(Sensitivity sensitivity, Purpose purpose) {
+    return sensitivity.label()
+        + " data, but purpose '"
+        + purpose.id()
+        + "' names no legalBasis."
+        + sensitivity.basisField()
+        + " for it";
+  }
+
+  /**
+   * What a rule's condition reveals, per field it tests: the sensitivities of the values it tests
+   * for. An enum can mark its symbols ({@value #SYMBOL_MARKS_ATTRIBUTE}, e.g. HENNEPTEELT as
+   * criminal data only); a symbol without marks, and any other field, reveals all the field's
+   * marks.
+   */
+  static Map<String, Set<Sensitivity>> revealedByCondition(Rule rule, EventSchema schema) {
+    Map<String, Set<Sensitivity>> revealed = new LinkedHashMap<>();
+    rule.when().ifPresent(when -> collectRevealed(when, schema, revealed));
+    return revealed;
+  }
+
+  static final String SYMBOL_MARKS_ATTRIBUTE = "avgBySymbol";
+
+  private static void collectRevealed(
+      Condition test, EventSchema schema, Map<String, Set<Sensitivity>> revealed) {
+    if (test instanceof Condition.All all) {
+      all.conditions().forEach(c -> collectRevealed(c, schema, revealed));
+      return;
+    }
+    String path = test.paths().get(0);
+    Optional<FieldRef> field = schema.resolve(path);
+    if (field.isEmpty()) {
+      return; // reported by checkCondition
+    }
+    Set<Sensitivity> marks = revealed.computeIfAbsent(path, p -> EnumSet.noneOf(Sensitivity.class));
+    Map<?, ?> bySymbol = symbolMarks(field.get().type());
+    Set<String> values = testedValues(test);
+    if (bySymbol == null || values.isEmpty()) {
+      marks.addAll(field.get().sensitivities());
+      return;
+    }
+    for (String value : values) {
+      if (bySymbol.get(value) instanceof List<?> symbolMarks) {
+        for (Object mark : symbolMarks) {
+          Sensitivity.fromMarking(String.valueOf(mark)).ifPresent(marks::add);
+        }
+      } else {
+        marks.addAll(field.get().sensitivities());
+      }
+    }
+  }
+
+  /** The values a single test looks for. */
+  private static Set<String> testedValues(Condition test) {
+    if (test instanceof Condition.Equals c) {
+      return Set.of(c.value());
+    }
+    if (test instanceof Condition.OneOf c) {
+      return c.values();
+    }
+    return conditionValues(test);
+  }
+
+  /** The symbol marks of an enum, or of the enum items of an array, if it has them. */
+  private static Map<?, ?> symbolMarks(Schema type) {
+    Schema schema = type;
+    if (schema.getType() == Schema.Type.UNION) {
+      schema = schema.getTypes().stream().filter(t -> !t.isNullable()).findFirst().orElse(schema);
+    }
+    if (schema.getType() == Schema.Type.ARRAY) {
+      schema = schema.getElementType();
+    }
+    return schema.getType() == Schema.Type.ENUM
+            && schema.getObjectProp(SYMBOL_MARKS_ATTRIBUTE) instanceof Map<?, ?> marks
+        ? marks
+        : null;
   }
 
   /**

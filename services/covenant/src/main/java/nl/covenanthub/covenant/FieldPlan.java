@@ -88,6 +88,8 @@ public final class FieldPlan {
           (leaf, treatment) ->
               used.addAll(
                   CovenantValidator.needsBasis(event.resolve(leaf).orElseThrow(), treatment)));
+      // A condition discloses that it held (see CovenantValidator.revealedByCondition).
+      CovenantValidator.revealedByCondition(rule, event).values().forEach(used::addAll);
       basis.addAll(purpose.legalBasis().overriddenBy(rule.legalBasis()).parts(used));
     }
     Map<String, Treatment> disclosed = new LinkedHashMap<>();
@@ -98,7 +100,14 @@ public final class FieldPlan {
           }
         });
     ViewBuilder view =
-        ViewBuilder.compile(event, event.avro(), "", event.eventType(), disclosed, keys);
+        ViewBuilder.compile(
+            event,
+            event.avro(),
+            "",
+            event.eventType(),
+            disclosed,
+            keys,
+            new Treatment.Scope(covenant.id(), key.recipient(), key.purpose()));
     return new FieldPlan(
         key,
         loaded.ref(),

@@ -45,8 +45,20 @@ public sealed interface Treatment
     return leafType;
   }
 
-  /** The function applied to each non-null value; pseudonymisation looks up its key here, once. */
-  UnaryOperator<Object> transform(KeyRing keys);
+  /**
+   * The function applied to each non-null value of a field disclosed in {@code scope};
+   * pseudonymisation derives its key here, once.
+   */
+  UnaryOperator<Object> transform(KeyRing keys, Scope scope);
+
+  /** Where a field is disclosed: the covenant, the recipient and the purpose. */
+  record Scope(String covenantId, String recipient, String purpose) {
+    public Scope {
+      Objects.requireNonNull(covenantId, "covenantId");
+      Objects.requireNonNull(recipient, "recipient");
+      Objects.requireNonNull(purpose, "purpose");
+    }
+  }
 
   /** The field passes unchanged. */
   record Pass() implements Treatment {
@@ -54,7 +66,7 @@ public sealed interface Treatment
       return "pass";
     }
 
-    public UnaryOperator<Object> transform(KeyRing keys) {
+    public UnaryOperator<Object> transform(KeyRing keys, Scope scope) {
       return UnaryOperator.identity();
     }
   }
@@ -69,19 +81,32 @@ public sealed interface Treatment
       return false;
     }
 
-    public UnaryOperator<Object> transform(KeyRing keys) {
+    public UnaryOperator<Object> transform(KeyRing keys, Scope scope) {
       return value -> null;
     }
   }
 
   /**
    * The value is replaced by a keyed HMAC-SHA256 pseudonym, so a recipient can link events about
-   * the same person without learning who it is. The key is named by reference and comes from
-   * configuration.
+   * the same person without learning who it is. The master key is named by reference and comes from
+   * configuration; the pseudonym's key is derived from it for this covenant, recipient and purpose
+   * ({@link Pseudonymiser#forRecipient}), so no two recipients or purposes share pseudonyms, unless
+   * the covenant names a scope they share ({@code sharedAs}) and the basis for linking them ({@code
+   * sharingBasis}).
    */
-  record Pseudonymise(String keyRef) implements Treatment {
+  record Pseudonymise(String keyRef, String sharedAs, String sharingBasis) implements Treatment {
     public Pseudonymise {
       Objects.requireNonNull(keyRef, "keyRef");
+    }
+
+    /** A pseudonym of this recipient and purpose alone. */
+    public Pseudonymise(String keyRef) {
+      this(keyRef, null, null);
+    }
+
+    /** Whether recipients in the same scope get the same pseudonym of a person. */
+    public boolean shared() {
+      return sharedAs != null;
     }
 
     public String name() {
@@ -94,8 +119,12 @@ public sealed interface Treatment
           : Optional.of("pseudonymise applies to text fields, not " + describe(leafType));
     }
 
-    public UnaryOperator<Object> transform(KeyRing keys) {
-      Pseudonymiser pseudonymiser = Pseudonymiser.of(keyRef, keys);
+    public UnaryOperator<Object> transform(KeyRing keys, Scope scope) {
+      Pseudonymiser pseudonymiser =
+          shared()
+              ? Pseudonymiser.forSharedScope(keyRef, keys, scope.covenantId(), sharedAs)
+              : Pseudonymiser.forRecipient(
+                  keyRef, keys, scope.covenantId(), scope.recipient(), scope.purpose());
       return value -> pseudonymiser.pseudonym(value.toString());
     }
   }
@@ -126,7 +155,7 @@ public sealed interface Treatment
       return to.viewType;
     }
 
-    public UnaryOperator<Object> transform(KeyRing keys) {
+    public UnaryOperator<Object> transform(KeyRing keys, Scope scope) {
       return to.function;
     }
   }
@@ -152,7 +181,7 @@ public sealed interface Treatment
       return Schema.create(Schema.Type.STRING);
     }
 
-    public UnaryOperator<Object> transform(KeyRing keys) {
+    public UnaryOperator<Object> transform(KeyRing keys, Scope scope) {
       return value -> replacement;
     }
   }

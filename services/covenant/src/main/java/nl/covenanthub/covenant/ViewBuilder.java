@@ -41,8 +41,10 @@ final class ViewBuilder {
       String prefix,
       String viewName,
       Map<String, Treatment> disclosed,
-      KeyRing keys) {
-    return compile(event, record, prefix, viewName, disclosed, keys, new IdentityHashMap<>());
+      KeyRing keys,
+      Treatment.Scope scope) {
+    return compile(
+        event, record, prefix, viewName, disclosed, keys, scope, new IdentityHashMap<>());
   }
 
   private static ViewBuilder compile(
@@ -52,6 +54,7 @@ final class ViewBuilder {
       String viewName,
       Map<String, Treatment> disclosed,
       KeyRing keys,
+      Treatment.Scope scope,
       Map<Schema, Schema> compacted) {
     List<Schema.Field> fields = new ArrayList<>();
     List<Integer> positions = new ArrayList<>();
@@ -75,6 +78,7 @@ final class ViewBuilder {
                   viewName + "_" + field.name(),
                   disclosed,
                   keys,
+                  scope,
                   compacted);
           if (nested == null) {
             continue;
@@ -88,7 +92,7 @@ final class ViewBuilder {
           continue;
         }
         viewType = compact(treatment.viewType(ref.type()), compacted);
-        UnaryOperator<Object> transform = treatment.transform(keys);
+        UnaryOperator<Object> transform = treatment.transform(keys, scope);
         step = transform::apply;
       }
       fields.add(nullable(field, viewType));

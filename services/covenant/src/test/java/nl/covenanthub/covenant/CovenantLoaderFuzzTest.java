@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.util.List;
-import java.util.Optional;
 import org.apache.avro.generic.GenericData;
 
 /**
@@ -19,7 +18,7 @@ import org.apache.avro.generic.GenericData;
  */
 class CovenantLoaderFuzzTest {
   /** Every key reference a fuzzed covenant may name exists: missing keys are not what is tested. */
-  private static final KeyRing ANY_KEY = ref -> Optional.of(TestCovenants.SUBJECT_KEY);
+  private static final KeyRing ANY_KEY = ref -> List.of(TestCovenants.SUBJECT_KEY);
 
   private static final List<GenericData.Record> EVENTS =
       List.of(

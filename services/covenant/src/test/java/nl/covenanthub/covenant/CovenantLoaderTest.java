@@ -99,6 +99,38 @@ class CovenantLoaderTest {
   }
 
   @Test
+  void aPseudonymSharedBetweenRecipientsNeedsItsBasis() {
+    assertThat(
+            problems(
+                MINIMAL.replace(
+                    "subject.name: pass",
+                    "subject.name: {pseudonymise: subject-key, sharedAs: matching}")))
+        .singleElement()
+        .satisfies(
+            p -> {
+              assertThat(p.line()).isEqualTo(26);
+              assertThat(p.message())
+                  .contains("sharedAs 'matching'", "link their data", "(sharingBasis)");
+            });
+    assertThat(
+            problems(
+                MINIMAL.replace(
+                    "subject.name: pass",
+                    "subject.name: {pseudonymise: subject-key, sharingBasis: art. 4}")))
+        .singleElement()
+        .extracting(Problem::message)
+        .asString()
+        .contains("sharingBasis applies only to a pseudonym shared by sharedAs");
+    assertThat(
+            problems(
+                MINIMAL.replace(
+                    "subject.name: pass",
+                    "subject.name: {pseudonymise: subject-key, sharedAs: matching,"
+                        + " sharingBasis: 'convenant art. 7: matching door het RIEC'}")))
+        .isEmpty();
+  }
+
+  @Test
   void aMissingRequiredPartIsNamed() {
     List<Problem> problems = problems(MINIMAL.replace("retention:\n  lzn: P1Y\n", ""));
     assertThat(problems)

@@ -119,7 +119,14 @@ class CovenantSetTest {
     assertThat(subject.get("bsn"))
         .as("pseudonym, not the BSN")
         .isNotEqualTo(BSN)
-        .isEqualTo(Pseudonymiser.of("subject-key", TestCovenants.KEYS).pseudonym(BSN));
+        .isEqualTo(
+            Pseudonymiser.forRecipient(
+                    "subject-key",
+                    TestCovenants.KEYS,
+                    "aanpak-ondermijning-west-maas-en-waal",
+                    "riec",
+                    "aanpak-ondermijning")
+                .pseudonym(BSN));
     assertThat(decision.view().getSchema().getField("concerns"))
         .as("concerns reveal health: never to the RIEC")
         .isNull();
@@ -127,7 +134,10 @@ class CovenantSetTest {
         .isEqualTo("[opvragen bij de contactpersoon van de politie]");
     assertThat(((GenericRecord) decision.view().get("company")).get("kvkNumber"))
         .isEqualTo("12345678");
-    assertThat(decision.plan().legalBasis()).doesNotContain("art. 9");
+    assertThat(decision.plan().legalBasis())
+        .doesNotContain("art. 9")
+        .as("the condition on concerns tells the RIEC of a suspected offence: the art. 10 basis")
+        .contains("AVG art. 10");
 
     GenericData.Record nuisance =
         caseSignal("politie", "aanpak-ondermijning", List.of("WOONOVERLAST"), "HOOG");
@@ -160,6 +170,17 @@ class CovenantSetTest {
                 NOW));
     GenericRecord subject = (GenericRecord) decision.view().get("subject");
     assertThat(subject.get("bsn")).isNotEqualTo(BSN);
+    Decision.Disclosed toRiec =
+        disclosed(
+            covenants.decide(
+                "politie",
+                "riec",
+                "aanpak-ondermijning",
+                caseSignal("politie", "aanpak-ondermijning", List.of("HENNEPTEELT"), "HOOG"),
+                NOW));
+    assertThat(subject.get("bsn"))
+        .as("the police's pseudonym of the person is not the RIEC's: they cannot link them")
+        .isNotEqualTo(((GenericRecord) toRiec.view().get("subject")).get("bsn"));
     assertThat(subject.getSchema().getField("address")).isNull();
     assertThat(((GenericRecord) decision.view().get("contact")).get("name"))
         .isEqualTo("wijkagent R. Jansen");

@@ -247,13 +247,53 @@ class CovenantValidatorTest {
     String when =
         MINIMAL.replace(
             "    fields:",
-            "    when:\n      concerns: {equals: VERWARD_GEDRAG}\n      riskLevel: {in: [HOOG, WILD]}\n    fields:");
+            "    when:\n      concerns: {equals: WOONOVERLAST}\n      riskLevel: {in: [HOOG, WILD]}\n    fields:");
     List<Problem> problems = problems(when);
     assertThat(problems)
         .extracting(Problem::toString)
         .containsExactly(
             "test.yaml:25: rule 'politie-aan-lzn': 'equals' tests a single value, but 'concerns' is a list: use contains or containsAny",
             "test.yaml:26: rule 'politie-aan-lzn': 'WILD' is not a value of riskLevel; it is one of [LAAG, MIDDEN, HOOG, ACUUT]");
+  }
+
+  @Test
+  void aFieldTestedInWhenCountsAsDisclosedForItsLegalBasis() {
+    String health =
+        MINIMAL.replace(
+            "    fields:", "    when:\n      concerns: {contains: VERWARD_GEDRAG}\n    fields:");
+    assertSingleProblem(
+        health,
+        25,
+        "'concerns' is tested in this rule's when",
+        "counts as disclosing it",
+        "special-category (AVG art. 9) data, but purpose 'zorg-en-veiligheid' names no"
+            + " legalBasis.specialCategories");
+    assertThat(
+            problems(
+                health.replace(
+                    "general: AVG art. 6 lid 1 sub e",
+                    "general: AVG art. 6 lid 1 sub e\n      specialCategories: AVG art. 9 lid 2 sub h")))
+        .as("with the basis for it")
+        .isEmpty();
+
+    String offence =
+        MINIMAL.replace(
+            "    fields:",
+            "    when:\n      concerns: {containsAny: [HENNEPTEELT, ONDERMIJNING]}\n    fields:");
+    assertSingleProblem(offence, 25, "criminal", "legalBasis.criminalData");
+    assertThat(
+            problems(
+                MINIMAL.replace(
+                    "    fields:",
+                    "    when:\n      concerns: {contains: WOONOVERLAST}\n    fields:")))
+        .as("a concern that reveals nothing sensitive needs no basis of its own")
+        .isEmpty();
+    assertSingleProblem(
+        MINIMAL.replace(
+            "    fields:", "    when:\n      subject.bsn: {equals: \"999990019\"}\n    fields:"),
+        25,
+        "'subject.bsn' is tested in this rule's when",
+        "legalBasis.bsn");
   }
 
   @Test

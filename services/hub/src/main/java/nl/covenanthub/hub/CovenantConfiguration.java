@@ -77,8 +77,15 @@ class CovenantConfiguration {
     return set;
   }
 
+  /** The audit's pseudonym of the data subject: a key of its own, which no recipient's is. */
   @Bean
   Pseudonymiser subjectPseudonymiser(HubProperties properties, KeyRing keys) {
-    return Pseudonymiser.of(properties.subjectKey(), keys);
+    return Pseudonymiser.forAuditSubject(properties.subjectKey(), keys);
+  }
+
+  /** Inbox record keys: a key of their own again. */
+  @Bean
+  Pseudonymiser recordKeyPseudonymiser(HubProperties properties, KeyRing keys) {
+    return Pseudonymiser.forRecordKeys(properties.subjectKey(), keys);
   }
 }

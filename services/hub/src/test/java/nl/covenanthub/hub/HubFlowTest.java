@@ -145,7 +145,10 @@ class HubFlowTest {
     assertThat(toLzn.getRuleIds()).containsExactly("politie-signaal-zorg-aan-lzn");
     assertThat(toLzn.getTransformedFields()).containsExactly("narrative");
     assertThat(toLzn.getWithheldFields()).contains("company.kvkNumber");
-    assertThat(toLzn.getSubjectPseudonym()).hasSize(43).isNotEqualTo(PartnerEvents.BSN);
+    assertThat(toLzn.getSubjectPseudonym())
+        .as("key id, then the HMAC")
+        .matches("[A-Za-z0-9_-]{8}\\.[A-Za-z0-9_-]{43}")
+        .isNotEqualTo(PartnerEvents.BSN);
     assertThat(toLzn.getCovenantHash()).hasSize(64);
     AuditRecord toVeiligThuis = audit.get("veilig-thuis");
     assertThat(toVeiligThuis.getDecision()).isEqualTo(AuditDecision.WITHHELD);
@@ -165,7 +168,9 @@ class HubFlowTest {
     GenericRecord riec = kafka.view(inbox("riec", signal.getEventId()).get(0));
     assertThat(((GenericRecord) riec.get("subject")).get("bsn").toString())
         .isNotEqualTo(PartnerEvents.BSN)
-        .isEqualTo(audit.get("riec").getSubjectPseudonym());
+        .as("the RIEC's pseudonym is its own, not the audit's: it cannot be looked up there")
+        .isNotEqualTo(audit.get("riec").getSubjectPseudonym())
+        .matches("[A-Za-z0-9_-]{8}\\.[A-Za-z0-9_-]{43}");
     assertThat(riec.getSchema().getField("concerns")).as("no health data to the RIEC").isNull();
     GenericRecord lzn = kafka.view(inbox("lzn", signal.getEventId()).get(0));
     assertThat(((GenericRecord) lzn.get("subject")).get("birthDate")).isEqualTo(1971);
@@ -308,6 +313,52 @@ class HubFlowTest {
         .as("the log says what was refused and why, without personal data")
         .contains("SENDER_MISMATCH")
         .doesNotContain(PartnerEvents.BSN, "J. de Vries", "Dorpsstraat", "stemmen");
+  }
+
+  @Test
+  void aBsnWrittenWithSpacesAndDotsIsTheSamePersonAndOneThatFailsTheElevenTestIsRefused() {
+    CaseSignal plain =
+        PartnerEvents.signal("politie", "aanpak-ondermijning", Concern.HENNEPTEELT).build();
+    CaseSignal spaced =
+        PartnerEvents.signal("politie", "aanpak-ondermijning", Concern.HENNEPTEELT).build();
+    spaced.getSubject().setBsn("999 990.019");
+    CaseSignal mistyped =
+        PartnerEvents.signal("politie", "aanpak-ondermijning", Concern.HENNEPTEELT).build();
+    mistyped.getSubject().setBsn("999990018");
+    for (CaseSignal signal : List.of(plain, spaced, mistyped)) {
+      kafka.publish(
+          "partner.politie.outbox", signal.getCaseReference(), PartnerEvents.bytes(signal));
+    }
+
+    Map<String, AuditRecord> plainAudit = auditByRecipient(plain.getEventId(), 2);
+    Map<String, AuditRecord> spacedAudit = auditByRecipient(spaced.getEventId(), 2);
+    assertThat(spacedAudit.get("riec").getSubjectPseudonym())
+        .as("the audit names one person, however the BSN was written")
+        .isEqualTo(plainAudit.get("riec").getSubjectPseudonym());
+    await()
+        .atMost(WAIT)
+        .untilAsserted(() -> assertThat(inbox("riec", spaced.getEventId())).hasSize(1));
+    Object spacedPseudonym =
+        ((GenericRecord) kafka.view(inbox("riec", spaced.getEventId()).get(0)).get("subject"))
+            .get("bsn");
+    Object plainPseudonym =
+        ((GenericRecord) kafka.view(inbox("riec", plain.getEventId()).get(0)).get("subject"))
+            .get("bsn");
+    assertThat(spacedPseudonym.toString()).isEqualTo(plainPseudonym.toString());
+
+    AuditRecord refused = auditByRecipient(mistyped.getEventId(), 1).values().iterator().next();
+    assertThat(refused.getDecision()).isEqualTo(AuditDecision.REJECTED);
+    assertThat(refused.getReason()).isEqualTo("INVALID");
+    assertThat(refused.getDetail()).isEqualTo("subject.bsn fails the eleven-test (elfproef)");
+    assertThat(refused.getSubjectPseudonym()).as("it names nobody").isNull();
+    assertThat(refused.getCaseReference()).isEqualTo(mistyped.getCaseReference());
+    assertThat(kafka.committed("hub.deadletter"))
+        .anySatisfy(
+            dead -> {
+              assertThat(dead.key()).isEqualTo(mistyped.getCaseReference());
+              assertThat(header(dead, "deadletter-reason")).isEqualTo("INVALID");
+            });
+    assertThat(inbox("riec", mistyped.getEventId())).isEmpty();
   }
 
   @Test

@@ -90,7 +90,11 @@ public class AuditSearch {
 
   private static String where(DisclosureQuery query, Map<String, Object> params) {
     List<String> conditions = new ArrayList<>();
-    equal(conditions, params, "subject_pseudonym", query.subjectPseudonym());
+    if (query.subjectPseudonym() != null) {
+      // Every version of the subject key's pseudonym of the person (SubjectPseudonyms).
+      conditions.add("subject_pseudonym IN (:subject_pseudonym)");
+      params.put("subject_pseudonym", SubjectPseudonyms.split(query.subjectPseudonym()));
+    }
     equal(conditions, params, "case_reference", query.caseReference());
     equal(conditions, params, "sender", query.sender());
     equal(conditions, params, "recipient", query.recipient());

@@ -7,11 +7,10 @@ import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.util.Arrays;
 import java.util.Locale;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import nl.covenanthub.audit.AuditDecision;
 import nl.covenanthub.console.ConsoleProperties;
-import nl.covenanthub.covenant.Pseudonymiser;
+import nl.covenanthub.covenant.Bsn;
 import org.springframework.stereotype.Component;
 
 /**
@@ -21,14 +20,13 @@ import org.springframework.stereotype.Component;
  */
 @Component
 public class SearchForms {
-  private static final Pattern BSN = Pattern.compile("\\d{9}");
 
-  private final Pseudonymiser subjectPseudonymiser;
+  private final SubjectPseudonyms subjectPseudonyms;
   private final ZoneId zone;
   private final int maxPageSize;
 
-  public SearchForms(Pseudonymiser subjectPseudonymiser, ConsoleProperties properties) {
-    this.subjectPseudonymiser = subjectPseudonymiser;
+  public SearchForms(SubjectPseudonyms subjectPseudonyms, ConsoleProperties properties) {
+    this.subjectPseudonyms = subjectPseudonyms;
     this.zone = properties.timeZone();
     this.maxPageSize = properties.maxPageSize();
   }
@@ -82,14 +80,15 @@ public class SearchForms {
   }
 
   /**
-   * The hub's pseudonym of {@code bsn} (spaces and dots ignored); throws if it is not nine digits.
+   * The hub's pseudonyms of {@code bsn} (see {@link SubjectPseudonyms}), made from the same
+   * canonical form as the hub's (spaces and dots ignored); throws if it is not a BSN.
    */
   public String subjectPseudonym(String bsn) {
-    String digits = bsn.replaceAll("[\\s.]", "");
-    if (!BSN.matcher(digits).matches()) {
-      throw new InvalidSearchException("bsn must be nine digits");
+    try {
+      return subjectPseudonyms.of(Bsn.canonical(bsn));
+    } catch (Bsn.InvalidBsnException e) {
+      throw new InvalidSearchException("bsn " + e.getMessage());
     }
-    return subjectPseudonymiser.pseudonym(digits);
   }
 
   private static AuditDecision decision(String text) {

@@ -118,6 +118,9 @@ class AuditApiTest extends ConsoleTestBase {
     assertBadRequest(
         post("/api/disclosures/search", "{\"bsn\": \"12345\"}", fg()), "bsn must be nine digits");
     assertBadRequest(
+        post("/api/disclosures/search", "{\"bsn\": \"999 991 773\"}", fg()),
+        "bsn fails the eleven-test (elfproef)");
+    assertBadRequest(
         post("/api/disclosures/search", "{\"bsn\": 9999917", fg()),
         "the body must be a JSON object");
   }

@@ -151,7 +151,8 @@ public final class AuditBench {
 
   private String run(Path data) throws Exception {
     StringBuilder report = new StringBuilder();
-    Pseudonymiser pseudonymiser = Pseudonymiser.of("subject-key", KeyRing.fromEnvironment());
+    Pseudonymiser pseudonymiser =
+        Pseudonymiser.forAuditSubject("subject-key", KeyRing.fromEnvironment());
     AuditLoad load =
         new AuditLoad(covenants, pseudonymiser, SUBJECTS, CASES, ROWS, FIRST_DECISION, SPAN, SEED);
     long rows = produce(load);

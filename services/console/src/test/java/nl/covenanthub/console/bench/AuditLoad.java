@@ -278,7 +278,7 @@ final class AuditLoad {
       byte[] key = new byte[32];
       set =
           CovenantSet.compile(
-              loaded, EventCatalog.standard(), ref -> Optional.of(key), Clock.systemUTC());
+              loaded, EventCatalog.standard(), ref -> List.of(key), Clock.systemUTC());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (CovenantException e) {

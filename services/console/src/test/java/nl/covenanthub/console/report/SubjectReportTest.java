@@ -6,11 +6,15 @@ import java.io.StringWriter;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Map;
 import nl.covenanthub.audit.AuditDecision;
 import nl.covenanthub.console.AuditTrail;
 import nl.covenanthub.console.ConsoleTestBase;
 import nl.covenanthub.console.CsvRows;
 import nl.covenanthub.console.audit.Disclosure;
+import nl.covenanthub.console.audit.SubjectPseudonyms;
+import nl.covenanthub.covenant.KeyRing;
+import nl.covenanthub.covenant.Pseudonymiser;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
@@ -85,6 +89,51 @@ class SubjectReportTest extends ConsoleTestBase {
             org.assertj.core.groups.Tuple.tuple("veilig-thuis", AuditDecision.WITHHELD, "NO_RULE"));
     assertThat(report.recipients()).containsExactly("lzn", "politie");
     assertThat(report.madeAt()).as("made at the console's clock").isEqualTo(clock.instant());
+  }
+
+  /**
+   * While the subject key is rotated, the console holds the new and the previous key: a BSN then
+   * finds the person's records made under either, and nobody else's.
+   */
+  @Test
+  void duringAKeyRotationTheReportFindsRecordsUnderTheNewAndThePreviousKey() {
+    byte[] previous = new byte[32];
+    byte[] current = new byte[32];
+    java.util.Arrays.fill(previous, (byte) 1);
+    java.util.Arrays.fill(current, (byte) 2);
+    Pseudonymiser before =
+        Pseudonymiser.forAuditSubject("subject-key", KeyRing.of(Map.of("subject-key", previous)));
+    SubjectPseudonyms overlap =
+        new SubjectPseudonyms(
+            Pseudonymiser.forAuditSubjectEveryVersion(
+                "subject-key",
+                KeyRing.ofVersions(Map.of("subject-key", List.of(current, previous)))));
+    Pseudonymiser after =
+        Pseudonymiser.forAuditSubjectEveryVersion(
+                "subject-key", KeyRing.ofVersions(Map.of("subject-key", List.of(current))))
+            .get(0);
+    AuditTrail politie = AuditTrail.of("politie");
+    ingest(
+        List.of(
+            politie.next(
+                r -> r.setCaseReference("OLD-KEY").setSubjectPseudonym(before.pseudonym(PERSON))),
+            politie.next(
+                r -> r.setCaseReference("NEW-KEY").setSubjectPseudonym(after.pseudonym(PERSON))),
+            politie.next(
+                r ->
+                    r.setCaseReference("SOMEONE-ELSE")
+                        .setSubjectPseudonym(after.pseudonym(SOMEONE_ELSE)))));
+
+    SubjectReport report = reports.about(overlap.of(PERSON));
+
+    assertThat(report.disclosed())
+        .extracting(Disclosure::caseReference)
+        .containsExactlyInAnyOrder("OLD-KEY", "NEW-KEY");
+    assertThat(before.keyId()).as("each pseudonym names its key").isNotEqualTo(after.keyId());
+    assertThat(reports.about(after.pseudonym(PERSON)).disclosed())
+        .as("the new key alone finds only what it made")
+        .extracting(Disclosure::caseReference)
+        .containsExactly("NEW-KEY");
   }
 
   @Test

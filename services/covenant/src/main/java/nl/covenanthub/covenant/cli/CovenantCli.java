@@ -15,7 +15,6 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import nl.covenanthub.covenant.CovenantException;
@@ -226,14 +225,14 @@ public final class CovenantCli {
       new SecureRandom().nextBytes(random);
       java.util.Set<String> noted = new java.util.HashSet<>();
       return ref -> {
-        Optional<byte[]> key = configured.key(ref);
-        if (key.isEmpty() && noted.add(ref)) {
+        List<byte[]> versions = configured.versions(ref);
+        if (versions.isEmpty() && noted.add(ref)) {
           err.println(
               "note: key '"
                   + ref
                   + "' is not configured; pseudonyms in this preview come from a random key");
         }
-        return key.or(() -> Optional.of(random));
+        return versions.isEmpty() ? List.of(random) : versions;
       };
     }
 

@@ -30,10 +30,10 @@ public class InboxPublisher {
   private final Map<FieldPlan, PlanHeaders> byPlan = new ConcurrentHashMap<>();
 
   public InboxPublisher(
-      KafkaTemplate<String, byte[]> kafka, ViewCodec codec, Pseudonymiser subjectPseudonymiser) {
+      KafkaTemplate<String, byte[]> kafka, ViewCodec codec, Pseudonymiser recordKeyPseudonymiser) {
     this.kafka = kafka;
     this.codec = codec;
-    this.pseudonymiser = subjectPseudonymiser;
+    this.pseudonymiser = recordKeyPseudonymiser;
   }
 
   public DecidedEvent deliver(DecidedEvent decided) {

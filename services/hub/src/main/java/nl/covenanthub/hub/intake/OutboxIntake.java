@@ -3,6 +3,7 @@ package nl.covenanthub.hub.intake;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Optional;
+import nl.covenanthub.covenant.Bsn;
 import nl.covenanthub.hub.HubProperties;
 import nl.covenanthub.hub.Topics;
 import org.apache.avro.generic.GenericData;
@@ -42,6 +43,14 @@ public class OutboxIntake {
           size + " bytes (key, value and headers), more than " + maxEventBytes);
     }
     GenericData.Record event = decoder.decode(record.value());
+    String invalidBsn = null;
+    Optional<String> bsn;
+    try {
+      bsn = canonicalBsn(event);
+    } catch (Bsn.InvalidBsnException e) {
+      bsn = Optional.empty();
+      invalidBsn = e.getMessage();
+    }
     IncomingEvent incoming =
         new IncomingEvent(
             record,
@@ -52,7 +61,11 @@ public class OutboxIntake {
             text(event, "caseReference"),
             text(event, "purpose"),
             occurredAt(event),
-            bsn(event));
+            bsn);
+    if (invalidBsn != null) {
+      // Pseudonymised as written, it would name nobody the privacy officer can find.
+      throw new BadInputException(DeadLetterReason.INVALID, "subject.bsn " + invalidBsn, incoming);
+    }
     Object claimed = event.get("sender");
     if (claimed != null && !claimed.toString().equals(sender)) {
       // Not the claimed name: it is the partner's text, and this detail is kept in the audit.
@@ -96,9 +109,16 @@ public class OutboxIntake {
     return event.get("occurredAt") instanceof Long millis ? Instant.ofEpochMilli(millis) : null;
   }
 
-  private static Optional<String> bsn(GenericRecord event) {
-    return event.get("subject") instanceof GenericRecord subject && subject.get("bsn") != null
-        ? Optional.of(subject.get("bsn").toString())
-        : Optional.empty();
+  /**
+   * The subject's BSN in its canonical form, which also replaces the written one in {@code event}:
+   * every view, pseudonym and audit record is then made from the same nine digits.
+   */
+  private static Optional<String> canonicalBsn(GenericRecord event) {
+    if (!(event.get("subject") instanceof GenericRecord subject) || subject.get("bsn") == null) {
+      return Optional.empty();
+    }
+    String canonical = Bsn.canonical(subject.get("bsn").toString());
+    subject.put("bsn", canonical);
+    return Optional.of(canonical);
   }
 }

@@ -207,7 +207,7 @@ final class BenchEvents {
 
   private static Subject subject(Random random) {
     return Subject.newBuilder()
-        .setBsn(String.format(Locale.ROOT, "%09d", 100_000_000 + random.nextInt(900_000_000)))
+        .setBsn(validBsn(random))
         .setName("Johannes Cornelis van den Heuvel")
         .setBirthDate(
             LocalDate.of(1950 + random.nextInt(50), 1 + random.nextInt(12), 1 + random.nextInt(28)))
@@ -219,6 +219,21 @@ final class BenchEvents {
                 .setCity("Beneden-Leeuwen")
                 .build())
         .build();
+  }
+
+  /** Random nine digits that pass the eleven-test, as the hub requires of a BSN. */
+  private static String validBsn(Random random) {
+    while (true) {
+      String first = String.format(Locale.ROOT, "%08d", 10_000_000 + random.nextInt(90_000_000));
+      int sum = 0;
+      for (int i = 0; i < 8; i++) {
+        sum += (9 - i) * (first.charAt(i) - '0');
+      }
+      int last = sum % 11;
+      if (last < 10) {
+        return first + last;
+      }
+    }
   }
 
   private static Contact contact() {
