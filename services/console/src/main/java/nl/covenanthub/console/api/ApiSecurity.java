@@ -10,7 +10,8 @@ import org.springframework.security.web.SecurityFilterChain;
 
 /**
  * The API is the privacy officer's: a Keycloak access token with the realm role {@code
- * privacy-officer}.
+ * privacy-officer}; except the log of the privacy officer's own lookups, which is the operator's
+ * (role {@code operator}), so that someone other than the officer oversees them.
  */
 @Configuration(proxyBeanMethods = false)
 class ApiSecurity {
@@ -21,7 +22,13 @@ class ApiSecurity {
       throws Exception {
     return security
         .api(http.securityMatcher("/api/**"))
-        .authorizeHttpRequests(requests -> requests.anyRequest().hasRole(Roles.PRIVACY_OFFICER))
+        .authorizeHttpRequests(
+            requests ->
+                requests
+                    .requestMatchers("/api/lookups")
+                    .hasRole(Roles.OPERATOR)
+                    .anyRequest()
+                    .hasRole(Roles.PRIVACY_OFFICER))
         .build();
   }
 }

@@ -1,16 +1,19 @@
 package nl.covenanthub.console.api;
 
 import java.util.List;
+import java.util.Optional;
 import nl.covenanthub.console.audit.AuditSearch;
 import nl.covenanthub.console.audit.Disclosure;
 import nl.covenanthub.console.audit.DisclosureCount;
 import nl.covenanthub.console.audit.DisclosurePage;
+import nl.covenanthub.console.audit.DisclosureQuery;
 import nl.covenanthub.console.audit.InvalidSearchException;
 import nl.covenanthub.console.audit.SearchForm;
 import nl.covenanthub.console.audit.SearchForms;
 import nl.covenanthub.console.audit.StatsPeriod;
 import nl.covenanthub.console.integrity.IntegrityCheck;
 import nl.covenanthub.console.integrity.IntegrityReport;
+import nl.covenanthub.console.lookups.LookupLog;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.ModelAttribute;
@@ -31,31 +34,48 @@ class AuditApi {
   private final AuditSearch search;
   private final SearchForms forms;
   private final IntegrityCheck integrity;
+  private final LookupLog lookups;
 
-  AuditApi(AuditSearch search, SearchForms forms, IntegrityCheck integrity) {
+  AuditApi(AuditSearch search, SearchForms forms, IntegrityCheck integrity, LookupLog lookups) {
     this.search = search;
     this.forms = forms;
     this.integrity = integrity;
+    this.lookups = lookups;
   }
 
   @GetMapping("/api/disclosures")
   DisclosurePage disclosures(@ModelAttribute SearchForm form) {
-    return search.search(forms.toQuery(withoutBsn(form)));
+    return logged(forms.toQuery(withoutBsn(form)));
   }
 
   @PostMapping("/api/disclosures/search")
   DisclosurePage searchDisclosures(@RequestBody SearchForm form) {
-    return search.search(forms.toQuery(form));
+    return logged(forms.toQuery(form));
+  }
+
+  private DisclosurePage logged(DisclosureQuery query) {
+    DisclosurePage page = search.search(query);
+    lookups.searched(query, page.total());
+    return page;
+  }
+
+  /** Who looked up whom: for the operator, who oversees the privacy officer's use of the audit. */
+  @GetMapping("/api/lookups")
+  List<LookupLog.Lookup> lookups(@RequestParam(defaultValue = "100") int limit) {
+    if (limit < 1 || limit > 1000) {
+      throw new InvalidSearchException("limit must be between 1 and 1000");
+    }
+    return lookups.newest(limit);
   }
 
   @GetMapping("/api/disclosures/{disclosureId}")
   Disclosure disclosure(@PathVariable String disclosureId) {
-    return search
-        .disclosure(disclosureId)
-        .orElseThrow(
-            () ->
-                new ResponseStatusException(
-                    HttpStatus.NOT_FOUND, "no audit record with this disclosure id"));
+    Optional<Disclosure> found = search.disclosure(disclosureId);
+    lookups.read(disclosureId, found.isPresent());
+    return found.orElseThrow(
+        () ->
+            new ResponseStatusException(
+                HttpStatus.NOT_FOUND, "no audit record with this disclosure id"));
   }
 
   @GetMapping("/api/stats")

@@ -7,6 +7,7 @@ import java.time.LocalDate;
 import nl.covenanthub.console.ConsoleProperties;
 import nl.covenanthub.console.audit.InvalidSearchException;
 import nl.covenanthub.console.audit.SearchForms;
+import nl.covenanthub.console.lookups.LookupLog;
 import nl.covenanthub.console.report.SubjectReport;
 import nl.covenanthub.console.report.SubjectReportCsv;
 import nl.covenanthub.console.report.SubjectReports;
@@ -31,11 +32,21 @@ class ReportPage {
   private final SubjectReports reports;
   private final SearchForms forms;
   private final ConsoleProperties properties;
+  private final LookupLog lookups;
 
-  ReportPage(SubjectReports reports, SearchForms forms, ConsoleProperties properties) {
+  ReportPage(
+      SubjectReports reports, SearchForms forms, ConsoleProperties properties, LookupLog lookups) {
     this.reports = reports;
     this.forms = forms;
     this.properties = properties;
+    this.lookups = lookups;
+  }
+
+  private SubjectReport logged(LookupLog.Action action, String subjectPseudonyms) {
+    SubjectReport report = reports.about(subjectPseudonyms);
+    lookups.reported(
+        action, subjectPseudonyms, report.disclosed().size() + report.notDisclosed().size());
+    return report;
   }
 
   @GetMapping("/console/report")
@@ -50,7 +61,7 @@ class ReportPage {
       @RequestParam(required = false) String subject,
       Model model) {
     try {
-      model.addAttribute("report", reports.about(pseudonym(bsn, subject)));
+      model.addAttribute("report", logged(LookupLog.Action.REPORT, pseudonym(bsn, subject)));
       return "report";
     } catch (InvalidSearchException e) {
       model.addAttribute("error", e.getMessage());
@@ -63,7 +74,7 @@ class ReportPage {
       throws IOException {
     SubjectReport report;
     try {
-      report = reports.about(pseudonym(null, subject));
+      report = logged(LookupLog.Action.REPORT_CSV, pseudonym(null, subject));
     } catch (InvalidSearchException e) {
       throw new ResponseStatusException(HttpStatus.BAD_REQUEST, e.getMessage());
     }

@@ -4,13 +4,16 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 import nl.covenanthub.console.audit.AuditSearch;
+import nl.covenanthub.console.audit.Disclosure;
 import nl.covenanthub.console.audit.DisclosurePage;
 import nl.covenanthub.console.audit.DisclosureQuery;
 import nl.covenanthub.console.audit.InvalidSearchException;
 import nl.covenanthub.console.audit.SearchForm;
 import nl.covenanthub.console.audit.SearchForms;
+import nl.covenanthub.console.lookups.LookupLog;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
@@ -30,10 +33,12 @@ class SearchPage {
 
   private final AuditSearch search;
   private final SearchForms forms;
+  private final LookupLog lookups;
 
-  SearchPage(AuditSearch search, SearchForms forms) {
+  SearchPage(AuditSearch search, SearchForms forms, LookupLog lookups) {
     this.search = search;
     this.forms = forms;
+    this.lookups = lookups;
   }
 
   @GetMapping(PATH)
@@ -51,14 +56,14 @@ class SearchPage {
 
   @GetMapping(PATH + "/{disclosureId}")
   String disclosure(@PathVariable String disclosureId, Model model) {
+    Optional<Disclosure> found = search.disclosure(disclosureId);
+    lookups.read(disclosureId, found.isPresent());
     model.addAttribute(
         "record",
-        search
-            .disclosure(disclosureId)
-            .orElseThrow(
-                () ->
-                    new ResponseStatusException(
-                        HttpStatus.NOT_FOUND, "no audit record with this disclosure id")));
+        found.orElseThrow(
+            () ->
+                new ResponseStatusException(
+                    HttpStatus.NOT_FOUND, "no audit record with this disclosure id")));
     return "disclosure";
   }
 
@@ -70,6 +75,7 @@ class SearchPage {
       return failed(form, e.getMessage(), model);
     }
     DisclosurePage page = search.search(query);
+    lookups.searched(query, page.total());
     // The form as it was, the BSN replaced by its pseudonym: what the links to other pages carry.
     SearchForm kept = keep(form, query.subjectPseudonym());
     model.addAttribute("form", kept);

@@ -1,6 +1,7 @@
 package nl.covenanthub.console.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.net.URI;
@@ -152,6 +153,63 @@ class AuditApiTest extends ConsoleTestBase {
         .doesNotContain(BSN)
         .contains(AuditTrail.SUBJECTS.pseudonym(BSN));
     assertThat(output.getAll()).as("the logs").doesNotContain(BSN);
+  }
+
+  @Test
+  void everyLookupIsLoggedAppendOnlyForTheOperatorByPseudonymNeverByBsn() {
+    String pseudonym = AuditTrail.SUBJECTS.pseudonym(BSN);
+    String read = records.get(0).record().getDisclosureId();
+    // A moment of this test's own (the log is not emptied between tests), to pick its entries out.
+    Instant now =
+        Instant.now()
+            .truncatedTo(java.time.temporal.ChronoUnit.MICROS)
+            .plusNanos(1_000L * java.util.concurrent.ThreadLocalRandom.current().nextInt(1, 999));
+    clock.set(now);
+    assertThat(post("/api/disclosures/search", "{\"bsn\": \"" + BSN + "\"}", fg()).statusCode())
+        .isEqualTo(200);
+    assertThat(get("/api/disclosures/" + read, fg()).statusCode()).isEqualTo(200);
+    assertThat(get("/api/disclosures/not-" + read, fg()).statusCode()).isEqualTo(404);
+
+    HttpResponse<String> log = get("/api/lookups?limit=1000", userToken("operator"));
+    assertThat(log.statusCode()).as("the operator reads the log").isEqualTo(200);
+    List<JsonNode> mine = new ArrayList<>();
+    JSON.readTree(log.body())
+        .forEach(
+            entry -> {
+              if (Instant.parse(entry.get("lookedUpAt").asString()).equals(now)
+                  && entry.get("username").asString().equals("fg")) {
+                mine.add(entry);
+              }
+            });
+    assertThat(mine).as("newest first").hasSize(3);
+    assertThat(mine.get(2).get("action").asString()).isEqualTo("SEARCH");
+    assertThat(mine.get(2).get("subjectPseudonym").asString()).isEqualTo(pseudonym);
+    assertThat(mine.get(2).get("filters").asString()).isEqualTo("subject, page 0");
+    assertThat(mine.get(2).get("results").asLong()).isEqualTo(3);
+    assertThat(mine.get(1).get("action").asString()).isEqualTo("RECORD");
+    assertThat(mine.get(1).get("disclosureId").asString()).isEqualTo(read);
+    assertThat(mine.get(1).get("results").asLong()).isEqualTo(1);
+    assertThat(mine.get(0).get("results").asLong()).as("a record not found").isZero();
+    assertThat(log.body()).doesNotContain(BSN);
+    assertThat(get("/api/lookups", fg()).statusCode())
+        .as("not the privacy officer's own to read")
+        .isEqualTo(403);
+
+    for (String change :
+        List.of(
+            "UPDATE lookup_log SET username = 'someone-else'",
+            "DELETE FROM lookup_log",
+            "TRUNCATE lookup_log")) {
+      assertThatThrownBy(() -> db.sql(change).update())
+          .as(change)
+          .hasStackTraceContaining("lookup_log is append-only");
+    }
+    assertThat(
+            db.sql("SELECT count(*) FROM lookup_log WHERE username = 'fg'")
+                .query(Long.class)
+                .single())
+        .as("nothing changed")
+        .isGreaterThanOrEqualTo(3);
   }
 
   @Test
