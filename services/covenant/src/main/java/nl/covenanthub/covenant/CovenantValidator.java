@@ -276,6 +276,17 @@ public final class CovenantValidator {
     Set<String> reported = new HashSet<>();
     for (Map.Entry<String, Treatment> leaf : LeafTreatments.of(rule, schema).entrySet()) {
       FieldRef field = schema.resolve(leaf.getKey()).orElseThrow();
+      if (leaf.getValue().discloses() && holdsRecords(field.type())) {
+        String named = LeafTreatments.namedPathFor(rule, leaf.getKey()).orElse(leaf.getKey());
+        check.problem(
+            fieldPointer(pointer, named),
+            label
+                + "'"
+                + leaf.getKey()
+                + "' is an array, map or union that holds records; the core does not look inside"
+                + " it, so it would pass whatever they hold (a BSN, health data) unchecked: drop it");
+        continue;
+      }
       for (Sensitivity sensitivity : needsBasis(field, leaf.getValue())) {
         if (basis.basisFor(sensitivity).isEmpty() && reported.add(leaf.getKey() + sensitivity)) {
           String named = LeafTreatments.namedPathFor(rule, leaf.getKey()).orElse(leaf.getKey());
@@ -308,6 +319,24 @@ public final class CovenantValidator {
         }
       }
     }
+  }
+
+  /**
+   * Whether a leaf's type is a container (array, map, union) with records somewhere inside: the
+   * core treats such a field whole, so it cannot apply the rules (or see the marks) of their
+   * fields. Containers of plain values carry their marks on the field itself.
+   */
+  static boolean holdsRecords(Schema type) {
+    return switch (type.getType()) {
+      case ARRAY -> containsRecord(type.getElementType());
+      case MAP -> containsRecord(type.getValueType());
+      case UNION -> type.getTypes().stream().anyMatch(CovenantValidator::containsRecord);
+      default -> false;
+    };
+  }
+
+  private static boolean containsRecord(Schema type) {
+    return type.getType() == Schema.Type.RECORD || holdsRecords(type);
   }
 
   private static String missingBasis(Sensitivity sensitivity, Purpose purpose) {

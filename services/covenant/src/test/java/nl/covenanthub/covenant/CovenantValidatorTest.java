@@ -5,6 +5,7 @@ import static nl.covenanthub.covenant.TestCovenants.problems;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
+import org.apache.avro.Schema;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -294,6 +295,51 @@ class CovenantValidatorTest {
         25,
         "'subject.bsn' is tested in this rule's when",
         "legalBasis.bsn");
+  }
+
+  /** A future event type with a list of persons: their BSNs are inside the array. */
+  private static final Schema HOUSEHOLD =
+      new Schema.Parser()
+          .parse(
+              """
+              {"type": "record", "name": "HouseholdSignal", "namespace": "test", "fields": [
+                {"name": "eventId", "type": "string"},
+                {"name": "sender", "type": "string"},
+                {"name": "caseReference", "type": "string"},
+                {"name": "purpose", "type": "string"},
+                {"name": "notes", "type": {"type": "array", "items": "string"}, "avg": ["art9"]},
+                {"name": "persons", "type": {"type": "array", "items": {"type": "record",
+                  "name": "Person", "fields": [{"name": "bsn", "type": "string", "avg": ["bsn"]}]}}}
+              ]}""");
+
+  @Test
+  void aContainerOfRecordsCannotPassBecauseTheCoreDoesNotLookInside() throws Exception {
+    String yaml =
+        MINIMAL
+            .replace("eventTypes: [CaseSignal]", "eventTypes: [HouseholdSignal]")
+            .replace("      subject.name: pass\n", "      persons: pass\n");
+    CovenantValidator validator = new CovenantValidator(new EventCatalog(List.of(HOUSEHOLD)));
+    List<Problem> problems = validator.validate(TestCovenants.load(yaml), TestCovenants.TODAY);
+    assertThat(problems)
+        .singleElement()
+        .extracting(Problem::message)
+        .asString()
+        .contains("'persons' is an array, map or union that holds records", "drop it");
+    assertThat(
+            validator.validate(
+                TestCovenants.load(yaml.replace("persons: pass", "persons: drop")),
+                TestCovenants.TODAY))
+        .as("dropped, it passes nothing")
+        .isEmpty();
+    assertThat(
+            validator.validate(
+                TestCovenants.load(yaml.replace("persons: pass", "notes: pass")),
+                TestCovenants.TODAY))
+        .as("a list of plain values carries its marks on the field: art. 9 is asked for")
+        .singleElement()
+        .extracting(Problem::message)
+        .asString()
+        .contains("'notes' is special-category");
   }
 
   @Test
