@@ -29,6 +29,7 @@ import nl.covenanthub.covenant.FieldPlan;
 import nl.covenanthub.covenant.KeyRing;
 import nl.covenanthub.covenant.LoadedCovenant;
 import nl.covenanthub.covenant.Problem;
+import nl.covenanthub.covenant.ProcessingRegister;
 import nl.covenanthub.covenant.Validity;
 import org.apache.avro.generic.GenericData;
 import picocli.CommandLine;
@@ -41,8 +42,10 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "covenant",
     mixinStandardHelpOptions = true,
-    description = "Check covenants and preview what a recipient would receive.",
-    subcommands = {CovenantCli.Lint.class, CovenantCli.Preview.class})
+    description =
+        "Check covenants, preview what a recipient would receive, print the register of processing"
+            + " activities.",
+    subcommands = {CovenantCli.Lint.class, CovenantCli.Preview.class, CovenantCli.Register.class})
 public final class CovenantCli {
   static final int INVALID = 1;
 
@@ -106,6 +109,70 @@ public final class CovenantCli {
     }
   }
 
+  /** The covenant files in {@code directory}, in name order. */
+  static List<Path> covenantFiles(Path directory, CommandLine.Model.CommandSpec spec)
+      throws IOException {
+    if (!Files.isDirectory(directory)) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "no covenant directory " + directory);
+    }
+    try (Stream<Path> files = Files.list(directory)) {
+      return files
+          .filter(f -> f.toString().endsWith(".yaml") || f.toString().endsWith(".yml"))
+          .sorted(Comparator.naturalOrder())
+          .toList();
+    }
+  }
+
+  @Command(
+      name = "register",
+      mixinStandardHelpOptions = true,
+      description =
+          "Print the register of processing activities (AVG art. 30) the covenants imply, as JSON:"
+              + " per covenant version and purpose its id, controllers, data subjects, categories"
+              + " of data, recipients, legal bases and retention. Exit 1 if a covenant is invalid.")
+  static final class Register implements Callable<Integer> {
+    private static final ObjectMapper JSON =
+        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    @Option(
+        names = "--covenants",
+        defaultValue = "covenants",
+        description = "Directory of covenant YAML files (default: ${DEFAULT-VALUE}).")
+    Path covenants;
+
+    @Spec CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws IOException {
+      EventCatalog catalog = EventCatalog.standard();
+      CovenantValidator validator = new CovenantValidator(catalog);
+      List<Problem> problems = new ArrayList<>();
+      List<LoadedCovenant> valid = new ArrayList<>();
+      for (Path file : covenantFiles(covenants, spec)) {
+        try {
+          LoadedCovenant loaded = CovenantLoader.load(file);
+          // An ended covenant still belongs in the register, as a past processing activity.
+          List<Problem> found = validator.validate(loaded, LocalDate.now(Validity.ZONE), false);
+          problems.addAll(found);
+          if (found.isEmpty()) {
+            valid.add(loaded);
+          }
+        } catch (CovenantException e) {
+          problems.addAll(e.problems());
+        }
+      }
+      if (!problems.isEmpty()) {
+        problems.stream().sorted().forEach(spec.commandLine().getErr()::println);
+        return INVALID;
+      }
+      spec.commandLine()
+          .getOut()
+          .println(JSON.writeValueAsString(ProcessingRegister.of(valid, catalog)));
+      return 0;
+    }
+  }
+
   @Command(
       name = "preview",
       mixinStandardHelpOptions = true,
@@ -156,7 +223,7 @@ public final class CovenantCli {
       try {
         // Compiled as today, decided at --at: an ended covenant shows as not in force, not as
         // invalid.
-        set = CovenantSet.load(covenantFiles(), catalog, keys, Clock.systemUTC());
+        set = CovenantSet.load(covenantFiles(covenants, spec), catalog, keys, Clock.systemUTC());
       } catch (CovenantException e) {
         e.problems().forEach(err::println);
         return INVALID;
@@ -176,19 +243,6 @@ public final class CovenantCli {
       Decision decision = set.decide(from, to, purpose, record, moment);
       out.println(JSON.writeValueAsString(describe(decision)));
       return 0;
-    }
-
-    private List<Path> covenantFiles() throws IOException {
-      if (!Files.isDirectory(covenants)) {
-        throw new CommandLine.ParameterException(
-            spec.commandLine(), "no covenant directory " + covenants);
-      }
-      try (Stream<Path> files = Files.list(covenants)) {
-        return files
-            .filter(f -> f.toString().endsWith(".yaml") || f.toString().endsWith(".yml"))
-            .sorted(Comparator.naturalOrder())
-            .toList();
-      }
     }
 
     private EventSchema eventType(EventCatalog catalog, JsonNode json) {

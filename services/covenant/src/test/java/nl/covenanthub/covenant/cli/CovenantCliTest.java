@@ -168,4 +168,42 @@ class CovenantCliTest {
     assertThat(err.toString()).contains("missing required field");
     assertThat(out.toString()).isEmpty();
   }
+
+  @Test
+  void registerListsEveryProcessingActivityWithItsRecipientsBasesCategoriesAndRetention()
+      throws Exception {
+    int exit = run("register", "--covenants", COVENANTS.toString());
+
+    assertThat(exit).as("stderr: %s", err).isZero();
+    JsonNode register = new ObjectMapper().readTree(out.toString());
+    java.util.Map<String, JsonNode> byId = new java.util.HashMap<>();
+    register.forEach(activity -> byId.put(activity.get("id").asText(), activity));
+    assertThat(byId)
+        .as("one activity per covenant version and purpose")
+        .containsOnlyKeys(
+            "urn:covenant-hub:processing-activity:aanpak-ondermijning-west-maas-en-waal:v1:aanpak-ondermijning",
+            "urn:covenant-hub:processing-activity:zorg-en-veiligheid-west-maas-en-waal:v1:zorg-en-veiligheid",
+            "urn:covenant-hub:processing-activity:zorg-en-veiligheid-west-maas-en-waal:v1:huiselijk-geweld");
+    JsonNode undermining =
+        byId.get(
+            "urn:covenant-hub:processing-activity:aanpak-ondermijning-west-maas-en-waal:v1:aanpak-ondermijning");
+    assertThat(undermining.get("covenantHash").asText()).hasSize(64);
+    assertThat(undermining.get("controllers").toString()).contains("(politie)", "(riec)", "(lzn)");
+    assertThat(undermining.get("retention").get("riec").asText()).isEqualTo("P5Y");
+    assertThat(undermining.get("legalBases").toString())
+        .as("the criminal-data basis, which the condition on concerns needs")
+        .contains("AVG art. 10");
+    assertThat(undermining.get("dataCategories").get("criminal (AVG art. 10) data").toString())
+        .contains("concerns (tested in a condition)");
+    assertThat(undermining.get("dataCategories").has("special-category (AVG art. 9) data"))
+        .as("no health data under this purpose")
+        .isFalse();
+    assertThat(undermining.get("dataSubjects").toString()).contains("subject");
+    JsonNode care =
+        byId.get(
+            "urn:covenant-hub:processing-activity:zorg-en-veiligheid-west-maas-en-waal:v1:zorg-en-veiligheid");
+    assertThat(care.get("dataCategories").get("special-category (AVG art. 9) data").toString())
+        .contains("concerns");
+    assertThat(care.get("flows").toString()).contains("politie-signaal-zorg-aan-lzn");
+  }
 }
