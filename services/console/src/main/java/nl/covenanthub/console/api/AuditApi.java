@@ -13,6 +13,7 @@ import nl.covenanthub.console.audit.SearchForms;
 import nl.covenanthub.console.audit.StatsPeriod;
 import nl.covenanthub.console.integrity.IntegrityCheck;
 import nl.covenanthub.console.integrity.IntegrityReport;
+import nl.covenanthub.console.logboek.LogboekRecord;
 import nl.covenanthub.console.lookups.LookupLog;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -51,6 +52,27 @@ class AuditApi {
   @PostMapping("/api/disclosures/search")
   DisclosurePage searchDisclosures(@RequestBody SearchForm form) {
     return logged(forms.toQuery(form));
+  }
+
+  /** A page of the Logboek Dataverwerkingen export: the audit in the standard's shape. */
+  record LogboekPage(
+      List<LogboekRecord> records, int page, int size, long total, long totalPages) {}
+
+  /**
+   * The audit in the shape of the Logboek Dataverwerkingen standard, with the filters of {@code GET
+   * /api/disclosures}; an export, so it is logged as one.
+   */
+  @GetMapping("/api/logboek")
+  LogboekPage logboek(@ModelAttribute SearchForm form) {
+    DisclosureQuery query = forms.toQuery(withoutBsn(form));
+    DisclosurePage page = search.search(query);
+    lookups.exported(query, page.total());
+    return new LogboekPage(
+        page.items().stream().map(LogboekRecord::of).toList(),
+        page.page(),
+        page.size(),
+        page.total(),
+        page.totalPages());
   }
 
   private DisclosurePage logged(DisclosureQuery query) {

@@ -24,7 +24,8 @@ public class LookupLog {
     SEARCH,
     RECORD,
     REPORT,
-    REPORT_CSV
+    REPORT_CSV,
+    EXPORT_LOGBOEK
   }
 
   /** One row of the log. */
@@ -50,6 +51,17 @@ public class LookupLog {
   public void searched(DisclosureQuery query, long found) {
     insert(
         Action.SEARCH,
+        query.subjectPseudonym(),
+        query.caseReference(),
+        null,
+        filters(query),
+        found);
+  }
+
+  /** Audit records exported in the Logboek Dataverwerkingen shape. */
+  public void exported(DisclosureQuery query, long found) {
+    insert(
+        Action.EXPORT_LOGBOEK,
         query.subjectPseudonym(),
         query.caseReference(),
         null,

@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import nl.covenanthub.audit.AuditDecision;
+import nl.covenanthub.audit.AuditRecord;
 import nl.covenanthub.console.AuditTrail;
 import nl.covenanthub.console.ConsoleTestBase;
 import nl.covenanthub.devkit.Keycloak;
@@ -210,6 +211,73 @@ class AuditApiTest extends ConsoleTestBase {
                 .single())
         .as("nothing changed")
         .isGreaterThanOrEqualTo(3);
+  }
+
+  /**
+   * The export in the Logboek Dataverwerkingen shape, checked against the standard's field list (a
+   * copy kept in test resources): every required field, nothing outside the list, the byte lengths
+   * of the ids, the status values and the dpl namespace.
+   */
+  @Test
+  void theLogboekExportHasTheStandardsFieldsAndNamesTheActivityAndThePseudonym() throws Exception {
+    JsonNode standard;
+    try (var in = getClass().getResourceAsStream("/logboek/logboek-dataverwerkingen-fields.json")) {
+      standard = JSON.readTree(in);
+    }
+    JsonNode fields = standard.get("fields");
+    HttpResponse<String> response = get("/api/logboek?size=200", fg());
+    assertThat(response.statusCode()).isEqualTo(200);
+    JsonNode export = JSON.readTree(response.body());
+    assertThat(export.get("records")).hasSize(records.size());
+    for (JsonNode record : export.get("records")) {
+      fields
+          .properties()
+          .forEach(
+              field -> {
+                if (field.getValue().get("required").asBoolean()) {
+                  assertThat(record.has(field.getKey())).as(field.getKey()).isTrue();
+                }
+              });
+      record
+          .propertyNames()
+          .forEach(
+              name ->
+                  assertThat(fields.has(name)).as("%s is a field of the standard", name).isTrue());
+      assertThat(record.get("trace_id").asString()).as("16 bytes").matches("[0-9a-f]{32}");
+      assertThat(record.get("span_id").asString()).as("8 bytes").matches("[0-9a-f]{16}");
+      assertThat(fields.get("status_code").get("values").toString())
+          .contains("\"" + record.get("status_code").asString() + "\"");
+      assertThat(record.get("start_time").isIntegralNumber()).isTrue();
+      assertThat(record.get("end_time").asLong())
+          .isGreaterThanOrEqualTo(record.get("start_time").asLong());
+      record
+          .get("attributes")
+          .forEach(
+              attribute ->
+                  assertThat(attribute.get("key").asString())
+                      .startsWith(standard.get("attributeNamespace").asString()));
+    }
+    AuditRecord about = records.get(0).record();
+    JsonNode first = null;
+    for (JsonNode record : export.get("records")) {
+      if (record.get("span_id").asString().equals(about.getSpanId())) {
+        first = record;
+      }
+    }
+    assertThat(first).as("the record of the person's first disclosure").isNotNull();
+    assertThat(first.get("trace_id").asString()).isEqualTo(about.getTraceId());
+    assertThat(first.get("status_code").asString()).isEqualTo("STATUS_CODE_OK");
+    assertThat(first.get("attributes").toString())
+        .contains(
+            "urn:covenant-hub:processing-activity:"
+                + about.getCovenantId()
+                + ":v"
+                + about.getCovenantVersion()
+                + ":"
+                + about.getPurpose(),
+            AuditTrail.SUBJECTS.pseudonym(BSN),
+            "dpl.core.data_subject_id_type")
+        .doesNotContain(BSN);
   }
 
   @Test
