@@ -35,7 +35,10 @@ final class HouseRules {
           "EventCatalog",
           "EventSchema",
           "KeyRing",
-          "Pseudonymiser");
+          "Pseudonymiser",
+          "Bsn", // the canonical BSN: the hub pseudonymises and the console searches by one
+          // function
+          "ProcessingRegister"); // the activity ids the audit export names
 
   static final ArchRule CORE_IS_PLAIN_JAVA =
       noClasses()

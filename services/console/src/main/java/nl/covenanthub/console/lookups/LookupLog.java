@@ -25,6 +25,7 @@ public class LookupLog {
     RECORD,
     REPORT,
     REPORT_CSV,
+    REPORT_LETTER,
     EXPORT_LOGBOEK
   }
 

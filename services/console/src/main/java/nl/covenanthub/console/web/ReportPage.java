@@ -4,13 +4,16 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
+import java.util.Locale;
 import nl.covenanthub.console.ConsoleProperties;
 import nl.covenanthub.console.audit.InvalidSearchException;
 import nl.covenanthub.console.audit.SearchForms;
 import nl.covenanthub.console.lookups.LookupLog;
+import nl.covenanthub.console.report.SubjectLetter;
 import nl.covenanthub.console.report.SubjectReport;
 import nl.covenanthub.console.report.SubjectReportCsv;
 import nl.covenanthub.console.report.SubjectReports;
+import org.springframework.context.MessageSource;
 import org.springframework.http.ContentDisposition;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -33,13 +36,41 @@ class ReportPage {
   private final SearchForms forms;
   private final ConsoleProperties properties;
   private final LookupLog lookups;
+  private final MessageSource messages;
 
   ReportPage(
-      SubjectReports reports, SearchForms forms, ConsoleProperties properties, LookupLog lookups) {
+      SubjectReports reports,
+      SearchForms forms,
+      ConsoleProperties properties,
+      LookupLog lookups,
+      MessageSource messages) {
     this.reports = reports;
     this.forms = forms;
     this.properties = properties;
     this.lookups = lookups;
+    this.messages = messages;
+  }
+
+  /** The answer in plain language, as a letter to the person (Dutch; English with lang=en). */
+  @PostMapping("/console/report/letter")
+  String letter(
+      @RequestParam(required = false) String subject,
+      @RequestParam(required = false) String lang,
+      Model model) {
+    SubjectReport report;
+    try {
+      report = logged(LookupLog.Action.REPORT_LETTER, pseudonym(null, subject));
+    } catch (InvalidSearchException e) {
+      throw new ResponseStatusException(HttpStatus.BAD_REQUEST, e.getMessage());
+    }
+    Locale locale = "en".equals(lang) ? Locale.ENGLISH : SubjectLetter.DUTCH;
+    model.addAttribute("letter", SubjectLetter.of(report, messages, locale, properties.timeZone()));
+    model.addAttribute("subject", report.subjectPseudonym());
+    model.addAttribute("otherLanguage", locale == Locale.ENGLISH ? "nl" : "en");
+    model.addAttribute("printLabel", messages.getMessage("letter.print", null, locale));
+    model.addAttribute(
+        "otherLanguageLabel", messages.getMessage("letter.other-language", null, locale));
+    return "letter";
   }
 
   private SubjectReport logged(LookupLog.Action action, String subjectPseudonyms) {

@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.StringWriter;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import nl.covenanthub.audit.AuditDecision;
 import nl.covenanthub.console.AuditTrail;
@@ -17,6 +19,7 @@ import nl.covenanthub.covenant.KeyRing;
 import nl.covenanthub.covenant.Pseudonymiser;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.context.MessageSource;
 
 /**
  * The Art. 15 report from the audit index as ingested: one person's records only, all of them, and
@@ -134,6 +137,63 @@ class SubjectReportTest extends ConsoleTestBase {
         .as("the new key alone finds only what it made")
         .extracting(Disclosure::caseReference)
         .containsExactly("NEW-KEY");
+  }
+
+  @Autowired MessageSource messages;
+
+  /**
+   * The Art. 15 answer a person can read: one sentence per who, to whom, why and on what ground.
+   */
+  @Test
+  void theLetterTellsInPlainDutchWhoSharedWhatWithWhomWhyAndOnWhatGround() {
+    AuditTrail politie = AuditTrail.of("politie");
+    Instant may12 = Instant.parse("2026-05-12T09:00:00Z");
+    ingest(
+        List.of(
+            politie.next(r -> r.setDecidedAt(may12)),
+            politie.next(r -> r.setDecidedAt(may12.plus(22, ChronoUnit.DAYS))),
+            politie.next(
+                r ->
+                    r.setDecidedAt(may12.plusSeconds(60))
+                        .setRecipient("veilig-thuis")
+                        .setDecision(AuditDecision.WITHHELD)
+                        .setReason("NO_RULE")
+                        .setDisclosedFields(List.of())
+                        .setTransformedFields(List.of())
+                        .setWithheldFields(List.of()))));
+    SubjectReport report = reports.about(AuditTrail.SUBJECTS.pseudonym(PERSON));
+    ZoneId amsterdam = ZoneId.of("Europe/Amsterdam");
+
+    SubjectLetter dutch = SubjectLetter.of(report, messages, SubjectLetter.DUTCH, amsterdam);
+    assertThat(dutch.title()).isEqualTo("Welke gegevens over u zijn gedeeld");
+    assertThat(dutch.sentences())
+        .containsExactly(
+            "De politie heeft op 12 mei 2026 en 3 juni 2026 het kenmerk van uw dossier, uw"
+                + " burgerservicenummer, uw naam, uw geboortedatum, waar uw zaak over gaat en een"
+                + " toelichting van de medewerker (vervangen door een code of ingekort) gedeeld met"
+                + " het Lokaal Zorgnetwerk van de gemeente, voor hulp bij verward gedrag of overlast"
+                + " (zorg en veiligheid), op grond van Wpg art. 20; AVG art. 6(1)(e).");
+    assertThat(dutch.withheld()).contains("1 berichten over u", "niet zijn doorgegeven");
+    assertThat(String.join(" ", dutch.sentences()))
+        .as("field paths and ids are put in words")
+        .doesNotContain("subject.", "lzn", "zorg-en-veiligheid", PERSON);
+
+    SubjectLetter english = SubjectLetter.of(report, messages, Locale.ENGLISH, amsterdam);
+    assertThat(english.sentences().get(0))
+        .startsWith("The police shared the reference of your case, your citizen service number")
+        .contains("on 12 May 2026 and 3 June 2026", "with the municipality's Local Care Network");
+  }
+
+  @Test
+  void theLetterOfSomeoneAboutWhomNothingWasSharedSaysSo() {
+    SubjectLetter letter =
+        SubjectLetter.of(
+            reports.about(AuditTrail.SUBJECTS.pseudonym(SOMEONE_ELSE)),
+            messages,
+            SubjectLetter.DUTCH,
+            ZoneId.of("Europe/Amsterdam"));
+    assertThat(letter.sentences()).containsExactly("Er zijn geen gegevens over u gedeeld.");
+    assertThat(letter.withheld()).isNull();
   }
 
   @Test

@@ -299,6 +299,28 @@ class ConsolePagesBrowserTest extends ConsoleTestBase {
             "WITHHELD politie→veilig-thuis " + PERSONS_CASE);
     assertThat(csv).as("no BSN in the CSV").doesNotContain(PERSON);
 
+    // The same answer as a letter in plain Dutch, and in English on request.
+    browser.findElement(By.id("make-letter")).click();
+    waitFor(By.id("letter"));
+    assertThat(text("letter-title")).isEqualTo("Welke gegevens over u zijn gedeeld");
+    assertThat(browser.findElements(By.cssSelector("#letter .sentence")))
+        .extracting(WebElement::getText)
+        .as("one sentence per who, to whom, why and on what ground, in words")
+        .hasSize(2)
+        .anySatisfy(
+            sentence ->
+                assertThat(sentence)
+                    .startsWith("De politie heeft op ")
+                    .contains("uw naam", "gedeeld met het Lokaal Zorgnetwerk van de gemeente"));
+    assertThat(browser.findElement(By.tagName("html")).getDomAttribute("lang")).isEqualTo("nl");
+    assertNoBsn();
+    browser.findElement(By.id("other-language")).click();
+    new WebDriverWait(browser, PAGE_WAIT)
+        .until(
+            ExpectedConditions.textToBe(
+                By.id("letter-title"), "What information about you was shared"));
+    assertThat(browser.findElement(By.tagName("html")).getDomAttribute("lang")).isEqualTo("en");
+
     // Disclosures over time per partner pair.
     browser.findElement(By.linkText("Over time")).click();
     waitFor(By.id("chart"));
@@ -439,7 +461,18 @@ class ConsolePagesBrowserTest extends ConsoleTestBase {
   private void submitSearch() {
     WebElement button = browser.findElement(By.id("search"));
     button.click();
-    new WebDriverWait(browser, PAGE_WAIT).until(ExpectedConditions.stalenessOf(button));
+    // Gone with the old page. Chromedriver may say so as "stale" or, while the new page loads, as
+    // "node does not belong to the document": either means the search was submitted.
+    new WebDriverWait(browser, PAGE_WAIT)
+        .until(
+            driver -> {
+              try {
+                button.isEnabled();
+                return false;
+              } catch (org.openqa.selenium.WebDriverException gone) {
+                return true;
+              }
+            });
   }
 
   private String text(String id) {
