@@ -19,6 +19,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param maxPageSize the largest page a search may ask for
  * @param postgres the embedded PostgreSQL, used when no {@code spring.datasource.url} is set
  * @param retention how long audit records are kept, and when the removal runs
+ * @param covenants directory of the covenant YAML files the register of processing activities is
+ *     made from (the hub's {@code hub.covenants}; relative to the working directory)
  */
 @ConfigurationProperties("console")
 public record ConsoleProperties(
@@ -29,7 +31,8 @@ public record ConsoleProperties(
     @DefaultValue("Europe/Amsterdam") ZoneId timeZone,
     @DefaultValue("200") int maxPageSize,
     @DefaultValue Postgres postgres,
-    @DefaultValue Retention retention) {
+    @DefaultValue Retention retention,
+    @DefaultValue("covenants") String covenants) {
 
   /**
    * @param dataDirectory where the embedded database keeps its files between runs

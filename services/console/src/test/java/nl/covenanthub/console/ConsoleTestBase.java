@@ -42,7 +42,8 @@ import org.springframework.test.context.DynamicPropertySource;
     webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
     properties = {
       "spring.kafka.bootstrap-servers=${spring.embedded.kafka.brokers}",
-      "console.postgres.port=0"
+      "console.postgres.port=0",
+      "console.covenants=../../covenants"
     })
 @EmbeddedKafka(
     partitions = 3,

@@ -1,5 +1,9 @@
 package nl.covenanthub.covenant;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
 import java.time.Period;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -10,6 +14,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.stream.Stream;
 
 /**
  * The register of processing activities (AVG art. 30) that the covenants imply: one activity per
@@ -43,6 +48,42 @@ public final class ProcessingRegister {
   /** The id of the activity of {@code purpose} under this covenant version. */
   public static String activityId(String covenantId, int version, String purpose) {
     return "urn:covenant-hub:processing-activity:" + covenantId + ":v" + version + ":" + purpose;
+  }
+
+  /** The register of a directory of covenants, and the problems of the files left out of it. */
+  public record Loaded(List<Activity> activities, List<Problem> problems) {}
+
+  /**
+   * The register of the covenant files ({@code .yaml}, {@code .yml}) in {@code directory}: the
+   * valid ones, an ended covenant included (a past activity); an invalid file is left out, with its
+   * problems.
+   */
+  public static Loaded fromDirectory(Path directory, EventCatalog catalog, LocalDate today)
+      throws IOException {
+    List<Path> files;
+    try (Stream<Path> listed = Files.list(directory)) {
+      files =
+          listed
+              .filter(f -> f.toString().endsWith(".yaml") || f.toString().endsWith(".yml"))
+              .sorted()
+              .toList();
+    }
+    CovenantValidator validator = new CovenantValidator(catalog);
+    List<Problem> problems = new ArrayList<>();
+    List<LoadedCovenant> valid = new ArrayList<>();
+    for (Path file : files) {
+      try {
+        LoadedCovenant loaded = CovenantLoader.load(file);
+        List<Problem> found = validator.validate(loaded, today, false);
+        problems.addAll(found);
+        if (found.isEmpty()) {
+          valid.add(loaded);
+        }
+      } catch (CovenantException e) {
+        problems.addAll(e.problems());
+      }
+    }
+    return new Loaded(of(valid, catalog), List.copyOf(problems));
   }
 
   /** The register of {@code covenants} (valid ones, as loaded for use). */

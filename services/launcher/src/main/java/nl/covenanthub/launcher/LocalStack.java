@@ -132,7 +132,13 @@ final class LocalStack {
         .jar(settings.jar("console", version))
         .jvm(jvmOptions("console"))
         .env(env)
-        .args(List.of("--server.port=" + port, "--management.info.process.enabled=true"))
+        .args(
+            List.of(
+                "--server.port=" + port,
+                "--management.info.process.enabled=true",
+                // The register of processing activities is made from the covenants the hub
+                // enforces.
+                "--console.covenants=" + settings.covenants()))
         .http(
             port,
             probe,

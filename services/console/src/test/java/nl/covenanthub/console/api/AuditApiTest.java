@@ -281,6 +281,22 @@ class AuditApiTest extends ConsoleTestBase {
   }
 
   @Test
+  void theRegisterOfProcessingActivitiesComesFromTheCovenants() {
+    HttpResponse<String> response = get("/api/register", fg());
+    assertThat(response.statusCode()).isEqualTo(200);
+    JsonNode register = JSON.readTree(response.body());
+    assertThat(register.get("problems")).isEmpty();
+    List<String> ids = new ArrayList<>();
+    register.get("activities").forEach(a -> ids.add(a.get("id").asString()));
+    assertThat(ids)
+        .containsExactlyInAnyOrder(
+            "urn:covenant-hub:processing-activity:aanpak-ondermijning-west-maas-en-waal:v1:aanpak-ondermijning",
+            "urn:covenant-hub:processing-activity:zorg-en-veiligheid-west-maas-en-waal:v1:zorg-en-veiligheid",
+            "urn:covenant-hub:processing-activity:zorg-en-veiligheid-west-maas-en-waal:v1:huiselijk-geweld");
+    assertThat(get("/api/register", userToken("operator")).statusCode()).isEqualTo(403);
+  }
+
+  @Test
   void countsPerDayAndMonth() {
     JsonNode days = json(get("/api/stats?by=day", fg()));
     String today =

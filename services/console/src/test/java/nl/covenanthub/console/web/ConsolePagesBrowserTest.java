@@ -321,6 +321,15 @@ class ConsolePagesBrowserTest extends ConsoleTestBase {
                 By.id("letter-title"), "What information about you was shared"));
     assertThat(browser.findElement(By.tagName("html")).getDomAttribute("lang")).isEqualTo("en");
 
+    // The register of processing activities, from the covenants.
+    browser.findElement(By.linkText("Register")).click();
+    waitFor(By.cssSelector("section.activity"));
+    assertThat(browser.findElements(By.cssSelector("section.activity")))
+        .extracting(section -> section.getDomAttribute("data-activity-id"))
+        .contains(
+            "urn:covenant-hub:processing-activity:zorg-en-veiligheid-west-maas-en-waal:v1:zorg-en-veiligheid");
+    assertThat(browser.findElements(By.id("problems"))).as("every covenant valid").isEmpty();
+
     // Disclosures over time per partner pair.
     browser.findElement(By.linkText("Over time")).click();
     waitFor(By.id("chart"));

@@ -145,30 +145,18 @@ public final class CovenantCli {
 
     @Override
     public Integer call() throws IOException {
-      EventCatalog catalog = EventCatalog.standard();
-      CovenantValidator validator = new CovenantValidator(catalog);
-      List<Problem> problems = new ArrayList<>();
-      List<LoadedCovenant> valid = new ArrayList<>();
-      for (Path file : covenantFiles(covenants, spec)) {
-        try {
-          LoadedCovenant loaded = CovenantLoader.load(file);
-          // An ended covenant still belongs in the register, as a past processing activity.
-          List<Problem> found = validator.validate(loaded, LocalDate.now(Validity.ZONE), false);
-          problems.addAll(found);
-          if (found.isEmpty()) {
-            valid.add(loaded);
-          }
-        } catch (CovenantException e) {
-          problems.addAll(e.problems());
-        }
+      if (!Files.isDirectory(covenants)) {
+        throw new CommandLine.ParameterException(
+            spec.commandLine(), "no covenant directory " + covenants);
       }
-      if (!problems.isEmpty()) {
-        problems.stream().sorted().forEach(spec.commandLine().getErr()::println);
+      ProcessingRegister.Loaded register =
+          ProcessingRegister.fromDirectory(
+              covenants, EventCatalog.standard(), LocalDate.now(Validity.ZONE));
+      if (!register.problems().isEmpty()) {
+        register.problems().stream().sorted().forEach(spec.commandLine().getErr()::println);
         return INVALID;
       }
-      spec.commandLine()
-          .getOut()
-          .println(JSON.writeValueAsString(ProcessingRegister.of(valid, catalog)));
+      spec.commandLine().getOut().println(JSON.writeValueAsString(register.activities()));
       return 0;
     }
   }
