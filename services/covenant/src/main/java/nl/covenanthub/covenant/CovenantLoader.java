@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * Reads covenant YAML into the model: first the YAML itself, then its shape against {@code
@@ -39,6 +40,22 @@ public final class CovenantLoader {
       "use pass, drop, {pseudonymise: KEY-REF}, {generalise: year | postcode-area} or {redact: TEXT}";
 
   private CovenantLoader() {}
+
+  /**
+   * The covenant files in {@code directory}: its {@code .yaml} and {@code .yml} files, in name
+   * order; an IOException saying so if there is no such directory.
+   */
+  public static List<Path> filesIn(Path directory) throws IOException {
+    if (!Files.isDirectory(directory)) {
+      throw new IOException("no covenant directory " + directory.toAbsolutePath());
+    }
+    try (Stream<Path> listed = Files.list(directory)) {
+      return listed
+          .filter(f -> f.toString().endsWith(".yaml") || f.toString().endsWith(".yml"))
+          .sorted()
+          .toList();
+    }
+  }
 
   public static LoadedCovenant load(Path file) throws CovenantException {
     byte[] bytes;

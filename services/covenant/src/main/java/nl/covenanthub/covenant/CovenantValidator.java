@@ -276,10 +276,13 @@ public final class CovenantValidator {
     Set<String> reported = new HashSet<>();
     for (Map.Entry<String, Treatment> leaf : LeafTreatments.of(rule, schema).entrySet()) {
       FieldRef field = schema.resolve(leaf.getKey()).orElseThrow();
+      // Problems point at the path the rule names (a record path covers its leaves).
+      String at =
+          fieldPointer(
+              pointer, LeafTreatments.namedPathFor(rule, leaf.getKey()).orElse(leaf.getKey()));
       if (leaf.getValue().discloses() && holdsRecords(field.type())) {
-        String named = LeafTreatments.namedPathFor(rule, leaf.getKey()).orElse(leaf.getKey());
         check.problem(
-            fieldPointer(pointer, named),
+            at,
             label
                 + "'"
                 + leaf.getKey()
@@ -289,9 +292,8 @@ public final class CovenantValidator {
       }
       for (Sensitivity sensitivity : needsBasis(field, leaf.getValue())) {
         if (basis.basisFor(sensitivity).isEmpty() && reported.add(leaf.getKey() + sensitivity)) {
-          String named = LeafTreatments.namedPathFor(rule, leaf.getKey()).orElse(leaf.getKey());
           check.problem(
-              fieldPointer(pointer, named),
+              at,
               label
                   + "'"
                   + leaf.getKey()

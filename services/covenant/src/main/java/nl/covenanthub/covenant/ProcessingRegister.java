@@ -1,7 +1,6 @@
 package nl.covenanthub.covenant;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.Period;
@@ -14,7 +13,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.stream.Stream;
 
 /**
  * The register of processing activities (AVG art. 30) that the covenants imply: one activity per
@@ -60,14 +58,7 @@ public final class ProcessingRegister {
    */
   public static Loaded fromDirectory(Path directory, EventCatalog catalog, LocalDate today)
       throws IOException {
-    List<Path> files;
-    try (Stream<Path> listed = Files.list(directory)) {
-      files =
-          listed
-              .filter(f -> f.toString().endsWith(".yaml") || f.toString().endsWith(".yml"))
-              .sorted()
-              .toList();
-    }
+    List<Path> files = CovenantLoader.filesIn(directory);
     CovenantValidator validator = new CovenantValidator(catalog);
     List<Problem> problems = new ArrayList<>();
     List<LoadedCovenant> valid = new ArrayList<>();

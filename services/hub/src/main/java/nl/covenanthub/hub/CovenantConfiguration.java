@@ -4,10 +4,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.List;
-import java.util.stream.Stream;
 import nl.covenanthub.audit.AuditHash;
 import nl.covenanthub.covenant.CovenantException;
+import nl.covenanthub.covenant.CovenantLoader;
 import nl.covenanthub.covenant.CovenantSet;
 import nl.covenanthub.covenant.EventCatalog;
 import nl.covenanthub.covenant.KeyRing;
@@ -53,14 +52,9 @@ class CovenantConfiguration {
       throw new IllegalStateException(
           "hub.covenants: no covenant directory " + dir.toAbsolutePath());
     }
-    List<Path> files;
-    try (Stream<Path> list = Files.list(dir)) {
-      files =
-          list.filter(f -> f.toString().endsWith(".yaml") || f.toString().endsWith(".yml"))
-              .sorted()
-              .toList();
-    }
-    CovenantSet set = CovenantSet.load(files, catalog, keys, clock, CovenantSet.Ended.INACTIVE);
+    CovenantSet set =
+        CovenantSet.load(
+            CovenantLoader.filesIn(dir), catalog, keys, clock, CovenantSet.Ended.INACTIVE);
     set.notInForce(clock.instant())
         .forEach(
             (covenant, why) ->

@@ -46,12 +46,12 @@ class AuditApi {
 
   @GetMapping("/api/disclosures")
   DisclosurePage disclosures(@ModelAttribute SearchForm form) {
-    return logged(forms.toQuery(withoutBsn(form)));
+    return logged(LookupLog.Action.SEARCH, forms.toQuery(withoutBsn(form)));
   }
 
   @PostMapping("/api/disclosures/search")
   DisclosurePage searchDisclosures(@RequestBody SearchForm form) {
-    return logged(forms.toQuery(form));
+    return logged(LookupLog.Action.SEARCH, forms.toQuery(form));
   }
 
   /** A page of the Logboek Dataverwerkingen export: the audit in the standard's shape. */
@@ -64,9 +64,7 @@ class AuditApi {
    */
   @GetMapping("/api/logboek")
   LogboekPage logboek(@ModelAttribute SearchForm form) {
-    DisclosureQuery query = forms.toQuery(withoutBsn(form));
-    DisclosurePage page = search.search(query);
-    lookups.exported(query, page.total());
+    DisclosurePage page = logged(LookupLog.Action.EXPORT_LOGBOEK, forms.toQuery(withoutBsn(form)));
     return new LogboekPage(
         page.items().stream().map(LogboekRecord::of).toList(),
         page.page(),
@@ -75,9 +73,9 @@ class AuditApi {
         page.totalPages());
   }
 
-  private DisclosurePage logged(DisclosureQuery query) {
+  private DisclosurePage logged(LookupLog.Action action, DisclosureQuery query) {
     DisclosurePage page = search.search(query);
-    lookups.searched(query, page.total());
+    lookups.queried(action, query, page.total());
     return page;
   }
 

@@ -48,26 +48,12 @@ public class LookupLog {
     this.clock = clock;
   }
 
-  /** A search of the audit, and how many records it found. */
-  public void searched(DisclosureQuery query, long found) {
-    insert(
-        Action.SEARCH,
-        query.subjectPseudonym(),
-        query.caseReference(),
-        null,
-        filters(query),
-        found);
-  }
-
-  /** Audit records exported in the Logboek Dataverwerkingen shape. */
-  public void exported(DisclosureQuery query, long found) {
-    insert(
-        Action.EXPORT_LOGBOEK,
-        query.subjectPseudonym(),
-        query.caseReference(),
-        null,
-        filters(query),
-        found);
+  /**
+   * A search of the audit ({@link Action#SEARCH}) or an export by the same filters ({@link
+   * Action#EXPORT_LOGBOEK}), and how many records it found.
+   */
+  public void queried(Action action, DisclosureQuery query, long found) {
+    insert(action, query.subjectPseudonym(), query.caseReference(), null, filters(query), found);
   }
 
   /** One audit record read in full (found or not). */

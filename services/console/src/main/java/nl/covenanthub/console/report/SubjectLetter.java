@@ -4,11 +4,13 @@ import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import nl.covenanthub.console.audit.Disclosure;
@@ -39,7 +41,7 @@ public record SubjectLetter(
     Map<List<String>, Set<String>> fields = new LinkedHashMap<>();
     // Oldest first, as a letter tells it.
     List<Disclosure> disclosed = new ArrayList<>(report.disclosed());
-    java.util.Collections.reverse(disclosed);
+    Collections.reverse(disclosed);
     for (Disclosure d : disclosed) {
       List<String> key = List.of(d.sender(), d.recipient(), d.purpose(), d.legalBasis());
       days.computeIfAbsent(key, k -> new TreeSet<>()).add(d.decidedAt().atZone(zone).toLocalDate());
@@ -93,12 +95,12 @@ public record SubjectLetter(
     }
 
     /** A field in words, or nothing for a technical field (an empty label). */
-    java.util.Optional<String> field(String path, boolean transformed) {
+    Optional<String> field(String path, boolean transformed) {
       String label = messages.getMessage("field." + path, null, path, locale);
       if (label.isBlank()) {
-        return java.util.Optional.empty();
+        return Optional.empty();
       }
-      return java.util.Optional.of(transformed ? message("letter.transformed", label) : label);
+      return Optional.of(transformed ? message("letter.transformed", label) : label);
     }
 
     String date(LocalDate day) {

@@ -75,7 +75,7 @@ class SearchPage {
       return failed(form, e.getMessage(), model);
     }
     DisclosurePage page = search.search(query);
-    lookups.searched(query, page.total());
+    lookups.queried(LookupLog.Action.SEARCH, query, page.total());
     // The form as it was, the BSN replaced by its pseudonym: what the links to other pages carry.
     SearchForm kept = keep(form, query.subjectPseudonym());
     model.addAttribute("form", kept);

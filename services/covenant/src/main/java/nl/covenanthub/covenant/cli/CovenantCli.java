@@ -16,7 +16,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import nl.covenanthub.covenant.CovenantException;
 import nl.covenanthub.covenant.CovenantLoader;
 import nl.covenanthub.covenant.CovenantSet;
@@ -116,12 +115,7 @@ public final class CovenantCli {
       throw new CommandLine.ParameterException(
           spec.commandLine(), "no covenant directory " + directory);
     }
-    try (Stream<Path> files = Files.list(directory)) {
-      return files
-          .filter(f -> f.toString().endsWith(".yaml") || f.toString().endsWith(".yml"))
-          .sorted(Comparator.naturalOrder())
-          .toList();
-    }
+    return CovenantLoader.filesIn(directory);
   }
 
   @Command(

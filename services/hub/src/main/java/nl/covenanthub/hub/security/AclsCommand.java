@@ -8,7 +8,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.stream.Stream;
 import nl.covenanthub.covenant.CovenantException;
 import nl.covenanthub.covenant.CovenantLoader;
 import nl.covenanthub.covenant.LoadedCovenant;
@@ -67,18 +66,8 @@ public final class AclsCommand {
    * partners the hub creates topics for ({@code CovenantSet.partners()}), whatever the date.
    */
   public static Set<String> parties(Path dir) throws IOException, CovenantException {
-    if (!Files.isDirectory(dir)) {
-      throw new IOException("no covenant directory " + dir.toAbsolutePath());
-    }
-    List<Path> files;
-    try (Stream<Path> list = Files.list(dir)) {
-      files =
-          list.filter(f -> f.toString().endsWith(".yaml") || f.toString().endsWith(".yml"))
-              .sorted()
-              .toList();
-    }
     Set<String> parties = new TreeSet<>();
-    for (Path file : files) {
+    for (Path file : CovenantLoader.filesIn(dir)) {
       LoadedCovenant covenant = CovenantLoader.load(file);
       covenant.parties().stream().map(Party::id).forEach(parties::add);
     }
