@@ -2,6 +2,7 @@ package nl.covenanthub.audit;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -11,7 +12,10 @@ import java.util.HexFormat;
 import java.util.List;
 import nl.covenanthub.events.SingleObjectEncoding;
 import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.DatumWriter;
 import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.avro.util.ClassSecurityValidator;
@@ -19,10 +23,22 @@ import org.apache.avro.util.ClassSecurityValidator;
 /**
  * The hash of an audit record: SHA-256 over its Avro binary encoding with {@code hash} empty. The
  * hub computes it when writing; anyone holding the records recomputes it to verify the chain.
+ *
+ * <p>A record is hashed in the schema version it was written in. Version 2 added {@code
+ * senderSpanId}; a record of version 1 has none, and its hash is over its version-1 encoding
+ * ({@code AuditRecord-v1.avsc}, kept beside this class). So a record without a sender span holds if
+ * either encoding of its fields gives its hash: both are encodings of the same values, so this
+ * accepts nothing that was changed. Decoders read version-1 records too ({@link
+ * #trustGeneratedClasses}).
  */
 public final class AuditHash {
   /** The previousHash of the first record of a chain. */
   public static final String GENESIS = "0".repeat(64);
+
+  /** The first version of the schema, before {@code senderSpanId}. */
+  static final Schema VERSION_1 = versionOne();
+
+  private static boolean readsVersionOne;
 
   static {
     trustGeneratedClasses();
@@ -30,6 +46,9 @@ public final class AuditHash {
 
   private static final SpecificDatumWriter<AuditRecord> WRITER =
       new SpecificDatumWriter<>(AuditRecord.class);
+
+  private static final SpecificDatumWriter<GenericRecord> VERSION_1_WRITER =
+      new SpecificDatumWriter<>(VERSION_1, new AuditRecord().getSpecificData());
 
   /** Single-object encoding starts with a 2-byte marker and an 8-byte schema fingerprint. */
   private static final int SINGLE_OBJECT_HEADER = 10;
@@ -50,6 +69,11 @@ public final class AuditHash {
    * schemas/ and safe to trust. Idempotent; call before reading or writing generated records.
    */
   public static synchronized void trustGeneratedClasses() {
+    if (!readsVersionOne) {
+      // Records the hub wrote before senderSpanId: read with it null.
+      AuditRecord.getDecoder().addSchema(VERSION_1);
+      readsVersionOne = true;
+    }
     ClassSecurityValidator.ClassSecurityPredicate current = ClassSecurityValidator.getGlobal();
     if (!current.isTrusted(AuditDecision.class)) {
       ClassSecurityValidator.setGlobal(
@@ -63,21 +87,58 @@ public final class AuditHash {
     }
   }
 
+  /** The hash of {@code record} in the current schema version: what the hub seals it with. */
   public static String of(AuditRecord record) {
-    AuditRecord unsealed = AuditRecord.newBuilder(record).setHash("").build();
+    return sha256(encoded(WRITER, AuditRecord.newBuilder(record).setHash("").build()));
+  }
+
+  /** The hash of {@code record} as a version-1 record: only for one without a sender span. */
+  static String ofVersionOne(AuditRecord record) {
+    if (record.getSenderSpanId() != null) {
+      throw new IllegalArgumentException("a version-1 record has no senderSpanId");
+    }
+    GenericRecord old = new GenericData.Record(VERSION_1);
+    for (Schema.Field field : VERSION_1.getFields()) {
+      old.put(field.pos(), field.name().equals("hash") ? "" : record.get(field.name()));
+    }
+    return sha256(encoded(VERSION_1_WRITER, old));
+  }
+
+  /**
+   * Whether {@code record}'s fields give its own hash, in the schema version it was written in: the
+   * current one, or version 1 for a record without a sender span.
+   */
+  public static boolean holdsItsHash(AuditRecord record) {
+    String hash = record.getHash();
+    return hash.equals(of(record))
+        || record.getSenderSpanId() == null && hash.equals(ofVersionOne(record));
+  }
+
+  private static <T> byte[] encoded(DatumWriter<T> writer, T record) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(512);
     BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(bytes, null);
     try {
-      WRITER.write(unsealed, encoder);
+      writer.write(record, encoder);
       encoder.flush();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+    return bytes.toByteArray();
+  }
+
+  private static String sha256(byte[] bytes) {
     try {
-      return HexFormat.of()
-          .formatHex(MessageDigest.getInstance("SHA-256").digest(bytes.toByteArray()));
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
+    }
+  }
+
+  private static Schema versionOne() {
+    try (InputStream in = AuditHash.class.getResourceAsStream("AuditRecord-v1.avsc")) {
+      return new Schema.Parser().parse(in);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 
@@ -110,6 +171,6 @@ public final class AuditHash {
 
   /** Whether {@code record} carries its own correct hash and follows {@code previousHash}. */
   public static boolean follows(AuditRecord record, String previousHash) {
-    return record.getPreviousHash().equals(previousHash) && record.getHash().equals(of(record));
+    return record.getPreviousHash().equals(previousHash) && holdsItsHash(record);
   }
 }

@@ -90,4 +90,39 @@ class AuditHashTest {
     AuditHash.sealed(other);
     assertThat(AuditHash.follows(other, "f".repeat(64))).as("wrong predecessor").isFalse();
   }
+
+  /**
+   * A record the hub wrote before {@code senderSpanId} (made by commit 263b5bd's code and kept as
+   * bytes): still read, still verified, and a change to it still found.
+   */
+  @Test
+  void aRecordOfTheFirstSchemaVersionIsReadAndStillHolds() throws Exception {
+    byte[] written;
+    try (var in = getClass().getResourceAsStream("/audit/audit-record-v1.bin")) {
+      written = in.readAllBytes();
+    }
+    AuditHash.trustGeneratedClasses();
+
+    AuditRecord old = AuditRecord.fromByteBuffer(ByteBuffer.wrap(written));
+
+    assertThat(old.getSenderSpanId()).isNull();
+    assertThat(old.getHash())
+        .isEqualTo("3abd5865d96f61b61ed1230de7f7b1220d82595bcc7190665977baa0173dfeef");
+    assertThat(AuditHash.of(old)).as("not its hash in the new version").isNotEqualTo(old.getHash());
+    assertThat(AuditHash.follows(old, AuditHash.GENESIS)).as("holds as version 1").isTrue();
+    AuditRecord changed = AuditRecord.newBuilder(old).setRecipient("riec").build();
+    assertThat(AuditHash.holdsItsHash(changed)).as("a changed field is found").isFalse();
+    AuditRecord spanAdded = AuditRecord.newBuilder(old).setSenderSpanId("b7ad6b7169203331").build();
+    assertThat(AuditHash.holdsItsHash(spanAdded)).as("a sender span put in is found").isFalse();
+  }
+
+  @Test
+  void aRecordWithASenderSpanHoldsOnlyInTheCurrentVersion() {
+    AuditRecord record = record("with span");
+    record.setSenderSpanId("00f067aa0ba902b7");
+    AuditHash.sealed(record);
+    assertThat(AuditHash.holdsItsHash(record)).isTrue();
+    record.setSenderSpanId("00f067aa0ba902b8");
+    assertThat(AuditHash.holdsItsHash(record)).as("the span is sealed too").isFalse();
+  }
 }

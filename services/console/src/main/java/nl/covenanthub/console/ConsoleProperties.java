@@ -34,6 +34,21 @@ public record ConsoleProperties(
     @DefaultValue Retention retention,
     @DefaultValue("covenants") String covenants) {
 
+  /** The defaults above, for a tool that runs without Spring (bin/logboek-export). */
+  public static ConsoleProperties withDefaults() {
+    return new ConsoleProperties(
+        "hub.audit",
+        "hub.audit.chain",
+        java.util.List.of(),
+        "subject-key",
+        ZoneId.of("Europe/Amsterdam"),
+        200,
+        new Postgres(
+            Path.of(System.getProperty("user.home"), ".covenant-hub/console-postgres"), 5433),
+        new Retention(Period.ofYears(5), "0 30 3 * * *"),
+        "covenants");
+  }
+
   /**
    * @param dataDirectory where the embedded database keeps its files between runs
    * @param port its port on localhost; 0 takes any free port

@@ -8,10 +8,30 @@ package nl.covenanthub.covenant;
 public final class Bsn {
   private Bsn() {}
 
+  /** Why a text is not a BSN; its {@link #text} is what the message says. */
+  public enum Problem {
+    NOT_NINE_DIGITS("must be nine digits"),
+    FAILS_ELEVEN_TEST("fails the eleven-test (elfproef)");
+
+    private final String text;
+
+    Problem(String text) {
+      this.text = text;
+    }
+  }
+
   /** A text that is not a BSN. The message never quotes the text. */
   public static final class InvalidBsnException extends IllegalArgumentException {
-    InvalidBsnException(String message) {
-      super(message);
+    private final Problem problem;
+
+    InvalidBsnException(Problem problem) {
+      super(problem.text);
+      this.problem = problem;
+    }
+
+    /** Why, for a caller that says it in another language. */
+    public Problem problem() {
+      return problem;
     }
   }
 
@@ -27,15 +47,15 @@ public final class Bsn {
         continue;
       }
       if (c < '0' || c > '9' || digits.length() == 9) {
-        throw new InvalidBsnException("must be nine digits");
+        throw new InvalidBsnException(Problem.NOT_NINE_DIGITS);
       }
       digits.append(c);
     }
     if (digits.length() != 9) {
-      throw new InvalidBsnException("must be nine digits");
+      throw new InvalidBsnException(Problem.NOT_NINE_DIGITS);
     }
     if (!passesElevenTest(digits) || digits.toString().equals("000000000")) {
-      throw new InvalidBsnException("fails the eleven-test (elfproef)");
+      throw new InvalidBsnException(Problem.FAILS_ELEVEN_TEST);
     }
     return digits.toString();
   }

@@ -33,14 +33,18 @@ class BsnTest {
   void anythingButNineDigitsIsRefusedWithoutQuotingIt(String written) {
     assertThatThrownBy(() -> Bsn.canonical(written))
         .isInstanceOf(Bsn.InvalidBsnException.class)
-        .hasMessage("must be nine digits");
+        .hasMessage("must be nine digits")
+        .extracting(e -> ((Bsn.InvalidBsnException) e).problem())
+        .isEqualTo(Bsn.Problem.NOT_NINE_DIGITS);
   }
 
   @Test
   void nineDigitsThatFailTheElevenTestAreRefused() {
     assertThatThrownBy(() -> Bsn.canonical("123456789"))
         .isInstanceOf(Bsn.InvalidBsnException.class)
-        .hasMessage("fails the eleven-test (elfproef)");
+        .hasMessage("fails the eleven-test (elfproef)")
+        .extracting(e -> ((Bsn.InvalidBsnException) e).problem())
+        .isEqualTo(Bsn.Problem.FAILS_ELEVEN_TEST);
     assertThatThrownBy(() -> Bsn.canonical("000000000"))
         .hasMessage("fails the eleven-test (elfproef)");
   }

@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import nl.covenanthub.audit.AuditDecision;
+import nl.covenanthub.audit.AuditHash;
 import nl.covenanthub.audit.AuditRecord;
 import nl.covenanthub.devkit.Keycloak;
 import nl.covenanthub.devkit.MovableClock;
@@ -25,6 +26,7 @@ import nl.covenanthub.events.InboxViews;
 import nl.covenanthub.events.RiskLevel;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -153,6 +155,38 @@ class HubFlowTest {
     AuditRecord toVeiligThuis = audit.get("veilig-thuis");
     assertThat(toVeiligThuis.getDecision()).isEqualTo(AuditDecision.WITHHELD);
     assertThat(toVeiligThuis.getReason()).isEqualTo("NO_RULE");
+  }
+
+  /**
+   * W3C trace context end to end: the partner's traceparent, its trace id continued into the inbox
+   * header and the audit record, its span kept in the audit as the sender's action.
+   */
+  @Test
+  void thePartnersTraceContinuesThroughTheInboxAndTheAudit() {
+    CaseSignal signal =
+        PartnerEvents.signal("politie", "zorg-en-veiligheid", Concern.VERWARD_GEDRAG).build();
+    String partnerTrace = "4bf92f3577b34da6a3ce929d0e0e4736";
+    String partnerSpan = "00f067aa0ba902b7";
+    ProducerRecord<String, byte[]> sent =
+        new ProducerRecord<>(
+            "partner.politie.outbox", signal.getCaseReference(), PartnerEvents.bytes(signal));
+    sent.headers()
+        .add(
+            "traceparent",
+            ("00-" + partnerTrace + "-" + partnerSpan + "-01").getBytes(StandardCharsets.US_ASCII));
+    kafka.publish(sent);
+
+    AuditRecord toLzn = auditByRecipient(signal.getEventId(), 2).get("lzn");
+    assertThat(toLzn.getTraceId()).isEqualTo(partnerTrace);
+    assertThat(toLzn.getSenderSpanId()).isEqualTo(partnerSpan);
+    assertThat(toLzn.getSpanId()).isNotEqualTo(partnerSpan);
+    assertThat(AuditHash.holdsItsHash(toLzn)).as("the sender span is sealed in").isTrue();
+    await()
+        .atMost(WAIT)
+        .untilAsserted(() -> assertThat(inbox("lzn", signal.getEventId())).hasSize(1));
+    assertThat(header(inbox("lzn", signal.getEventId()).get(0), "traceparent"))
+        .as("the recipient continues the same trace, from the hub's decision")
+        .isEqualTo("00-" + partnerTrace + "-" + toLzn.getSpanId() + "-01");
   }
 
   @Test

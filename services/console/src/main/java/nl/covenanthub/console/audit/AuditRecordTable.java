@@ -21,7 +21,7 @@ import org.springframework.jdbc.core.RowMapper;
 public final class AuditRecordTable {
   /** Every column of a {@link Disclosure}, in the order of its components. */
   public static final String COLUMNS =
-      "chain_id, sequence, trace_id, span_id, disclosure_id, decision, reason, detail, "
+      "chain_id, sequence, trace_id, span_id, sender_span_id, disclosure_id, decision, reason, detail, "
           + "event_id, event_type, case_reference, sender, recipient, purpose, legal_basis, covenant_id, covenant_version, "
           + "covenant_hash, rule_ids, disclosed_fields, transformed_fields, withheld_fields, retention, subject_pseudonym, "
           + "occurred_at, decided_at, source_topic, source_partition, source_offset, previous_hash, hash, "
@@ -32,7 +32,7 @@ public final class AuditRecordTable {
       "INSERT INTO audit_record ("
           + COLUMNS
           + ") VALUES ("
-          + "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+          + "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
           + "ON CONFLICT (chain_id, sequence) DO NOTHING";
 
   public static final RowMapper<Disclosure> DISCLOSURE =
@@ -42,6 +42,7 @@ public final class AuditRecordTable {
               rs.getLong("sequence"),
               rs.getString("trace_id"),
               rs.getString("span_id"),
+              rs.getString("sender_span_id"),
               rs.getString("disclosure_id"),
               AuditDecision.valueOf(rs.getString("decision")),
               rs.getString("reason"),
@@ -87,6 +88,7 @@ public final class AuditRecordTable {
     insert.setLong(++i, record.getSequence());
     insert.setString(++i, record.getTraceId());
     insert.setString(++i, record.getSpanId());
+    insert.setString(++i, record.getSenderSpanId());
     insert.setString(++i, record.getDisclosureId());
     insert.setString(++i, record.getDecision().name());
     insert.setString(++i, record.getReason());

@@ -16,6 +16,7 @@ public record Disclosure(
     long sequence,
     String traceId,
     String spanId,
+    String senderSpanId,
     String disclosureId,
     AuditDecision decision,
     String reason,
@@ -58,6 +59,7 @@ public record Disclosure(
     return AuditRecord.newBuilder()
         .setTraceId(traceId)
         .setSpanId(spanId)
+        .setSenderSpanId(senderSpanId)
         .setDisclosureId(disclosureId)
         .setDecision(decision)
         .setReason(reason)

@@ -37,16 +37,17 @@ public class SearchForms {
    */
   public DisclosureQuery toQuery(SearchForm form) {
     if (form.hasBsn() && present(form.subject()) != null) {
-      throw new InvalidSearchException("give either bsn or subject, not both");
+      throw new InvalidSearchException("bsn-and-subject", "give either bsn or subject, not both");
     }
     String subject = form.hasBsn() ? subjectPseudonym(form.bsn()) : present(form.subject());
     int size = form.size() == null ? DisclosureQuery.DEFAULT_SIZE : form.size();
     if (size < 1 || size > maxPageSize) {
-      throw new InvalidSearchException("size must be between 1 and " + maxPageSize);
+      throw new InvalidSearchException(
+          "size", "size must be between 1 and " + maxPageSize, maxPageSize);
     }
     int page = form.page() == null ? 0 : form.page();
     if (page < 0) {
-      throw new InvalidSearchException("page must be 0 or more (the first page is 0)");
+      throw new InvalidSearchException("page", "page must be 0 or more (the first page is 0)");
     }
     TimeRange range = timeRange(form.from(), form.to());
     return new DisclosureQuery(
@@ -74,7 +75,7 @@ public class SearchForms {
     Instant start = start("from", from);
     Instant end = end("to", to);
     if (start != null && end != null && !start.isBefore(end)) {
-      throw new InvalidSearchException("from must be before to");
+      throw new InvalidSearchException("from-after-to", "from must be before to");
     }
     return new TimeRange(start, end);
   }
@@ -87,7 +88,8 @@ public class SearchForms {
     try {
       return subjectPseudonyms.of(Bsn.canonical(bsn));
     } catch (Bsn.InvalidBsnException e) {
-      throw new InvalidSearchException("bsn " + e.getMessage());
+      throw new InvalidSearchException(
+          "bsn." + e.problem().name().toLowerCase(Locale.ROOT), "bsn " + e.getMessage());
     }
   }
 
@@ -100,6 +102,7 @@ public class SearchForms {
       return AuditDecision.valueOf(decision.toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
       throw new InvalidSearchException(
+          "decision",
           "decision must be one of "
               + Arrays.stream(AuditDecision.values())
                   .map(Enum::name)
@@ -149,6 +152,7 @@ public class SearchForms {
 
   private static InvalidSearchException invalidTime(String name) {
     return new InvalidSearchException(
+        "time." + name,
         name + " must be an ISO-8601 date (2026-05-01) or instant (2026-05-01T08:00:00Z)");
   }
 

@@ -20,7 +20,7 @@ public enum StatsPeriod {
     try {
       return valueOf(by.toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
-      throw new InvalidSearchException("by must be day or month");
+      throw new InvalidSearchException("by", "by must be day or month");
     }
   }
 }

@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 import javax.sql.DataSource;
 import nl.covenanthub.audit.AuditHash;
+import nl.covenanthub.console.Said;
 import nl.covenanthub.console.audit.AuditRecordTable;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Service;
@@ -91,7 +92,7 @@ public class IntegrityCheck {
     return new IntegrityReport(checkedAt, chainId, from, to, anchored.chains(), anchored.how());
   }
 
-  private record Anchored(List<ChainReport> chains, String how) {}
+  private record Anchored(List<ChainReport> chains, Said how) {}
 
   /** The chain broken at its first fork, if one was met while indexing it. */
   private ChainReport withFork(ChainReport chain) {
@@ -120,11 +121,7 @@ public class IntegrityCheck {
     try {
       heads = kafka.publishedHeads();
     } catch (RuntimeException e) {
-      return new Anchored(
-          chains,
-          "not compared with Kafka ("
-              + e.getClass().getSimpleName()
-              + "): only the index itself was verified");
+      return notAnchored(chains, e);
     }
     Map<String, NewestRecord> newest = new HashMap<>();
     for (ChainReport chain : chains) {
@@ -138,7 +135,7 @@ public class IntegrityCheck {
           kafka.auditHashesAt(
               newest.values().stream().map(NewestRecord::place).distinct().toList());
     } catch (RuntimeException e) {
-      return new Anchored(chains, "not compared with Kafka (" + e.getClass().getSimpleName() + ")");
+      return notAnchored(chains, e);
     }
     List<ChainReport> anchored = new ArrayList<>();
     int signed = 0;
@@ -160,11 +157,25 @@ public class IntegrityCheck {
     }
     return new Anchored(
         anchored,
-        "compared with hub.audit and with "
-            + signed
-            + " of "
-            + chains.size()
-            + " chains' heads signed by the hub");
+        new Said(
+            "anchoring.compared",
+            "compared with hub.audit and with "
+                + signed
+                + " of "
+                + chains.size()
+                + " chains' heads signed by the hub",
+            signed,
+            chains.size()));
+  }
+
+  private static Anchored notAnchored(List<ChainReport> chains, RuntimeException e) {
+    String why = e.getClass().getSimpleName();
+    return new Anchored(
+        chains,
+        new Said(
+            "anchoring.unreachable",
+            "not compared with Kafka (" + why + "): only the index itself was verified",
+            why));
   }
 
   /** A chain's newest record in the range: its position, hash and place in hub.audit. */

@@ -1,8 +1,10 @@
 package nl.covenanthub.console.integrity;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.time.Instant;
 import java.util.List;
+import nl.covenanthub.console.Said;
 
 /**
  * The result of an integrity check: one report per chain.
@@ -10,7 +12,7 @@ import java.util.List;
  * @param chainId the chain checked, or null for all
  * @param from start of the decidedAt range checked (inclusive), or null from the beginning
  * @param to end of the range (exclusive), or null up to the newest record
- * @param anchoring what the index was compared with outside the console's database, in words
+ * @param anchoredAs what the index was compared with outside the console's database, in words
  */
 public record IntegrityReport(
     Instant checkedAt,
@@ -18,7 +20,7 @@ public record IntegrityReport(
     Instant from,
     Instant to,
     List<ChainReport> chains,
-    String anchoring) {
+    @JsonIgnore Said anchoredAs) {
   public IntegrityReport {
     chains = List.copyOf(chains);
   }
@@ -26,6 +28,12 @@ public record IntegrityReport(
   @JsonProperty
   public boolean intact() {
     return chains.stream().allMatch(ChainReport::intact);
+  }
+
+  /** What the index was compared with, in English (the API's {@code anchoring}). */
+  @JsonProperty
+  public String anchoring() {
+    return anchoredAs.getDefaultMessage();
   }
 
   @JsonProperty

@@ -12,10 +12,11 @@ import nl.covenanthub.covenant.ProcessingRegister;
  * An audit record in the shape of the Logboek Dataverwerkingen standard (Logius, component Logboek,
  * interface): one Action ({@code span_id}) of a data processing ({@code trace_id}), with the {@code
  * dpl.core} attributes. The trace id is the sender's own when its event carried a W3C traceparent,
- * so the hub's actions join the partner's trace.
+ * so the hub's actions join the partner's trace; the sender's action that caused the decision, at
+ * another organisation, is then its {@code foreign_operation}.
  *
- * <p>Not filled: {@code parent_span_id} and {@code foreign_operation}, since the audit keeps the
- * sender's trace id but not its span id.
+ * <p>Not filled: {@code parent_span_id}, the calling action within the hub's own processing: a
+ * decision is the hub's first action on an event.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record LogboekRecord(
@@ -25,11 +26,26 @@ public record LogboekRecord(
     String name,
     @JsonProperty("start_time") long startTime,
     @JsonProperty("end_time") long endTime,
+    @JsonProperty("foreign_operation") ForeignOperation foreignOperation,
     Resource resource,
     List<Attribute> attributes) {
 
   /** The system that did the processing. */
   public record Resource(List<Attribute> attributes) {}
+
+  /**
+   * The action at another organisation that caused this one: the sender's trace and span, and the
+   * sender as a URI.
+   */
+  public record ForeignOperation(
+      @JsonProperty("trace_id") String traceId,
+      @JsonProperty("span_id") String spanId,
+      String entity) {}
+
+  /** The URI of a partner of the hub, as a foreign operation's entity. */
+  public static String partner(String id) {
+    return "urn:covenant-hub:party:" + id;
+  }
 
   /** A key-value pair. */
   public record Attribute(String key, String value) {}
@@ -71,6 +87,10 @@ public record LogboekRecord(
         "covenant-hub " + decision.decision().name().toLowerCase(java.util.Locale.ROOT),
         at,
         at,
+        decision.senderSpanId() == null
+            ? null
+            : new ForeignOperation(
+                decision.traceId(), decision.senderSpanId(), partner(decision.sender())),
         HUB,
         attributes);
   }

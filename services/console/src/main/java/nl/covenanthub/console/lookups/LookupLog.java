@@ -5,7 +5,9 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import nl.covenanthub.console.audit.DisclosureQuery;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContextHolder;
@@ -42,10 +44,23 @@ public class LookupLog {
 
   private final JdbcClient jdbc;
   private final Clock clock;
+  private final Supplier<String> user;
 
+  /** The log of the console's pages and API: the user is the one logged in. */
+  @Autowired
   public LookupLog(JdbcClient jdbc, Clock clock) {
+    this(jdbc, clock, LookupLog::currentUser);
+  }
+
+  private LookupLog(JdbcClient jdbc, Clock clock, Supplier<String> user) {
     this.jdbc = jdbc;
     this.clock = clock;
+    this.user = user;
+  }
+
+  /** The log of a tool that runs outside the console, as {@code user}. */
+  public static LookupLog as(String user, JdbcClient jdbc, Clock clock) {
+    return new LookupLog(jdbc, clock, () -> user);
   }
 
   /**
@@ -99,7 +114,7 @@ public class LookupLog {
                 + " case_reference, disclosure_id, filters, results) VALUES (:at, :user, :action,"
                 + " :subject, :caseReference, :disclosureId, :filters, :results)")
         .param("at", Timestamp.from(clock.instant()))
-        .param("user", currentUser())
+        .param("user", user.get())
         .param("action", action.name())
         .param("subject", subject)
         .param("caseReference", caseReference)

@@ -43,7 +43,7 @@ class ChartPage {
               new SearchForm(null, null, null, null, null, null, decision, from, to, null, null));
       model.addAttribute("chart", DisclosureChart.of(search.counts(filters, period), period));
     } catch (InvalidSearchException e) {
-      model.addAttribute("error", e.getMessage());
+      model.addAttribute("error", e.said());
     }
     return "chart";
   }

@@ -95,7 +95,7 @@ class ReportPage {
       model.addAttribute("report", logged(LookupLog.Action.REPORT, pseudonym(bsn, subject)));
       return "report";
     } catch (InvalidSearchException e) {
-      model.addAttribute("error", e.getMessage());
+      model.addAttribute("error", e.said());
       return "report-form";
     }
   }
@@ -128,6 +128,6 @@ class ReportPage {
     if (subject != null && !subject.isBlank()) {
       return subject.strip();
     }
-    throw new InvalidSearchException("type the data subject's BSN");
+    throw new InvalidSearchException("no-bsn", "type the data subject's BSN");
   }
 }

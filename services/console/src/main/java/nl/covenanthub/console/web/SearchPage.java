@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
+import nl.covenanthub.console.Said;
 import nl.covenanthub.console.audit.AuditSearch;
 import nl.covenanthub.console.audit.Disclosure;
 import nl.covenanthub.console.audit.DisclosurePage;
@@ -44,7 +45,10 @@ class SearchPage {
   @GetMapping(PATH)
   String searchByLink(@ModelAttribute SearchForm form, Model model) {
     if (form.hasBsn()) {
-      return failed(form, "a BSN is not taken from a link: type it in the form", model);
+      return failed(
+          form,
+          new Said("error.bsn-in-link", "a BSN is not taken from a link: type it in the form"),
+          model);
     }
     return results(form, model);
   }
@@ -72,7 +76,7 @@ class SearchPage {
     try {
       query = forms.toQuery(form);
     } catch (InvalidSearchException e) {
-      return failed(form, e.getMessage(), model);
+      return failed(form, e.said(), model);
     }
     DisclosurePage page = search.search(query);
     lookups.queried(LookupLog.Action.SEARCH, query, page.total());
@@ -89,7 +93,7 @@ class SearchPage {
     return "search";
   }
 
-  private static String failed(SearchForm form, String error, Model model) {
+  private static String failed(SearchForm form, Said error, Model model) {
     model.addAttribute("form", keep(form, form.subject()));
     model.addAttribute("error", error);
     return "search";

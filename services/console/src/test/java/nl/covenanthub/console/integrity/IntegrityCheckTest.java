@@ -1,7 +1,10 @@
 package nl.covenanthub.console.integrity;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import nl.covenanthub.audit.AuditHash;
@@ -119,6 +122,27 @@ class IntegrityCheckTest extends ConsoleTestBase {
         .update();
     IntegrityReport range = integrity.verify(null, from, null);
     assertOnlyBreak(range, politie.chainId(), ChainBreak.Kind.MISSING, 20);
+  }
+
+  /**
+   * A record the hub wrote in the first version of the audit schema, before senderSpanId (its bytes
+   * made by that version's code, kept in schemas/): read from hub.audit, indexed, intact; a sender
+   * span put in afterwards is a change, found.
+   */
+  @Test
+  void aRecordOfTheFirstSchemaVersionIsIndexedAndHolds() throws Exception {
+    byte[] written =
+        Files.readAllBytes(Path.of("../../schemas/src/test/resources/audit/audit-record-v1.bin"));
+    String chain = "partner.politie.outbox-first-version";
+    publishRaw(chain, written);
+    await().atMost(WAIT).until(() -> rows(chain) == 1);
+
+    assertThat(integrity.verify(chain, null, null).intact()).as("first version intact").isTrue();
+
+    db.sql("UPDATE audit_record SET sender_span_id = '00f067aa0ba902b7' WHERE chain_id = ?")
+        .param(chain)
+        .update();
+    assertOnlyBreak(integrity.verify(chain, null, null), chain, ChainBreak.Kind.ALTERED, 1);
   }
 
   private static ChainReport assertOnlyBreak(

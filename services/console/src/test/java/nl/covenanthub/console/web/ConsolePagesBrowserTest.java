@@ -191,6 +191,10 @@ class ConsolePagesBrowserTest extends ConsoleTestBase {
     assertThat(browser.findElement(By.id("user")).getText())
         .as("who is logged in, in the bar")
         .isEqualTo("fg");
+    assertThat(browser.findElement(By.tagName("h1")).getText())
+        .as("the pages speak Dutch by default")
+        .isEqualTo("Zoeken in de audit");
+    assertThat(browser.findElement(By.tagName("html")).getDomAttribute("lang")).isEqualTo("nl");
 
     // Search by BSN: the person's three records, the BSN nowhere after.
     type("bsn", PERSON);
@@ -222,7 +226,7 @@ class ConsolePagesBrowserTest extends ConsoleTestBase {
     assertThat(text("withheld-fields")).isEqualTo("subject.address");
 
     // The Art. 15 report, from its own page with the BSN, written as people write it.
-    browser.findElement(By.linkText("Art. 15 report")).click();
+    browser.findElement(By.id("nav-report")).click();
     type("bsn", PERSON_WRITTEN);
     browser.findElement(By.id("make-report")).click();
     waitFor(By.id("disclosed"));
@@ -261,7 +265,7 @@ class ConsolePagesBrowserTest extends ConsoleTestBase {
         .as("what was not passed on")
         .extracting(row -> row.subList(1, 6))
         .containsExactly(
-            List.of("politie", "veilig-thuis", "zorg-en-veiligheid", "withheld", "NO_RULE"));
+            List.of("politie", "veilig-thuis", "zorg-en-veiligheid", "tegengehouden", "NO_RULE"));
     assertThat(browser.getPageSource())
         .as("nothing about someone else")
         .doesNotContain("PL0600-2026-179445")
@@ -322,7 +326,7 @@ class ConsolePagesBrowserTest extends ConsoleTestBase {
     assertThat(browser.findElement(By.tagName("html")).getDomAttribute("lang")).isEqualTo("en");
 
     // The register of processing activities, from the covenants.
-    browser.findElement(By.linkText("Register")).click();
+    browser.findElement(By.id("nav-register")).click();
     waitFor(By.cssSelector("section.activity"));
     assertThat(browser.findElements(By.cssSelector("section.activity")))
         .extracting(section -> section.getDomAttribute("data-activity-id"))
@@ -331,7 +335,7 @@ class ConsolePagesBrowserTest extends ConsoleTestBase {
     assertThat(browser.findElements(By.id("problems"))).as("every covenant valid").isEmpty();
 
     // Disclosures over time per partner pair.
-    browser.findElement(By.linkText("Over time")).click();
+    browser.findElement(By.id("nav-chart")).click();
     waitFor(By.id("chart"));
     assertThat(browser.findElements(By.cssSelector("#legend .pair")))
         .extracting(WebElement::getText)
@@ -364,7 +368,20 @@ class ConsolePagesBrowserTest extends ConsoleTestBase {
   void theIntegrityPageShowsTheAuditIntactThenTheAlteredRecord() {
     logIn("fg");
     open("/console/integrity");
-    assertThat(text("status")).as("the status").startsWith("Intact: 5 records in 2 chains");
+    assertThat(text("status"))
+        .as("the status, in Dutch")
+        .startsWith("Intact: 5 records in 2 ketens gecontroleerd");
+    assertThat(text("anchoring")).startsWith("vergeleken met hub.audit");
+
+    // English on request, kept for the pages after; a language the console has not is ignored.
+    browser.findElement(By.id("language")).click();
+    new WebDriverWait(browser, PAGE_WAIT)
+        .until(ExpectedConditions.textToBe(By.tagName("h1"), "Integrity of the audit"));
+    assertThat(browser.findElement(By.tagName("html")).getDomAttribute("lang")).isEqualTo("en");
+    assertThat(text("status")).startsWith("Intact: 5 records in 2 chains verified");
+    assertThat(text("anchoring")).startsWith("compared with hub.audit");
+    open("/console/integrity?language=fr");
+    assertThat(text("status")).as("still English").startsWith("Intact: 5 records in 2 chains");
 
     db.sql("UPDATE audit_record SET recipient = 'riec' WHERE chain_id = ? AND sequence = 3")
         .param(politie.chainId())
@@ -394,7 +411,7 @@ class ConsolePagesBrowserTest extends ConsoleTestBase {
     type("caseReference", PERSONS_CASE);
     type("from", "yesterday");
     submitSearch();
-    assertThat(text("error")).isEqualTo("bsn must be nine digits");
+    assertThat(text("error")).isEqualTo("Het BSN moet negen cijfers hebben.");
     assertThat(browser.findElement(By.id("bsn")).getDomProperty("value"))
         .as("the BSN field is empty again")
         .isEmpty();
@@ -404,7 +421,7 @@ class ConsolePagesBrowserTest extends ConsoleTestBase {
 
     submitSearch();
     assertThat(text("error"))
-        .isEqualTo("from must be an ISO-8601 date (2026-05-01) or instant (2026-05-01T08:00:00Z)");
+        .isEqualTo("Van moet een datum (2026-05-01) of een tijdstip (2026-05-01T08:00:00Z) zijn.");
     assertThat(browser.findElement(By.id("from")).getDomProperty("value")).isEqualTo("yesterday");
     assertThat(browser.findElements(By.id("results"))).as("no results with an error").isEmpty();
 
@@ -421,14 +438,15 @@ class ConsolePagesBrowserTest extends ConsoleTestBase {
         """,
                     PERSON);
     assertThat(stale.get(0)).as("status of a stale form").isEqualTo(403L);
-    assertThat((String) stale.get(1)).contains("This form has expired").doesNotContain(PERSON);
+    assertThat((String) stale.get(1)).contains("Dit formulier is verlopen").doesNotContain(PERSON);
   }
 
   @Test
   void someoneWithoutThePrivacyOfficerRoleIsRefused() {
     logIn("beheerder");
 
-    assertThat(text("denied")).isEqualTo("These pages are for the privacy officer");
+    assertThat(text("denied"))
+        .isEqualTo("Deze pagina's zijn voor de functionaris gegevensbescherming");
     assertThat(text("user")).isEqualTo("beheerder");
     assertThat(browser.getPageSource()).as("no audit data").doesNotContain(PERSONS_CASE);
     Object status =

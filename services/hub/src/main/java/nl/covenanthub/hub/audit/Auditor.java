@@ -121,6 +121,7 @@ public class Auditor {
     AuditRecord record = new AuditRecord();
     record.setTraceId(trace.traceId());
     record.setSpanId(TraceContext.spanId(disclosureId));
+    record.setSenderSpanId(trace.senderSpanId());
     record.setDisclosureId(disclosureId);
     record.setSender(sender);
     record.setRecipient(recipient);

@@ -22,8 +22,9 @@ class TraceContextTest {
 
   @Test
   void continuesTheSendersTrace() {
-    assertThat(TraceContext.from(record(7, "00-" + TRACE_ID + "-00f067aa0ba902b7-01")).traceId())
-        .isEqualTo(TRACE_ID);
+    TraceContext trace = TraceContext.from(record(7, "00-" + TRACE_ID + "-00f067aa0ba902b7-01"));
+    assertThat(trace.traceId()).isEqualTo(TRACE_ID);
+    assertThat(trace.senderSpanId()).as("the sender's action").isEqualTo("00f067aa0ba902b7");
   }
 
   @ParameterizedTest
@@ -37,6 +38,7 @@ class TraceContextTest {
         "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01-extra",
         "00-4bf92f3577b34da6a3ce929d0e0e4736_00f067aa0ba902b7-01",
         "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902bz-01",
+        "00-4bf92f3577b34da6a3ce929d0e0e4736-0000000000000000-01", // the all-zero (invalid) span id
         ""
       })
   void anInvalidTraceparentStartsATraceDerivedFromTheRecordsPlace(String traceparent) {
@@ -48,5 +50,6 @@ class TraceContextTest {
         .isEqualTo(TraceContext.from(record(7, null)).traceId())
         .as("another record gets another")
         .isNotEqualTo(TraceContext.from(record(8, null)).traceId());
+    assertThat(trace.senderSpanId()).as("no sender span").isNull();
   }
 }
