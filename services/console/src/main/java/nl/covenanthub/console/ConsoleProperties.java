@@ -4,7 +4,9 @@ import java.nio.file.Path;
 import java.time.Period;
 import java.time.ZoneId;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.core.env.StandardEnvironment;
 
 /**
  * The console's settings ({@code console.*}).
@@ -34,19 +36,12 @@ public record ConsoleProperties(
     @DefaultValue Retention retention,
     @DefaultValue("covenants") String covenants) {
 
-  /** The defaults above, for a tool that runs without Spring (bin/logboek-export). */
+  /**
+   * The settings as the console would bind them, for a tool that runs without the application
+   * (bin/logboek-export): the defaults above, and what the environment and system properties set.
+   */
   public static ConsoleProperties withDefaults() {
-    return new ConsoleProperties(
-        "hub.audit",
-        "hub.audit.chain",
-        java.util.List.of(),
-        "subject-key",
-        ZoneId.of("Europe/Amsterdam"),
-        200,
-        new Postgres(
-            Path.of(System.getProperty("user.home"), ".covenant-hub/console-postgres"), 5433),
-        new Retention(Period.ofYears(5), "0 30 3 * * *"),
-        "covenants");
+    return Binder.get(new StandardEnvironment()).bindOrCreate("console", ConsoleProperties.class);
   }
 
   /**
