@@ -10,8 +10,9 @@ import org.springframework.context.support.DefaultMessageSourceResolvable;
 public final class Said extends DefaultMessageSourceResolvable {
   private static final long serialVersionUID = 1L;
 
+  /** {@code code} null: English only. */
   public Said(String code, String english, Object... arguments) {
-    super(new String[] {code}, arguments.clone(), english);
+    super(code == null ? null : new String[] {code}, arguments.clone(), english);
   }
 
   @Override

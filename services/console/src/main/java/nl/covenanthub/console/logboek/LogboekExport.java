@@ -9,13 +9,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.concurrent.Callable;
 import nl.covenanthub.console.ConsoleProperties;
 import nl.covenanthub.console.audit.AuditSearch;
 import nl.covenanthub.console.audit.DisclosurePage;
 import nl.covenanthub.console.audit.DisclosureQuery;
 import nl.covenanthub.console.audit.InvalidSearchException;
+import nl.covenanthub.console.audit.SearchForm;
 import nl.covenanthub.console.audit.SearchForms;
 import nl.covenanthub.console.lookups.LookupLog;
 import org.postgresql.ds.PGSimpleDataSource;
@@ -101,24 +101,19 @@ public final class LogboekExport implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     ConsoleProperties defaults = ConsoleProperties.withDefaults();
+    // The export takes no BSN (a command line ends up in shell history): no pseudonymiser needed.
     SearchForms forms = new SearchForms(null, defaults);
     DisclosureQuery first;
     try {
-      SearchForms.TimeRange range = forms.timeRange(from, to);
       // Up to now at most: records indexed while the export runs do not shift its pages.
-      Instant until = range.to() == null ? clock.instant() : range.to();
+      String until = to == null ? clock.instant().toString() : to;
       first =
-          new DisclosureQuery(
-              blankToNull(subject),
-              null,
-              blankToNull(sender),
-              blankToNull(recipient),
-              blankToNull(purpose),
-              null,
-              range.from(),
-              until,
-              0,
-              PAGE);
+          forms
+              .toQuery(
+                  new SearchForm(
+                      null, subject, null, sender, recipient, purpose, null, from, until, null,
+                      null))
+              .withPage(0, PAGE);
     } catch (InvalidSearchException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
@@ -147,7 +142,7 @@ public final class LogboekExport implements Callable<Integer> {
         }
         written += page.items().size();
         progress.printf("logboek-export: %d of %d records%n", written, page.total());
-        query = next(query);
+        query = query.withPage(query.page() + 1, query.size());
         if (query.page() >= page.totalPages()) {
           break;
         }
@@ -169,20 +164,6 @@ public final class LogboekExport implements Callable<Integer> {
             + " records"
             + (out == null ? "" : " to " + out.toAbsolutePath()));
     return 0;
-  }
-
-  private static DisclosureQuery next(DisclosureQuery query) {
-    return new DisclosureQuery(
-        query.subjectPseudonym(),
-        query.caseReference(),
-        query.sender(),
-        query.recipient(),
-        query.purpose(),
-        query.decision(),
-        query.from(),
-        query.to(),
-        query.page() + 1,
-        query.size());
   }
 
   private PGSimpleDataSource dataSource() throws IOException {
@@ -216,9 +197,5 @@ public final class LogboekExport implements Callable<Integer> {
     return root.getMessage() == null
         ? root.getClass().getSimpleName()
         : root.getClass().getSimpleName() + ": " + root.getMessage();
-  }
-
-  private static String blankToNull(String text) {
-    return text == null || text.isBlank() ? null : text.strip();
   }
 }
