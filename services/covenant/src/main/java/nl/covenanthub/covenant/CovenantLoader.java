@@ -1,6 +1,9 @@
 package nl.covenanthub.covenant;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.PathType;
@@ -10,7 +13,6 @@ import com.networknt.schema.ValidationMessage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -28,6 +30,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
+import org.erdtman.jcs.JsonCanonicalizer;
 
 /**
  * Reads covenant YAML into the model: first the YAML itself, then its shape against {@code
@@ -36,6 +39,7 @@ import java.util.stream.Stream;
  */
 public final class CovenantLoader {
   private static final JsonSchema SHAPE = loadShape();
+  private static final ObjectMapper JSON = new ObjectMapper();
   private static final String TREATMENT_HINT =
       "use pass, drop, {pseudonymise: KEY-REF}, {generalise: year | postcode-area} or {redact: TEXT}";
 
@@ -69,7 +73,7 @@ public final class CovenantLoader {
   }
 
   public static LoadedCovenant load(String file, byte[] bytes) throws CovenantException {
-    YamlTree tree = YamlTree.parse(file, new String(bytes, StandardCharsets.UTF_8));
+    YamlTree tree = YamlTree.parse(file, new String(bytes, UTF_8));
     List<Problem> problems = shapeProblems(file, tree);
     if (!problems.isEmpty()) {
       throw new CovenantException(problems);
@@ -79,7 +83,22 @@ public final class CovenantLoader {
     if (!mapper.problems.isEmpty()) {
       throw new CovenantException(mapper.problems);
     }
-    return new LoadedCovenant(file, covenant, tree.lines, sha256(bytes));
+    return new LoadedCovenant(
+        file, covenant, tree.lines, canonicalHash(tree.root), new String(bytes, UTF_8), Set.of());
+  }
+
+  /**
+   * SHA-256 (hex) of the covenant's JSON Canonicalization Scheme form (RFC 8785): what identifies a
+   * version. Layout, comments, key order and YAML's quoting do not change it; any change of content
+   * does. So a version proposed in the console and the same covenant edited in git have one hash.
+   */
+  public static String canonicalHash(JsonNode covenant) {
+    try {
+      String json = JSON.writeValueAsString(covenant);
+      return sha256(new JsonCanonicalizer(json).getEncodedUTF8());
+    } catch (IOException e) {
+      throw new IllegalStateException("a parsed covenant is always JSON", e);
+    }
   }
 
   private static List<Problem> shapeProblems(String file, YamlTree tree) {

@@ -199,7 +199,29 @@ public final class CovenantSet {
                   + covenant.validity().until(),
           Optional.of(keyPlans.owner.ref()));
     }
-    return keyPlans.decide(event);
+    Optional<Decision> revoked = revoked(key, keyPlans.owner);
+    return revoked.isPresent() ? revoked.get() : keyPlans.decide(event);
+  }
+
+  /** Withheld when the sender or the recipient revoked its participation in the version. */
+  private static Optional<Decision> revoked(PlanKey key, LoadedCovenant owner) {
+    for (String party : List.of(key.sender(), key.recipient())) {
+      if (owner.isRevokedBy(party)) {
+        Covenant covenant = owner.covenant();
+        return Optional.of(
+            new Decision.Withheld(
+                key,
+                Decision.Reason.PARTY_REVOKED,
+                "'"
+                    + party
+                    + "' revoked its participation in covenant '"
+                    + covenant.id()
+                    + "' v"
+                    + covenant.version(),
+                Optional.of(owner.ref())));
+      }
+    }
+    return Optional.empty();
   }
 
   private Decision withheldWithoutRule(PlanKey key) {
@@ -212,6 +234,10 @@ public final class CovenantSet {
           Optional.empty());
     }
     Covenant covenant = owner.covenant();
+    Optional<Decision> revoked = revoked(key, owner);
+    if (revoked.isPresent()) {
+      return revoked.get();
+    }
     for (String party : List.of(key.sender(), key.recipient())) {
       if (!covenant.hasParty(party)) {
         return new Decision.Withheld(
@@ -268,6 +294,11 @@ public final class CovenantSet {
   /** Every purpose of every active covenant. */
   public Set<String> purposes() {
     return java.util.Collections.unmodifiableSet(byPurpose.keySet());
+  }
+
+  /** The versions this set was compiled from, with their text and revocations. */
+  public List<LoadedCovenant> loaded() {
+    return covenants;
   }
 
   public List<CovenantRef> covenants() {

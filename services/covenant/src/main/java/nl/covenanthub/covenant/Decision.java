@@ -60,6 +60,11 @@ public sealed interface Decision permits Decision.Disclosed, Decision.Withheld {
     COVENANT_NOT_IN_FORCE,
     /** The covenant's validity period has ended: it discloses nothing any more. */
     COVENANT_ENDED,
+    /**
+     * The sender or the recipient revoked its participation in this covenant version (a breach, a
+     * court ruling): nothing passes to or from it under this version.
+     */
+    PARTY_REVOKED,
     /** No rule lets this sender disclose this event type to this recipient for this purpose. */
     NO_RULE,
     /** Rules exist, but the event meets none of their conditions. */

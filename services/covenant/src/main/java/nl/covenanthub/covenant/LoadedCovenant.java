@@ -3,21 +3,42 @@ package nl.covenanthub.covenant;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
- * A covenant as read from its file: the model, where each part stood in the file (for messages),
- * and the SHA-256 of the file's bytes (for the audit).
+ * A covenant version as read from its YAML: the model, where each part stood in the text (for
+ * messages), the hash of its canonical form (for the audit), the text itself, and the parties that
+ * have revoked their participation in this version.
  *
  * @param lines JSON pointer of each YAML node (e.g. {@code /rules/0/fields/narrative}) to its
  *     1-based line
+ * @param contentHash {@link CovenantLoader#canonicalHash}: what the audit and the inbox name
+ * @param source the YAML text as proposed or committed, byte for byte
+ * @param revokedBy parties that stopped taking part: nothing is disclosed to or from them under it
  */
 public record LoadedCovenant(
-    String file, Covenant covenant, Map<String, Integer> lines, String contentHash) {
+    String file,
+    Covenant covenant,
+    Map<String, Integer> lines,
+    String contentHash,
+    String source,
+    Set<String> revokedBy) {
   public LoadedCovenant {
     Objects.requireNonNull(file, "file");
     Objects.requireNonNull(covenant, "covenant");
     lines = Map.copyOf(lines);
     Objects.requireNonNull(contentHash, "contentHash");
+    Objects.requireNonNull(source, "source");
+    revokedBy = Set.copyOf(revokedBy);
+  }
+
+  /** The same version after {@code parties} revoked their participation (the content is kept). */
+  public LoadedCovenant revokedBy(Set<String> parties) {
+    return new LoadedCovenant(file, covenant, lines, contentHash, source, parties);
+  }
+
+  public boolean isRevokedBy(String party) {
+    return revokedBy.contains(party);
   }
 
   /** The covenant's parties: what a service may know of a covenant without reading its rules. */

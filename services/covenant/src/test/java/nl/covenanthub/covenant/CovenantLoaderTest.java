@@ -25,9 +25,39 @@ class CovenantLoaderTest {
             });
     assertThat(loaded.lineOf("/rules/0/fields/subject.name")).isEqualTo(26);
     assertThat(loaded.contentHash()).as("sha-256 hex").hasSize(64);
-    assertThat(TestCovenants.load(MINIMAL + "# a comment\n").contentHash())
-        .as("any change to the text is a different version")
-        .isNotEqualTo(loaded.contentHash());
+    assertThat(loaded.source()).isEqualTo(MINIMAL);
+  }
+
+  @Test
+  void theHashIsOfTheCanonicalFormNotOfTheLayout() throws CovenantException {
+    String hash = TestCovenants.load(MINIMAL).contentHash();
+    assertThat(TestCovenants.load("# a comment\n" + MINIMAL.replace("title: ", "title:   ")))
+        .as("comments and spacing are layout, not content")
+        .extracting(LoadedCovenant::contentHash)
+        .isEqualTo(hash);
+    assertThat(TestCovenants.load(MINIMAL.replace("caseReference: pass", "caseReference: 'pass'")))
+        .as("quoting is layout too")
+        .extracting(LoadedCovenant::contentHash)
+        .isEqualTo(hash);
+    assertThat(TestCovenants.load(MINIMAL.replace("2028-12-31", "2028-12-30")).contentHash())
+        .as("any change of content is a different version")
+        .isNotEqualTo(hash);
+  }
+
+  @Test
+  void theHashIsSha256OfTheJsonCanonicalizationScheme() throws Exception {
+    // RFC 8785: members sorted by key, no whitespace, strings escaped minimally.
+    var tree =
+        new com.fasterxml.jackson.databind.ObjectMapper()
+            .readTree("{ \"b\": [1, \"\u00e9\"], \"a\": true }");
+    String expected =
+        java.util.HexFormat.of()
+            .formatHex(
+                java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(
+                        "{\"a\":true,\"b\":[1,\"é\"]}"
+                            .getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    assertThat(CovenantLoader.canonicalHash(tree)).isEqualTo(expected);
   }
 
   @Test

@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.time.Period;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
@@ -65,6 +66,56 @@ class CovenantSetTest {
     assertThat(plan.retention()).isEqualTo(Period.ofYears(2));
     assertThat(plan.transformedFields()).containsExactly("narrative");
     assertThat(plan.withheldFields()).contains("company.kvkNumber", "company.name");
+  }
+
+  @Test
+  void aPartyThatRevokedItsParticipationNeitherSendsNorReceivesUnderThatVersion() throws Exception {
+    List<LoadedCovenant> revoked =
+        covenants.loaded().stream()
+            .map(
+                c ->
+                    c.covenant().purpose("zorg-en-veiligheid").isPresent()
+                        ? c.revokedBy(Set.of("lzn"))
+                        : c)
+            .toList();
+    CovenantSet afterRevocation =
+        CovenantSet.compile(revoked, TestEvents.CATALOG, TestCovenants.KEYS, TestCovenants.CLOCK);
+    GenericData.Record signal =
+        caseSignal("politie", "zorg-en-veiligheid", List.of("VERWARD_GEDRAG"), "MIDDEN");
+
+    Decision.Withheld toLzn =
+        withheld(
+            afterRevocation.decide("politie", "lzn", "zorg-en-veiligheid", signal, NOW),
+            Decision.Reason.PARTY_REVOKED);
+    assertThat(toLzn.detail())
+        .isEqualTo(
+            "'lzn' revoked its participation in covenant 'zorg-en-veiligheid-west-maas-en-waal' v1");
+    assertThat(toLzn.covenant())
+        .get()
+        .extracting(CovenantRef::id)
+        .isEqualTo("zorg-en-veiligheid-west-maas-en-waal");
+    withheld(
+        afterRevocation.decide(
+            "lzn",
+            "politie",
+            "zorg-en-veiligheid",
+            TestEvents.caseReference("lzn", "zorg-en-veiligheid"),
+            NOW),
+        Decision.Reason.PARTY_REVOKED);
+    assertThat(covenants.decide("politie", "lzn", "zorg-en-veiligheid", signal, NOW).disclosed())
+        .as("the set before the revocation is unchanged")
+        .isTrue();
+    Decision.Disclosed otherCovenant =
+        disclosed(
+            afterRevocation.decide(
+                "politie",
+                "lzn",
+                "aanpak-ondermijning",
+                caseSignal("politie", "aanpak-ondermijning", List.of("HENNEPTEELT"), "HOOG"),
+                NOW));
+    assertThat(otherCovenant.plan().covenant().id())
+        .as("a revocation ends only that covenant's sharing")
+        .isEqualTo("aanpak-ondermijning-west-maas-en-waal");
   }
 
   @Test

@@ -209,7 +209,7 @@ final class RandomCovenants {
   }
 
   static LoadedCovenant loaded(Covenant covenant) {
-    return new LoadedCovenant("random.yaml", covenant, Map.of(), "hash");
+    return new LoadedCovenant("random.yaml", covenant, Map.of(), "hash", "", java.util.Set.of());
   }
 
   /**

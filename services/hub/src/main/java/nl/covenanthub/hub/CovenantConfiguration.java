@@ -11,15 +11,20 @@ import nl.covenanthub.covenant.CovenantSet;
 import nl.covenanthub.covenant.EventCatalog;
 import nl.covenanthub.covenant.KeyRing;
 import nl.covenanthub.covenant.Pseudonymiser;
+import nl.covenanthub.hub.covenants.ActiveCovenants;
+import nl.covenanthub.hub.covenants.CovenantFeed;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.kafka.core.ConsumerFactory;
+import org.springframework.kafka.core.KafkaAdmin;
 
 /**
- * Loads and compiles the covenants once at start-up; the hub refuses to start on an invalid one. An
- * ended covenant is not invalid here: it is inactive (its events are withheld, {@code
- * COVENANT_ENDED}) and the others go on; health and {@code hub_covenant_active} say which.
+ * Loads and compiles the covenants of the directory at start-up (the hub refuses to start on an
+ * invalid one), then follows the versions the console publishes on {@code hub.covenants} ({@link
+ * CovenantFeed}). An ended covenant is not invalid here: it is inactive (its events are withheld,
+ * {@code COVENANT_ENDED}) and the others go on; health and {@code hub_covenant_active} say which.
  */
 @Configuration(proxyBeanMethods = false)
 class CovenantConfiguration {
@@ -45,7 +50,8 @@ class CovenantConfiguration {
   }
 
   @Bean
-  CovenantSet covenantSet(HubProperties properties, EventCatalog catalog, KeyRing keys, Clock clock)
+  ActiveCovenants activeCovenants(
+      HubProperties properties, EventCatalog catalog, KeyRing keys, Clock clock)
       throws IOException, CovenantException {
     Path dir = Path.of(properties.covenants());
     if (!Files.isDirectory(dir)) {
@@ -64,11 +70,19 @@ class CovenantConfiguration {
                     covenant.version(),
                     why));
     log.info(
-        "Enforcing {} covenant(s) for partners {}: {}",
+        "Covenant directory {}: {} covenant(s) for partners {}: {}",
+        dir,
         set.covenants().size(),
         set.partners(),
         set.covenants());
-    return set;
+    return ActiveCovenants.startingFrom(set, catalog, keys, clock);
+  }
+
+  /** Reads {@code hub.covenants} to its end before the first batch, then follows it. */
+  @Bean
+  CovenantFeed covenantFeed(
+      ActiveCovenants active, ConsumerFactory<Object, Object> consumers, KafkaAdmin admin) {
+    return new CovenantFeed(active, consumers, admin);
   }
 
   /** The audit's pseudonym of the data subject: a key of its own, which no recipient's is. */

@@ -2,8 +2,9 @@ package nl.covenanthub.hub;
 
 import java.util.ArrayList;
 import java.util.List;
-import nl.covenanthub.covenant.CovenantSet;
 import nl.covenanthub.events.InboxViews;
+import nl.covenanthub.hub.covenants.ActiveCovenants;
+import nl.covenanthub.hub.covenants.CovenantFeed;
 import nl.covenanthub.hub.disclosure.OutboxContainers;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spring.boot.CamelContextConfiguration;
@@ -65,7 +66,7 @@ class KafkaConfiguration {
    * spring.kafka.admin.auto-create=false where operators create them.
    */
   @Bean
-  KafkaAdmin.NewTopics topics(HubProperties properties, CovenantSet covenants) {
+  KafkaAdmin.NewTopics topics(HubProperties properties, ActiveCovenants covenants) {
     List<NewTopic> topics = new ArrayList<>();
     int partitions = properties.topicPartitions();
     // The audit is the record of every disclosure: kept until the console's retention removes it
@@ -99,6 +100,8 @@ class KafkaConfiguration {
             .partitions(1)
             .config(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)
             .build());
+    // Covenant versions published by the console: compacted, one partition (CovenantFeed).
+    topics.add(CovenantFeed.topic());
     for (String partner : covenants.partners()) {
       topics.add(TopicBuilder.name(Topics.outbox(partner)).partitions(partitions).build());
       topics.add(TopicBuilder.name(Topics.inbox(partner)).partitions(partitions).build());

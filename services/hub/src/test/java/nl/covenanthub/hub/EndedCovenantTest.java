@@ -100,10 +100,13 @@ class EndedCovenantTest {
                   .value())
           .isEqualTo(1.0);
       Health health = hub.getBean("covenants", HealthIndicator.class).health();
-      assertThat(health.getDetails())
-          .containsEntry(
-              "aanpak-ondermijning-west-maas-en-waal v1", "inactive: ended on 2025-12-31")
-          .containsEntry("zorg-en-veiligheid-west-maas-en-waal v1", "in force");
+      assertThat(health.getDetails().get("aanpak-ondermijning-west-maas-en-waal"))
+          .asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.MAP)
+          .containsEntry("version", 1)
+          .containsEntry("state", "inactive: ended on 2025-12-31");
+      assertThat(health.getDetails().get("zorg-en-veiligheid-west-maas-en-waal"))
+          .asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.MAP)
+          .containsEntry("state", "in force");
     }
   }
 

@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import nl.covenanthub.covenant.CovenantSet;
+import nl.covenanthub.hub.covenants.ActiveCovenants;
 import org.springframework.stereotype.Component;
 
 /**
@@ -25,7 +25,7 @@ public class HubMetrics {
 
   private final MeterRegistry registry;
   private final Set<String> partners;
-  private final Set<String> purposes;
+  private final ActiveCovenants covenants;
   private final Timer latency;
   // Tag values are few and known (see known()), so the cache stays small; it saves a registry
   // lookup per decision.
@@ -34,10 +34,10 @@ public class HubMetrics {
   /** The counts of this thread's open transaction. */
   private final ThreadLocal<List<Counter>> pending = ThreadLocal.withInitial(ArrayList::new);
 
-  public HubMetrics(MeterRegistry registry, CovenantSet covenants) {
+  public HubMetrics(MeterRegistry registry, ActiveCovenants covenants) {
     this.registry = registry;
+    this.covenants = covenants;
     this.partners = covenants.partners();
-    this.purposes = covenants.purposes();
     this.latency =
         Timer.builder("hub.processing.latency")
             .description("From the outbox record's timestamp to the hub's decision")
@@ -50,7 +50,7 @@ public class HubMetrics {
         List.of(
             known(partners, sender),
             recipient == null || recipient.isEmpty() ? "none" : known(partners, recipient),
-            known(purposes, purpose),
+            known(covenants.current().purposes(), purpose),
             decision);
     Counter counter =
         decisions.computeIfAbsent(

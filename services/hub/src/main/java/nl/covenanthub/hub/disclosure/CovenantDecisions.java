@@ -11,21 +11,21 @@ import org.springframework.stereotype.Component;
 
 /**
  * Asks the covenant core about every party that could receive the event; the core decides, not us.
+ * The covenant set is the one the listener took for the batch, so a switch of versions falls
+ * between two transactions.
  */
 @Component
 public class CovenantDecisions {
   /** Recipient of the one WITHHELD decision of an event whose purpose no covenant has. */
   public static final String NO_RECIPIENT = "";
 
-  private final CovenantSet covenants;
   private final Clock clock;
 
-  public CovenantDecisions(CovenantSet covenants, Clock clock) {
-    this.covenants = covenants;
+  public CovenantDecisions(Clock clock) {
     this.clock = clock;
   }
 
-  public DecidedEvent decide(IncomingEvent in) {
+  public DecidedEvent decide(IncomingEvent in, CovenantSet covenants) {
     Instant now = clock.instant();
     List<String> recipients = covenants.recipients(in.sender(), in.purpose());
     List<Decision> decisions = new ArrayList<>(Math.max(1, recipients.size()));

@@ -77,6 +77,7 @@ public class InboxPublisher {
           List.of(
               header("covenant-id", plan.covenant().id()),
               header("covenant-version", Integer.toString(plan.covenant().version())),
+              header("covenant-hash", plan.covenant().contentHash()),
               header("rule-id", String.join(",", plan.ruleIds())),
               header("purpose", plan.key().purpose()),
               header("legal-basis", plan.legalBasis()),

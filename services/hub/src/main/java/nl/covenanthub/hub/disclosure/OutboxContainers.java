@@ -6,10 +6,10 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import nl.covenanthub.covenant.CovenantSet;
 import nl.covenanthub.hub.HubProperties;
 import nl.covenanthub.hub.Topics;
 import nl.covenanthub.hub.audit.AuditChain;
+import nl.covenanthub.hub.covenants.ActiveCovenants;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -40,7 +40,7 @@ public class OutboxContainers implements HealthIndicator, SmartLifecycle {
 
   public OutboxContainers(
       ConcurrentKafkaListenerContainerFactory<Object, Object> factory,
-      CovenantSet covenants,
+      ActiveCovenants covenants,
       OutboxListener listener,
       AuditChain chain,
       HubProperties properties,

@@ -4,10 +4,13 @@ import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import nl.covenanthub.covenant.CovenantSet;
 import nl.covenanthub.hub.HubProperties;
 import nl.covenanthub.hub.audit.AuditChain;
 import nl.covenanthub.hub.audit.DeadLetters;
 import nl.covenanthub.hub.audit.HubMetrics;
+import nl.covenanthub.hub.covenants.ActiveCovenants;
+import nl.covenanthub.hub.covenants.CovenantFeed;
 import nl.covenanthub.hub.intake.BadInputException;
 import nl.covenanthub.hub.intake.DeadLetterReason;
 import nl.covenanthub.hub.intake.DuplicateEvents;
@@ -49,6 +52,8 @@ public class OutboxListener implements BatchConsumerAwareMessageListener<String,
   private final FailedRecords failures;
   private final OutboxIntake intake;
   private final DuplicateEvents duplicates;
+  private final ActiveCovenants covenants;
+  private final CovenantFeed feed;
 
   public OutboxListener(
       ProducerTemplate camel,
@@ -58,8 +63,12 @@ public class OutboxListener implements BatchConsumerAwareMessageListener<String,
       ViewCodec views,
       HubMetrics metrics,
       DeadLetters deadLetters,
+      ActiveCovenants covenants,
+      CovenantFeed feed,
       HubProperties properties) {
     this.camel = camel;
+    this.covenants = covenants;
+    this.feed = feed;
     this.intake = intake;
     this.duplicates = duplicates;
     this.route = camel.getCamelContext().getEndpoint(OutboxRoute.ENDPOINT);
@@ -73,6 +82,8 @@ public class OutboxListener implements BatchConsumerAwareMessageListener<String,
   @Override
   public void onMessage(List<ConsumerRecord<String, byte[]>> records, Consumer<?, ?> consumer) {
     chain.ensureKnown(consumer, partitions(records));
+    // One covenant set for the whole batch: a new version takes effect between transactions.
+    CovenantSet batchCovenants = covenants.current();
     TransactionSynchronizationManager.registerSynchronization(
         new TransactionSynchronization() {
           @Override
@@ -99,7 +110,13 @@ public class OutboxListener implements BatchConsumerAwareMessageListener<String,
         deadLetters.reject(record, refusal);
         continue;
       }
-      Exchange exchange = camel.send(route, e -> e.getIn().setBody(record));
+      Exchange exchange =
+          camel.send(
+              route,
+              e -> {
+                e.getIn().setBody(record);
+                e.setProperty(OutboxRoute.COVENANTS, batchCovenants);
+              });
       if (exchange.getException() != null) {
         FailedRecords.Failure failure = failures.failed(record, exchange.getException());
         log.warn(
@@ -118,6 +135,9 @@ public class OutboxListener implements BatchConsumerAwareMessageListener<String,
 
   /** For the container's rebalance listener: the partitions' chain heads and recent event ids. */
   public void onAssigned(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
+    if (!partitions.isEmpty()) {
+      feed.catchUp(consumer); // never older versions than the partitions' previous owner used
+    }
     chain.onAssigned(consumer, partitions);
     duplicates.onAssigned(consumer, partitions);
   }

@@ -1,5 +1,6 @@
 package nl.covenanthub.hub.disclosure;
 
+import nl.covenanthub.covenant.CovenantSet;
 import nl.covenanthub.hub.audit.Auditor;
 import nl.covenanthub.hub.audit.DeadLetters;
 import nl.covenanthub.hub.intake.BadInputException;
@@ -21,6 +22,9 @@ import org.springframework.stereotype.Component;
 public class OutboxRoute extends RouteBuilder {
   public static final String ENDPOINT = "direct:outbox";
   static final String SOURCE = "source";
+
+  /** The exchange property with the batch's {@code CovenantSet}. */
+  static final String COVENANTS = "covenants";
 
   private final OutboxIntake intake;
   private final CovenantDecisions decisions;
@@ -70,7 +74,10 @@ public class OutboxRoute extends RouteBuilder {
         .process(
             e ->
                 e.getMessage()
-                    .setBody(decisions.decide(e.getMessage().getBody(IncomingEvent.class))))
+                    .setBody(
+                        decisions.decide(
+                            e.getMessage().getBody(IncomingEvent.class),
+                            e.getProperty(COVENANTS, CovenantSet.class))))
         .id("decide")
         .process(e -> inboxes.deliver(e.getMessage().getBody(DecidedEvent.class)))
         .id("deliver")

@@ -174,6 +174,9 @@ public final class KafkaAcls {
     acls.add(allow(user, AclOperation.CREATE, topic(DEAD_LETTER)));
     acls.add(allow(user, AclOperation.WRITE, topic(InboxViews.SCHEMAS_TOPIC)));
     acls.add(allow(user, AclOperation.CREATE, topic(InboxViews.SCHEMAS_TOPIC)));
+    // The covenant versions the console publishes, followed from the beginning (CovenantFeed).
+    acls.add(allow(user, AclOperation.READ, topic(COVENANTS)));
+    acls.add(allow(user, AclOperation.CREATE, topic(COVENANTS)));
     acls.add(
         allow(
             user,

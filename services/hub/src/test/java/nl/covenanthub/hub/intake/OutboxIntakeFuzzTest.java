@@ -16,6 +16,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.stream.Stream;
 import nl.covenanthub.covenant.CovenantSet;
 import nl.covenanthub.covenant.Decision;
@@ -67,7 +68,7 @@ class OutboxIntakeFuzzTest {
               "",
               "",
               new HubProperties.Topics("hub.audit", "hub.audit.chain", "hub.deadletter")));
-  private static final CovenantDecisions DECISIONS = decisions();
+  private static final Function<IncomingEvent, DecidedEvent> DECISIONS = decisions();
   private static final Path SEEDS =
       Path.of(
           "src/test/resources/nl/covenanthub/hub/intake/OutboxIntakeFuzzTestInputs",
@@ -91,7 +92,7 @@ class OutboxIntakeFuzzTest {
                         .noneMatch(text -> refused.detail().contains(text)));
         continue;
       }
-      DecidedEvent decided = DECISIONS.decide(in);
+      DecidedEvent decided = DECISIONS.apply(in);
       assertThat(decided.decisions()).as("decisions of an accepted event").isNotEmpty();
       for (Decision decision : decided.decisions()) {
         if (decision instanceof Decision.Disclosed disclosed) {
@@ -120,7 +121,7 @@ class OutboxIntakeFuzzTest {
     for (Path seed : named) {
       byte[] value = Files.readAllBytes(seed);
       IncomingEvent in = INTAKE.accept(record(outboxOf(seed.getFileName().toString()), value));
-      assertThat(DECISIONS.decide(in).decisions()).as("decisions of %s", seed).isNotEmpty();
+      assertThat(DECISIONS.apply(in).decisions()).as("decisions of %s", seed).isNotEmpty();
     }
   }
 
@@ -220,7 +221,7 @@ class OutboxIntakeFuzzTest {
     return texts;
   }
 
-  private static CovenantDecisions decisions() {
+  private static Function<IncomingEvent, DecidedEvent> decisions() {
     Clock clock = Clock.fixed(Instant.parse("2026-11-29T10:00:00Z"), ZoneOffset.UTC);
     byte[] key = Base64.getDecoder().decode("dGVzdC1vbmx5LXN1YmplY3Qta2V5LW5vdC1hLXNlY3JldA==");
     try (Stream<Path> files = Files.list(Path.of("../../covenants"))) {
@@ -232,7 +233,8 @@ class OutboxIntakeFuzzTest {
               KeyRing.of(Map.of("subject-key", key)),
               clock,
               CovenantSet.Ended.INACTIVE);
-      return new CovenantDecisions(set, clock);
+      CovenantDecisions decisions = new CovenantDecisions(clock);
+      return in -> decisions.decide(in, set);
     } catch (Exception e) {
       throw new IllegalStateException("the repository's covenants do not load", e);
     }
