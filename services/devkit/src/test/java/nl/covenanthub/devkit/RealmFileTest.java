@@ -100,20 +100,23 @@ class RealmFileTest {
             .toList();
     assertThat(roles)
         .as("realm roles")
-        .contains("privacy-officer", "covenant-admin", "covenant-approver", "operator");
+        .contains(
+            "privacy-officer", "covenant-admin", "covenant-approver", "covenant-party", "operator");
     Map<String, Map<String, Object>> users =
         list(REALM.get("users")).stream()
             .collect(Collectors.toMap(u -> (String) u.get("username"), u -> u));
     Map<String, String> roleOf =
-        Map.of(
-            "fg",
-            "privacy-officer",
-            "beheerder",
-            "covenant-admin",
-            "goedkeurder",
-            "covenant-approver",
-            "operator",
-            "operator");
+        new java.util.HashMap<>(
+            Map.of(
+                "fg",
+                "privacy-officer",
+                "beheerder",
+                "covenant-admin",
+                "goedkeurder",
+                "covenant-approver",
+                "operator",
+                "operator"));
+    PARTNERS.forEach(partner -> roleOf.put("jurist-" + partner, "covenant-party"));
     roleOf.forEach(
         (user, role) -> {
           assertThat(users).as("users").containsKey(user);
@@ -126,6 +129,70 @@ class RealmFileTest {
               .containsEntry("value", "demo")
               .containsEntry("temporary", false);
         });
+  }
+
+  @Test
+  void everyPartnerIsAGroupUnderPartiesWithItsJuristInIt() {
+    List<Map<String, Object>> groups = list(REALM.get("groups"));
+    assertThat(groups).as("top-level groups").extracting(g -> g.get("name")).contains("parties");
+    Map<String, Object> parties =
+        groups.stream().filter(g -> "parties".equals(g.get("name"))).findFirst().orElseThrow();
+    assertThat(parties.get("path")).as("path of parties").isEqualTo("/parties");
+    Map<String, String> pathOf =
+        list(parties.get("subGroups")).stream()
+            .collect(Collectors.toMap(g -> (String) g.get("name"), g -> (String) g.get("path")));
+    assertThat(pathOf.keySet()).as("parties").containsExactlyInAnyOrderElementsOf(PARTNERS);
+    pathOf.forEach(
+        (partner, path) ->
+            assertThat(path).as("path of %s", partner).isEqualTo("/parties/" + partner));
+    assertThat(clients().keySet()).as("a party is a partner client").containsAll(pathOf.keySet());
+
+    Map<String, Map<String, Object>> users =
+        list(REALM.get("users")).stream()
+            .collect(Collectors.toMap(u -> (String) u.get("username"), u -> u));
+    for (Map<String, Object> user : users.values()) {
+      String name = (String) user.get("username");
+      Object memberOf = user.get("groups");
+      if (name.startsWith("jurist-")) {
+        assertThat(strings(memberOf))
+            .as("groups of %s", name)
+            .containsExactly("/parties/" + name.substring("jurist-".length()));
+      } else {
+        assertThat(memberOf == null ? List.<String>of() : strings(memberOf))
+            .as("%s speaks for no party", name)
+            .noneMatch(g -> g.startsWith("/parties"));
+        assertThat(strings(user.get("realmRoles")))
+            .as("roles of %s", name)
+            .doesNotContain("covenant-party");
+      }
+    }
+  }
+
+  @Test
+  void thePartyScopePutsGroupPathsInTheTokensOfTheConsoleLogin() {
+    Map<String, Object> scope =
+        list(REALM.get("clientScopes")).stream()
+            .filter(s -> "party".equals(s.get("name")))
+            .findFirst()
+            .orElseThrow();
+    Map<String, Object> mapper = list(scope.get("protocolMappers")).get(0);
+    assertThat(mapper.get("protocolMapper"))
+        .as("mapper type")
+        .isEqualTo("oidc-group-membership-mapper");
+    @SuppressWarnings("unchecked")
+    Map<String, Object> config = (Map<String, Object>) mapper.get("config");
+    assertThat(config)
+        .as("mapper config")
+        .containsEntry("claim.name", "groups")
+        .containsEntry("full.path", "true")
+        .containsEntry("access.token.claim", "true")
+        .containsEntry("id.token.claim", "true");
+    assertThat(strings(clients().get("console-web").get("defaultClientScopes")))
+        .as("default scopes of console-web")
+        .contains("party", "hub-audience", "roles");
+    assertThat(strings(clients().get("test-cli").get("defaultClientScopes")))
+        .as("default scopes of test-cli (a user's token as at a login)")
+        .contains("party", "hub-audience", "roles");
   }
 
   @Test

@@ -57,8 +57,9 @@ public final class CovenantHttpSecurity {
 
   /**
    * An API authenticated by Keycloak access tokens ({@code Authorization: Bearer ...}) as checked
-   * by {@link KeycloakTokens#validator}, with the realm roles as {@code ROLE_<role>}: no session,
-   * no cookies, so no CSRF. Add the authorization rules and build.
+   * by {@link KeycloakTokens#validator}, with the realm roles as {@code ROLE_<role>} and the
+   * parties as {@code PARTY_<partner id>} ({@link KeycloakTokens#authentication}): no session, no
+   * cookies, so no CSRF. Add the authorization rules and build.
    */
   public HttpSecurity api(HttpSecurity http) {
     return http.sessionManagement(
@@ -81,10 +82,10 @@ public final class CovenantHttpSecurity {
 
   /**
    * Pages for people, with OIDC login at Keycloak (the realm's {@code console-web} client): a
-   * session, CSRF protection, the user's realm roles as {@code ROLE_<role>} (from the access token,
-   * which must pass the same checks as an API's), and logout at Keycloak too. Needs a client
-   * registration: {@code spring.security.oauth2.client.registration.keycloak.*} (see
-   * docs/security.md).
+   * session, CSRF protection, the user's realm roles as {@code ROLE_<role>} and parties as {@code
+   * PARTY_<partner id>} (from the access token, which must pass the same checks as an API's), and
+   * logout at Keycloak too. Needs a client registration: {@code
+   * spring.security.oauth2.client.registration.keycloak.*} (see docs/security.md).
    */
   public HttpSecurity pages(HttpSecurity http) {
     ClientRegistrationRepository registrations = clientRegistrations.getIfAvailable();

@@ -42,8 +42,9 @@ import org.springframework.web.client.RestTemplate;
  *       spring.security.oauth2.resourceserver.jwt.issuer-uri}, with {@code
  *       covenant.security.audience} ({@code hub}) in {@code aud}, not expired, signed with one of
  *       the realm's keys ({@link #jwtDecoder});
- *   <li>its realm roles ({@code realm_access.roles}) are the authorities {@code ROLE_<role>}
- *       ({@link KeycloakTokens#authentication});
+ *   <li>its realm roles ({@code realm_access.roles}) are the authorities {@code ROLE_<role>}, its
+ *       groups {@code /parties/<partner id>} ({@code groups}) the authorities {@code PARTY_<partner
+ *       id>} ({@link KeycloakTokens#authentication}, {@link Parties});
  *   <li>Actuator: health open to all, every other endpoint for {@code operator} ({@link
  *       #actuatorSecurity});
  *   <li>a service's own chains come next ({@link CovenantHttpSecurity#SERVICE_ORDER});

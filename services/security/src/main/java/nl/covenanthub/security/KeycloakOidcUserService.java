@@ -15,9 +15,9 @@ import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.jwt.JwtException;
 
 /**
- * The user of an OIDC login, with the realm roles of the access token Keycloak issued at that
- * login. The access token is checked like any API's (issuer, audience, expiry, signature): a login
- * whose token no service would accept is refused.
+ * The user of an OIDC login, with the realm roles and parties ({@link Parties}) of the access token
+ * Keycloak issued at that login. The access token is checked like any API's (issuer, audience,
+ * expiry, signature): a login whose token no service would accept is refused.
  */
 final class KeycloakOidcUserService implements OAuth2UserService<OidcUserRequest, OidcUser> {
   private final OidcUserService delegate = new OidcUserService();
@@ -42,7 +42,7 @@ final class KeycloakOidcUserService implements OAuth2UserService<OidcUserRequest
       throw new OAuth2AuthenticationException(error, error.getDescription(), e);
     }
     Set<GrantedAuthority> authorities = new LinkedHashSet<>(user.getAuthorities());
-    authorities.addAll(KeycloakTokens.realmRoles(accessToken.getClaims()));
+    authorities.addAll(KeycloakTokens.authorities(accessToken.getClaims()));
     String nameClaim =
         user.getClaims().containsKey("preferred_username") ? "preferred_username" : "sub";
     return new DefaultOidcUser(authorities, user.getIdToken(), user.getUserInfo(), nameClaim);

@@ -2,9 +2,11 @@ package nl.covenanthub.security;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.springframework.security.core.GrantedAuthority;
 import org.springframework.security.core.authority.SimpleGrantedAuthority;
@@ -66,6 +68,35 @@ public final class KeycloakTokens {
   }
 
   /**
+   * The parties the bearer acts for: {@code PARTY_<id>} for each {@code /parties/<id>} in the claim
+   * {@code groups} (full group paths, from the client scope {@code party}), see {@link Parties}.
+   * Anything else there is ignored: other groups, deeper paths, ids that are not partner ids,
+   * values that are not strings.
+   */
+  public static Collection<GrantedAuthority> parties(Map<String, Object> claims) {
+    if (!(claims.get(Parties.CLAIM) instanceof Collection<?> groups)) {
+      return List.of();
+    }
+    return groups.stream()
+        .filter(String.class::isInstance)
+        .map(group -> Parties.ofGroupPath((String) group))
+        .flatMap(Optional::stream)
+        .distinct()
+        .map(Parties::authority)
+        .toList();
+  }
+
+  /**
+   * The authorities of a token's bearer: its realm roles ({@link #realmRoles}) and its parties
+   * ({@link #parties}).
+   */
+  public static Collection<GrantedAuthority> authorities(Map<String, Object> claims) {
+    List<GrantedAuthority> authorities = new ArrayList<>(realmRoles(claims));
+    authorities.addAll(parties(claims));
+    return List.copyOf(authorities);
+  }
+
+  /**
    * Who the token speaks for: the client ({@code client_id}) for a client's own token (client
    * credentials), else the user ({@code preferred_username}), else the subject.
    */
@@ -78,10 +109,11 @@ public final class KeycloakTokens {
   }
 
   /**
-   * A Keycloak access token as the authentication of its bearer: its realm roles as authorities,
-   * named by {@link #principalName}. The converter of {@link CovenantHttpSecurity#api}.
+   * A Keycloak access token as the authentication of its bearer: its realm roles and parties as
+   * authorities ({@link #authorities}), named by {@link #principalName}. The converter of {@link
+   * CovenantHttpSecurity#api}.
    */
   public static JwtAuthenticationToken authentication(Jwt jwt) {
-    return new JwtAuthenticationToken(jwt, realmRoles(jwt.getClaims()), principalName(jwt));
+    return new JwtAuthenticationToken(jwt, authorities(jwt.getClaims()), principalName(jwt));
   }
 }

@@ -14,6 +14,13 @@ public final class Roles {
   /** Approves or rejects a proposed covenant version. */
   public static final String COVENANT_APPROVER = "covenant-approver";
 
+  /**
+   * Accepts or revokes covenant versions on behalf of its party: the party of the user's group
+   * {@code /parties/<partner id>} ({@link Parties}). The role says that the user may speak for a
+   * party; the group says for which one.
+   */
+  public static final String COVENANT_PARTY = "covenant-party";
+
   /** Runs the services: metrics and every Actuator endpoint besides health. */
   public static final String OPERATOR = "operator";
 

@@ -20,7 +20,8 @@ import org.springframework.util.function.SingletonSupplier;
 /**
  * The pages are the privacy officer's: a person logs in at Keycloak (OIDC, the realm's {@code
  * console-web} client) and needs the realm role {@code privacy-officer}; anyone else who is logged
- * in gets a page that says so (403).
+ * in gets a page that says so (403). The covenant pages ({@code /console/covenants}) are also for
+ * covenant administrators, approvers and the parties' representatives ({@code covenant-party}).
  */
 @Configuration(proxyBeanMethods = false)
 class PageSecurity {
@@ -40,6 +41,13 @@ class PageSecurity {
                     .permitAll()
                     .requestMatchers(Pages.DENIED)
                     .authenticated()
+                    // Covenant administration: who may do what is VersionLifecycle's to say.
+                    .requestMatchers("/console/covenants", "/console/covenants/**")
+                    .hasAnyRole(
+                        Roles.PRIVACY_OFFICER,
+                        Roles.COVENANT_ADMIN,
+                        Roles.COVENANT_APPROVER,
+                        Roles.COVENANT_PARTY)
                     .anyRequest()
                     .hasRole(Roles.PRIVACY_OFFICER))
         .exceptionHandling(

@@ -47,9 +47,14 @@ class Pages {
     return link.replaceQueryParam(PageLanguage.PARAMETER, other).build().toUriString();
   }
 
+  /** The search for the privacy officer; the covenants for everyone else who administers them. */
   @GetMapping({"/", "/console", "/console/"})
-  String home() {
-    return "redirect:/console/disclosures";
+  String home(Authentication authentication) {
+    boolean privacyOfficer =
+        authentication == null
+            || authentication.getAuthorities().stream()
+                .anyMatch(a -> a.getAuthority().equals("ROLE_" + Roles.PRIVACY_OFFICER));
+    return privacyOfficer ? "redirect:/console/disclosures" : "redirect:/console/covenants";
   }
 
   /**

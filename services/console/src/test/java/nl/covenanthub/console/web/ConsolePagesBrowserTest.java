@@ -3,21 +3,16 @@ package nl.covenanthub.console.web;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.Base64;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.stream.Stream;
 import nl.covenanthub.audit.AuditDecision;
 import nl.covenanthub.console.AuditTrail;
 import nl.covenanthub.console.ConsoleTestBase;
@@ -33,9 +28,6 @@ import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.PrintsPage;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.print.PrintOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -47,8 +39,6 @@ import org.springframework.boot.test.web.server.LocalServerPort;
  * the embedded broker into PostgreSQL.
  */
 class ConsolePagesBrowserTest extends ConsoleTestBase {
-  private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-  private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
   private static final Duration PAGE_WAIT = Duration.ofSeconds(30);
 
   /**
@@ -64,7 +54,7 @@ class ConsolePagesBrowserTest extends ConsoleTestBase {
 
   @LocalServerPort int port;
 
-  private Path profile;
+  private HeadlessChromium chromium;
   private WebDriver browser;
   private AuditTrail politie;
   private AuditTrail lzn;
@@ -72,43 +62,19 @@ class ConsolePagesBrowserTest extends ConsoleTestBase {
 
   @BeforeAll
   static void aBrowserIsInstalled() {
-    assumeTrue(
-        Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
-        "skipped: no /usr/bin/chromium and /usr/bin/chromedriver (apt-get install -y chromium chromium-driver; .ci/run does)");
+    assumeTrue(HeadlessChromium.installed(), HeadlessChromium.MISSING);
   }
 
   @BeforeEach
   void startBrowser() throws IOException {
-    profile = Files.createTempDirectory("console-chromium-");
-    ChromeOptions options = new ChromeOptions();
-    options.setBinary(CHROMIUM.toFile());
-    options.addArguments(
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-        "--window-size=1400,1000",
-        "--user-data-dir=" + profile);
-    // The driver named here: Selenium Manager is never asked to find (or download) one.
-    ChromeDriverService service =
-        new ChromeDriverService.Builder()
-            .usingDriverExecutable(new File(CHROMEDRIVER.toString()))
-            .usingAnyFreePort()
-            .build();
-    browser = new ChromeDriver(service, options);
+    chromium = HeadlessChromium.start();
+    browser = chromium.driver();
   }
 
   @AfterEach
   void closeBrowser() throws IOException {
-    if (browser != null) {
-      browser.quit();
-    }
-    try (Stream<Path> files = Files.walk(profile)) {
-      files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+    if (chromium != null) {
+      chromium.close();
     }
   }
 

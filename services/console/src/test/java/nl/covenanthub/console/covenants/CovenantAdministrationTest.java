@@ -1,0 +1,266 @@
+package nl.covenanthub.console.covenants;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import nl.covenanthub.console.ConsoleTestBase;
+import nl.covenanthub.console.TestCovenantText;
+import nl.covenanthub.console.covenants.CovenantAdministration.InvalidProposal;
+import nl.covenanthub.console.covenants.CovenantAdministration.VersionView;
+import nl.covenanthub.console.covenants.VersionLifecycle.Action;
+import nl.covenanthub.console.covenants.VersionLifecycle.Actor;
+import nl.covenanthub.console.covenants.VersionLifecycle.Refused;
+import nl.covenanthub.console.covenants.VersionLifecycle.State;
+import nl.covenanthub.covenant.CovenantLoader;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.dao.DataAccessException;
+
+/**
+ * Covenant administration against the real database and broker: what may be proposed, approved and
+ * accepted by whom, what reaches hub.covenants, and that the trail keeps everything. Each test uses
+ * a covenant of its own (its own id and purpose), since versions are never removed.
+ */
+class CovenantAdministrationTest extends ConsoleTestBase {
+  private static final Actor ADMIN = new Actor("beheerder", true, false, Set.of());
+  private static final Actor APPROVER = new Actor("goedkeurder", false, true, Set.of());
+  private static final Actor POLITIE = new Actor("jurist-politie", false, false, Set.of("politie"));
+  private static final Actor LZN = new Actor("jurist-lzn", false, false, Set.of("lzn"));
+
+  @Autowired CovenantAdministration covenants;
+  @Autowired CovenantStore store;
+
+  @Value("${spring.embedded.kafka.brokers}")
+  String brokers;
+
+  private static String covenant(String id, int version, String... fields) {
+    return TestCovenantText.of(id, version, fields);
+  }
+
+  private static String newId() {
+    return "test-" + UUID.randomUUID().toString().substring(0, 8);
+  }
+
+  /** Proposed, approved and accepted by politie: active. */
+  private VersionView activate(String id, int version, String... fields) {
+    VersionView v =
+        covenants.propose(id + ".yaml", covenant(id, version, fields), Optional.empty(), ADMIN);
+    covenants.approve(v.stored().versionId(), APPROVER, "");
+    if (!v.stored().requiredParties().isEmpty()) {
+      covenants.accept(v.stored().versionId(), POLITIE, "politie", "");
+    }
+    VersionView active = covenants.version(v.stored().versionId()).orElseThrow();
+    assertThat(active.state()).isEqualTo(State.ACTIVE);
+    return active;
+  }
+
+  private List<ConsumerRecord<String, String>> published(String id) {
+    Map<String, Object> config =
+        Map.of(
+            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            brokers,
+            ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+            "read_committed");
+    try (KafkaConsumer<String, String> consumer =
+        new KafkaConsumer<>(config, new StringDeserializer(), new StringDeserializer())) {
+      TopicPartition partition = new TopicPartition(CovenantPublisher.TOPIC, 0);
+      consumer.assign(List.of(partition));
+      consumer.seekToBeginning(List.of(partition));
+      long end = consumer.endOffsets(List.of(partition)).get(partition);
+      List<ConsumerRecord<String, String>> records = new ArrayList<>();
+      while (consumer.position(partition) < end) {
+        consumer.poll(Duration.ofMillis(500)).forEach(records::add);
+      }
+      return records.stream().filter(r -> id.equals(r.key())).toList();
+    }
+  }
+
+  private static String header(ConsumerRecord<?, ?> record, String name) {
+    Header header = record.headers().lastHeader(name);
+    return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void theCovenantDirectoryBootstrapsTheActiveVersions() {
+    assertThat(covenants.active())
+        .containsKeys(
+            "zorg-en-veiligheid-west-maas-en-waal", "aanpak-ondermijning-west-maas-en-waal");
+    VersionView imported = covenants.active().get("zorg-en-veiligheid-west-maas-en-waal");
+    assertThat(imported.lifecycle().proposer()).isEqualTo("git");
+    assertThat(imported.stored().yaml())
+        .as("byte for byte the file")
+        .isEqualTo(readRepositoryFile("covenants/zorg-en-veiligheid.yaml"));
+  }
+
+  @Test
+  void theProposerCannotApproveTheirOwnVersion() {
+    String id = newId();
+    Actor adminWhoApproves = new Actor("beheerder", true, true, Set.of());
+    VersionView v =
+        covenants.propose(id + ".yaml", covenant(id, 1, "caseReference"), Optional.empty(), ADMIN);
+    assertThatThrownBy(() -> covenants.approve(v.stored().versionId(), adminWhoApproves, ""))
+        .isInstanceOf(Refused.class)
+        .hasMessageContaining("a second person must");
+    assertThat(covenants.version(v.stored().versionId()).orElseThrow().state())
+        .isEqualTo(State.PROPOSED);
+    assertThat(store.version(v.stored().versionId()).orElseThrow().lifecycleEvents())
+        .extracting(VersionLifecycle.Event::action)
+        .containsExactly(Action.PROPOSED);
+  }
+
+  @Test
+  void anInvalidProposalIsRefusedWithItsLinesAndAProposalThatBecameInvalidCannotBeApproved() {
+    String id = newId();
+    String broken =
+        covenant(id, 1, "caseReference").replace("until: 2028-12-31", "until: 2028-13-31");
+    assertThatThrownBy(() -> covenants.propose(id + ".yaml", broken, Optional.empty(), ADMIN))
+        .isInstanceOfSatisfying(
+            InvalidProposal.class,
+            e -> assertThat(e.problems()).anySatisfy(p -> assertThat(p.line()).isEqualTo(6)));
+    assertThat(store.versionsOf(id)).as("nothing stored").isEmpty();
+
+    // Proposed while valid; then another covenant with the same purpose becomes active.
+    VersionView first =
+        covenants.propose(id + ".yaml", covenant(id, 1, "caseReference"), Optional.empty(), ADMIN);
+    String rival = newId();
+    VersionView other =
+        covenants.propose(
+            rival + ".yaml",
+            covenant(rival, 1, "caseReference")
+                .replace("purpose: " + rival, "purpose: " + id)
+                .replace(
+                    "- id: " + rival + "\n    description", "- id: " + id + "\n    description"),
+            Optional.empty(),
+            ADMIN);
+    covenants.approve(other.stored().versionId(), APPROVER, "");
+    covenants.accept(other.stored().versionId(), POLITIE, "politie", "");
+    assertThat(covenants.version(other.stored().versionId()).orElseThrow().state())
+        .isEqualTo(State.ACTIVE);
+    assertThatThrownBy(() -> covenants.approve(first.stored().versionId(), APPROVER, ""))
+        .isInstanceOf(Refused.class)
+        .hasMessageContaining("not valid");
+  }
+
+  @Test
+  void aVersionThatWidensADisclosureWaitsForThatPartyThenGoesToTheHub() throws Exception {
+    String id = newId();
+    VersionView v1 = activate(id, 1, "caseReference");
+    VersionView v2 =
+        covenants.propose(
+            id + ".yaml",
+            covenant(id, 2, "caseReference", "subject.name"),
+            Optional.empty(),
+            ADMIN);
+    assertThat(v2.stored().requiredParties())
+        .as("politie discloses more: the name")
+        .containsExactly("politie");
+    covenants.approve(v2.stored().versionId(), APPROVER, "looked at the preview");
+    assertThat(covenants.version(v2.stored().versionId()).orElseThrow().state())
+        .as("approved, but politie has not accepted")
+        .isEqualTo(State.PROPOSED);
+    assertThat(published(id)).as("only v1 is published").hasSize(1);
+
+    assertThatThrownBy(() -> covenants.accept(v2.stored().versionId(), LZN, "politie", ""))
+        .hasMessageContaining("does not speak for 'politie'");
+    covenants.accept(v2.stored().versionId(), POLITIE, "politie", "");
+    assertThat(covenants.version(v2.stored().versionId()).orElseThrow().state())
+        .isEqualTo(State.ACTIVE);
+    assertThat(covenants.version(v1.stored().versionId()).orElseThrow().state())
+        .isEqualTo(State.SUPERSEDED);
+
+    List<ConsumerRecord<String, String>> records = published(id);
+    assertThat(records).hasSize(2);
+    ConsumerRecord<String, String> last = records.get(1);
+    assertThat(last.value()).isEqualTo(v2.stored().yaml());
+    assertThat(header(last, "covenant-version")).isEqualTo("2");
+    assertThat(header(last, "content-hash"))
+        .isEqualTo(v2.stored().contentHash())
+        .isEqualTo(
+            CovenantLoader.load("v2.yaml", last.value().getBytes(StandardCharsets.UTF_8))
+                .contentHash());
+    assertThat(header(last, "revoked-by")).isEmpty();
+  }
+
+  @Test
+  void aPartyRevokesItsParticipationAndTheHubIsToldAtOnce() {
+    String id = newId();
+    VersionView active = activate(id, 1, "caseReference");
+    assertThatThrownBy(() -> covenants.revoke(active.stored().versionId(), ADMIN, "politie", ""))
+        .isInstanceOf(Refused.class);
+    covenants.revoke(active.stored().versionId(), LZN, "lzn", "court ruling");
+    List<ConsumerRecord<String, String>> records = published(id);
+    assertThat(header(records.get(records.size() - 1), "revoked-by")).isEqualTo("lzn");
+    VersionView after = covenants.version(active.stored().versionId()).orElseThrow();
+    assertThat(after.lifecycle().revokedBy()).containsExactly("lzn");
+    assertThat(after.stored().events())
+        .last()
+        .satisfies(
+            e -> {
+              assertThat(e.event().action()).isEqualTo(Action.REVOKED);
+              assertThat(e.event().actor()).isEqualTo("jurist-lzn");
+              assertThat(e.event().note()).isEqualTo("court ruling");
+            });
+  }
+
+  @Test
+  void theTrailCannotBeChangedAndARewriteBehindTheTriggersIsDetected() {
+    String id = newId();
+    activate(id, 1, "caseReference");
+    assertThat(store.verifyTrail().intact()).isTrue();
+    long seq = store.trail().get(store.trail().size() - 1).seq();
+    assertThatThrownBy(
+            () -> db.sql("UPDATE covenant_event SET note = 'x' WHERE seq = ?").param(seq).update())
+        .isInstanceOf(DataAccessException.class)
+        .hasMessageContaining("append-only");
+    assertThatThrownBy(() -> db.sql("DELETE FROM covenant_version").update())
+        .hasMessageContaining("append-only");
+
+    // A database administrator disables the triggers and edits an event.
+    String note = store.trail().get(store.trail().size() - 1).event().note();
+    db.sql("ALTER TABLE covenant_event DISABLE TRIGGER USER").update();
+    try {
+      db.sql("UPDATE covenant_event SET actor = 'someone-else' WHERE seq = ?").param(seq).update();
+      assertThat(store.verifyTrail().brokenAt()).contains(seq);
+      db.sql("UPDATE covenant_event SET actor = 'console' WHERE seq = ?").param(seq).update();
+    } finally {
+      db.sql("ALTER TABLE covenant_event ENABLE TRIGGER USER").update();
+    }
+    assertThat(note).isNotNull();
+    assertThat(store.verifyTrail().intact()).as("restored").isTrue();
+  }
+
+  @Test
+  void theExportIsTheProposedTextByteForByte() {
+    String id = newId();
+    String text =
+        "# a comment the hash ignores but the export keeps\n" + covenant(id, 1, "caseReference");
+    VersionView v = covenants.propose(id + ".yaml", text, Optional.empty(), ADMIN);
+    assertThat(store.version(v.stored().versionId()).orElseThrow().yaml()).isEqualTo(text);
+    assertThat(v.stored().contentHash())
+        .as("the comment is layout, not content")
+        .isEqualTo(covenants.validate("x.yaml", covenant(id, 1, "caseReference")).contentHash());
+  }
+
+  private static String readRepositoryFile(String path) {
+    try {
+      return java.nio.file.Files.readString(java.nio.file.Path.of("../..", path));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+}
