@@ -38,7 +38,11 @@ final class HouseRules {
           "Pseudonymiser",
           "Bsn", // the canonical BSN: the hub pseudonymises and the console searches by one
           // function
-          "ProcessingRegister"); // the activity ids the audit export names
+          "ProcessingRegister", // the activity ids the audit export names
+          "ImpactPreview", // what a proposed version changes: the console shows it, it decides
+          // nothing
+          "RuleWords", // a version's rules in words, for the people who approve it
+          "Problem"); // a validator problem with its line, shown to the proposer
 
   static final ArchRule CORE_IS_PLAIN_JAVA =
       noClasses()
@@ -77,10 +81,15 @@ final class HouseRules {
               "routes and listeners stay thin: one adapter turns an event into decisions, so there is"
                   + " one place to read how the hub decides");
 
+  /** The one class of the console that writes to Kafka: accepted versions to hub.covenants. */
+  static final String COVENANT_PUBLISHER = "nl.covenanthub.console.covenants.CovenantPublisher";
+
   static final ArchRule CONSOLE_DOES_NOT_WRITE_TO_KAFKA =
       noClasses()
           .that()
           .resideInAPackage("nl.covenanthub.console..")
+          .and()
+          .doNotHaveFullyQualifiedName(COVENANT_PUBLISHER)
           .should()
           .dependOnClassesThat()
           .resideInAnyPackage("org.apache.kafka.clients.producer..")
@@ -88,8 +97,10 @@ final class HouseRules {
           .dependOnClassesThat()
           .haveFullyQualifiedName("org.springframework.kafka.core.KafkaTemplate")
           .because(
-              "the console reads the audit; it must never write to a partner's topic (or any other)"
-                  + " behind the hub's covenant checks");
+              "the console reads the audit; it must never write to a partner's topic behind the"
+                  + " hub's covenant checks. Its one writer is CovenantPublisher, which publishes"
+                  + " accepted covenant versions to hub.covenants (the broker's ACLs allow that topic"
+                  + " alone)");
 
   /**
    * schemas (events, audit) ← covenant ← hub, console; security ← hub, console; schemas ← demo;

@@ -41,6 +41,20 @@ public record LoadedCovenant(
     return revokedBy.contains(party);
   }
 
+  /** The covenant's id, the key of its versions. */
+  public String id() {
+    return covenant.id();
+  }
+
+  /** The version number, ascending per covenant id. */
+  public int version() {
+    return covenant.version();
+  }
+
+  public boolean hasParty(String party) {
+    return covenant.hasParty(party);
+  }
+
   /** The covenant's parties: what a service may know of a covenant without reading its rules. */
   public List<Party> parties() {
     return covenant.parties();

@@ -12,7 +12,11 @@ import java.util.Map;
 public final class RuleWords {
   private RuleWords() {}
 
-  public static List<String> of(Covenant covenant) {
+  public static List<String> of(LoadedCovenant loaded) {
+    return of(loaded.covenant());
+  }
+
+  static List<String> of(Covenant covenant) {
     List<String> lines = new ArrayList<>();
     for (Rule rule : covenant.rules()) {
       LegalBasis basis =

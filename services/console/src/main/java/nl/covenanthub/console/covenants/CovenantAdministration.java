@@ -103,14 +103,14 @@ public class CovenantAdministration {
     try {
       for (Path file : CovenantLoader.filesIn(dir)) {
         LoadedCovenant loaded = CovenantLoader.load(file);
-        String id = loaded.covenant().id();
+        String id = loaded.id();
         List<StoredVersion> held = store.versionsOf(id);
         if (held.isEmpty()) {
           Instant now = now();
           long versionId =
               store.propose(
                   id,
-                  loaded.covenant().version(),
+                  loaded.version(),
                   loaded.contentHash(),
                   loaded.source(),
                   file.getFileName().toString(),
@@ -126,7 +126,7 @@ public class CovenantAdministration {
                   Optional.empty(),
                   now,
                   "bootstrapped from the covenant directory"));
-          log.info("Imported covenant {} v{} from {}", id, loaded.covenant().version(), file);
+          log.info("Imported covenant {} v{} from {}", id, loaded.version(), file);
         } else if (held.stream().noneMatch(v -> v.contentHash().equals(loaded.contentHash()))) {
           log.warn(
               "{} holds a version of covenant {} the console does not have: propose it in the"
@@ -182,12 +182,12 @@ public class CovenantAdministration {
       throw new Refused("not-admin", "only a covenant-admin proposes a version");
     }
     LoadedCovenant proposed = validate(fileName, yaml);
-    String id = proposed.covenant().id();
+    String id = proposed.id();
     for (StoredVersion held : store.versionsOf(id)) {
       if (held.contentHash().equals(proposed.contentHash())) {
         throw new Refused("identical", "the text is that of v" + held.version() + " already");
       }
-      if (held.version() >= proposed.covenant().version()) {
+      if (held.version() >= proposed.version()) {
         throw new Refused(
             "version-taken",
             "v"
@@ -200,7 +200,7 @@ public class CovenantAdministration {
     long versionId =
         store.propose(
             id,
-            proposed.covenant().version(),
+            proposed.version(),
             proposed.contentHash(),
             yaml,
             fileName,
@@ -229,7 +229,7 @@ public class CovenantAdministration {
   public ImpactPreview diff(long againstId, long versionId) {
     LoadedCovenant against = load(stored(againstId));
     LoadedCovenant version = load(stored(versionId));
-    if (!against.covenant().id().equals(version.covenant().id())) {
+    if (!against.id().equals(version.id())) {
       throw new Refused("other-covenant", "compare two versions of the same covenant");
     }
     try {
@@ -404,7 +404,7 @@ public class CovenantAdministration {
       throws CovenantException {
     List<LoadedCovenant> set = new ArrayList<>();
     for (VersionView v : active().values()) {
-      if (!v.stored().covenantId().equals(proposed.covenant().id())) {
+      if (!v.stored().covenantId().equals(proposed.id())) {
         set.add(load(v.stored()));
       }
     }

@@ -182,9 +182,8 @@ class CovenantPages {
     try {
       return RuleWords.of(
           CovenantLoader.load(
-                  version.stored().fileName(),
-                  version.stored().yaml().getBytes(StandardCharsets.UTF_8))
-              .covenant());
+              version.stored().fileName(),
+              version.stored().yaml().getBytes(StandardCharsets.UTF_8)));
     } catch (CovenantException e) {
       return List.of();
     }

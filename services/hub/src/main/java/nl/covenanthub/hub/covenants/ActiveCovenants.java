@@ -65,9 +65,7 @@ public final class ActiveCovenants {
     this.clock = clock;
     this.partners = Set.copyOf(directory.partners());
     Map<String, Source> sources = new LinkedHashMap<>();
-    directory
-        .loaded()
-        .forEach(c -> sources.put(c.covenant().id(), new Source(c.file(), Optional.empty())));
+    directory.loaded().forEach(c -> sources.put(c.id(), new Source(c.file(), Optional.empty())));
     this.state = new State(directory, sources);
   }
 
@@ -115,7 +113,7 @@ public final class ActiveCovenants {
     }
     State before = state;
     Map<String, LoadedCovenant> candidate = new LinkedHashMap<>();
-    before.set().loaded().forEach(c -> candidate.put(c.covenant().id(), c));
+    before.set().loaded().forEach(c -> candidate.put(c.id(), c));
     Map<String, Source> sources = new LinkedHashMap<>(before.sources());
     String origin = record.topic() + "@" + record.offset();
     String version = text(record.headers(), VERSION_HEADER).orElse("");
@@ -159,7 +157,7 @@ public final class ActiveCovenants {
       log.info(
           "Covenant {} v{} ({}) in force from {}{}, effective {}",
           id,
-          now.covenant().version(),
+          now.version(),
           now.contentHash(),
           origin,
           now.revokedBy().isEmpty() ? "" : ", revoked by " + now.revokedBy(),
@@ -174,11 +172,11 @@ public final class ActiveCovenants {
       throws CovenantException, RefusedVersion {
     String id = record.key();
     LoadedCovenant loaded = CovenantLoader.load(record.topic() + "/" + id, record.value());
-    if (!loaded.covenant().id().equals(id)) {
+    if (!loaded.id().equals(id)) {
       throw new RefusedVersion(
-          "the key '" + id + "' is not the covenant's id '" + loaded.covenant().id() + "'");
+          "the key '" + id + "' is not the covenant's id '" + loaded.id() + "'");
     }
-    String version = Integer.toString(loaded.covenant().version());
+    String version = Integer.toString(loaded.version());
     if (!text(record.headers(), VERSION_HEADER).orElse("").equals(version)) {
       throw new RefusedVersion(
           "header " + VERSION_HEADER + " does not name the text's version " + version);
@@ -205,22 +203,22 @@ public final class ActiveCovenants {
             .filter(p -> !p.isEmpty())
             .collect(Collectors.toCollection(LinkedHashSet::new));
     for (String party : revokedBy) {
-      if (!loaded.covenant().hasParty(party)) {
+      if (!loaded.hasParty(party)) {
         throw new RefusedVersion("'" + party + "' revoked but is not a party");
       }
     }
     Optional<LoadedCovenant> inForce =
-        before.set().loaded().stream().filter(c -> c.covenant().id().equals(id)).findFirst();
+        before.set().loaded().stream().filter(c -> c.id().equals(id)).findFirst();
     boolean inForceIsPublished =
         Optional.ofNullable(before.sources().get(id))
             .map(s -> s.origin().startsWith(record.topic() + "@"))
             .orElse(false);
     if (inForce.isPresent() && inForceIsPublished) {
-      int current = inForce.get().covenant().version();
-      if (loaded.covenant().version() < current) {
+      int current = inForce.get().version();
+      if (loaded.version() < current) {
         throw new RefusedVersion("v" + version + " is older than v" + current + " in force");
       }
-      if (loaded.covenant().version() == current
+      if (loaded.version() == current
           && !loaded.contentHash().equals(inForce.get().contentHash())) {
         throw new RefusedVersion(
             "v" + version + " in force has another text: a version is immutable");
