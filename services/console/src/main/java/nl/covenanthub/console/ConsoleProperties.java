@@ -23,6 +23,8 @@ import org.springframework.core.env.StandardEnvironment;
  * @param retention how long audit records are kept, and when the removal runs
  * @param covenants directory of the covenant YAML files the register of processing activities is
  *     made from (the hub's {@code hub.covenants}; relative to the working directory)
+ * @param previewEventsPerPartition how many of the latest records of each partition of each
+ *     partner's outbox the impact preview replays (0: none, rules only)
  */
 @ConfigurationProperties("console")
 public record ConsoleProperties(
@@ -34,7 +36,8 @@ public record ConsoleProperties(
     @DefaultValue("200") int maxPageSize,
     @DefaultValue Postgres postgres,
     @DefaultValue Retention retention,
-    @DefaultValue("covenants") String covenants) {
+    @DefaultValue("covenants") String covenants,
+    @DefaultValue("100") int previewEventsPerPartition) {
 
   /**
    * The settings as the console would bind them, for a tool that runs without the application

@@ -104,7 +104,11 @@ public abstract class ConsoleTestBase {
   }
 
   protected void publishRaw(String key, byte[] value) {
-    producer().send(new ProducerRecord<>("hub.audit", key, value));
+    publishTo("hub.audit", key, value);
+  }
+
+  protected void publishTo(String topic, String key, byte[] value) {
+    producer().send(new ProducerRecord<>(topic, key, value));
     producer().flush();
   }
 

@@ -39,4 +39,9 @@ public final class EventCatalog {
   public Set<String> eventTypes() {
     return byType.keySet();
   }
+
+  /** The Avro schema of every event type: what a decoder of partners' records knows. */
+  public List<Schema> avroSchemas() {
+    return byType.values().stream().map(EventSchema::avro).toList();
+  }
 }

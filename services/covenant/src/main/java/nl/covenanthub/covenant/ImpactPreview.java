@@ -331,6 +331,21 @@ public final class ImpactPreview {
     return java.util.Collections.unmodifiableSet(senders);
   }
 
+  /**
+   * The parties that must accept the version: the senders of every pair it does not clearly narrow.
+   * A {@link Impact#CHANGED} pair counts too (a condition on another field, another pseudonym key):
+   * the rules alone cannot tell whether it discloses more, and a sample of events may simply not
+   * hold the event it would, so its sender decides. A version that only narrows needs no party's
+   * acceptance.
+   */
+  public Set<String> partiesToAccept() {
+    Set<String> parties = new TreeSet<>(widenedSenders());
+    pairs.stream()
+        .filter(p -> p.impact() == Impact.CHANGED)
+        .forEach(p -> parties.add(p.key().sender()));
+    return java.util.Collections.unmodifiableSet(parties);
+  }
+
   /** The first line of {@link #render}: {@code pairs: 1 wider, 0 narrower, 0 changed; ...}. */
   public String summary() {
     Map<Impact, Integer> counts = new LinkedHashMap<>();

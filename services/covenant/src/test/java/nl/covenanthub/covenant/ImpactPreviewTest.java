@@ -173,6 +173,7 @@ class ImpactPreviewTest {
             });
     assertThat(preview.impact()).contains(Impact.NARROWER);
     assertThat(preview.widenedSenders()).isEmpty();
+    assertThat(preview.partiesToAccept()).as("a version that only narrows").isEmpty();
     assertThat(preview.summary()).startsWith("pairs: 0 wider, 1 narrower, 0 changed;");
   }
 
@@ -348,6 +349,13 @@ class ImpactPreviewTest {
         .as("the rules only changed, the replay shows they widen")
         .contains(Impact.WIDER);
     assertThat(preview.widenedSenders()).containsExactly("politie");
+    ImpactPreview rulesOnly = ImpactPreview.of(active, proposed);
+    assertThat(rulesOnly.widenedSenders())
+        .as("without events, the rules alone show no widening")
+        .isEmpty();
+    assertThat(rulesOnly.partiesToAccept())
+        .as("but a changed condition may widen, so its sender must accept")
+        .containsExactly("politie");
     assertThat(preview.render())
         .contains(
             "s1: DISCLOSED -> WITHHELD (CONDITION_NOT_MET: the event meets the condition of none of"

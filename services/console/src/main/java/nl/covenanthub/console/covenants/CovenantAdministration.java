@@ -59,14 +59,20 @@ public class CovenantAdministration {
 
   private final CovenantStore store;
   private final CovenantPublisher publisher;
+  private final RecentOutboxEvents recentEvents;
   private final ConsoleProperties properties;
   private final EventCatalog catalog = EventCatalog.standard();
   private final Clock clock;
 
   public CovenantAdministration(
-      CovenantStore store, CovenantPublisher publisher, ConsoleProperties properties, Clock clock) {
+      CovenantStore store,
+      CovenantPublisher publisher,
+      RecentOutboxEvents recentEvents,
+      ConsoleProperties properties,
+      Clock clock) {
     this.store = store;
     this.publisher = publisher;
+    this.recentEvents = recentEvents;
     this.properties = properties;
     this.clock = clock;
   }
@@ -82,6 +88,20 @@ public class CovenantAdministration {
 
     public List<Problem> problems() {
       return problems;
+    }
+  }
+
+  /**
+   * What a version would change against the active versions, with the partners' recent events
+   * replayed through both ({@code recent} says how many, or why none).
+   */
+  public record Preview(ImpactPreview impact, RecentOutboxEvents.Recent recent) {
+    public String summary() {
+      return impact.summary();
+    }
+
+    public String details() {
+      return impact.details();
     }
   }
 
@@ -196,7 +216,8 @@ public class CovenantAdministration {
                 + held.version());
       }
     }
-    ImpactPreview impact = preview(proposed);
+    // The rules alone decide who must accept: the same text always needs the same parties.
+    ImpactPreview impact = rulesPreview(proposed);
     long versionId =
         store.propose(
             id,
@@ -205,13 +226,36 @@ public class CovenantAdministration {
             yaml,
             fileName,
             effectiveFrom,
-            impact.widenedSenders(),
+            impact.partiesToAccept(),
             new Event(Action.PROPOSED, actor.user(), Optional.empty(), now(), impact.summary()));
     return version(versionId).orElseThrow();
   }
 
-  /** What the version would change against the active versions, rule by rule. */
-  public ImpactPreview preview(LoadedCovenant proposed) {
+  /**
+   * What the version would change against the active versions, rule by rule, and for the partners'
+   * recent events (console.preview-events-per-partition of each outbox partition).
+   */
+  public Preview preview(LoadedCovenant proposed) {
+    Set<String> partners = new java.util.TreeSet<>();
+    for (VersionView v : active().values()) {
+      load(v.stored()).parties().forEach(p -> partners.add(p.id()));
+    }
+    proposed.parties().forEach(p -> partners.add(p.id()));
+    RecentOutboxEvents.Recent recent = recentEvents.of(partners);
+    try {
+      return new Preview(
+          ImpactPreview.of(
+              activeSet(),
+              compileWith(proposed, CovenantSet.Ended.INACTIVE),
+              recent.samples(),
+              clock.instant()),
+          recent);
+    } catch (CovenantException e) {
+      throw new InvalidProposal(e.problems());
+    }
+  }
+
+  private ImpactPreview rulesPreview(LoadedCovenant proposed) {
     try {
       return ImpactPreview.of(activeSet(), compileWith(proposed, CovenantSet.Ended.INACTIVE));
     } catch (CovenantException e) {
@@ -220,7 +264,7 @@ public class CovenantAdministration {
   }
 
   /** What the stored version would change against the active versions. */
-  public ImpactPreview preview(long versionId) {
+  public Preview preview(long versionId) {
     StoredVersion stored = stored(versionId);
     return preview(load(stored));
   }

@@ -8,19 +8,16 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import nl.covenanthub.audit.AuditRecord;
 import nl.covenanthub.audit.ChainHead;
 import nl.covenanthub.audit.HeadSignatures;
 import nl.covenanthub.console.ConsoleProperties;
+import nl.covenanthub.console.GrouplessConsumers;
 import nl.covenanthub.events.TopicSnapshot;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.stereotype.Component;
 
@@ -111,12 +108,7 @@ class KafkaAnchors {
   }
 
   private KafkaConsumer<String, byte[]> consumer() {
-    Properties props = new Properties();
-    props.putAll(kafka.buildConsumerProperties());
-    props.remove(ConsumerConfig.GROUP_ID_CONFIG);
-    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    return new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+    return GrouplessConsumers.of(kafka);
   }
 
   private static ChainHead decodeHead(byte[] bytes) {

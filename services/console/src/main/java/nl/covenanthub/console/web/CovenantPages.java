@@ -12,10 +12,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import nl.covenanthub.console.Said;
 import nl.covenanthub.console.covenants.CovenantAdministration;
 import nl.covenanthub.console.covenants.CovenantAdministration.InvalidProposal;
 import nl.covenanthub.console.covenants.CovenantAdministration.VersionView;
 import nl.covenanthub.console.covenants.CovenantStore;
+import nl.covenanthub.console.covenants.RecentOutboxEvents;
 import nl.covenanthub.console.covenants.VersionLifecycle;
 import nl.covenanthub.console.covenants.VersionLifecycle.Actor;
 import nl.covenanthub.console.covenants.VersionLifecycle.Refused;
@@ -127,7 +129,7 @@ class CovenantPages {
     try {
       Optional<Instant> effective = effectiveFrom(effectiveFrom);
       if (intent.equals("check")) {
-        model.addAttribute("preview", covenants.preview(covenants.validate(name, text)));
+        showPreview(model, covenants.preview(covenants.validate(name, text)));
         model.addAttribute("valid", true);
         return "covenant-propose";
       }
@@ -166,16 +168,33 @@ class CovenantPages {
     model.addAttribute("others", covenants.versionsOf(version.stored().covenantId()));
     model.addAttribute("rules", rulesInWords(version));
     try {
-      model.addAttribute(
-          "preview",
-          against.isPresent()
-              ? covenants.diff(against.get(), id)
-              : version.state().isOpen() ? covenants.preview(id) : null);
+      if (against.isPresent()) {
+        model.addAttribute("preview", covenants.diff(against.get(), id));
+      } else if (version.state().isOpen()) {
+        showPreview(model, covenants.preview(id));
+      }
     } catch (RuntimeException e) {
       model.addAttribute("previewProblem", e.getMessage());
     }
     model.addAttribute("against", against.orElse(null));
     return "covenant-version";
+  }
+
+  /** The preview, and what its replay read: how many recent events, or why none. */
+  private static void showPreview(Model model, CovenantAdministration.Preview preview) {
+    model.addAttribute("preview", preview);
+    RecentOutboxEvents.Recent recent = preview.recent();
+    String why = recent.unreadable();
+    int replayed = preview.impact().eventsReplayed();
+    model.addAttribute(
+        "replay",
+        why != null
+            ? new Said("preview.replay.none", "No recent events were replayed (" + why + ").", why)
+            : new Said(
+                "preview.replay.read",
+                replayed + " recent events replayed, " + recent.leftOut() + " left out.",
+                replayed,
+                recent.leftOut()));
   }
 
   private static List<String> rulesInWords(VersionView version) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +21,14 @@ import nl.covenanthub.console.covenants.VersionLifecycle.Actor;
 import nl.covenanthub.console.covenants.VersionLifecycle.Refused;
 import nl.covenanthub.console.covenants.VersionLifecycle.State;
 import nl.covenanthub.covenant.CovenantLoader;
+import nl.covenanthub.covenant.ImpactPreview;
+import nl.covenanthub.covenant.PlanKey;
+import nl.covenanthub.events.CaseSignal;
+import nl.covenanthub.events.Concern;
+import nl.covenanthub.events.Contact;
+import nl.covenanthub.events.RiskLevel;
+import nl.covenanthub.events.SingleObjectEncoding;
+import nl.covenanthub.events.Subject;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -58,8 +67,11 @@ class CovenantAdministrationTest extends ConsoleTestBase {
 
   /** Proposed, approved and accepted by politie: active. */
   private VersionView activate(String id, int version, String... fields) {
-    VersionView v =
-        covenants.propose(id + ".yaml", covenant(id, version, fields), Optional.empty(), ADMIN);
+    return activate(id, covenant(id, version, fields));
+  }
+
+  private VersionView activate(String id, String text) {
+    VersionView v = covenants.propose(id + ".yaml", text, Optional.empty(), ADMIN);
     covenants.approve(v.stored().versionId(), APPROVER, "");
     if (!v.stored().requiredParties().isEmpty()) {
       covenants.accept(v.stored().versionId(), POLITIE, "politie", "");
@@ -194,6 +206,88 @@ class CovenantAdministrationTest extends ConsoleTestBase {
             CovenantLoader.load("v2.yaml", last.value().getBytes(StandardCharsets.UTF_8))
                 .contentHash());
     assertThat(header(last, "revoked-by")).isEmpty();
+  }
+
+  /** A police signal as the police's system writes it to its outbox. */
+  private static byte[] policeSignal(String sender, String purpose, String name) {
+    return SingleObjectEncoding.bytes(
+        CaseSignal.newBuilder()
+            .setEventId(UUID.randomUUID().toString())
+            .setSender(sender)
+            .setCaseReference("CASE-" + UUID.randomUUID())
+            .setOccurredAt(Instant.parse("2026-11-28T22:41:00Z"))
+            .setPurpose(purpose)
+            .setSubject(Subject.newBuilder().setBsn("999 990.019").setName(name).build())
+            .setConcerns(List.of(Concern.WOONOVERLAST))
+            .setRiskLevel(RiskLevel.MIDDEN)
+            .setContact(
+                Contact.newBuilder().setName("R. Jansen").setOrganisation("Politie").build())
+            .build());
+  }
+
+  @Test
+  void thePreviewReplaysThePartnersRecentEventsAndShowsNoValue() {
+    String id = newId();
+    activate(id, 1, "caseReference");
+    String outbox = "partner.politie.outbox";
+    publishTo(outbox, "a", policeSignal("politie", id, "Geheimnaam Een"));
+    publishTo(outbox, "b", policeSignal("politie", id, "Geheimnaam Twee"));
+    // What the hub would refuse is left out: bytes that are no event, and a spoofed sender.
+    publishTo(outbox, "c", "not an event".getBytes(StandardCharsets.UTF_8));
+    publishTo(outbox, "d", policeSignal("riec", id, "Geheimnaam Drie"));
+    VersionView v2 =
+        covenants.propose(
+            id + ".yaml",
+            covenant(id, 2, "caseReference", "subject.name"),
+            Optional.empty(),
+            ADMIN);
+
+    CovenantAdministration.Preview preview = covenants.preview(v2.stored().versionId());
+
+    assertThat(preview.recent().unreadable()).isNull();
+    assertThat(preview.recent().leftOut())
+        .as("garbage and a spoofed sender")
+        .isGreaterThanOrEqualTo(2);
+    PlanKey pair = new PlanKey("politie", "lzn", id, "CaseSignal");
+    ImpactPreview.PairReplay replay =
+        preview.impact().replay().stream()
+            .filter(r -> r.key().equals(pair))
+            .findFirst()
+            .orElseThrow(() -> new AssertionError("no replay of " + pair));
+    assertThat(replay.changed())
+        .as("both of this purpose's signals gain the name")
+        .hasSize(2)
+        .allSatisfy(e -> assertThat(e.gained()).containsExactly("subject.name"));
+    assertThat(replay.changed())
+        .extracting(ImpactPreview.ChangedEvent::sample)
+        .allSatisfy(label -> assertThat(label).startsWith(outbox + " "));
+    assertThat(preview.details())
+        .contains("subject.name")
+        .doesNotContain("Geheimnaam", "999990019", "999 990.019");
+  }
+
+  @Test
+  void whoMustAcceptFollowsFromTheRulesEvenWhenNoEventShowsIt() {
+    String id = newId();
+    activate(id, onRiskLevel(covenant(id, 1, "caseReference"), "HOOG"));
+
+    VersionView v2 =
+        covenants.propose(
+            id + ".yaml",
+            onRiskLevel(covenant(id, 2, "caseReference"), "LAAG"),
+            Optional.empty(),
+            ADMIN);
+
+    assertThat(v2.stored().requiredParties())
+        .as("a condition neither wider nor narrower may disclose more: its sender decides")
+        .containsExactly("politie");
+  }
+
+  /** The text with the rule's condition: the signal's risk level is {@code level}. */
+  private static String onRiskLevel(String yaml, String level) {
+    String types = "    eventTypes: [CaseSignal]\n";
+    assertThat(yaml).contains(types);
+    return yaml.replace(types, types + "    when:\n      riskLevel: {in: [" + level + "]}\n");
   }
 
   @Test

@@ -452,20 +452,7 @@ class ConsolePagesBrowserTest extends ConsoleTestBase {
   }
 
   private void submitSearch() {
-    WebElement button = browser.findElement(By.id("search"));
-    button.click();
-    // Gone with the old page. Chromedriver may say so as "stale" or, while the new page loads, as
-    // "node does not belong to the document": either means the search was submitted.
-    new WebDriverWait(browser, PAGE_WAIT)
-        .until(
-            driver -> {
-              try {
-                button.isEnabled();
-                return false;
-              } catch (org.openqa.selenium.WebDriverException gone) {
-                return true;
-              }
-            });
+    HeadlessChromium.clickAndLeave(browser, browser.findElement(By.id("search")), PAGE_WAIT);
   }
 
   private String text(String id) {

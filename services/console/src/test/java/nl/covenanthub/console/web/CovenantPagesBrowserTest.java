@@ -130,9 +130,7 @@ class CovenantPagesBrowserTest extends ConsoleTestBase {
   }
 
   private void click(String id) {
-    WebElement button = waitFor(By.id(id));
-    button.click();
-    new WebDriverWait(browser, PAGE_WAIT).until(ExpectedConditions.stalenessOf(button));
+    HeadlessChromium.clickAndLeave(browser, waitFor(By.id(id)), PAGE_WAIT);
   }
 
   private String text(String id) {

@@ -4,12 +4,16 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.stream.Stream;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebDriverException;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.WebDriverWait;
 
 /** Debian's headless chromium, driven by chromium-driver, with a profile of its own. */
 final class HeadlessChromium implements AutoCloseable {
@@ -56,6 +60,25 @@ final class HeadlessChromium implements AutoCloseable {
 
   WebDriver driver() {
     return driver;
+  }
+
+  /**
+   * Clicks {@code button} and waits until its page is gone. Chromedriver says so as "stale" or,
+   * while the new page loads, as "node does not belong to the document": either means the click
+   * left the page.
+   */
+  static void clickAndLeave(WebDriver browser, WebElement button, Duration wait) {
+    button.click();
+    new WebDriverWait(browser, wait)
+        .until(
+            driver -> {
+              try {
+                button.isEnabled();
+                return false;
+              } catch (WebDriverException gone) {
+                return true;
+              }
+            });
   }
 
   @Override

@@ -85,7 +85,8 @@ public final class AclYaml {
       return "the hub: reads every outbox, writes every inbox, the audit and the dead letters, transactionally";
     }
     if (principal.equals(KafkaAcls.principal(KafkaAcls.CONSOLE))) {
-      return "the console: reads the audit and the chain heads, publishes approved covenant versions";
+      return "the console: reads the audit and the chain heads, publishes approved covenant versions,"
+          + " reads the outboxes for the impact preview";
     }
     if (principal.equals(KafkaAcls.principal(KafkaAcls.OPERATOR))) {
       return "operators: read the dead letters";

@@ -35,9 +35,10 @@ import org.apache.kafka.common.resource.ResourceType;
  * is not assigned to the hub (where it would fail every poll) but simply not seen.
  *
  * <p>The console ({@code User:covenant-console}) reads the audit and the published chain heads with
- * groups named {@code covenant-console*} and publishes approved covenant versions to {@code
- * hub.covenants}. Operators ({@code User:covenant-operator}) read the dead letters, with groups
- * named {@code covenant-operator*}; nobody else may.
+ * groups named {@code covenant-console*}, publishes approved covenant versions to {@code
+ * hub.covenants} and reads (without a group) the outboxes, whose latest events the impact preview
+ * of a proposed version replays. Operators ({@code User:covenant-operator}) read the dead letters,
+ * with groups named {@code covenant-operator*}; nobody else may.
  *
  * <p>Every partner also gets quotas ({@link #quotas}): one partner's burst is throttled by the
  * broker before it can crowd out the others or grow the audit without bound.
@@ -113,7 +114,7 @@ public final class KafkaAcls {
       acls.addAll(partner(partner));
     }
     acls.addAll(hub(sorted));
-    acls.addAll(console());
+    acls.addAll(console(sorted));
     acls.addAll(operator());
     return List.copyOf(acls);
   }
@@ -190,16 +191,24 @@ public final class KafkaAcls {
     return acls;
   }
 
-  static List<AclBinding> console() {
+  static List<AclBinding> console(Collection<String> partners) {
     String user = principal(CONSOLE);
-    return List.of(
-        allow(user, AclOperation.READ, topic(AUDIT)),
+    List<AclBinding> acls = new ArrayList<>();
+    acls.add(allow(user, AclOperation.READ, topic(AUDIT)));
+    acls.add(
         allow(
             user,
             AclOperation.READ,
-            new ResourcePattern(ResourceType.GROUP, CONSOLE, PatternType.PREFIXED)),
-        allow(user, AclOperation.READ, topic(AUDIT_CHAIN)),
-        allow(user, AclOperation.WRITE, topic(COVENANTS)));
+            new ResourcePattern(ResourceType.GROUP, CONSOLE, PatternType.PREFIXED)));
+    acls.add(allow(user, AclOperation.READ, topic(AUDIT_CHAIN)));
+    acls.add(allow(user, AclOperation.WRITE, topic(COVENANTS)));
+    // The impact preview replays the latest events of each outbox (never an inbox), without a
+    // consumer group: read in memory, never stored or shown unmasked (docs/covenant-admin.md).
+    for (String partner : partners) {
+      acls.add(allow(user, AclOperation.READ, topic(Topics.outbox(partner))));
+      acls.add(allow(user, AclOperation.DESCRIBE, topic(Topics.outbox(partner))));
+    }
+    return acls;
   }
 
   /** Operators: the dead letters, to look at what was refused (docs/hub.md, "Dead letters"). */

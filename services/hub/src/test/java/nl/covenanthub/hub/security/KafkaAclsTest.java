@@ -165,7 +165,7 @@ class KafkaAclsTest {
   }
 
   @Test
-  void theConsoleReadsTheAuditAndPublishesCovenants() {
+  void theConsoleReadsTheAuditAndTheOutboxesAndPublishesCovenants() {
     assertThat(allowed(KafkaAcls.CONSOLE, AclOperation.READ, topic(KafkaAcls.AUDIT))).isTrue();
     assertThat(allowed(KafkaAcls.CONSOLE, AclOperation.READ, group("covenant-console-audit-index")))
         .isTrue();
@@ -176,6 +176,12 @@ class KafkaAclsTest {
     for (String partner : PARTNERS) {
       assertThat(allowed(KafkaAcls.CONSOLE, AclOperation.READ, topic(Topics.inbox(partner))))
           .as("reads %s inbox", partner)
+          .isFalse();
+      assertThat(allowed(KafkaAcls.CONSOLE, AclOperation.READ, topic(Topics.outbox(partner))))
+          .as("reads %s outbox for the impact preview", partner)
+          .isTrue();
+      assertThat(allowed(KafkaAcls.CONSOLE, AclOperation.WRITE, topic(Topics.outbox(partner))))
+          .as("writes %s outbox", partner)
           .isFalse();
     }
   }
