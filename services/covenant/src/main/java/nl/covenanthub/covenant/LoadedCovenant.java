@@ -51,6 +51,11 @@ public record LoadedCovenant(
     return covenant.version();
   }
 
+  /** Whether its validity period ended before the day (in Dutch local time) of {@code moment}. */
+  public boolean hasEndedAt(java.time.Instant moment) {
+    return covenant.validity().hasEndedBefore(java.time.LocalDate.ofInstant(moment, Validity.ZONE));
+  }
+
   public boolean hasParty(String party) {
     return covenant.hasParty(party);
   }

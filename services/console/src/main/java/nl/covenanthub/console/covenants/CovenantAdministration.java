@@ -106,9 +106,22 @@ public class CovenantAdministration {
   }
 
   /** A version with its state and everything the pages show. */
-  public record VersionView(StoredVersion stored, VersionLifecycle.Version lifecycle) {
+  public record VersionView(
+      StoredVersion stored, VersionLifecycle.Version lifecycle, boolean ended) {
+    /**
+     * The lifecycle's state, except that an active version is shown as {@link State#EXPIRED} once
+     * its validity ended and {@link State#REVOKED} once fewer than two parties take part in it.
+     */
     public State state() {
-      return lifecycle.state();
+      State state = lifecycle.state();
+      if (state != State.ACTIVE) {
+        return state;
+      }
+      if (ended) {
+        return State.EXPIRED;
+      }
+      int taking = lifecycle.parties().size() - lifecycle.revokedBy().size();
+      return taking < 2 ? State.REVOKED : State.ACTIVE;
     }
   }
 
@@ -176,7 +189,9 @@ public class CovenantAdministration {
   public Map<String, VersionView> active() {
     Map<String, VersionView> active = new LinkedHashMap<>();
     for (VersionView v : versions()) {
-      if (v.state() == State.ACTIVE) {
+      // Expired or revoked by all but one, it is still the version in force: the one a new
+      // version supersedes and is compared with.
+      if (v.lifecycle().state() == State.ACTIVE) {
         active.put(v.stored().covenantId(), v);
       }
     }
@@ -188,7 +203,7 @@ public class CovenantAdministration {
     try {
       LoadedCovenant proposed =
           CovenantLoader.load(fileName, yaml.getBytes(StandardCharsets.UTF_8));
-      compileWith(proposed, CovenantSet.Ended.REFUSED);
+      compileAsProposal(proposed);
       return proposed;
     } catch (CovenantException e) {
       throw new InvalidProposal(e.problems());
@@ -386,7 +401,7 @@ public class CovenantAdministration {
     StoredVersion stored = stored(versionId);
     boolean valid;
     try {
-      compileWith(load(stored), CovenantSet.Ended.REFUSED);
+      compileAsProposal(load(stored));
       valid = true;
     } catch (CovenantException | RuntimeException e) {
       valid = false;
@@ -405,13 +420,15 @@ public class CovenantAdministration {
     return view(stored, true);
   }
 
-  private static VersionView view(StoredVersion stored, boolean valid) {
+  /** {@code valid} false: the version is invalid whatever its text says (it no longer compiles). */
+  private VersionView view(StoredVersion stored, boolean valid) {
     Set<String> parties;
+    boolean ended = false;
     try {
+      LoadedCovenant loaded = load(stored);
       parties =
-          load(stored).parties().stream()
-              .map(Party::id)
-              .collect(java.util.stream.Collectors.toSet());
+          loaded.parties().stream().map(Party::id).collect(java.util.stream.Collectors.toSet());
+      ended = loaded.hasEndedAt(clock.instant());
     } catch (RuntimeException e) {
       parties = Set.of();
       valid = false;
@@ -419,7 +436,8 @@ public class CovenantAdministration {
     return new VersionView(
         stored,
         new VersionLifecycle.Version(
-            parties, stored.requiredParties(), stored.lifecycleEvents(), valid));
+            parties, stored.requiredParties(), stored.lifecycleEvents(), valid),
+        ended);
   }
 
   private static LoadedCovenant load(StoredVersion stored) {
@@ -440,6 +458,22 @@ public class CovenantAdministration {
       return CovenantSet.compile(active, catalog, PREVIEW_KEYS, clock, CovenantSet.Ended.INACTIVE);
     } catch (CovenantException e) {
       throw new IllegalStateException("the active versions do not compile: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Compiles {@code proposed} with the active versions, refusing it when its own validity has
+   * ended: another covenant that ended is inactive, as in the hub, and blocks nothing.
+   */
+  private void compileAsProposal(LoadedCovenant proposed) throws CovenantException {
+    compileWith(proposed, CovenantSet.Ended.INACTIVE);
+    if (proposed.hasEndedAt(clock.instant())) {
+      throw new InvalidProposal(
+          List.of(
+              proposed.problem(
+                  "/validity/until",
+                  "the covenant's validity has ended: a version can only be proposed for a"
+                      + " period still to come")));
     }
   }
 

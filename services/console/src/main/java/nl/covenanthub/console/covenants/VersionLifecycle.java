@@ -45,7 +45,14 @@ public final class VersionLifecycle {
     ACTIVE,
     REJECTED,
     WITHDRAWN,
-    SUPERSEDED;
+    SUPERSEDED,
+    /**
+     * Active, but so many parties revoked their participation that fewer than two take part:
+     * nothing can be disclosed under it any more. Derived, not an event.
+     */
+    REVOKED,
+    /** Active, but its validity period has ended: the hub withholds its events. Derived. */
+    EXPIRED;
 
     public boolean isOpen() {
       return this == PROPOSED;

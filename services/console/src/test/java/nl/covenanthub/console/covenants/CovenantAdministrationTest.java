@@ -301,6 +301,9 @@ class CovenantAdministrationTest extends ConsoleTestBase {
     assertThat(header(records.get(records.size() - 1), "revoked-by")).isEqualTo("lzn");
     VersionView after = covenants.version(active.stored().versionId()).orElseThrow();
     assertThat(after.lifecycle().revokedBy()).containsExactly("lzn");
+    assertThat(after.state())
+        .as("of its two parties only politie takes part: nothing can pass")
+        .isEqualTo(State.REVOKED);
     assertThat(after.stored().events())
         .last()
         .satisfies(
@@ -309,6 +312,33 @@ class CovenantAdministrationTest extends ConsoleTestBase {
               assertThat(e.event().actor()).isEqualTo("jurist-lzn");
               assertThat(e.event().note()).isEqualTo("court ruling");
             });
+  }
+
+  @Test
+  void anActiveVersionWhoseValidityEndedIsExpiredAndStillTheOneANewVersionReplaces() {
+    String id = newId();
+    VersionView v1 = activate(id, 1, "caseReference");
+    clock.set(Instant.parse("2029-01-01T12:00:00Z")); // the test covenant ends on 2028-12-31
+    assertThat(covenants.version(v1.stored().versionId()).orElseThrow().state())
+        .isEqualTo(State.EXPIRED);
+    assertThat(covenants.active()).containsKey(id);
+    assertThatThrownBy(
+            () ->
+                covenants.propose(
+                    id + ".yaml", covenant(id, 2, "caseReference"), Optional.empty(), ADMIN))
+        .as("a version whose own period has ended")
+        .isInstanceOfSatisfying(
+            InvalidProposal.class,
+            e ->
+                assertThat(e.problems())
+                    .singleElement()
+                    .satisfies(p -> assertThat(p.message()).contains("validity has ended")));
+
+    VersionView v2 =
+        activate(id, covenant(id, 2, "caseReference").replace("2028-12-31", "2030-12-31"));
+    assertThat(v2.state()).isEqualTo(State.ACTIVE);
+    assertThat(covenants.version(v1.stored().versionId()).orElseThrow().state())
+        .isEqualTo(State.SUPERSEDED);
   }
 
   @Test

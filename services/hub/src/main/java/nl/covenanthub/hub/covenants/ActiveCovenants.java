@@ -103,9 +103,28 @@ public final class ActiveCovenants {
     return position;
   }
 
-  /** Applies one record of {@code hub.covenants}, in offset order. */
+  /**
+   * Applies one record of {@code hub.covenants}, in offset order. The position moves past it only
+   * once its version is in force (or refused): whoever waits for the position ({@link
+   * CovenantFeed#catchUp}) then sees that version.
+   */
   public synchronized void apply(ConsumerRecord<String, byte[]> record) {
-    position = record.offset() + 1;
+    try {
+      take(record);
+    } finally {
+      position = Math.max(position, record.offset() + 1);
+    }
+  }
+
+  /**
+   * Everything of the topic before {@code offset} is applied: also the offsets that hold no record
+   * (compacted away, or a transaction's marker), so that the position reaches the topic's end.
+   */
+  public synchronized void readTo(long offset) {
+    position = Math.max(position, offset);
+  }
+
+  private void take(ConsumerRecord<String, byte[]> record) {
     String id = record.key();
     if (id == null || id.isBlank()) {
       refuse(new Refusal("", "", "a record without a covenant id as its key", record.offset()));

@@ -11,6 +11,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,12 +30,13 @@ import org.springframework.kafka.core.KafkaAdmin;
 public final class CovenantFeed implements SmartLifecycle {
   public static final String TOPIC = "hub.covenants";
   private static final TopicPartition PARTITION = new TopicPartition(TOPIC, 0);
-  private static final Duration CATCH_UP = Duration.ofSeconds(60);
+  private static final Duration CATCH_UP_WARNING = Duration.ofSeconds(30);
   private static final Logger log = LoggerFactory.getLogger(CovenantFeed.class);
 
   private final ActiveCovenants active;
   private final Consumer<String, byte[]> consumer;
   private volatile boolean running;
+  private volatile boolean stopped;
   private Thread thread;
 
   @SuppressWarnings({"unchecked", "rawtypes"})
@@ -53,6 +55,7 @@ public final class CovenantFeed implements SmartLifecycle {
     long end = consumer.endOffsets(List.of(PARTITION)).get(PARTITION);
     while (consumer.position(PARTITION) < end) {
       consumer.poll(Duration.ofMillis(500)).forEach(active::apply);
+      active.readTo(consumer.position(PARTITION));
     }
     log.info("Read {} to offset {}: {}", TOPIC, end, active.current().covenants());
   }
@@ -67,26 +70,34 @@ public final class CovenantFeed implements SmartLifecycle {
 
   /**
    * Waits until this instance has applied {@code hub.covenants} up to its end as {@code outbox} (an
-   * outbox consumer, on its own thread) sees it now; called when outbox partitions are assigned.
+   * outbox consumer, on its own thread) sees it now; called when outbox partitions are assigned. It
+   * never gives up: deciding with versions known to be behind could decide a moved partition under
+   * an older version than its previous owner did. While it waits, nothing of those partitions is
+   * decided; should it take longer than the consumer's poll interval, the group gives the
+   * partitions to another instance.
    */
   public void catchUp(Consumer<?, ?> outbox) {
     Long end = outbox.endOffsets(List.of(PARTITION)).get(PARTITION);
-    long deadline = System.nanoTime() + CATCH_UP.toNanos();
-    while (end != null && active.position() < end && System.nanoTime() < deadline) {
+    long warnAt = System.nanoTime() + CATCH_UP_WARNING.toNanos();
+    while (end != null && active.position() < end) {
+      if (stopped) {
+        throw new IllegalStateException(
+            "the hub is stopping before it read " + TOPIC + " to its end: nothing is decided");
+      }
+      if (System.nanoTime() > warnAt) {
+        log.warn(
+            "{} not yet read to offset {} (at {}): the assigned outbox partitions wait",
+            TOPIC,
+            end,
+            active.position());
+        warnAt = System.nanoTime() + CATCH_UP_WARNING.toNanos();
+      }
       try {
         TimeUnit.MILLISECONDS.sleep(20);
       } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
+        // Stopping: not one decision with versions that may be behind.
+        throw new InterruptException(e);
       }
-    }
-    if (end != null && active.position() < end) {
-      log.warn(
-          "{} not read to offset {} within {} (at {}): deciding with the versions read so far",
-          TOPIC,
-          end,
-          CATCH_UP,
-          active.position());
     }
   }
 
@@ -105,6 +116,7 @@ public final class CovenantFeed implements SmartLifecycle {
           for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
             active.apply(record);
           }
+          active.readTo(consumer.position(PARTITION));
         } catch (WakeupException e) {
           throw e;
         } catch (RuntimeException e) {
@@ -131,6 +143,7 @@ public final class CovenantFeed implements SmartLifecycle {
   @Override
   public void stop() {
     running = false;
+    stopped = true;
     consumer.wakeup();
     if (thread != null) {
       try {
