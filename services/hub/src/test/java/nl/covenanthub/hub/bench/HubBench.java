@@ -84,6 +84,7 @@ public final class HubBench {
   private static final int PACED_SECONDS = Integer.getInteger("bench.paced-seconds", 5);
   private static final int FIXED_RATE = Integer.getInteger("bench.rate", 0);
   private static final boolean THREADS = Boolean.getBoolean("bench.threads");
+  private static final int SWITCHES = Integer.getInteger("bench.switches", 0);
   private static final String HUB_PROPERTY = "bench.hub.";
   private static final Duration STALL = Duration.ofSeconds(60);
   private static final int PARTITIONS = 3;
@@ -215,7 +216,9 @@ public final class HubBench {
           (System.nanoTime() - started) / 1e9,
           overrides.isEmpty() ? "" : "; hub settings from bench.hub.*: " + overrides,
           producer);
-      report = new HubBench(brokers).run(broker, producer);
+      report =
+          new HubBench(brokers)
+              .run(broker, producer, new CovenantSwitches(brokers, covenants, hub));
       // Shutting the hub and the broker down logs warnings about connections closing; the report
       // comes last.
       if (LoggerFactory.getILoggerFactory()
@@ -273,7 +276,10 @@ public final class HubBench {
     return overrides;
   }
 
-  private String run(EmbeddedKafkaKraftBroker broker, Map<String, Object> producerSettings)
+  private String run(
+      EmbeddedKafkaKraftBroker broker,
+      Map<String, Object> producerSettings,
+      CovenantSwitches switches)
       throws Exception {
     String brokers = broker.getBrokersAsString();
     AtomicLong audited = new AtomicLong();
@@ -382,9 +388,11 @@ public final class HubBench {
               ms(pct(sorted, 99)));
         }
       }
+      String switchReport = SWITCHES > 0 ? acrossSwitches(hub, rate, switches) : "";
       checkExactlyOnce(broker, hubMeter, passMeter);
       police.close();
-      return report(phases, concat(hubLatencies), concat(passLatencies), rate);
+      switches.close();
+      return report(phases, concat(hubLatencies), concat(passLatencies), rate) + switchReport;
     }
   }
 
@@ -452,8 +460,69 @@ public final class HubBench {
         (double) bytes / n);
   }
 
+  /**
+   * {@code bench.switches} pairs of hub phases at the fixed rate: one steady, one with a new
+   * covenant version published halfway. Every event must be decided once (the meter and {@link
+   * #checkExactlyOnce} say so) and the switch must have happened; the p99 of both kinds is
+   * compared.
+   */
+  private String acrossSwitches(Side hub, int rate, CovenantSwitches switches)
+      throws InterruptedException {
+    List<Double> steady = new ArrayList<>();
+    List<Double> across = new ArrayList<>();
+    int n = rate * PACED_SECONDS;
+    for (int i = 1; i <= SWITCHES; i++) {
+      steady.add(p99(paced(hub, rate, n)));
+      int version = switches.next();
+      across.add(p99(paced(hub, rate, n, n / 2, () -> switches.publish(version))));
+      switches.awaitInForce(version);
+      System.out.printf(
+          Locale.ROOT,
+          "switch %d hub p99 steady %.1f ms, across the switch to v%d %.1f ms%n",
+          i,
+          steady.get(i - 1),
+          version,
+          across.get(i - 1));
+    }
+    double steadyMedian = medianOf(steady);
+    double acrossMedian = medianOf(across);
+    return String.format(
+        Locale.ROOT,
+        "covenant switches: %d pairs of %d events at %d/s, a new version published halfway through"
+            + " the second; every event decided once; goal: p99 across <= 2x steady%n"
+            + "switch_p99_ratio=%.2f steady_p99_ms=%.1f (%.1f to %.1f) across_p99_ms=%.1f (%.1f to %.1f)%n",
+        SWITCHES,
+        n,
+        rate,
+        acrossMedian / steadyMedian,
+        steadyMedian,
+        steady.stream().mapToDouble(d -> d).min().orElseThrow(),
+        steady.stream().mapToDouble(d -> d).max().orElseThrow(),
+        acrossMedian,
+        across.stream().mapToDouble(d -> d).min().orElseThrow(),
+        across.stream().mapToDouble(d -> d).max().orElseThrow());
+  }
+
+  private static double p99(long[] latencies) {
+    long[] sorted = latencies.clone();
+    Arrays.sort(sorted);
+    return ms(pct(sorted, 99));
+  }
+
+  private static double medianOf(List<Double> values) {
+    double[] sorted = values.stream().mapToDouble(d -> d).sorted().toArray();
+    int n = sorted.length;
+    return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+  }
+
   /** Sends {@code n} events at {@code rate} per second; each one's latency in nanoseconds. */
   private long[] paced(Side side, int rate, int n) throws InterruptedException {
+    return paced(side, rate, n, -1, () -> {});
+  }
+
+  /** As above, running {@code action} just before event {@code at} is sent. */
+  private long[] paced(Side side, int rate, int n, int at, Runnable action)
+      throws InterruptedException {
     long target = side.meter.completed() + n;
     long first = nextSeq.get();
     long start = System.nanoTime();
@@ -463,6 +532,9 @@ public final class HubBench {
       long wait = due - System.nanoTime();
       if (wait > 0) {
         LockSupport.parkNanos(wait);
+      }
+      if (i == at) {
+        action.run();
       }
       send(side, nextSeq.getAndIncrement());
     }
