@@ -11,7 +11,8 @@ import org.springframework.security.web.SecurityFilterChain;
 /**
  * The API is the privacy officer's: a Keycloak access token with the realm role {@code
  * privacy-officer}; except the log of the privacy officer's own lookups, which is the operator's
- * (role {@code operator}), so that someone other than the officer oversees them.
+ * (role {@code operator}), so that someone other than the officer oversees them; and covenant
+ * administration ({@code /api/covenants}), for the administrators, approvers and parties too.
  */
 @Configuration(proxyBeanMethods = false)
 class ApiSecurity {
@@ -27,6 +28,13 @@ class ApiSecurity {
                 requests
                     .requestMatchers("/api/lookups")
                     .hasRole(Roles.OPERATOR)
+                    // Covenant administration: who may do what is VersionLifecycle's to say.
+                    .requestMatchers("/api/covenants", "/api/covenants/**")
+                    .hasAnyRole(
+                        Roles.PRIVACY_OFFICER,
+                        Roles.COVENANT_ADMIN,
+                        Roles.COVENANT_APPROVER,
+                        Roles.COVENANT_PARTY)
                     .anyRequest()
                     .hasRole(Roles.PRIVACY_OFFICER))
         .build();

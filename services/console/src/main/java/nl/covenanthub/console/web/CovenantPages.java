@@ -10,9 +10,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.TreeSet;
 import nl.covenanthub.console.Said;
+import nl.covenanthub.console.covenants.Actors;
 import nl.covenanthub.console.covenants.CovenantAdministration;
 import nl.covenanthub.console.covenants.CovenantAdministration.InvalidProposal;
 import nl.covenanthub.console.covenants.CovenantAdministration.VersionView;
@@ -24,15 +23,12 @@ import nl.covenanthub.console.covenants.VersionLifecycle.Refused;
 import nl.covenanthub.covenant.CovenantException;
 import nl.covenanthub.covenant.CovenantLoader;
 import nl.covenanthub.covenant.RuleWords;
-import nl.covenanthub.security.Parties;
-import nl.covenanthub.security.Roles;
 import org.springframework.http.ContentDisposition;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.Authentication;
-import org.springframework.security.core.GrantedAuthority;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -63,22 +59,8 @@ class CovenantPages {
     this.zone = properties.timeZone();
   }
 
-  /** The logged-in user as the lifecycle sees them: roles and the parties they speak for. */
-  static Actor actor(Authentication authentication) {
-    Set<String> authorities = new TreeSet<>();
-    for (GrantedAuthority authority : authentication.getAuthorities()) {
-      authorities.add(authority.getAuthority());
-    }
-    // Speaking for a party takes both: membership of its group and the role covenant-party.
-    Set<String> parties =
-        authorities.contains("ROLE_" + Roles.COVENANT_PARTY)
-            ? Parties.of(authentication)
-            : Set.of();
-    return new Actor(
-        authentication.getName(),
-        authorities.contains("ROLE_" + Roles.COVENANT_ADMIN),
-        authorities.contains("ROLE_" + Roles.COVENANT_APPROVER),
-        parties);
+  private static Actor actor(Authentication authentication) {
+    return Actors.of(authentication);
   }
 
   @GetMapping("/console/covenants")
