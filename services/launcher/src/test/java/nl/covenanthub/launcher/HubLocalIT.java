@@ -3,8 +3,14 @@ package nl.covenanthub.launcher;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,9 +22,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.StreamSupport;
 import nl.covenanthub.devkit.ChildProcess;
 import nl.covenanthub.devkit.FreePorts;
 import nl.covenanthub.devkit.Repository;
+import nl.covenanthub.devkit.TokenClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -34,8 +42,15 @@ class HubLocalIT {
   private static final Path STATE = Path.of("target/it-stack").toAbsolutePath();
   private static final Duration RUN_LIMIT = Duration.ofMinutes(10);
 
+  private static final String CARE_COVENANT = "zorg-en-veiligheid-west-maas-en-waal";
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+
   private Process launcher;
   private final Set<ProcessHandle> seen = ConcurrentHashMap.newKeySet();
+  private int keycloakPort;
+  private int consolePort;
 
   @AfterEach
   void leaveNothingRunning() {
@@ -110,6 +125,8 @@ class HubLocalIT {
         .atMost(RUN_LIMIT)
         .until(() -> count(out, " ← ") > deliveriesBefore);
 
+    aNewCovenantVersionReachesTheRunningHubAndTheDemoTrafficFollowsIt();
+
     for (String name : List.of("postgres", "broker")) {
       assertThat(control("stop", name)).isEqualTo(name + " stopped\n");
       assertThat(control("start", name)).isEqualTo(name + " started and ready\n");
@@ -127,6 +144,119 @@ class HubLocalIT {
     assertEverythingStopped();
   }
 
+  /**
+   * The demo's administrators at work (issue 12): beheerder proposes version 2 of the care covenant
+   * through the console's API, in which politie no longer passes the birth date to lzn (narrower,
+   * so the approval alone is needed); goedkeurder approves it; the running hub switches without a
+   * restart, and the demo partners' next politie signals to lzn are decided under version 2,
+   * without the birth date, as the privacy officer sees in the console's audit.
+   */
+  private void aNewCovenantVersionReachesTheRunningHubAndTheDemoTrafficFollowsIt()
+      throws Exception {
+    JsonNode active =
+        StreamSupport.stream(
+                consoleJson("GET", "/api/covenants", "beheerder", null).spliterator(), false)
+            .filter(v -> v.path("covenantId").asText().equals(CARE_COVENANT))
+            .filter(v -> v.path("state").asText().equals("ACTIVE"))
+            .findFirst()
+            .orElseThrow(
+                () -> new AssertionError("no active " + CARE_COVENANT + " in the console"));
+    assertThat(active.path("version").asInt()).isEqualTo(1);
+    String v1 =
+        console(
+                "GET",
+                "/api/covenants/versions/" + active.path("versionId").asLong() + "/yaml",
+                "beheerder",
+                null)
+            .body();
+    int rule = v1.indexOf("    from: politie\n    to: lzn\n");
+    int whole = v1.indexOf("      subject: pass\n", rule);
+    assertThat(rule).as("the politie-to-lzn rule").isPositive();
+    assertThat(whole).as("which passes the whole subject").isPositive();
+    String v2 =
+        (v1.substring(0, whole)
+                + "      subject.bsn: pass\n      subject.name: pass\n      subject.address: pass\n"
+                + v1.substring(whole + "      subject: pass\n".length()))
+            .replace("\nversion: 1\n", "\nversion: 2\n");
+
+    JsonNode proposed =
+        consoleJson(
+            "POST", "/api/covenants/versions?fileName=zorg-en-veiligheid.yaml", "beheerder", v2);
+    long versionId = proposed.path("versionId").asLong();
+    assertThat(proposed.path("requiredParties").size())
+        .as("narrower: no party must accept")
+        .isZero();
+    JsonNode approved =
+        consoleJson("POST", "/api/covenants/versions/" + versionId + "/approve", "goedkeurder", "");
+    assertThat(approved.path("state").asText()).isEqualTo("ACTIVE");
+    String switched = java.time.Instant.now().toString();
+
+    await("the demo's politie signals to lzn decided under v2")
+        .atMost(RUN_LIMIT)
+        .pollInterval(Duration.ofSeconds(2))
+        .until(() -> !underVersion2(switched).isEmpty());
+    for (JsonNode record : underVersion2(switched)) {
+      assertThat(record.path("covenantHash").asText())
+          .isEqualTo(approved.path("contentHash").asText());
+      assertThat(record.path("disclosedFields").toString())
+          .as("disclosed under v2")
+          .contains("subject.name")
+          .doesNotContain("subject.birthDate");
+    }
+  }
+
+  /** What the console indexed of politie's disclosures to lzn under v2 since {@code from}. */
+  private List<JsonNode> underVersion2(String from) throws Exception {
+    JsonNode page =
+        consoleJson(
+            "GET",
+            "/api/disclosures?sender=politie&recipient=lzn&decision=DISCLOSED&size=200&from="
+                + from,
+            "fg",
+            null);
+    List<JsonNode> records = new ArrayList<>();
+    page.path("items")
+        .forEach(
+            r -> {
+              if (r.path("covenantId").asText().equals(CARE_COVENANT)
+                  && r.path("covenantVersion").asInt() == 2) {
+                records.add(r);
+              }
+            });
+    return records;
+  }
+
+  private JsonNode consoleJson(String method, String path, String user, String body)
+      throws Exception {
+    HttpResponse<String> response = console(method, path, user, body);
+    assertThat(response.statusCode())
+        .as(method + " " + path + ": " + response.body())
+        .isBetween(200, 201);
+    return JSON.readTree(response.body());
+  }
+
+  private HttpResponse<String> console(String method, String path, String user, String body)
+      throws Exception {
+    String token =
+        new TokenClient(
+                "http://localhost:"
+                    + keycloakPort
+                    + "/realms/covenant-hub/protocol/openid-connect/token")
+            .userToken(user, "demo");
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create("http://localhost:" + consolePort + path))
+            .header("Authorization", "Bearer " + token)
+            .timeout(Duration.ofMinutes(1));
+    if (body == null) {
+      request.GET();
+    } else {
+      request
+          .header("Content-Type", "application/yaml")
+          .method(method, HttpRequest.BodyPublishers.ofString(body));
+    }
+    return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
   private Process launch(Path out, Path err, String... options) throws IOException {
     Files.createDirectories(STATE);
     List<String> command =
@@ -139,13 +269,13 @@ class HubLocalIT {
                 "--state-dir",
                 STATE.toString(),
                 "--keycloak-port",
-                String.valueOf(FreePorts.any()),
+                String.valueOf(keycloakPort = FreePorts.any()),
                 "--kafka-port",
                 String.valueOf(freePortRun(3)),
                 "--hub-port",
                 String.valueOf(FreePorts.any()),
                 "--console-port",
-                String.valueOf(FreePorts.any()),
+                String.valueOf(consolePort = FreePorts.any()),
                 "--postgres-port",
                 String.valueOf(FreePorts.any())));
     command.addAll(List.of(options));
