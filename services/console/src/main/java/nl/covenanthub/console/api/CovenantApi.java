@@ -32,11 +32,9 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 class CovenantApi {
   private final CovenantAdministration covenants;
-  private final CovenantStore store;
 
-  CovenantApi(CovenantAdministration covenants, CovenantStore store) {
+  CovenantApi(CovenantAdministration covenants) {
     this.covenants = covenants;
-    this.store = store;
   }
 
   /** One event of a version's timeline. */
@@ -91,8 +89,12 @@ class CovenantApi {
   record PreviewJson(
       String summary, String details, int eventsReplayed, int leftOut, String notReplayed) {}
 
-  /** The administration trail's chain check. */
-  record TrailJson(long events, boolean intact, Long brokenAt) {}
+  /**
+   * The administration trail's chain check: in itself, and up to {@code anchoredUpTo} against the
+   * heads published on hub.covenants ({@code anchorsUnread}: why not, when they could not be read).
+   */
+  record TrailJson(
+      long events, boolean intact, Long brokenAt, long anchoredUpTo, String anchorsUnread) {}
 
   @GetMapping("/api/covenants")
   List<VersionJson> versions() {
@@ -168,8 +170,13 @@ class CovenantApi {
 
   @GetMapping("/api/covenants/trail")
   TrailJson trail() {
-    CovenantStore.TrailCheck check = store.verifyTrail();
-    return new TrailJson(check.events(), check.intact(), check.brokenAt().orElse(null));
+    CovenantStore.TrailCheck check = covenants.verifyTrail();
+    return new TrailJson(
+        check.events(),
+        check.intact(),
+        check.brokenAt().orElse(null),
+        check.anchoredUpTo(),
+        check.anchorsUnread());
   }
 
   private VersionView found(long id) {

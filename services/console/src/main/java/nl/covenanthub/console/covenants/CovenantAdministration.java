@@ -31,6 +31,7 @@ import nl.covenanthub.covenant.KeyRing;
 import nl.covenanthub.covenant.LoadedCovenant;
 import nl.covenanthub.covenant.Party;
 import nl.covenanthub.covenant.Problem;
+import org.apache.kafka.common.KafkaException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
@@ -60,6 +61,7 @@ public class CovenantAdministration {
   private final CovenantStore store;
   private final CovenantPublisher publisher;
   private final RecentOutboxEvents recentEvents;
+  private final TrailAnchors anchors;
   private final ConsoleProperties properties;
   private final EventCatalog catalog = EventCatalog.standard();
   private final Clock clock;
@@ -68,11 +70,13 @@ public class CovenantAdministration {
       CovenantStore store,
       CovenantPublisher publisher,
       RecentOutboxEvents recentEvents,
+      TrailAnchors anchors,
       ConsoleProperties properties,
       Clock clock) {
     this.store = store;
     this.publisher = publisher;
     this.recentEvents = recentEvents;
+    this.anchors = anchors;
     this.properties = properties;
     this.clock = clock;
   }
@@ -242,7 +246,7 @@ public class CovenantAdministration {
             fileName,
             effectiveFrom,
             impact.partiesToAccept(),
-            new Event(Action.PROPOSED, actor.user(), Optional.empty(), now(), impact.summary()));
+            new Event(Action.PROPOSED, actor.user(), Optional.empty(), now(), impact.render()));
     return version(versionId).orElseThrow();
   }
 
@@ -282,6 +286,20 @@ public class CovenantAdministration {
   public Preview preview(long versionId) {
     StoredVersion stored = stored(versionId);
     return preview(load(stored));
+  }
+
+  /**
+   * The administration trail checked in itself (every hash recomputed) and against the heads
+   * published with the versions on {@code hub.covenants}, which whoever can rewrite this database
+   * cannot change.
+   */
+  public CovenantStore.TrailCheck verifyTrail() {
+    try {
+      return store.verifyTrail(anchors.published(), null);
+    } catch (KafkaException e) {
+      log.warn("The trail's anchors on hub.covenants not read: {}", e.getClass().getName());
+      return store.verifyTrail(List.of(), e.getClass().getSimpleName());
+    }
   }
 
   /** What {@code versionId} changes against {@code againstId} (two versions of one covenant). */
@@ -333,7 +351,7 @@ public class CovenantAdministration {
     VersionLifecycle.mayRevoke(version.lifecycle(), actor, party);
     Set<String> revoked = new java.util.TreeSet<>(version.lifecycle().revokedBy());
     revoked.add(party);
-    publisher.publish(version.stored(), revoked);
+    publisher.publish(version.stored(), revoked, store.head());
     store.append(
         versionId, new Event(Action.REVOKED, actor.user(), Optional.of(party), now(), note));
   }
@@ -368,7 +386,7 @@ public class CovenantAdministration {
         continue;
       }
       try {
-        publisher.publish(v.stored(), Set.of());
+        publisher.publish(v.stored(), Set.of(), store.head());
       } catch (RuntimeException e) {
         log.warn(
             "Cannot publish covenant {} v{} yet ({}); trying again",

@@ -1,6 +1,7 @@
 package nl.covenanthub.console.covenants;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -13,11 +14,18 @@ import org.springframework.stereotype.Component;
 /**
  * Publishes a covenant's active version to {@code hub.covenants} (compacted, keyed by covenant id):
  * the exact YAML text as the value, its version, canonical hash, effective time and the parties
- * that revoked as headers. The hub takes it between two transactions (docs/covenant-admin.md).
+ * that revoked as headers, and the administration trail's head (which the hub ignores: an anchor
+ * the console checks its trail against). The hub takes it between two transactions
+ * (docs/covenant-admin.md).
  */
 @Component
 public class CovenantPublisher {
   public static final String TOPIC = "hub.covenants";
+
+  /** The administration trail's head when the record was published: its seq and hash. */
+  public static final String TRAIL_SEQ_HEADER = "admin-trail-seq";
+
+  public static final String TRAIL_HASH_HEADER = "admin-trail-hash";
 
   private final KafkaTemplate<String, String> kafka;
 
@@ -25,8 +33,12 @@ public class CovenantPublisher {
     this.kafka = kafka;
   }
 
-  /** Sends and waits for the broker's acknowledgement; throws when it does not come. */
-  public void publish(StoredVersion version, Set<String> revokedBy) {
+  /**
+   * Sends and waits for the broker's acknowledgement; throws when it does not come. {@code trail}:
+   * the administration trail's head, published with it as an anchor outside the console's database.
+   */
+  public void publish(
+      StoredVersion version, Set<String> revokedBy, Optional<CovenantStore.TrailAnchor> trail) {
     // Partition 0, named: the hub reads that one partition, even where a broker that auto-creates
     // topics gave hub.covenants more.
     ProducerRecord<String, String> record =
@@ -35,6 +47,11 @@ public class CovenantPublisher {
     header(record, "content-hash", version.contentHash());
     version.effectiveFrom().ifPresent(at -> header(record, "effective-from", at.toString()));
     header(record, "revoked-by", String.join(",", revokedBy.stream().sorted().toList()));
+    trail.ifPresent(
+        head -> {
+          header(record, TRAIL_SEQ_HEADER, Long.toString(head.seq()));
+          header(record, TRAIL_HASH_HEADER, head.hash());
+        });
     try {
       kafka.send(record).get(30, TimeUnit.SECONDS);
     } catch (InterruptedException e) {

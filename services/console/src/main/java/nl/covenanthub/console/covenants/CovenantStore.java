@@ -12,6 +12,8 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,7 +31,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * The covenant versions and their trail in the console's database. Versions are written once;
  * events are appended to one hash chain: each event's hash is SHA-256 of the RFC 8785 canonical
  * JSON of its fields and the hash before it, so a changed, removed or inserted event shows in
- * {@link #verifyTrail()}.
+ * {@link #verifyTrail}.
  */
 @Component
 public class CovenantStore {
@@ -64,8 +66,20 @@ public class CovenantStore {
   public record TrailEvent(
       long seq, long versionId, Event event, String previousHash, String hash) {}
 
-  /** Where the trail's chain holds, or the first event where it does not. */
-  public record TrailCheck(long events, Optional<Long> brokenAt) {
+  /**
+   * The trail's head as it was published with a covenant version on {@code hub.covenants}: outside
+   * this database, so a rewrite of the trail up to it shows, however well re-hashed.
+   */
+  public record TrailAnchor(long seq, String hash) {}
+
+  /**
+   * Where the trail's chain holds, or the first event where it does not.
+   *
+   * @param anchoredUpTo the last event a published anchor vouches for (0: none)
+   * @param anchorsUnread why the anchors were not compared, or null when they were
+   */
+  public record TrailCheck(
+      long events, Optional<Long> brokenAt, long anchoredUpTo, String anchorsUnread) {
     public boolean intact() {
       return brokenAt.isEmpty();
     }
@@ -222,21 +236,45 @@ public class CovenantStore {
         .list();
   }
 
-  /** Recomputes every hash of the trail from its fields; the first that differs breaks it. */
-  public TrailCheck verifyTrail() {
+  /** The last event of the trail: what a publication anchors. */
+  public Optional<TrailAnchor> head() {
+    return db.sql("SELECT seq, hash FROM covenant_event ORDER BY seq DESC LIMIT 1")
+        .query((rs, n) -> new TrailAnchor(rs.getLong("seq"), rs.getString("hash")))
+        .optional();
+  }
+
+  /**
+   * Recomputes every hash of the trail from its fields, and compares the events at the {@code
+   * anchors} with them; the first event that differs breaks it. {@code anchorsUnread}: why the
+   * anchors could not be read (null when they were).
+   */
+  public TrailCheck verifyTrail(Collection<TrailAnchor> anchors, String anchorsUnread) {
+    List<TrailEvent> trail = trail();
+    Map<Long, String> hashes = new HashMap<>();
+    Optional<Long> broken = Optional.empty();
     String previous = GENESIS;
     long expectedSeq = 1;
-    List<TrailEvent> trail = trail();
     for (TrailEvent e : trail) {
       if (e.seq() != expectedSeq
           || !e.previousHash().equals(previous)
           || !e.hash().equals(hash(e.seq(), e.versionId(), e.event(), previous))) {
-        return new TrailCheck(trail.size(), Optional.of(e.seq()));
+        broken = Optional.of(e.seq());
+        break;
       }
+      hashes.put(e.seq(), e.hash());
       previous = e.hash();
       expectedSeq++;
     }
-    return new TrailCheck(trail.size(), Optional.empty());
+    long anchoredUpTo = 0;
+    for (TrailAnchor anchor : anchors) {
+      if (!anchor.hash().equals(hashes.get(anchor.seq()))) {
+        long at = anchor.seq();
+        broken = Optional.of(broken.map(b -> Math.min(b, at)).orElse(at));
+      } else {
+        anchoredUpTo = Math.max(anchoredUpTo, anchor.seq());
+      }
+    }
+    return new TrailCheck(trail.size(), broken, anchoredUpTo, anchorsUnread);
   }
 
   static String hash(long seq, long versionId, Event event, String previousHash) {

@@ -234,7 +234,7 @@ class CovenantPages {
   @GetMapping("/console/covenants/trail")
   String trail(Model model) {
     model.addAttribute("trail", store.trail());
-    model.addAttribute("check", store.verifyTrail());
+    model.addAttribute("check", covenants.verifyTrail());
     model.addAttribute("versions", covenants.versions());
     return "covenant-trail";
   }

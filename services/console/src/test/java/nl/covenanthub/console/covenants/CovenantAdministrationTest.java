@@ -344,28 +344,79 @@ class CovenantAdministrationTest extends ConsoleTestBase {
   @Test
   void theTrailCannotBeChangedAndARewriteBehindTheTriggersIsDetected() {
     String id = newId();
-    activate(id, 1, "caseReference");
-    assertThat(store.verifyTrail().intact()).isTrue();
-    long seq = store.trail().get(store.trail().size() - 1).seq();
+    VersionView active = activate(id, 1, "caseReference");
+    CovenantStore.TrailCheck check = covenants.verifyTrail();
+    assertThat(check.intact()).isTrue();
+    assertThat(check.anchorsUnread()).isNull();
+    long proposal = active.stored().events().get(0).seq();
+    long activation = active.stored().events().get(active.stored().events().size() - 1).seq();
+    assertThat(check.anchoredUpTo())
+        .as("published on activation with the trail's head just before it")
+        .isEqualTo(activation - 1);
     assertThatThrownBy(
-            () -> db.sql("UPDATE covenant_event SET note = 'x' WHERE seq = ?").param(seq).update())
+            () ->
+                db.sql("UPDATE covenant_event SET note = 'x' WHERE seq = ?")
+                    .param(activation)
+                    .update())
         .isInstanceOf(DataAccessException.class)
         .hasMessageContaining("append-only");
     assertThatThrownBy(() -> db.sql("DELETE FROM covenant_version").update())
         .hasMessageContaining("append-only");
 
-    // A database administrator disables the triggers and edits an event.
-    String note = store.trail().get(store.trail().size() - 1).event().note();
+    // A database administrator disables the triggers and edits an event: the chain breaks there.
+    List<CovenantStore.TrailEvent> before = store.trail();
     db.sql("ALTER TABLE covenant_event DISABLE TRIGGER USER").update();
     try {
-      db.sql("UPDATE covenant_event SET actor = 'someone-else' WHERE seq = ?").param(seq).update();
-      assertThat(store.verifyTrail().brokenAt()).contains(seq);
-      db.sql("UPDATE covenant_event SET actor = 'console' WHERE seq = ?").param(seq).update();
+      db.sql("UPDATE covenant_event SET actor = 'someone-else' WHERE seq = ?")
+          .param(activation)
+          .update();
+      assertThat(covenants.verifyTrail().brokenAt()).contains(activation);
+      restore(before);
+
+      // A better informed one also re-hashes everything after the edit: the trail holds in itself,
+      // but no longer matches the head published on hub.covenants.
+      rewriteAndRehash(proposal, "someone-else");
+      assertThat(store.verifyTrail(List.of(), null).intact())
+          .as("in itself, the rewritten trail holds")
+          .isTrue();
+      assertThat(covenants.verifyTrail().brokenAt())
+          .as("but not against the anchor published with the version")
+          .contains(activation - 1);
+      restore(before);
     } finally {
       db.sql("ALTER TABLE covenant_event ENABLE TRIGGER USER").update();
     }
-    assertThat(note).isNotNull();
-    assertThat(store.verifyTrail().intact()).as("restored").isTrue();
+    assertThat(covenants.verifyTrail().intact()).as("restored").isTrue();
+  }
+
+  /** The proposer of the event at {@code seq} rewritten, and every hash from there recomputed. */
+  private void rewriteAndRehash(long seq, String actor) {
+    String previous = null;
+    for (CovenantStore.TrailEvent e : store.trail()) {
+      if (e.seq() < seq) {
+        previous = e.hash();
+        continue;
+      }
+      VersionLifecycle.Event event =
+          e.seq() == seq
+              ? new VersionLifecycle.Event(
+                  e.event().action(), actor, e.event().party(), e.event().at(), e.event().note())
+              : e.event();
+      String hash = CovenantStore.hash(e.seq(), e.versionId(), event, previous);
+      db.sql("UPDATE covenant_event SET actor = ?, previous_hash = ?, hash = ? WHERE seq = ?")
+          .params(event.actor(), previous, hash, e.seq())
+          .update();
+      previous = hash;
+    }
+  }
+
+  /** The trail's rows as they were (the triggers disabled). */
+  private void restore(List<CovenantStore.TrailEvent> rows) {
+    for (CovenantStore.TrailEvent e : rows) {
+      db.sql("UPDATE covenant_event SET actor = ?, previous_hash = ?, hash = ? WHERE seq = ?")
+          .params(e.event().actor(), e.previousHash(), e.hash(), e.seq())
+          .update();
+    }
   }
 
   @Test

@@ -202,6 +202,8 @@ public final class KafkaAcls {
             new ResourcePattern(ResourceType.GROUP, CONSOLE, PatternType.PREFIXED)));
     acls.add(allow(user, AclOperation.READ, topic(AUDIT_CHAIN)));
     acls.add(allow(user, AclOperation.WRITE, topic(COVENANTS)));
+    // Read back: the administration trail's heads published with the versions are its anchors.
+    acls.add(allow(user, AclOperation.READ, topic(COVENANTS)));
     // The impact preview replays the latest events of each outbox (never an inbox), without a
     // consumer group: read in memory, never stored or shown unmasked (docs/covenant-admin.md).
     for (String partner : partners) {

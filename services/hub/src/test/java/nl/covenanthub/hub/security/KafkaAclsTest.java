@@ -170,6 +170,9 @@ class KafkaAclsTest {
     assertThat(allowed(KafkaAcls.CONSOLE, AclOperation.READ, group("covenant-console-audit-index")))
         .isTrue();
     assertThat(allowed(KafkaAcls.CONSOLE, AclOperation.WRITE, topic(KafkaAcls.COVENANTS))).isTrue();
+    assertThat(allowed(KafkaAcls.CONSOLE, AclOperation.READ, topic(KafkaAcls.COVENANTS)))
+        .as("reads the trail anchors back")
+        .isTrue();
     assertThat(allowed(KafkaAcls.CONSOLE, AclOperation.WRITE, topic(KafkaAcls.AUDIT)))
         .as("the console rewrites the audit")
         .isFalse();
