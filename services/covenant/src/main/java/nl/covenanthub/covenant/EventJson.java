@@ -11,6 +11,8 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
 import org.apache.avro.LogicalType;
 import org.apache.avro.LogicalTypes;
 import org.apache.avro.Schema;
@@ -19,62 +21,109 @@ import org.apache.avro.generic.IndexedRecord;
 
 /**
  * Plain JSON to and from Avro records, the way people write events: no union wrappers, dates as
- * {@code 1985-03-14} and timestamps as ISO instants. Errors name the field path.
+ * {@code 1985-03-14} and timestamps as ISO instants. Problems name the field path and never quote a
+ * value: the JSON may hold a BSN or a name, and problems end up in answers and logs.
  */
 public final class EventJson {
   private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
 
+  /** A field name that may be quoted in a problem: one that looks like a field name. */
+  private static final Pattern QUOTABLE_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,63}");
+
   private EventJson() {}
 
   /**
+   * What is wrong at one place of the JSON.
+   *
+   * @param path the field's path, e.g. {@code subject.birthDate} or {@code concerns[1]}; {@code
+   *     event} for the whole
+   * @param problem what is wrong there, without its value
+   */
+  public record FieldProblem(String path, String problem) {
+    @Override
+    public String toString() {
+      return path + " " + problem;
+    }
+  }
+
+  /** The record, when the JSON describes one, and every problem found otherwise. */
+  public record Reading(Optional<GenericData.Record> record, List<FieldProblem> problems) {
+    public Reading {
+      problems = List.copyOf(problems);
+    }
+  }
+
+  /**
    * The record of {@code schema} that {@code json} describes; unknown fields and missing required
-   * ones are errors.
+   * ones are errors. Throws with the first problem.
    */
   public static GenericData.Record read(JsonNode json, Schema schema) {
-    return (GenericData.Record) value(json, schema, "");
+    Reading reading = readAll(json, schema);
+    if (!reading.problems().isEmpty()) {
+      throw new IllegalArgumentException(reading.problems().get(0).toString());
+    }
+    return reading.record().orElseThrow();
+  }
+
+  /** Reads {@code json} as a record of {@code schema}, collecting every problem. */
+  public static Reading readAll(JsonNode json, Schema schema) {
+    List<FieldProblem> problems = new ArrayList<>();
+    Object record = value(json, schema, "", problems);
+    return problems.isEmpty()
+        ? new Reading(Optional.of((GenericData.Record) record), problems)
+        : new Reading(Optional.empty(), problems);
   }
 
   public static ObjectNode write(IndexedRecord record) {
     return (ObjectNode) json(record, record.getSchema());
   }
 
-  private static Object value(JsonNode json, Schema schema, String path) {
+  private static Object value(
+      JsonNode json, Schema schema, String path, List<FieldProblem> problems) {
     String where = path.isEmpty() ? "event" : path;
     switch (schema.getType()) {
       case UNION -> {
         if (json == null || json.isNull()) {
-          if (schema.isNullable()) {
-            return null;
+          if (!schema.isNullable()) {
+            problems.add(new FieldProblem(where, "may not be null"));
           }
-          throw new IllegalArgumentException(where + " may not be null");
+          return null;
         }
-        List<String> tried = new ArrayList<>();
-        for (Schema branch : schema.getTypes()) {
-          if (branch.getType() == Schema.Type.NULL) {
-            continue;
+        List<Schema> branches =
+            schema.getTypes().stream().filter(b -> b.getType() != Schema.Type.NULL).toList();
+        List<FieldProblem> first = null;
+        for (Schema branch : branches) {
+          List<FieldProblem> tried = new ArrayList<>();
+          Object value = value(json, branch, path, tried);
+          if (tried.isEmpty()) {
+            return value;
           }
-          try {
-            return value(json, branch, path);
-          } catch (IllegalArgumentException e) {
-            tried.add(e.getMessage());
-          }
+          first = first == null ? tried : first;
         }
-        throw new IllegalArgumentException(String.join("; ", tried));
+        if (branches.size() == 1) {
+          problems.addAll(first);
+        } else {
+          problems.add(new FieldProblem(where, "matches none of its types"));
+        }
+        return null;
       }
       case RECORD -> {
         if (json == null || !json.isObject()) {
-          throw new IllegalArgumentException(where + " must be an object");
+          problems.add(new FieldProblem(where, "must be an object"));
+          return null;
         }
         GenericData.Record record = new GenericData.Record(schema);
         for (Iterator<String> names = json.fieldNames(); names.hasNext(); ) {
           String name = names.next();
           if (schema.getField(name) == null) {
-            throw new IllegalArgumentException(
-                where
-                    + " has no field '"
-                    + name
-                    + "'; it has "
-                    + schema.getFields().stream().map(Schema.Field::name).toList());
+            problems.add(
+                new FieldProblem(
+                    where,
+                    (QUOTABLE_NAME.matcher(name).matches()
+                            ? "has no field '" + name + "'"
+                            : "has a field it does not have")
+                        + "; it has "
+                        + schema.getFields().stream().map(Schema.Field::name).toList()));
           }
         }
         for (Schema.Field field : schema.getFields()) {
@@ -83,71 +132,88 @@ public final class EventJson {
           if ((node == null || node.isNull()) && field.hasDefaultValue()) {
             record.put(field.pos(), GenericData.get().getDefaultValue(field));
           } else if (node == null) {
-            throw new IllegalArgumentException("missing required field " + child);
+            problems.add(new FieldProblem(child, "is required"));
           } else {
-            record.put(field.pos(), value(node, field.schema(), child));
+            record.put(field.pos(), value(node, field.schema(), child, problems));
           }
         }
         return record;
       }
       case ARRAY -> {
         if (json == null || !json.isArray()) {
-          throw new IllegalArgumentException(where + " must be a list");
+          problems.add(new FieldProblem(where, "must be a list"));
+          return null;
         }
         List<Object> items = new GenericData.Array<>(json.size(), schema);
         for (int i = 0; i < json.size(); i++) {
-          items.add(value(json.get(i), schema.getElementType(), path + "[" + i + "]"));
+          items.add(value(json.get(i), schema.getElementType(), path + "[" + i + "]", problems));
         }
         return items;
       }
       case ENUM -> {
-        String symbol = text(json, where);
-        if (!schema.getEnumSymbols().contains(symbol)) {
-          throw new IllegalArgumentException(
-              where + " is '" + symbol + "', not one of " + schema.getEnumSymbols());
+        if (json == null || !json.isTextual()) {
+          problems.add(new FieldProblem(where, "must be text"));
+          return null;
         }
-        return new GenericData.EnumSymbol(schema, symbol);
+        if (!schema.getEnumSymbols().contains(json.asText())) {
+          problems.add(new FieldProblem(where, "is not one of " + schema.getEnumSymbols()));
+          return null;
+        }
+        return new GenericData.EnumSymbol(schema, json.asText());
       }
       case STRING -> {
-        return text(json, where);
+        if (json == null || !json.isTextual()) {
+          problems.add(new FieldProblem(where, "must be text"));
+          return null;
+        }
+        return json.asText();
       }
       case INT -> {
         if (schema.getLogicalType() instanceof LogicalTypes.Date && json.isTextual()) {
           try {
             return (int) LocalDate.parse(json.asText()).toEpochDay();
           } catch (DateTimeException e) {
-            throw new IllegalArgumentException(
-                where + " is not a date (YYYY-MM-DD): " + json.asText());
+            problems.add(new FieldProblem(where, "is not a date (YYYY-MM-DD)"));
+            return null;
           }
         }
-        return number(json, where).intValue();
+        Number n = number(json, where, problems);
+        return n == null ? null : n.intValue();
       }
       case LONG -> {
         if (isTimestamp(schema.getLogicalType()) && json.isTextual()) {
           try {
             return Instant.parse(json.asText()).toEpochMilli();
           } catch (DateTimeException e) {
-            throw new IllegalArgumentException(
-                where + " is not an ISO instant (2026-11-29T10:15:00Z): " + json.asText());
+            problems.add(new FieldProblem(where, "is not an ISO instant (2026-11-29T10:15:00Z)"));
+            return null;
           }
         }
-        return number(json, where).longValue();
+        Number n = number(json, where, problems);
+        return n == null ? null : n.longValue();
       }
       case BOOLEAN -> {
         if (!json.isBoolean()) {
-          throw new IllegalArgumentException(where + " must be true or false");
+          problems.add(new FieldProblem(where, "must be true or false"));
+          return null;
         }
         return json.asBoolean();
       }
       case DOUBLE, FLOAT -> {
-        Number n = number(json, where);
+        Number n = number(json, where, problems);
+        if (n == null) {
+          return null;
+        }
         return schema.getType() == Schema.Type.DOUBLE
             ? (Object) n.doubleValue()
             : (Object) n.floatValue();
       }
-      default ->
-          throw new IllegalArgumentException(
-              where + ": type " + schema.getType() + " is not supported in JSON events");
+      default -> {
+        problems.add(
+            new FieldProblem(
+                where, "has type " + schema.getType() + ", which JSON events do not support"));
+        return null;
+      }
     }
   }
 
@@ -203,16 +269,10 @@ public final class EventJson {
     return type instanceof LogicalTypes.TimestampMillis;
   }
 
-  private static String text(JsonNode json, String where) {
-    if (json == null || !json.isTextual()) {
-      throw new IllegalArgumentException(where + " must be text");
-    }
-    return json.asText();
-  }
-
-  private static Number number(JsonNode json, String where) {
+  private static Number number(JsonNode json, String where, List<FieldProblem> problems) {
     if (json == null || !json.isNumber()) {
-      throw new IllegalArgumentException(where + " must be a number");
+      problems.add(new FieldProblem(where, "must be a number"));
+      return null;
     }
     return json.numberValue();
   }

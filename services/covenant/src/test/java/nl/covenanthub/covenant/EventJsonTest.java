@@ -35,10 +35,34 @@ class EventJsonTest {
             () ->
                 EventJson.read(
                     JSON.readTree("{\"eventId\": \"x\"}"), TestEvents.schema("CaseReference")))
-        .hasMessage("missing required field sender");
+        .hasMessage("sender is required");
     assertThatThrownBy(
             () ->
                 EventJson.read(JSON.readTree("{\"bogus\": 1}"), TestEvents.schema("CaseReference")))
         .hasMessageStartingWith("event has no field 'bogus'");
+  }
+
+  @Test
+  void everyProblemIsNamedByItsPathWithoutItsValue() throws Exception {
+    JsonNode json =
+        JSON.readTree(
+            """
+            {"eventId": "e1", "sender": "politie", "caseReference": "c1",
+             "occurredAt": "gisteren", "purpose": "zorg-en-veiligheid",
+             "subject": {"bsn": 999990019, "name": "Geheimnaam", "birthDate": "12-04-1971"},
+             "concerns": ["VERWARD_GEDRAG", "GEHEIMSYMBOOL"], "riskLevel": "MIDDEN",
+             "contact": {"name": "R. Jansen", "organisation": "Politie"},
+             "999990019": "a key that is a value"}
+            """);
+
+    EventJson.Reading reading = EventJson.readAll(json, TestEvents.schema("CaseSignal"));
+
+    assertThat(reading.record()).isEmpty();
+    assertThat(reading.problems())
+        .extracting(EventJson.FieldProblem::path)
+        .containsExactlyInAnyOrder(
+            "event", "occurredAt", "subject.bsn", "subject.birthDate", "concerns[1]");
+    assertThat(reading.problems().toString())
+        .doesNotContain("gisteren", "12-04-1971", "GEHEIMSYMBOOL", "999990019", "Geheimnaam");
   }
 }

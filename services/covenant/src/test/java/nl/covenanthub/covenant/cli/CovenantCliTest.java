@@ -165,7 +165,7 @@ class CovenantCliTest {
             "CaseSignal",
             event.toString());
     assertThat(exit).isEqualTo(1);
-    assertThat(err.toString()).contains("missing required field");
+    assertThat(err.toString()).contains("is required");
     assertThat(out.toString()).isEmpty();
   }
 
