@@ -50,7 +50,8 @@ class AsyncApiDocumentTest {
           "hub.audit.chain",
           "hub.schemas",
           "hub.deadletter",
-          "hub.covenants");
+          "hub.covenants",
+          "hub.idempotency");
   private static final Path AUDIT_RECORD = AVRO.resolve("audit/AuditRecord.avsc");
 
   /**
@@ -87,7 +88,7 @@ class AsyncApiDocumentTest {
   }
 
   @Test
-  void describesTheSixTopicsByAddress() {
+  void describesEveryTopicByAddress() {
     Set<String> addresses =
         channels().values().stream()
             .map(channel -> (String) map(channel).get("address"))

@@ -42,7 +42,8 @@ final class HouseRules {
           "ImpactPreview", // what a proposed version changes: the console shows it, it decides
           // nothing
           "RuleWords", // a version's rules in words, for the people who approve it
-          "Problem"); // a validator problem with its line, shown to the proposer
+          "Problem", // a validator problem with its line, shown to the proposer
+          "EventJson"); // events as JSON and back: the hub's HTTP ingress reads them
 
   static final ArchRule CORE_IS_PLAIN_JAVA =
       noClasses()

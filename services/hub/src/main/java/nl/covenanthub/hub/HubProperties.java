@@ -22,6 +22,7 @@ import org.springframework.util.unit.DataSize;
  * @param headPublicKey its public key (base64 X.509), which verifiers (the console) get
  * @param duplicateWindow how many of an outbox partition's last records an event id is looked up
  *     in, to refuse a partner's retry as DUPLICATE; 0 turns that off
+ * @param http the partners' HTTP API
  */
 @ConfigurationProperties("hub")
 public record HubProperties(
@@ -35,7 +36,21 @@ public record HubProperties(
     @DefaultValue("10000") int duplicateWindow,
     @DefaultValue("") String headSigningKey,
     @DefaultValue("") String headPublicKey,
-    @DefaultValue Topics topics) {
+    @DefaultValue Topics topics,
+    @DefaultValue Http http) {
+
+  /**
+   * The partners' HTTP API.
+   *
+   * @param requestsPerPeriod how many requests one partner may make per {@code period} (429 beyond)
+   * @param period the period the rate is counted over
+   * @param idempotencyWindow how long an {@code Idempotency-Key} is remembered: a retry within it
+   *     gets the first answer
+   */
+  public record Http(
+      @DefaultValue("50") int requestsPerPeriod,
+      @DefaultValue("1s") java.time.Duration period,
+      @DefaultValue("24h") java.time.Duration idempotencyWindow) {}
 
   /** Topic names; partner topics are {@code partner.<id>.outbox} and {@code partner.<id>.inbox}. */
   public record Topics(

@@ -25,8 +25,9 @@ import org.apache.kafka.common.resource.ResourceType;
  * {@code <id>.*}. Because only {@code User:<id>} can write {@code partner.<id>.outbox}, the hub
  * takes the sender from the topic: the topic is the authenticated principal.
  *
- * <p>The hub ({@code User:covenant-hub}) reads every outbox, writes every inbox, the audit, the
- * audit chain heads (which it also reads back) and the dead letters, consumes as group {@code
+ * <p>The hub ({@code User:covenant-hub}) reads every outbox (and writes there the events a partner
+ * publishes over HTTP, authenticated by its own token), writes every inbox, the audit, the audit
+ * chain heads (which it also reads back) and the dead letters, consumes as group {@code
  * covenant-hub}, writes transactionally under the transactional-id prefix {@code covenant-hub-},
  * and may create exactly these topics (its {@code KafkaAdmin} creates them at start; where
  * operators create the topics, drop the CREATE entries and set {@code
@@ -79,6 +80,7 @@ public final class KafkaAcls {
   public static final String AUDIT_CHAIN = "hub.audit.chain";
   public static final String DEAD_LETTER = "hub.deadletter";
   public static final String COVENANTS = "hub.covenants";
+  public static final String IDEMPOTENCY = "hub.idempotency";
 
   /**
    * As in {@link Topics#OUTBOX_PATTERN}; no dots, so that group prefix {@code <id>.} is one
@@ -160,6 +162,8 @@ public final class KafkaAcls {
     List<AclBinding> acls = new ArrayList<>();
     for (String partner : partners) {
       acls.add(allow(user, AclOperation.READ, topic(Topics.outbox(partner))));
+      // On the partner's behalf, for an event it published over HTTP (its token says who it is).
+      acls.add(allow(user, AclOperation.WRITE, topic(Topics.outbox(partner))));
       acls.add(allow(user, AclOperation.CREATE, topic(Topics.outbox(partner))));
       acls.add(allow(user, AclOperation.WRITE, topic(Topics.inbox(partner))));
       acls.add(allow(user, AclOperation.CREATE, topic(Topics.inbox(partner))));
@@ -175,6 +179,11 @@ public final class KafkaAcls {
     acls.add(allow(user, AclOperation.CREATE, topic(DEAD_LETTER)));
     acls.add(allow(user, AclOperation.WRITE, topic(InboxViews.SCHEMAS_TOPIC)));
     acls.add(allow(user, AclOperation.CREATE, topic(InboxViews.SCHEMAS_TOPIC)));
+    // The partners' HTTP idempotency keys, written with their events and followed
+    // (IdempotencyKeys).
+    acls.add(allow(user, AclOperation.READ, topic(IDEMPOTENCY)));
+    acls.add(allow(user, AclOperation.WRITE, topic(IDEMPOTENCY)));
+    acls.add(allow(user, AclOperation.CREATE, topic(IDEMPOTENCY)));
     // The covenant versions the console publishes, followed from the beginning (CovenantFeed).
     acls.add(allow(user, AclOperation.READ, topic(COVENANTS)));
     acls.add(allow(user, AclOperation.CREATE, topic(COVENANTS)));

@@ -67,7 +67,8 @@ class OutboxIntakeFuzzTest {
               10_000,
               "",
               "",
-              new HubProperties.Topics("hub.audit", "hub.audit.chain", "hub.deadletter")));
+              new HubProperties.Topics("hub.audit", "hub.audit.chain", "hub.deadletter"),
+              new HubProperties.Http(50, Duration.ofSeconds(1), Duration.ofHours(24))));
   private static final Function<IncomingEvent, DecidedEvent> DECISIONS = decisions();
   private static final Path SEEDS =
       Path.of(

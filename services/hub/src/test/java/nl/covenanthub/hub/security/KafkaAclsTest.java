@@ -128,8 +128,8 @@ class KafkaAclsTest {
           .as("write %s inbox", partner)
           .isTrue();
       assertThat(allowed(KafkaAcls.HUB, AclOperation.WRITE, topic(Topics.outbox(partner))))
-          .as("write %s outbox", partner)
-          .isFalse();
+          .as("write %s outbox, for the events it publishes over HTTP", partner)
+          .isTrue();
       assertThat(allowed(KafkaAcls.HUB, AclOperation.READ, topic(Topics.inbox(partner))))
           .as("read %s inbox", partner)
           .isFalse();

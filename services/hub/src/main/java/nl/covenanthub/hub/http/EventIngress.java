@@ -1,0 +1,237 @@
+package nl.covenanthub.hub.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import jakarta.servlet.http.HttpServletRequest;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import nl.covenanthub.covenant.EventCatalog;
+import nl.covenanthub.covenant.EventJson;
+import nl.covenanthub.covenant.EventSchema;
+import nl.covenanthub.hub.HubProperties;
+import nl.covenanthub.hub.Topics;
+import nl.covenanthub.hub.covenants.ActiveCovenants;
+import nl.covenanthub.hub.http.IdempotencyKeys.Claim;
+import nl.covenanthub.hub.http.IdempotencyKeys.Remembered;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.message.BinaryMessageEncoder;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.security.core.Authentication;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * A partner publishes a case event over HTTPS: {@code POST /api/partner/events/{type}} with the
+ * event as JSON and an {@code Idempotency-Key}. The sender is the token's client, never the body.
+ * The body is checked against the event type's Avro schema (every bad field named, no value
+ * quoted), then written to the partner's own outbox, so it takes exactly the path of an event
+ * published on Kafka; the answer (202) comes once the broker has it. A retry with the same key and
+ * body gets the first answer; the key with another body is refused (422), and while the first
+ * request runs a second gets 409.
+ */
+@RestController
+class EventIngress {
+  static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final int MAX_KEY_LENGTH = 255;
+
+  private final ActiveCovenants covenants;
+  private final EventCatalog catalog;
+  private final IdempotencyKeys keys;
+  private final PartnerRateLimits limits;
+  private final KafkaTemplate<String, byte[]> kafka;
+  private final long maxBytes;
+  private final Clock clock;
+
+  EventIngress(
+      ActiveCovenants covenants,
+      EventCatalog catalog,
+      IdempotencyKeys keys,
+      PartnerRateLimits limits,
+      KafkaTemplate<String, byte[]> kafka,
+      HubProperties properties,
+      Clock clock) {
+    this.covenants = covenants;
+    this.catalog = catalog;
+    this.keys = keys;
+    this.limits = limits;
+    this.kafka = kafka;
+    this.maxBytes = properties.maxEventSize().toBytes();
+    this.clock = clock;
+  }
+
+  /** The answer: the event's id, as the hub will audit it. */
+  record Accepted(String eventId) {}
+
+  @PostMapping("/api/partner/events/{type}")
+  ResponseEntity<?> publish(
+      @PathVariable String type,
+      @RequestHeader(value = IDEMPOTENCY_KEY, required = false) String key,
+      HttpServletRequest request,
+      Authentication authentication)
+      throws IOException {
+    String partner = PartnerIdentity.required(authentication, covenants.partners());
+    OptionalLong retryAfter = limits.retryAfterSeconds(partner);
+    if (retryAfter.isPresent()) {
+      return ResponseEntity.status(HttpStatus.TOO_MANY_REQUESTS)
+          .header(HttpHeaders.RETRY_AFTER, Long.toString(retryAfter.getAsLong()))
+          .body(
+              ProblemDetail.forStatusAndDetail(
+                  HttpStatus.TOO_MANY_REQUESTS, "too many requests: try again later"));
+    }
+    byte[] body = boundedBody(request);
+    if (body == null) {
+      return problem(
+          HttpStatus.CONTENT_TOO_LARGE, "the event is larger than " + maxBytes + " bytes");
+    }
+    if (key == null || key.isBlank() || key.length() > MAX_KEY_LENGTH) {
+      return problem(
+          HttpStatus.BAD_REQUEST,
+          "the header " + IDEMPOTENCY_KEY + " is required (1 to 255 characters)");
+    }
+    EventSchema schema = catalog.eventType(type).orElse(null);
+    if (schema == null) {
+      return problem(
+          HttpStatus.NOT_FOUND,
+          "no event type of that name; the types are " + catalog.eventTypes());
+    }
+    JsonNode json;
+    try {
+      json = JSON.readTree(body);
+    } catch (JsonProcessingException e) {
+      // Jackson's message quotes the body: only where it broke.
+      return problem(
+          HttpStatus.BAD_REQUEST,
+          "not valid JSON (line "
+              + e.getLocation().getLineNr()
+              + ", column "
+              + e.getLocation().getColumnNr()
+              + ")");
+    }
+    if (!(json instanceof ObjectNode event)) {
+      return problem(HttpStatus.BAD_REQUEST, "the body must be a JSON object: the event");
+    }
+    JsonNode sender = event.get("sender");
+    if (sender != null && !sender.isNull() && !partner.equals(sender.asText())) {
+      return invalid(List.of(new EventJson.FieldProblem("sender", "must be you, or be left out")));
+    }
+    event.put("sender", partner);
+    EventJson.Reading reading = EventJson.readAll(event, schema.avro());
+    if (reading.record().isEmpty()) {
+      return invalid(reading.problems());
+    }
+    GenericData.Record record = reading.record().get();
+    String fingerprint = fingerprint(type, body);
+    Claim claim = keys.claim(partner, key, fingerprint);
+    if (claim instanceof Claim.Replay replay) {
+      return ResponseEntity.accepted()
+          .header("Idempotent-Replayed", "true")
+          .body(new Accepted(replay.first().eventId()));
+    }
+    if (claim instanceof Claim.Reused) {
+      return problem(
+          HttpStatus.UNPROCESSABLE_CONTENT,
+          "this " + IDEMPOTENCY_KEY + " was used for another request");
+    }
+    if (claim instanceof Claim.InProgress) {
+      return problem(
+          HttpStatus.CONFLICT,
+          "the first request with this " + IDEMPOTENCY_KEY + " is still being processed");
+    }
+    return publish(partner, record, (Claim.Fresh) claim, fingerprint);
+  }
+
+  /** The outbox record and the remembered key, in one transaction; answered once it commits. */
+  private ResponseEntity<?> publish(
+      String partner, GenericRecord record, Claim.Fresh claim, String fingerprint) {
+    String eventId = record.get("eventId").toString();
+    Remembered first = new Remembered(fingerprint, eventId, clock.millis());
+    ProducerRecord<String, byte[]> outbox =
+        new ProducerRecord<>(
+            Topics.outbox(partner), record.get("caseReference").toString(), encoded(record));
+    try {
+      kafka.executeInTransaction(
+          operations -> {
+            operations.send(outbox);
+            operations.send(keys.record(claim, first));
+            return null;
+          });
+    } catch (RuntimeException e) {
+      keys.released(claim);
+      throw e;
+    }
+    keys.committed(claim, first);
+    return ResponseEntity.accepted().body(new Accepted(eventId));
+  }
+
+  /** Avro single-object encoding, as a partner's own producer writes it. */
+  private static byte[] encoded(GenericRecord record) {
+    try {
+      ByteBuffer bytes =
+          new BinaryMessageEncoder<GenericRecord>(GenericData.get(), record.getSchema())
+              .encode(record);
+      return Arrays.copyOfRange(
+          bytes.array(),
+          bytes.arrayOffset() + bytes.position(),
+          bytes.arrayOffset() + bytes.limit());
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot encode a validated event", e);
+    }
+  }
+
+  /** The body, or null when it is larger than an event may be. */
+  private byte[] boundedBody(HttpServletRequest request) throws IOException {
+    if (request.getContentLengthLong() > maxBytes) {
+      return null;
+    }
+    try (InputStream in = request.getInputStream()) {
+      byte[] body = in.readNBytes((int) maxBytes + 1);
+      return body.length > maxBytes ? null : body;
+    }
+  }
+
+  private static String fingerprint(String type, byte[] body) {
+    try {
+      MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
+      sha256.update(type.getBytes(StandardCharsets.UTF_8));
+      sha256.update((byte) 0);
+      return HexFormat.of().formatHex(sha256.digest(body));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static ResponseEntity<?> invalid(List<EventJson.FieldProblem> problems) {
+    ProblemDetail problem =
+        ProblemDetail.forStatusAndDetail(
+            HttpStatus.BAD_REQUEST, "the event does not match its schema");
+    problem.setProperty(
+        "errors",
+        problems.stream().map(p -> Map.of("field", p.path(), "detail", p.problem())).toList());
+    return ResponseEntity.badRequest().body(problem);
+  }
+
+  private static ResponseEntity<ProblemDetail> problem(HttpStatus status, String detail) {
+    return ResponseEntity.status(status).body(ProblemDetail.forStatusAndDetail(status, detail));
+  }
+}
