@@ -101,17 +101,17 @@ class EventIngress {
     }
     byte[] body = boundedBody(request);
     if (body == null) {
-      return problem(
+      return Problems.of(
           HttpStatus.CONTENT_TOO_LARGE, "the event is larger than " + maxBytes + " bytes");
     }
     if (key == null || key.isBlank() || key.length() > MAX_KEY_LENGTH) {
-      return problem(
+      return Problems.of(
           HttpStatus.BAD_REQUEST,
           "the header " + IDEMPOTENCY_KEY + " is required (1 to 255 characters)");
     }
     EventSchema schema = catalog.eventType(type).orElse(null);
     if (schema == null) {
-      return problem(
+      return Problems.of(
           HttpStatus.NOT_FOUND,
           "no event type of that name; the types are " + catalog.eventTypes());
     }
@@ -120,7 +120,7 @@ class EventIngress {
       json = JSON.readTree(body);
     } catch (JsonProcessingException e) {
       // Jackson's message quotes the body: only where it broke.
-      return problem(
+      return Problems.of(
           HttpStatus.BAD_REQUEST,
           "not valid JSON (line "
               + e.getLocation().getLineNr()
@@ -129,7 +129,7 @@ class EventIngress {
               + ")");
     }
     if (!(json instanceof ObjectNode event)) {
-      return problem(HttpStatus.BAD_REQUEST, "the body must be a JSON object: the event");
+      return Problems.of(HttpStatus.BAD_REQUEST, "the body must be a JSON object: the event");
     }
     JsonNode sender = event.get("sender");
     if (sender != null && !sender.isNull() && !partner.equals(sender.asText())) {
@@ -149,12 +149,12 @@ class EventIngress {
           .body(new Accepted(replay.first().eventId()));
     }
     if (claim instanceof Claim.Reused) {
-      return problem(
+      return Problems.of(
           HttpStatus.UNPROCESSABLE_CONTENT,
           "this " + IDEMPOTENCY_KEY + " was used for another request");
     }
     if (claim instanceof Claim.InProgress) {
-      return problem(
+      return Problems.of(
           HttpStatus.CONFLICT,
           "the first request with this " + IDEMPOTENCY_KEY + " is still being processed");
     }
@@ -229,9 +229,5 @@ class EventIngress {
         "errors",
         problems.stream().map(p -> Map.of("field", p.path(), "detail", p.problem())).toList());
     return ResponseEntity.badRequest().body(problem);
-  }
-
-  private static ResponseEntity<ProblemDetail> problem(HttpStatus status, String detail) {
-    return ResponseEntity.status(status).body(ProblemDetail.forStatusAndDetail(status, detail));
   }
 }

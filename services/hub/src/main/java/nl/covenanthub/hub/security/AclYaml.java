@@ -82,8 +82,8 @@ public final class AclYaml {
 
   private static String describe(String principal) {
     if (principal.equals(KafkaAcls.principal(KafkaAcls.HUB))) {
-      return "the hub: reads every outbox (and writes what partners publish over HTTP), writes every inbox,"
-          + " the audit and the dead letters, transactionally";
+      return "the hub: reads every outbox (and writes what partners publish over HTTP), writes every inbox"
+          + " (and reads it for partners that pull over HTTP), the audit and the dead letters, transactionally";
     }
     if (principal.equals(KafkaAcls.principal(KafkaAcls.CONSOLE))) {
       return "the console: reads the audit and the chain heads, publishes approved covenant versions,"

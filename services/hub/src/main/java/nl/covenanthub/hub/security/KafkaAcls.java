@@ -26,8 +26,9 @@ import org.apache.kafka.common.resource.ResourceType;
  * takes the sender from the topic: the topic is the authenticated principal.
  *
  * <p>The hub ({@code User:covenant-hub}) reads every outbox (and writes there the events a partner
- * publishes over HTTP, authenticated by its own token), writes every inbox, the audit, the audit
- * chain heads (which it also reads back) and the dead letters, consumes as group {@code
+ * publishes over HTTP, authenticated by its own token), writes every inbox (and reads it for a
+ * partner that pulls it over HTTP, acknowledging in the group {@code <id>.http-pull}), the audit,
+ * the audit chain heads (which it also reads back) and the dead letters, consumes as group {@code
  * covenant-hub}, writes transactionally under the transactional-id prefix {@code covenant-hub-},
  * and may create exactly these topics (its {@code KafkaAdmin} creates them at start; where
  * operators create the topics, drop the CREATE entries and set {@code
@@ -81,6 +82,9 @@ public final class KafkaAcls {
   public static final String DEAD_LETTER = "hub.deadletter";
   public static final String COVENANTS = "hub.covenants";
   public static final String IDEMPOTENCY = "hub.idempotency";
+
+  /** The group, after the partner id, whose offsets are what a partner pulling over HTTP acked. */
+  public static final String HTTP_PULL_GROUP_SUFFIX = ".http-pull";
 
   /**
    * As in {@link Topics#OUTBOX_PATTERN}; no dots, so that group prefix {@code <id>.} is one
@@ -167,6 +171,15 @@ public final class KafkaAcls {
       acls.add(allow(user, AclOperation.CREATE, topic(Topics.outbox(partner))));
       acls.add(allow(user, AclOperation.WRITE, topic(Topics.inbox(partner))));
       acls.add(allow(user, AclOperation.CREATE, topic(Topics.inbox(partner))));
+      // For the partner that pulls its inbox over HTTP (its token says who it is), acknowledging in
+      // the group <partner>.http-pull.
+      acls.add(allow(user, AclOperation.READ, topic(Topics.inbox(partner))));
+      acls.add(
+          allow(
+              user,
+              AclOperation.READ,
+              new ResourcePattern(
+                  ResourceType.GROUP, partner + HTTP_PULL_GROUP_SUFFIX, PatternType.LITERAL)));
     }
     acls.add(allow(user, AclOperation.WRITE, topic(AUDIT)));
     // Read back only to find a chain's head when it is nowhere else (AuditLog).

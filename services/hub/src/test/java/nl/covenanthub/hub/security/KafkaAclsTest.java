@@ -131,7 +131,13 @@ class KafkaAclsTest {
           .as("write %s outbox, for the events it publishes over HTTP", partner)
           .isTrue();
       assertThat(allowed(KafkaAcls.HUB, AclOperation.READ, topic(Topics.inbox(partner))))
-          .as("read %s inbox", partner)
+          .as("read %s inbox, for its pull over HTTP", partner)
+          .isTrue();
+      assertThat(allowed(KafkaAcls.HUB, AclOperation.READ, group(partner + ".http-pull")))
+          .as("acknowledge %s pull", partner)
+          .isTrue();
+      assertThat(allowed(KafkaAcls.HUB, AclOperation.READ, group(partner + ".inbox-reader")))
+          .as("use %s own consumer groups", partner)
           .isFalse();
     }
     assertThat(allowed(KafkaAcls.HUB, AclOperation.WRITE, topic(KafkaAcls.AUDIT))).isTrue();
