@@ -51,7 +51,9 @@ class AsyncApiDocumentTest {
           "hub.schemas",
           "hub.deadletter",
           "hub.covenants",
-          "hub.idempotency");
+          "hub.idempotency",
+          "hub.webhook-deliveries",
+          "partner.{partnerId}.webhook-parked");
   private static final Path AUDIT_RECORD = AVRO.resolve("audit/AuditRecord.avsc");
 
   /**

@@ -23,6 +23,7 @@ import org.springframework.util.unit.DataSize;
  * @param duplicateWindow how many of an outbox partition's last records an event id is looked up
  *     in, to refuse a partner's retry as DUPLICATE; 0 turns that off
  * @param http the partners' HTTP API
+ * @param webhooks the partners that receive their inbox by webhook
  */
 @ConfigurationProperties("hub")
 public record HubProperties(
@@ -37,7 +38,34 @@ public record HubProperties(
     @DefaultValue("") String headSigningKey,
     @DefaultValue("") String headPublicKey,
     @DefaultValue Topics topics,
-    @DefaultValue Http http) {
+    @DefaultValue Http http,
+    @DefaultValue Webhooks webhooks) {
+
+  /**
+   * Delivery of partners' inboxes as signed HTTPS POSTs (Standard Webhooks).
+   *
+   * @param endpoints per partner id: where to POST and with which secrets
+   * @param schedule the wait before each attempt: its length is the retry budget (default Svix's:
+   *     at once, 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h)
+   * @param timeout how long one attempt may take
+   * @param allowLocal the LOCAL profile only: plain http and loopback addresses are allowed
+   * @param failuresToOpen the share (percent) of failed attempts of a partner's last ten that opens
+   *     its circuit breaker
+   * @param openFor how long an open circuit breaker sends nothing before it tries again
+   */
+  public record Webhooks(
+      @DefaultValue java.util.Map<String, Endpoint> endpoints,
+      @DefaultValue("0s,5s,5m,30m,2h,5h,10h,10h") java.util.List<java.time.Duration> schedule,
+      @DefaultValue("10s") java.time.Duration timeout,
+      @DefaultValue("false") boolean allowLocal,
+      @DefaultValue("50") int failuresToOpen,
+      @DefaultValue("30s") java.time.Duration openFor) {}
+
+  /**
+   * @param url where the partner receives
+   * @param secrets its signing secrets ({@code whsec_...}); two while one is rotated: both sign
+   */
+  public record Endpoint(String url, java.util.List<String> secrets) {}
 
   /**
    * The partners' HTTP API.

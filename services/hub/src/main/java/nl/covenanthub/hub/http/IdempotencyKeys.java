@@ -9,22 +9,14 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
-import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import nl.covenanthub.hub.HubProperties;
+import nl.covenanthub.hub.TopicFollower;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.Consumer;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
-import org.apache.kafka.common.errors.WakeupException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.kafka.config.TopicBuilder;
 import org.springframework.kafka.core.ConsumerFactory;
@@ -43,9 +35,7 @@ import org.springframework.stereotype.Component;
 @Component
 public class IdempotencyKeys implements SmartLifecycle {
   public static final String TOPIC = "hub.idempotency";
-  private static final TopicPartition PARTITION = new TopicPartition(TOPIC, 0);
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Logger log = LoggerFactory.getLogger(IdempotencyKeys.class);
 
   /** What the first request with a key published, and when (epoch milliseconds). */
   public record Remembered(String fingerprint, String eventId, long at) {}
@@ -65,32 +55,21 @@ public class IdempotencyKeys implements SmartLifecycle {
     record InProgress() implements Claim {}
   }
 
+  private static final org.slf4j.Logger log =
+      org.slf4j.LoggerFactory.getLogger(IdempotencyKeys.class);
+
   private final Map<String, Remembered> remembered = new ConcurrentHashMap<>();
   private final Map<String, Boolean> inFlight = new ConcurrentHashMap<>();
   private final Duration window;
   private final Clock clock;
-  private final Consumer<String, byte[]> consumer;
-  private volatile boolean running;
-  private Thread thread;
+  private final TopicFollower follower;
 
-  @SuppressWarnings({"unchecked", "rawtypes"})
   public IdempotencyKeys(
       HubProperties properties, ConsumerFactory<?, ?> consumers, KafkaAdmin admin, Clock clock) {
     this.window = properties.http().idempotencyWindow();
     this.clock = clock;
     admin.createOrModifyTopics(topic(window));
-    Properties overrides = new Properties();
-    overrides.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-    overrides.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    this.consumer =
-        (Consumer<String, byte[]>)
-            ((ConsumerFactory) consumers).createConsumer(null, "idempotency-keys", "", overrides);
-    consumer.assign(List.of(PARTITION));
-    consumer.seekToBeginning(List.of(PARTITION));
-    long end = consumer.endOffsets(List.of(PARTITION)).get(PARTITION);
-    while (consumer.position(PARTITION) < end) {
-      consumer.poll(Duration.ofMillis(500)).forEach(this::take);
-    }
+    this.follower = new TopicFollower(TOPIC, consumers, this::take);
   }
 
   /** Compacted (one record per key) and deleted after the window. */
@@ -159,49 +138,16 @@ public class IdempotencyKeys implements SmartLifecycle {
 
   @Override
   public void start() {
-    running = true;
-    thread = new Thread(this::follow, "idempotency-keys");
-    thread.setDaemon(true);
-    thread.start();
-  }
-
-  /** Other instances' keys, as they commit them. */
-  private void follow() {
-    try {
-      while (running) {
-        try {
-          consumer.poll(Duration.ofMillis(500)).forEach(this::take);
-        } catch (WakeupException e) {
-          throw e;
-        } catch (RuntimeException e) {
-          log.warn("Following {} failed ({}); trying again", TOPIC, e.getClass().getName());
-          TimeUnit.SECONDS.sleep(1);
-        }
-      }
-    } catch (WakeupException e) {
-      // stop() woke us up
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } finally {
-      consumer.close(Duration.ofSeconds(5));
-    }
+    follower.start();
   }
 
   @Override
   public void stop() {
-    running = false;
-    consumer.wakeup();
-    if (thread != null) {
-      try {
-        thread.join(TimeUnit.SECONDS.toMillis(10));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
+    follower.stop();
   }
 
   @Override
   public boolean isRunning() {
-    return running;
+    return follower.isRunning();
   }
 }

@@ -1,8 +1,5 @@
 package nl.covenanthub.hub.http;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -13,7 +10,6 @@ import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import nl.covenanthub.covenant.EventJson;
 import nl.covenanthub.events.InboxViews;
 import nl.covenanthub.hub.Topics;
 import nl.covenanthub.hub.covenants.ActiveCovenants;
@@ -24,7 +20,6 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.header.Header;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.kafka.core.ConsumerFactory;
@@ -48,18 +43,18 @@ class InboxPull {
   static final int MAX_RECORDS = 500;
   static final Duration MAX_WAIT = Duration.ofSeconds(30);
   private static final Duration TIMEOUT = Duration.ofSeconds(30);
-  private static final ObjectMapper MAPPER = new ObjectMapper();
 
   private final ActiveCovenants covenants;
   private final ConsumerFactory<?, ?> consumers;
   private final Admin admin;
-  private final InboxViews views;
+  private final InboxRecordJson json;
 
   InboxPull(ActiveCovenants covenants, ConsumerFactory<?, ?> consumers, KafkaAdmin kafkaAdmin) {
     this.covenants = covenants;
     this.consumers = consumers;
     this.admin = Admin.create(kafkaAdmin.getConfigurationProperties());
-    this.views = new InboxViews(new HashMap<>(consumers.getConfigurationProperties()));
+    this.json =
+        new InboxRecordJson(new InboxViews(new HashMap<>(consumers.getConfigurationProperties())));
   }
 
   /**
@@ -119,10 +114,7 @@ class InboxPull {
           TopicPartition partition = new TopicPartition(topic, record.partition());
           position.put(partition, record.offset() + 1);
           records.add(
-              new PulledRecord(
-                  InboxCursor.of(position),
-                  headers(record),
-                  asMap(EventJson.write(views.decode(record.headers(), record.value())))));
+              new PulledRecord(InboxCursor.of(position), json.headers(record), json.event(record)));
         }
       } while (records.isEmpty() && System.nanoTime() < deadline);
       return ResponseEntity.ok(new Page(records, InboxCursor.of(position)));
@@ -175,21 +167,6 @@ class InboxPull {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     }
-  }
-
-  @SuppressWarnings("unchecked")
-  private static Map<String, Object> asMap(ObjectNode json) {
-    return MAPPER.convertValue(json, Map.class);
-  }
-
-  private static Map<String, String> headers(ConsumerRecord<String, byte[]> record) {
-    Map<String, String> headers = new LinkedHashMap<>();
-    for (Header header : record.headers()) {
-      if (header.value() != null) {
-        headers.put(header.key(), new String(header.value(), StandardCharsets.UTF_8));
-      }
-    }
-    return headers;
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})

@@ -83,6 +83,16 @@ public final class KafkaAcls {
   public static final String COVENANTS = "hub.covenants";
   public static final String IDEMPOTENCY = "hub.idempotency";
 
+  public static final String WEBHOOK_DELIVERIES = "hub.webhook-deliveries";
+
+  /** The consumer groups of webhook delivery, one per partner, start with this. */
+  public static final String WEBHOOK_GROUP_PREFIX = "covenant-hub-webhook-";
+
+  /** A partner's parked webhook deliveries. */
+  public static String webhookParked(String partner) {
+    return "partner." + partner + ".webhook-parked";
+  }
+
   /** The group, after the partner id, whose offsets are what a partner pulling over HTTP acked. */
   public static final String HTTP_PULL_GROUP_SUFFIX = ".http-pull";
 
@@ -180,6 +190,10 @@ public final class KafkaAcls {
               AclOperation.READ,
               new ResourcePattern(
                   ResourceType.GROUP, partner + HTTP_PULL_GROUP_SUFFIX, PatternType.LITERAL)));
+      // Webhook deliveries that failed for good, for an operator to replay (WebhookDelivery).
+      acls.add(allow(user, AclOperation.READ, topic(webhookParked(partner))));
+      acls.add(allow(user, AclOperation.WRITE, topic(webhookParked(partner))));
+      acls.add(allow(user, AclOperation.CREATE, topic(webhookParked(partner))));
     }
     acls.add(allow(user, AclOperation.WRITE, topic(AUDIT)));
     // Read back only to find a chain's head when it is nowhere else (AuditLog).
@@ -197,6 +211,15 @@ public final class KafkaAcls {
     acls.add(allow(user, AclOperation.READ, topic(IDEMPOTENCY)));
     acls.add(allow(user, AclOperation.WRITE, topic(IDEMPOTENCY)));
     acls.add(allow(user, AclOperation.CREATE, topic(IDEMPOTENCY)));
+    // Webhook delivery states (WebhookDelivery): written and followed by every instance.
+    acls.add(allow(user, AclOperation.READ, topic(WEBHOOK_DELIVERIES)));
+    acls.add(allow(user, AclOperation.WRITE, topic(WEBHOOK_DELIVERIES)));
+    acls.add(allow(user, AclOperation.CREATE, topic(WEBHOOK_DELIVERIES)));
+    acls.add(
+        allow(
+            user,
+            AclOperation.READ,
+            new ResourcePattern(ResourceType.GROUP, WEBHOOK_GROUP_PREFIX, PatternType.PREFIXED)));
     // The covenant versions the console publishes, followed from the beginning (CovenantFeed).
     acls.add(allow(user, AclOperation.READ, topic(COVENANTS)));
     acls.add(allow(user, AclOperation.CREATE, topic(COVENANTS)));

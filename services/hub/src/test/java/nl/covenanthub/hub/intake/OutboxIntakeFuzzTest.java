@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -34,7 +33,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.record.TimestampType;
 import org.junit.jupiter.api.Test;
-import org.springframework.util.unit.DataSize;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 
 /**
  * Whatever bytes a partner puts on its outbox, the hub's intake and the covenant decisions end in
@@ -56,19 +56,9 @@ class OutboxIntakeFuzzTest {
   private static final OutboxIntake INTAKE =
       new OutboxIntake(
           new EventDecoder(CATALOG),
-          new HubProperties(
-              "../../covenants",
-              DataSize.ofKilobytes(256),
-              "subject-key",
-              3,
-              3,
-              "",
-              Duration.ofDays(14),
-              10_000,
-              "",
-              "",
-              new HubProperties.Topics("hub.audit", "hub.audit.chain", "hub.deadletter"),
-              new HubProperties.Http(50, Duration.ofSeconds(1), Duration.ofHours(24))));
+          // The hub's defaults, as Spring binds them.
+          new Binder(new MapConfigurationPropertySource(Map.of("hub.covenants", "../../covenants")))
+              .bindOrCreate("hub", HubProperties.class));
   private static final Function<IncomingEvent, DecidedEvent> DECISIONS = decisions();
   private static final Path SEEDS =
       Path.of(

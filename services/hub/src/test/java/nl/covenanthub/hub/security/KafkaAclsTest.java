@@ -136,6 +136,13 @@ class KafkaAclsTest {
       assertThat(allowed(KafkaAcls.HUB, AclOperation.READ, group(partner + ".http-pull")))
           .as("acknowledge %s pull", partner)
           .isTrue();
+      assertThat(
+              allowed(KafkaAcls.HUB, AclOperation.WRITE, topic(KafkaAcls.webhookParked(partner))))
+          .as("park %s webhook deliveries", partner)
+          .isTrue();
+      assertThat(allowed(partner, AclOperation.READ, topic(KafkaAcls.webhookParked(partner))))
+          .as("%s reads its parked deliveries (only operators do, through the hub)", partner)
+          .isFalse();
       assertThat(allowed(KafkaAcls.HUB, AclOperation.READ, group(partner + ".inbox-reader")))
           .as("use %s own consumer groups", partner)
           .isFalse();

@@ -1,4 +1,4 @@
-package nl.covenanthub.webhooks;
+package nl.covenanthub.events;
 
 import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;

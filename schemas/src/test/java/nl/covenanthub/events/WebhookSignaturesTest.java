@@ -1,4 +1,4 @@
-package nl.covenanthub.webhooks;
+package nl.covenanthub.events;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

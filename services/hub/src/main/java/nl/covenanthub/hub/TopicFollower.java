@@ -1,0 +1,100 @@
+package nl.covenanthub.hub;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.kafka.core.ConsumerFactory;
+
+/**
+ * Reads a single-partition topic from its beginning and keeps following it on a thread of its own,
+ * without a consumer group: every hub instance needs all of it (idempotency keys, delivery states).
+ * Only what was committed is read. A record is handed to {@code take} on the follower's thread.
+ */
+public final class TopicFollower {
+  private static final Logger log = LoggerFactory.getLogger(TopicFollower.class);
+
+  private final String topic;
+  private final TopicPartition partition;
+  private final org.apache.kafka.clients.consumer.Consumer<String, byte[]> consumer;
+  private final Consumer<ConsumerRecord<String, byte[]>> take;
+  private volatile boolean running;
+  private Thread thread;
+
+  /** Reads {@code topic} to its end before it returns. */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  public TopicFollower(
+      String topic,
+      ConsumerFactory<?, ?> consumers,
+      Consumer<ConsumerRecord<String, byte[]>> take) {
+    this.topic = topic;
+    this.partition = new TopicPartition(topic, 0);
+    this.take = take;
+    Properties overrides = new Properties();
+    overrides.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    overrides.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    this.consumer =
+        (org.apache.kafka.clients.consumer.Consumer<String, byte[]>)
+            ((ConsumerFactory) consumers).createConsumer(null, topic + "-follower", "", overrides);
+    consumer.assign(List.of(partition));
+    consumer.seekToBeginning(List.of(partition));
+    long end = consumer.endOffsets(List.of(partition)).get(partition);
+    while (consumer.position(partition) < end) {
+      consumer.poll(Duration.ofMillis(500)).forEach(take);
+    }
+  }
+
+  public void start() {
+    running = true;
+    thread = new Thread(this::follow, topic + "-follower");
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  private void follow() {
+    try {
+      while (running) {
+        try {
+          consumer.poll(Duration.ofMillis(500)).forEach(take);
+        } catch (WakeupException e) {
+          throw e;
+        } catch (RuntimeException e) {
+          // The broker away: what was read stays, and reading goes on when it is back.
+          log.warn("Following {} failed ({}); trying again", topic, e.getClass().getName());
+          TimeUnit.SECONDS.sleep(1);
+        }
+      }
+    } catch (WakeupException e) {
+      // stop() woke us up
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      consumer.close(Duration.ofSeconds(5));
+    }
+  }
+
+  public void stop() {
+    running = false;
+    if (thread == null) {
+      consumer.close(Duration.ofSeconds(5));
+      return;
+    }
+    consumer.wakeup();
+    try {
+      thread.join(TimeUnit.SECONDS.toMillis(10));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  public boolean isRunning() {
+    return running;
+  }
+}

@@ -1,0 +1,425 @@
+package nl.covenanthub.hub;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import nl.covenanthub.devkit.Keycloak;
+import nl.covenanthub.events.CaseSignal;
+import nl.covenanthub.events.Concern;
+import nl.covenanthub.events.WebhookSignatures;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+import org.springframework.context.annotation.Primary;
+import org.springframework.kafka.test.EmbeddedKafkaBroker;
+import org.springframework.kafka.test.context.EmbeddedKafka;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * Veilig Thuis receives its inbox by webhook, and WireMock stands in for its registration system:
+ * signed deliveries with only the view, retries of 5xx and timeouts on the schedule (the hub's
+ * clock is moved, nothing waits for it), a partner that is down for minutes and then gets
+ * everything, a 4xx parked at once and replayed by an operator with its case's later record behind
+ * it, a budget that runs out, and 410 Gone that stops the endpoint until an operator enables it.
+ */
+@SpringBootTest(
+    webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+    properties = {
+      "spring.kafka.bootstrap-servers=${spring.embedded.kafka.brokers}",
+      "hub.covenants=../../covenants",
+      "hub.webhooks.allow-local=true",
+      "hub.webhooks.schedule=0s,1m,5m,30m,2h",
+      "hub.webhooks.timeout=1s",
+      // Real seconds: an open breaker lets the next attempt through soon (a test's clock moves on).
+      "hub.webhooks.open-for=1s",
+      "hub.webhooks.endpoints[veilig-thuis].secrets="
+          + WebhookDeliveryTest.OLD_SECRET
+          + ","
+          + WebhookDeliveryTest.NEW_SECRET
+    })
+@EmbeddedKafka(
+    brokerProperties = {
+      "transaction.state.log.replication.factor=1",
+      "transaction.state.log.min.isr=1"
+    })
+@Import(WebhookDeliveryTest.Clocks.class)
+class WebhookDeliveryTest {
+  static final String OLD_SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+  static final String NEW_SECRET = "whsec_dGhlIG5ldyBzZWNyZXQgb2YgdmVpbGlnIHRodWlz";
+  private static final String HOOK = "/hooks/veilig-thuis";
+  private static final Duration WAIT = Duration.ofMinutes(2);
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+  private static final WireMockServer VEILIG_THUIS = started();
+  private static KafkaProbe kafka;
+
+  /**
+   * The hub's clock: real time, plus however far a test moved it on (so the schedule's waits of
+   * minutes and hours pass at once, and the circuit breaker's second in real time).
+   */
+  static final class ShiftedClock extends Clock {
+    private volatile Duration shift = Duration.ZERO;
+
+    void moveOn(Duration duration) {
+      shift = shift.plus(duration);
+    }
+
+    @Override
+    public Instant instant() {
+      return Instant.now().plus(shift);
+    }
+
+    @Override
+    public ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+      return this; // instants are what the hub compares; its zone is UTC
+    }
+  }
+
+  @TestConfiguration
+  static class Clocks {
+    @Bean
+    @Primary
+    ShiftedClock shiftedClock() {
+      return new ShiftedClock();
+    }
+  }
+
+  @Autowired ShiftedClock clock;
+  @LocalServerPort int port;
+
+  private static WireMockServer started() {
+    WireMockServer server = new WireMockServer(options().dynamicPort());
+    server.start();
+    return server;
+  }
+
+  @DynamicPropertySource
+  static void endpoints(DynamicPropertyRegistry registry) {
+    registry.add(
+        "spring.security.oauth2.resourceserver.jwt.issuer-uri", () -> Keycloak.shared().issuer());
+    registry.add("hub.webhooks.endpoints[veilig-thuis].url", () -> VEILIG_THUIS.baseUrl() + HOOK);
+  }
+
+  @BeforeAll
+  static void probe(@Autowired EmbeddedKafkaBroker broker) {
+    kafka = new KafkaProbe(broker.getBrokersAsString());
+  }
+
+  @AfterAll
+  static void close() {
+    kafka.close();
+    VEILIG_THUIS.stop();
+  }
+
+  /**
+   * A police report of domestic violence, for Veilig Thuis; {@code caseReference} names the case.
+   */
+  private static CaseSignal send(String caseReference) {
+    CaseSignal signal =
+        PartnerEvents.signal("politie", "huiselijk-geweld", Concern.HUISELIJK_GEWELD)
+            .setCaseReference(caseReference)
+            .build();
+    kafka.publish("partner.politie.outbox", signal.getCaseReference(), PartnerEvents.bytes(signal));
+    return signal;
+  }
+
+  private static String newCase() {
+    return "PL-" + UUID.randomUUID();
+  }
+
+  /** Veilig Thuis answers {@code status} to the deliveries of this event. */
+  private static void answer(CaseSignal signal, int status) {
+    VEILIG_THUIS.stubFor(
+        post(urlEqualTo(HOOK))
+            .withRequestBody(containing(signal.getEventId()))
+            .willReturn(aResponse().withStatus(status)));
+  }
+
+  private static List<LoggedRequest> deliveriesOf(CaseSignal signal) {
+    return VEILIG_THUIS.findAll(
+        postRequestedFor(urlEqualTo(HOOK)).withRequestBody(containing(signal.getEventId())));
+  }
+
+  private static JsonNode json(String body) {
+    try {
+      return JSON.readTree(body);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private JsonNode operator(String method, String path) {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+            .header("Authorization", "Bearer " + Keycloak.shared().userToken("operator", "demo"))
+            .method(method, HttpRequest.BodyPublishers.noBody());
+    try {
+      HttpResponse<String> response =
+          HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(response.statusCode()).as(method + " " + path).isBetween(200, 299);
+      return response.body().isEmpty() ? JSON.nullNode() : json(response.body());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The delivery state of the disclosure of {@code signal} to Veilig Thuis. */
+  private JsonNode stateOf(CaseSignal signal) {
+    String disclosureId = disclosureIdOf(signal);
+    return operator("GET", "/api/operator/webhooks/deliveries/" + disclosureId);
+  }
+
+  private static String disclosureIdOf(CaseSignal signal) {
+    ConsumerRecord<String, byte[]> record = inboxRecordOf(signal);
+    return KafkaProbe.header(record, "disclosure-id");
+  }
+
+  private static ConsumerRecord<String, byte[]> inboxRecordOf(CaseSignal signal) {
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                kafka.committed("partner.veilig-thuis.inbox").stream()
+                    .anyMatch(
+                        r ->
+                            signal
+                                .getEventId()
+                                .equals(String.valueOf(kafka.view(r).get("eventId")))));
+    return kafka.committed("partner.veilig-thuis.inbox").stream()
+        .filter(r -> signal.getEventId().equals(String.valueOf(kafka.view(r).get("eventId"))))
+        .findFirst()
+        .orElseThrow();
+  }
+
+  private void awaitState(CaseSignal signal, String state, int attempts) {
+    await(state + " after " + attempts + " attempt(s)")
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              JsonNode delivery = stateOf(signal);
+              assertThat(delivery.path("state").asText()).isEqualTo(state);
+              assertThat(delivery.path("attempts").asInt()).isEqualTo(attempts);
+            });
+  }
+
+  private void later(Duration duration) {
+    clock.moveOn(duration);
+  }
+
+  @Test
+  void aDeliveryIsSignedAndCarriesWhatTheCovenantAllowsAndNothingMore() {
+    CaseSignal signal = send(newCase());
+    VEILIG_THUIS.stubFor(
+        post(urlEqualTo(HOOK))
+            .withRequestBody(containing(signal.getEventId()))
+            .willReturn(aResponse().withStatus(204).withFixedDelay(300))); // a slow answer
+
+    awaitState(signal, "DELIVERED", 1);
+
+    LoggedRequest request = deliveriesOf(signal).get(0);
+    String id = request.getHeader(WebhookSignatures.ID_HEADER);
+    assertThat(id).isEqualTo(disclosureIdOf(signal));
+    for (String secret : List.of(OLD_SECRET, NEW_SECRET)) {
+      assertThat(
+              WebhookSignatures.verify(
+                  id,
+                  request.getHeader(WebhookSignatures.TIMESTAMP_HEADER),
+                  request.getHeader(WebhookSignatures.SIGNATURE_HEADER),
+                  request.getBody(),
+                  List.of(secret),
+                  clock.instant()))
+          .as("a receiver with either secret of the rotation verifies it")
+          .isTrue();
+    }
+    JsonNode body = json(request.getBodyAsString());
+    GenericRecord view = kafka.view(inboxRecordOf(signal));
+    Set<String> sent = new HashSet<>();
+    body.path("event").fieldNames().forEachRemaining(sent::add);
+    Set<String> allowed = new HashSet<>();
+    view.getSchema().getFields().forEach(f -> allowed.add(f.name()));
+    assertThat(sent).as("the fields of the view, and only those").isEqualTo(allowed);
+    assertThat(body.path("headers").path("covenant-id").asText())
+        .isEqualTo("zorg-en-veiligheid-west-maas-en-waal");
+  }
+
+  @Test
+  void serverErrorsAndTimeoutsAreRetriedOnTheScheduleUntilOnePasses() {
+    CaseSignal signal = send(newCase());
+    String scenario = "flaky-" + signal.getEventId();
+    VEILIG_THUIS.stubFor(
+        post(urlEqualTo(HOOK))
+            .withRequestBody(containing(signal.getEventId()))
+            .inScenario(scenario)
+            .whenScenarioStateIs(Scenario.STARTED)
+            .willReturn(aResponse().withStatus(500))
+            .willSetStateTo("slow"));
+    VEILIG_THUIS.stubFor(
+        post(urlEqualTo(HOOK))
+            .withRequestBody(containing(signal.getEventId()))
+            .inScenario(scenario)
+            .whenScenarioStateIs("slow")
+            .willReturn(aResponse().withStatus(200).withFixedDelay(3000)) // the hub waits 1 s
+            .willSetStateTo("well"));
+    VEILIG_THUIS.stubFor(
+        post(urlEqualTo(HOOK))
+            .withRequestBody(containing(signal.getEventId()))
+            .inScenario(scenario)
+            .whenScenarioStateIs("well")
+            .willReturn(aResponse().withStatus(200)));
+
+    awaitState(signal, "RETRYING", 1);
+    assertThat(deliveriesOf(signal)).as("nothing more until the next attempt is due").hasSize(1);
+    later(Duration.ofMinutes(1));
+    awaitState(signal, "RETRYING", 2);
+    assertThat(stateOf(signal).path("reason").asText()).contains("no answer within");
+    later(Duration.ofMinutes(5));
+    awaitState(signal, "DELIVERED", 3);
+    assertThat(deliveriesOf(signal)).hasSize(3);
+  }
+
+  @Test
+  void aPartnerDownForMinutesGetsEverythingOnceItIsBack() {
+    List<CaseSignal> signals = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      CaseSignal signal = send(newCase());
+      answer(signal, 503);
+      signals.add(signal);
+    }
+    signals.forEach(s -> awaitState(s, "RETRYING", 1));
+    later(Duration.ofMinutes(1));
+    signals.forEach(s -> awaitState(s, "RETRYING", 2));
+
+    signals.forEach(s -> answer(s, 200)); // back, five minutes on
+    later(Duration.ofMinutes(5));
+
+    signals.forEach(s -> awaitState(s, "DELIVERED", 3));
+    signals.forEach(s -> assertThat(deliveriesOf(s)).hasSize(3));
+  }
+
+  @Test
+  void aRefusalIsParkedAtOnceAndItsCaseWaitsBehindItUntilAnOperatorReplaysIt() {
+    String sameCase = newCase();
+    CaseSignal first = send(sameCase);
+    answer(first, 400);
+    awaitState(first, "PARKED", 1);
+    CaseSignal second = send(sameCase);
+    answer(second, 200);
+    awaitState(second, "PARKED", 0);
+    assertThat(stateOf(second).path("reason").asText()).contains("behind a parked record");
+    later(Duration.ofHours(24));
+    assertThat(deliveriesOf(first)).as("not retried for ever").hasSize(1);
+    assertThat(deliveriesOf(second)).as("not before the first of its case").isEmpty();
+
+    JsonNode parked = operator("GET", "/api/operator/webhooks/veilig-thuis/parked");
+    List<String> ids = new ArrayList<>();
+    parked.forEach(p -> ids.add(p.path("disclosureId").asText()));
+    assertThat(ids).containsSubsequence(disclosureIdOf(first), disclosureIdOf(second));
+    assertThat(parked.toString()).doesNotContain(first.getSubject().getName());
+
+    answer(first, 200);
+    JsonNode replayed = operator("POST", "/api/operator/webhooks/veilig-thuis/parked/replay");
+
+    List<String> ours = List.of(disclosureIdOf(first), disclosureIdOf(second));
+    replayed.forEach(
+        r -> {
+          if (ours.contains(r.path("disclosureId").asText())) {
+            assertThat(r.path("outcome").asText()).isEqualTo("DELIVERED");
+          }
+        });
+    awaitState(first, "DELIVERED", 2);
+    awaitState(second, "DELIVERED", 1);
+    List<LoggedRequest> order =
+        VEILIG_THUIS.findAll(postRequestedFor(urlEqualTo(HOOK))).stream()
+            .filter(r -> r.getBodyAsString().contains(sameCase))
+            .toList();
+    assertThat(order.get(order.size() - 1).getBodyAsString())
+        .as("the case's records in their order")
+        .contains(second.getEventId());
+  }
+
+  @Test
+  void aDeliveryThatNeverPassesIsParkedWhenTheScheduleRunsOut() {
+    CaseSignal signal = send(newCase());
+    answer(signal, 502);
+    awaitState(signal, "RETRYING", 1);
+    for (Duration wait :
+        List.of(Duration.ofMinutes(1), Duration.ofMinutes(5), Duration.ofMinutes(30))) {
+      int before = deliveriesOf(signal).size();
+      later(wait);
+      await().atMost(WAIT).until(() -> deliveriesOf(signal).size() == before + 1);
+    }
+    later(Duration.ofHours(2));
+    awaitState(signal, "PARKED", 5);
+    assertThat(stateOf(signal).path("reason").asText()).startsWith("no success in 5 attempts");
+  }
+
+  @Test
+  void goneStopsTheEndpointUntilAnOperatorEnablesIt() {
+    CaseSignal signal = send(newCase());
+    answer(signal, 410);
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                !operator("GET", "/api/operator/webhooks")
+                    .path("veilig-thuis")
+                    .path("enabled")
+                    .asBoolean());
+    assertThat(
+            operator("GET", "/api/operator/webhooks")
+                .path("veilig-thuis")
+                .path("disabledBecause")
+                .asText())
+        .contains("410");
+
+    answer(signal, 200); // the partner is back
+    operator("POST", "/api/operator/webhooks/veilig-thuis/enable");
+
+    awaitState(signal, "DELIVERED", 2);
+  }
+}
