@@ -1,5 +1,6 @@
 package nl.covenanthub.demo;
 
+import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -33,6 +34,10 @@ import org.apache.kafka.common.serialization.StringSerializer;
  */
 public final class DemoPartners {
   static final List<String> PARTNERS = List.of("lzn", "politie", "veilig-thuis", "riec");
+
+  /** The partner that receives by webhook in the demo too. */
+  static final String WEBHOOK_PARTNER = "veilig-thuis";
+
   private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
   private static final Duration SETTLE_TIMEOUT = Duration.ofSeconds(60);
 
@@ -45,6 +50,7 @@ public final class DemoPartners {
   private final List<Thread> threads = new ArrayList<>();
   private final Map<String, KafkaProducer<String, byte[]>> outboxes = new LinkedHashMap<>();
   private volatile boolean running = true;
+  private WebhookReceiver webhook;
 
   record Options(KafkaLogins logins, int count, long intervalMillis, boolean colour) {
     static Options parse(String[] args, Map<String, String> env) {
@@ -83,6 +89,29 @@ public final class DemoPartners {
       inboxes.add(new InboxReader(partner, logins.partner(partner), console, progress));
     }
     this.hub = new HubWatcher(logins.operator(), "hub.audit", "hub.deadletter", console, progress);
+  }
+
+  /**
+   * Veilig Thuis's webhook receiver, when the launcher configured the hub to deliver to it ({@code
+   * DEMO_WEBHOOK_PORT} and {@code DEMO_WEBHOOK_SECRET}).
+   */
+  private void startWebhook(Map<String, String> env) {
+    String port = env.get("DEMO_WEBHOOK_PORT");
+    String secret = env.get("DEMO_WEBHOOK_SECRET");
+    if (port == null || secret == null) {
+      return;
+    }
+    try {
+      webhook =
+          new WebhookReceiver(
+              WEBHOOK_PARTNER, Integer.parseInt(port), List.of(secret.split(",")), console);
+      webhook.start();
+      console.say(
+          WEBHOOK_PARTNER,
+          "receives by webhook too, on http://localhost:" + port + "/hooks/" + WEBHOOK_PARTNER);
+    } catch (IOException | NumberFormatException e) {
+      console.say("demo", "no webhook receiver (" + e.getClass().getSimpleName() + ")");
+    }
   }
 
   public static void main(String[] args) throws InterruptedException {
@@ -135,6 +164,7 @@ public final class DemoPartners {
             + logins.bootstrap()
             + (logins.authenticated() ? ", each logged in as itself" : "")
             + ": waiting for their inboxes…");
+    startWebhook(System.getenv());
     start(hub, "hub-watcher");
     inboxes.forEach(inbox -> start(inbox, inbox.topic()));
     if (!awaitReady()) {
@@ -243,6 +273,9 @@ public final class DemoPartners {
   }
 
   private synchronized void stop() {
+    if (webhook != null) {
+      webhook.close();
+    }
     inboxes.forEach(InboxReader::stop);
     hub.stop();
     for (Thread thread : threads) {

@@ -85,7 +85,13 @@ public final class Chaos implements Callable<Integer> {
     long theSeed = seed != null ? seed : System.currentTimeMillis();
     Random random = new Random(theSeed);
     Ports ports =
-        new Ports(portBase + 180, portBase + 92, portBase + 80, portBase + 181, portBase + 33);
+        new Ports(
+            portBase + 180,
+            portBase + 92,
+            portBase + 80,
+            portBase + 181,
+            portBase + 33,
+            portBase + 90);
     LocalSettings settings =
         new LocalSettings(
             root, state, ports, 2, false, 0, false, List.of(), root.resolve("covenants"), Map.of());

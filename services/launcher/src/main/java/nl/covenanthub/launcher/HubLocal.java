@@ -128,6 +128,14 @@ public final class HubLocal implements Callable<Integer> {
   int consolePort;
 
   @Option(
+      names = "--webhook-port",
+      paramLabel = "PORT",
+      defaultValue = "8090",
+      description =
+          "the demo's Veilig Thuis receives its inbox by webhook here too (${DEFAULT-VALUE})")
+  int webhookPort;
+
+  @Option(
       names = "--postgres-port",
       paramLabel = "PORT",
       defaultValue = "5433",
@@ -252,7 +260,7 @@ public final class HubLocal implements Callable<Integer> {
     return new LocalSettings(
         root,
         stateDir(root),
-        new Ports(keycloakPort, kafkaPort, hubPort, consolePort, postgresPort),
+        new Ports(keycloakPort, kafkaPort, hubPort, consolePort, postgresPort, webhookPort),
         hubs,
         demo || count > 0,
         count,

@@ -11,6 +11,7 @@ import java.util.Properties;
 import nl.covenanthub.devkit.KafkaBroker;
 import nl.covenanthub.devkit.KafkaClients;
 import nl.covenanthub.devkit.TokenClient;
+import nl.covenanthub.events.WebhookSignatures;
 
 /**
  * The local stack's processes and how each is started: which environment, which ports, which
@@ -22,6 +23,11 @@ final class LocalStack {
   private final HttpProbe probe;
   private final String version = buildVersion();
   private HeadKeys headKeys;
+
+  /** The demo partner that receives by webhook, with a secret made for this run. */
+  private static final String WEBHOOK_PARTNER = "veilig-thuis";
+
+  private final String webhookSecret = WebhookSignatures.newSecret();
 
   LocalStack(LocalSettings settings, Say say) {
     this.settings = settings;
@@ -88,15 +94,25 @@ final class LocalStack {
       env.put("HUB_HEAD_SIGNING_KEY", headKeys().privateKey());
       env.put("HUB_HEAD_PUBLIC_KEY", headKeys().publicKey());
     }
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "--hub.covenants=" + settings.covenants(),
+                "--server.port=" + port,
+                "--management.info.process.enabled=true"));
+    if (settings.demo()) {
+      // The demo's Veilig Thuis receives by webhook too (on this machine: the local profile).
+      args.addAll(
+          List.of(
+              "--hub.webhooks.allow-local=true",
+              "--hub.webhooks.endpoints[" + WEBHOOK_PARTNER + "].url=" + webhookUrl(),
+              "--hub.webhooks.endpoints[" + WEBHOOK_PARTNER + "].secrets=" + webhookSecret()));
+    }
     return JavaService.named(name)
         .jar(settings.jar("hub", version))
         .jvm(jvmOptions(name))
         .env(env)
-        .args(
-            List.of(
-                "--hub.covenants=" + settings.covenants(),
-                "--server.port=" + port,
-                "--management.info.process.enabled=true"))
+        .args(args)
         .http(
             port,
             probe,
@@ -167,6 +183,8 @@ final class LocalStack {
         env.put(variable, settings.secret(variable, partner));
       }
     }
+    env.put("DEMO_WEBHOOK_PORT", String.valueOf(settings.ports().webhook()));
+    env.put("DEMO_WEBHOOK_SECRET", webhookSecret());
     List<String> args = new ArrayList<>();
     if (settings.count() > 0) {
       args.addAll(List.of("--count", String.valueOf(settings.count())));
@@ -184,6 +202,14 @@ final class LocalStack {
         .say(say)
         .showOutput()
         .build();
+  }
+
+  private String webhookUrl() {
+    return "http://localhost:" + settings.ports().webhook() + "/hooks/" + WEBHOOK_PARTNER;
+  }
+
+  private String webhookSecret() {
+    return webhookSecret;
   }
 
   /**

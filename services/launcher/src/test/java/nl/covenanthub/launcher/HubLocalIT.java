@@ -103,9 +103,14 @@ class HubLocalIT {
   void demoRunsUntilCtrlCAndOneProcessAtATimeCanBeStoppedAndStarted() throws Exception {
     Path out = STATE.resolve("demo.out");
     Path err = STATE.resolve("demo.err");
-    launcher = launch(out, err, "--demo");
+    launcher = launch(out, err, "--demo", "--fresh");
     awaitLine(err, "[hub-local] running with the demo partners");
     awaitLine(out, " ← ");
+    awaitLine(out, "⇐ webhook"); // Veilig Thuis receives by webhook too
+    assertThat(Files.readString(out))
+        .as("every webhook the demo's receiver got verified")
+        .contains("signature verified")
+        .doesNotContain("signature does not verify");
     watchDescendants();
 
     String status = control("status");
@@ -277,6 +282,8 @@ class HubLocalIT {
                 "--console-port",
                 String.valueOf(consolePort = FreePorts.any()),
                 "--postgres-port",
+                String.valueOf(FreePorts.any()),
+                "--webhook-port",
                 String.valueOf(FreePorts.any())));
     command.addAll(List.of(options));
     ProcessBuilder builder =

@@ -205,6 +205,8 @@ public final class KafkaAcls {
     acls.add(allow(user, AclOperation.WRITE, topic(DEAD_LETTER)));
     acls.add(allow(user, AclOperation.CREATE, topic(DEAD_LETTER)));
     acls.add(allow(user, AclOperation.WRITE, topic(InboxViews.SCHEMAS_TOPIC)));
+    // Read back to turn inbox records into JSON for partners over HTTP (pull, webhooks).
+    acls.add(allow(user, AclOperation.READ, topic(InboxViews.SCHEMAS_TOPIC)));
     acls.add(allow(user, AclOperation.CREATE, topic(InboxViews.SCHEMAS_TOPIC)));
     // The partners' HTTP idempotency keys, written with their events and followed
     // (IdempotencyKeys).

@@ -98,8 +98,10 @@ final class WebhookSender {
     try {
       body = body(record, now);
     } catch (IOException | RuntimeException e) {
+      // The hub's own trouble (its view schema not readable yet, say), not the receiver's: again
+      // later, and parked only when it lasts through the schedule.
       return new Result(
-          Outcome.REFUSED, 0, "the record cannot be read: " + e.getClass().getSimpleName());
+          Outcome.RETRY, 0, "the record cannot be read: " + e.getClass().getSimpleName());
     }
     HttpRequest request =
         HttpRequest.newBuilder(url)

@@ -120,6 +120,9 @@ class KafkaAclsTest {
 
   @Test
   void theHubHasWhatItNeedsForExactlyOnceAndNothingMore() {
+    assertThat(allowed(KafkaAcls.HUB, AclOperation.READ, topic("hub.schemas")))
+        .as("reads the view schemas back, for partners over HTTP")
+        .isTrue();
     for (String partner : PARTNERS) {
       assertThat(allowed(KafkaAcls.HUB, AclOperation.READ, topic(Topics.outbox(partner))))
           .as("read %s outbox", partner)
