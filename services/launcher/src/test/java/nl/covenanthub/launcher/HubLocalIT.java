@@ -51,6 +51,7 @@ class HubLocalIT {
   private final Set<ProcessHandle> seen = ConcurrentHashMap.newKeySet();
   private int keycloakPort;
   private int consolePort;
+  private int hubPort;
 
   @AfterEach
   void leaveNothingRunning() {
@@ -111,6 +112,10 @@ class HubLocalIT {
         .as("every webhook the demo's receiver got verified")
         .contains("signature verified")
         .doesNotContain("signature does not verify");
+    assertThat(webhooks("list"))
+        .as("bin/webhooks list, the operator's CLI")
+        .contains("\"veilig-thuis\"")
+        .contains("\"enabled\":true");
     watchDescendants();
 
     String status = control("status");
@@ -262,6 +267,22 @@ class HubLocalIT {
     return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
   }
 
+  /** {@code bin/webhooks} against this stack, as the demo user operator. */
+  private String webhooks(String... words) throws Exception {
+    List<String> command = new ArrayList<>(List.of(ROOT.resolve("bin/webhooks").toString()));
+    command.addAll(List.of(words));
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    builder.environment().put("HUB_URL", "http://localhost:" + hubPort);
+    builder.environment().put("KEYCLOAK_URL", "http://localhost:" + keycloakPort);
+    builder.environment().remove("HUB_OPERATOR_TOKEN");
+    Process process = builder.start();
+    String answer = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(process.waitFor())
+        .as("bin/webhooks %s: %s", String.join(" ", words), answer)
+        .isZero();
+    return answer;
+  }
+
   private Process launch(Path out, Path err, String... options) throws IOException {
     Files.createDirectories(STATE);
     List<String> command =
@@ -278,7 +299,7 @@ class HubLocalIT {
                 "--kafka-port",
                 String.valueOf(freePortRun(3)),
                 "--hub-port",
-                String.valueOf(FreePorts.any()),
+                String.valueOf(hubPort = FreePorts.any()),
                 "--console-port",
                 String.valueOf(consolePort = FreePorts.any()),
                 "--postgres-port",
