@@ -6,9 +6,6 @@ import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import nl.covenanthub.hub.TopicFollower;
 import nl.covenanthub.hub.security.KafkaAcls;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -111,17 +108,28 @@ public final class DeliveryStates {
     write(ENDPOINT_KEY + partner, null);
   }
 
+  /**
+   * Sent without waiting: a state is what an operator reads, not what a delivery rests on (the
+   * committed offsets and the parked records are), so a delivery does not wait for the broker.
+   */
   private void write(String key, Object value) {
+    byte[] bytes;
     try {
-      byte[] bytes = value == null ? null : JSON.writeValueAsBytes(value);
-      producer.send(new ProducerRecord<>(TOPIC, 0, key, bytes)).get(30, TimeUnit.SECONDS);
-    } catch (IOException | ExecutionException | TimeoutException e) {
-      // The state in memory stays; the next change writes again.
-      log.warn(
-          "A webhook delivery state was not written to {} ({})", TOPIC, e.getClass().getName());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+      bytes = value == null ? null : JSON.writeValueAsBytes(value);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
     }
+    producer.send(
+        new ProducerRecord<>(TOPIC, 0, key, bytes),
+        (metadata, failure) -> {
+          if (failure != null) {
+            // The state in memory stays; the next change writes again.
+            log.warn(
+                "A webhook delivery state was not written to {} ({})",
+                TOPIC,
+                failure.getClass().getName());
+          }
+        });
   }
 
   private void take(ConsumerRecord<String, byte[]> record) {
