@@ -1,6 +1,8 @@
 package nl.covenanthub.hub.webhook;
 
 import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.util.Locale;
@@ -35,11 +37,22 @@ final class EndpointGuard {
       throw new RefusedEndpoint("the webhook host does not resolve");
     }
     for (InetAddress address : addresses) {
-      boolean local = address.isLoopbackAddress() || address.isAnyLocalAddress();
+      boolean local =
+          address.isLoopbackAddress() || address.isAnyLocalAddress() || isThisMachine(address);
       if (address.isLinkLocalAddress() || address.isMulticastAddress() || (local && !allowLocal)) {
         throw new RefusedEndpoint(
-            "the webhook host resolves to a local, link-local or metadata address");
+            "the webhook host resolves to an address of this machine, a link-local or metadata"
+                + " address");
       }
+    }
+  }
+
+  /** Whether {@code address} is one of this machine's own (any interface): the hub itself. */
+  private static boolean isThisMachine(InetAddress address) {
+    try {
+      return NetworkInterface.getByInetAddress(address) != null;
+    } catch (SocketException e) {
+      return true; // cannot tell: not called
     }
   }
 

@@ -34,6 +34,20 @@ class EndpointGuardTest {
   }
 
   @Test
+  void anAddressOfThisMachinesOwnInterfacesIsTheHubItself() throws Exception {
+    java.util.List<java.net.InetAddress> own =
+        java.util.Collections.list(java.net.NetworkInterface.getNetworkInterfaces()).stream()
+            .flatMap(i -> java.util.Collections.list(i.getInetAddresses()).stream())
+            .filter(a -> !a.isLoopbackAddress() && !a.isLinkLocalAddress())
+            .toList();
+    org.junit.jupiter.api.Assumptions.assumeFalse(own.isEmpty(), "no address but loopback here");
+    String host = own.get(0).getHostAddress();
+    String url = "https://" + (host.contains(":") ? "[" + host + "]" : host) + "/hook";
+    assertThatThrownBy(() -> PRODUCTION.check(URI.create(url)))
+        .isInstanceOf(EndpointGuard.RefusedEndpoint.class);
+  }
+
+  @Test
   void anHttpsAddressElsewhereIsAllowed() {
     assertThatCode(() -> PRODUCTION.check(URI.create("https://203.0.113.10/hooks/veilig-thuis")))
         .doesNotThrowAnyException();
