@@ -8,6 +8,7 @@ import java.util.TreeSet;
 import java.util.regex.Pattern;
 import nl.covenanthub.events.InboxViews;
 import nl.covenanthub.hub.Topics;
+import nl.covenanthub.hub.writerschemas.WriterSchemaTopic;
 import org.apache.kafka.common.acl.AccessControlEntry;
 import org.apache.kafka.common.acl.AclBinding;
 import org.apache.kafka.common.acl.AclOperation;
@@ -28,8 +29,9 @@ import org.apache.kafka.common.resource.ResourceType;
  * <p>The hub ({@code User:covenant-hub}) reads every outbox, writes every inbox, the audit, the
  * audit chain heads (which it also reads back) and the dead letters, consumes as group {@code
  * covenant-hub}, writes transactionally under the transactional-id prefix {@code covenant-hub-},
- * and may create exactly these topics (its {@code KafkaAdmin} creates them at start; where
- * operators create the topics, drop the CREATE entries and set {@code
+ * reads and writes the partners' writer schemas ({@code hub.writer-schemas}, which partners
+ * register over HTTP, never on Kafka), and may create exactly these topics (its {@code KafkaAdmin}
+ * creates them at start; where operators create the topics, drop the CREATE entries and set {@code
  * spring.kafka.admin.auto-create=false}). It gets no prefixed DESCRIBE on {@code partner.}: its
  * pattern subscription sees exactly the outboxes it may read, so an outbox created without its ACLs
  * is not assigned to the hub (where it would fail every poll) but simply not seen.
@@ -178,6 +180,10 @@ public final class KafkaAcls {
     // The covenant versions the console publishes, followed from the beginning (CovenantFeed).
     acls.add(allow(user, AclOperation.READ, topic(COVENANTS)));
     acls.add(allow(user, AclOperation.CREATE, topic(COVENANTS)));
+    // Partners' writer schemas: registered through the hub's HTTP API, read back by every instance.
+    acls.add(allow(user, AclOperation.READ, topic(WriterSchemaTopic.TOPIC)));
+    acls.add(allow(user, AclOperation.WRITE, topic(WriterSchemaTopic.TOPIC)));
+    acls.add(allow(user, AclOperation.CREATE, topic(WriterSchemaTopic.TOPIC)));
     acls.add(
         allow(
             user,

@@ -25,6 +25,7 @@ import nl.covenanthub.covenant.KeyRing;
 import nl.covenanthub.hub.HubProperties;
 import nl.covenanthub.hub.disclosure.CovenantDecisions;
 import nl.covenanthub.hub.disclosure.DecidedEvent;
+import nl.covenanthub.hub.writerschemas.WriterSchemas;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericDatumWriter;
 import org.apache.avro.generic.IndexedRecord;
@@ -55,7 +56,8 @@ class OutboxIntakeFuzzTest {
   private static final EventCatalog CATALOG = EventCatalog.standard();
   private static final OutboxIntake INTAKE =
       new OutboxIntake(
-          new EventDecoder(CATALOG),
+          // No partner registered a writer schema: the hub's own schemas only.
+          new EventDecoder(new WriterSchemas(CATALOG.avroSchemas()), () -> {}),
           new HubProperties(
               "../../covenants",
               DataSize.ofKilobytes(256),
