@@ -26,9 +26,9 @@ import nl.covenanthub.events.CaseSignal;
 import nl.covenanthub.events.Concern;
 import nl.covenanthub.events.InboxViews;
 import nl.covenanthub.events.SingleObjectDecoder;
+import nl.covenanthub.events.WriterSchemas;
 import nl.covenanthub.hub.writerschemas.WriterSchemaProperties;
 import nl.covenanthub.hub.writerschemas.WriterSchemaTopic;
-import nl.covenanthub.hub.writerschemas.WriterSchemas;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaNormalization;
 import org.apache.avro.generic.GenericRecord;
@@ -277,9 +277,9 @@ class SchemaEvolutionTest {
             WriterSchemaTopic.TOPIC,
             "politie/" + fingerprint,
             SchemaNormalization.toParsingForm(writer).getBytes(StandardCharsets.UTF_8));
-    registration.headers().add(WriterSchemaTopic.EVENT_TYPE_HEADER, bytes(writer.getFullName()));
-    registration.headers().add(WriterSchemaTopic.PARTNER_HEADER, bytes("politie"));
-    registration.headers().add(WriterSchemaTopic.TIME_HEADER, bytes(Instant.now().toString()));
+    registration.headers().add(WriterSchemas.EVENT_TYPE_HEADER, bytes(writer.getFullName()));
+    registration.headers().add(WriterSchemas.PARTNER_HEADER, bytes("politie"));
+    registration.headers().add(WriterSchemas.TIME_HEADER, bytes(Instant.now().toString()));
     kafka.publish(registration);
     CaseSignal signal =
         PartnerEvents.signal("politie", "zorg-en-veiligheid", Concern.VERWARD_GEDRAG).build();

@@ -1,8 +1,8 @@
 package nl.covenanthub.hub.intake;
 
 import nl.covenanthub.events.SingleObjectDecoder;
+import nl.covenanthub.events.WriterSchemas;
 import nl.covenanthub.hub.writerschemas.WriterSchemaTopic;
-import nl.covenanthub.hub.writerschemas.WriterSchemas;
 import org.apache.avro.generic.GenericData;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;

@@ -39,8 +39,9 @@ import org.apache.kafka.common.resource.ResourceType;
  * <p>The console ({@code User:covenant-console}) reads the audit and the published chain heads with
  * groups named {@code covenant-console*}, publishes approved covenant versions to {@code
  * hub.covenants} and reads (without a group) the outboxes, whose latest events the impact preview
- * of a proposed version replays. Operators ({@code User:covenant-operator}) read the dead letters,
- * with groups named {@code covenant-operator*}; nobody else may.
+ * of a proposed version replays, decoded with the partners' writer schemas ({@code
+ * hub.writer-schemas}). Operators ({@code User:covenant-operator}) read the dead letters, with
+ * groups named {@code covenant-operator*}; nobody else may.
  *
  * <p>Every partner also gets quotas ({@link #quotas}): one partner's burst is throttled by the
  * broker before it can crowd out the others or grow the audit without bound.
@@ -210,6 +211,9 @@ public final class KafkaAcls {
     acls.add(allow(user, AclOperation.WRITE, topic(COVENANTS)));
     // Read back: the administration trail's heads published with the versions are its anchors.
     acls.add(allow(user, AclOperation.READ, topic(COVENANTS)));
+    // The impact preview decodes the outboxes' events as the hub does, with the partners' writer
+    // schemas.
+    acls.add(allow(user, AclOperation.READ, topic(WriterSchemaTopic.TOPIC)));
     // The impact preview replays the latest events of each outbox (never an inbox), without a
     // consumer group: read in memory, never stored or shown unmasked (docs/covenant-admin.md).
     for (String partner : partners) {

@@ -1,6 +1,7 @@
 package nl.covenanthub.hub.writerschemas;
 
 import nl.covenanthub.covenant.EventCatalog;
+import nl.covenanthub.events.WriterSchemas;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.core.ConsumerFactory;

@@ -2,6 +2,7 @@ package nl.covenanthub.hub.writerschemas;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import nl.covenanthub.events.WriterSchemas;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.stereotype.Component;
