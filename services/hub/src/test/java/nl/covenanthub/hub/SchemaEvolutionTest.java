@@ -227,6 +227,11 @@ class SchemaEvolutionTest {
     assertThat(badName.statusCode()).isEqualTo(400);
     assertThat(badName.body()).doesNotContain("de Vries");
 
+    String deep = "{\"type\":\"array\",\"items\":".repeat(2000) + "\"string\"" + "}".repeat(2000);
+    assertThat(register(token("politie"), deep).statusCode())
+        .as("nested deeper than the JSON parser allows: refused, not a failure of the hub")
+        .isEqualTo(400);
+
     HttpResponse<String> tooLarge = register(token("politie"), " ".repeat(64 * 1024 + 1));
     assertThat(tooLarge.statusCode()).isEqualTo(413);
     assertThat(JSON.readTree(tooLarge.body()).get("code").asText()).isEqualTo("too-large");

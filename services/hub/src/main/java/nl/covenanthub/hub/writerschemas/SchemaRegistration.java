@@ -93,39 +93,21 @@ public class SchemaRegistration {
     String canonical;
     Schema writer;
     try {
-      Schema posted = new Schema.Parser().parse(new String(body, StandardCharsets.UTF_8));
       // What the fingerprint is taken over, and all that resolution reads of a writer schema:
       // names, types and order. Documentation, defaults and other attributes are not kept.
-      canonical = SchemaNormalization.toParsingForm(posted);
+      canonical =
+          SchemaNormalization.toParsingForm(
+              new Schema.Parser().parse(new String(body, StandardCharsets.UTF_8)));
       writer = new Schema.Parser().parse(canonical);
     } catch (RuntimeException | StackOverflowError e) {
       return Refused.because(Reason.NOT_A_SCHEMA, notASchema(e));
     }
     WriterCompatibility.Verdict verdict = schemas.check(writer);
-    Optional<String> eventType = verdict.reader().map(Schema::getFullName);
-    switch (verdict.outcome()) {
-      case NOT_A_RECORD -> {
-        return Refused.because(
-            Reason.NOT_A_RECORD, "an event schema is a record, with the event type as its name");
-      }
-      case UNKNOWN_EVENT_TYPE -> {
-        return Refused.because(
-            Reason.UNKNOWN_EVENT_TYPE,
-            "the record's full name is none of the hub's event types " + eventTypes());
-      }
-      case INCOMPATIBLE -> {
-        return new Refused(
-            Reason.INCOMPATIBLE,
-            "the hub cannot read events written with this schema as its "
-                + eventType.orElseThrow()
-                + ": Avro schema resolution fails",
-            eventType,
-            verdict.problems());
-      }
-      case COMPATIBLE -> {
-        // registered below
-      }
-    }
+    return verdict.compatible() ? registered(partner, writer, canonical) : refused(verdict);
+  }
+
+  /** Registers a compatible schema, unless the partner registered it before. */
+  private Result registered(String partner, Schema writer, String canonical) {
     String fingerprint = SingleObjectDecoder.fingerprint(writer);
     topic.readToEnd();
     Optional<Registration> before = schemas.registered(partner, fingerprint);
@@ -143,6 +125,29 @@ public class SchemaRegistration {
         new Registration(partner, fingerprint, writer.getFullName(), clock.instant(), canonical);
     topic.append(registration);
     return new Registered(schemas.registered(partner, fingerprint).orElse(registration), true);
+  }
+
+  private Refused refused(WriterCompatibility.Verdict verdict) {
+    return switch (verdict.outcome()) {
+      case NOT_A_RECORD ->
+          Refused.because(
+              Reason.NOT_A_RECORD, "an event schema is a record, with the event type as its name");
+      case UNKNOWN_EVENT_TYPE ->
+          Refused.because(
+              Reason.UNKNOWN_EVENT_TYPE,
+              "the record's full name is none of the hub's event types " + eventTypes());
+      case COMPATIBLE -> throw new IllegalArgumentException("a compatible schema is not refused");
+      case INCOMPATIBLE -> {
+        String eventType = verdict.reader().orElseThrow().getFullName();
+        yield new Refused(
+            Reason.INCOMPATIBLE,
+            "the hub cannot read events written with this schema as its "
+                + eventType
+                + ": Avro schema resolution fails",
+            Optional.of(eventType),
+            verdict.problems());
+      }
+    };
   }
 
   /** The hub's event types, by the full names a writer schema must have. */
