@@ -10,6 +10,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
+import nl.covenanthub.events.GeneratedClasses;
 import nl.covenanthub.events.SingleObjectEncoding;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
@@ -18,7 +19,6 @@ import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.DatumWriter;
 import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificDatumWriter;
-import org.apache.avro.util.ClassSecurityValidator;
 
 /**
  * The hash of an audit record: SHA-256 over its Avro binary encoding with {@code hash} empty. The
@@ -65,8 +65,9 @@ public final class AuditHash {
   private AuditHash() {}
 
   /**
-   * Avro 1.12 refuses to load classes for enums and records unless trusted; ours are generated from
-   * schemas/ and safe to trust. Idempotent; call before reading or writing generated records.
+   * Readies Avro to decode audit records: version-1 records (before {@code senderSpanId}) are read
+   * with it null, and the generated classes are trusted ({@link GeneratedClasses#trust()}, which
+   * each generated class also does when first used). Idempotent.
    */
   public static synchronized void trustGeneratedClasses() {
     if (!readsVersionOne) {
@@ -74,17 +75,7 @@ public final class AuditHash {
       AuditRecord.getDecoder().addSchema(VERSION_1);
       readsVersionOne = true;
     }
-    ClassSecurityValidator.ClassSecurityPredicate current = ClassSecurityValidator.getGlobal();
-    if (!current.isTrusted(AuditDecision.class)) {
-      ClassSecurityValidator.setGlobal(
-          ClassSecurityValidator.composite(
-              current,
-              ClassSecurityValidator.builder()
-                  .add(AuditDecision.class)
-                  .add(AuditRecord.class)
-                  .add(ChainHead.class)
-                  .build()));
-    }
+    GeneratedClasses.trust();
   }
 
   /** The hash of {@code record} in the current schema version: what the hub seals it with. */

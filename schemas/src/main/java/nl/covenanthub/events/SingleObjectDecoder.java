@@ -4,19 +4,24 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Collection;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaNormalization;
 import org.apache.avro.generic.GenericData;
-import org.apache.avro.message.BinaryMessageDecoder;
+import org.apache.avro.message.RawMessageDecoder;
 
 /**
  * Decodes records written in Avro single-object encoding ({@link SingleObjectEncoding}: what the
- * generated classes' {@code toByteBuffer()} writes) into generic records of the known schemas. The
- * fingerprint names the schema, so no registry is needed. Whatever the bytes, the only exception is
- * {@link Refused}: partners' bytes are hostile input.
+ * generated classes' {@code toByteBuffer()} writes) into generic records of the known (reader)
+ * schemas. The fingerprint names the schema the record was written with: one of the readers, or a
+ * writer schema {@linkplain #addWriter added} since, whose records Avro schema resolution reads as
+ * the reader of the same name (a field only the writer has is skipped, never part of the result).
+ * Whatever the bytes, the only exception is {@link Refused}: partners' bytes are hostile input.
+ *
+ * <p>Thread-safe: writers may be added while other threads decode.
  */
 public final class SingleObjectDecoder {
   private static final int HEADER = 10;
@@ -68,14 +73,49 @@ public final class SingleObjectDecoder {
     }
   }
 
-  private final Map<Long, BinaryMessageDecoder<GenericData.Record>> byFingerprint = new HashMap<>();
+  private final Map<String, Schema> readers = new LinkedHashMap<>();
+  private final Map<Long, RawMessageDecoder<GenericData.Record>> byFingerprint =
+      new ConcurrentHashMap<>();
 
-  public SingleObjectDecoder(Collection<Schema> schemas) {
-    for (Schema schema : schemas) {
+  /**
+   * @param readers the schemas records are decoded into, each also read when written with it
+   */
+  public SingleObjectDecoder(Collection<Schema> readers) {
+    for (Schema reader : readers) {
+      this.readers.put(reader.getFullName(), reader);
       byFingerprint.put(
-          SchemaNormalization.parsingFingerprint64(schema),
-          new BinaryMessageDecoder<>(GenericData.get(), schema));
+          SchemaNormalization.parsingFingerprint64(reader),
+          new RawMessageDecoder<>(GenericData.get(), reader));
     }
+  }
+
+  /** The id of a schema: the 64-bit fingerprint of its parsing canonical form, 16 hex digits. */
+  public static String fingerprint(Schema schema) {
+    return hex(SchemaNormalization.parsingFingerprint64(schema));
+  }
+
+  private static String hex(long fingerprint) {
+    return String.format("%016x", fingerprint);
+  }
+
+  /** Whether records written with {@code writer} would be decoded, and if not, why. */
+  public WriterCompatibility.Verdict check(Schema writer) {
+    return WriterCompatibility.check(writer, readers);
+  }
+
+  /**
+   * Decodes from now on the records written with {@code writer}, if it {@linkplain #check resolves}
+   * into the reader of its name; adding it again, or a reader, changes nothing.
+   */
+  public WriterCompatibility.Verdict addWriter(Schema writer) {
+    WriterCompatibility.Verdict verdict = check(writer);
+    if (verdict.compatible()) {
+      byFingerprint.computeIfAbsent(
+          SchemaNormalization.parsingFingerprint64(writer),
+          fingerprint ->
+              new RawMessageDecoder<>(GenericData.get(), writer, verdict.reader().orElseThrow()));
+    }
+    return verdict;
   }
 
   public GenericData.Record decode(byte[] bytes) {
@@ -86,14 +126,13 @@ public final class SingleObjectDecoder {
       throw new Refused(Problem.NOT_SINGLE_OBJECT, "not Avro single-object encoding");
     }
     long fingerprint = ByteBuffer.wrap(bytes, 2, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
-    BinaryMessageDecoder<GenericData.Record> decoder = byFingerprint.get(fingerprint);
+    RawMessageDecoder<GenericData.Record> decoder = byFingerprint.get(fingerprint);
     if (decoder == null) {
       throw new Refused(
-          Problem.UNKNOWN_SCHEMA,
-          "no known event schema has fingerprint " + Long.toHexString(fingerprint));
+          Problem.UNKNOWN_SCHEMA, "no known event schema has fingerprint " + hex(fingerprint));
     }
     try {
-      return decoder.decode(bytes);
+      return decoder.decode(ByteBuffer.wrap(bytes, HEADER, bytes.length - HEADER));
     } catch (IOException
         | AvroRuntimeException
         | UnsupportedOperationException

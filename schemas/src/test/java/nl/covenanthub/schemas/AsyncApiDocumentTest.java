@@ -53,7 +53,8 @@ class AsyncApiDocumentTest {
           "hub.covenants",
           "hub.idempotency",
           "hub.webhook-deliveries",
-          "partner.{partnerId}.webhook-parked");
+          "partner.{partnerId}.webhook-parked",
+          "hub.writer-schemas");
   private static final Path AUDIT_RECORD = AVRO.resolve("audit/AuditRecord.avsc");
 
   /**
@@ -205,6 +206,26 @@ class AsyncApiDocumentTest {
     assertThat(resolveFile(payloadSchemaRef(message)))
         .as("the payload schema of the chain head message")
         .isEqualTo(AVRO.resolve("audit/ChainHead.avsc"));
+  }
+
+  @Test
+  void theWriterSchemasAreACompactedTopicKeyedByPartnerAndFingerprint() {
+    Map<String, Object> channel = channel("hub.writer-schemas");
+    Map<String, Object> kafka = map(map(channel.get("bindings")).get("kafka"));
+
+    assertThat(
+            list(map(kafka.get("topicConfiguration")).get("cleanup.policy")).stream()
+                .map(String::valueOf)
+                .toList())
+        .as("cleanup.policy of hub.writer-schemas")
+        .containsExactly("compact");
+    assertThat(kafka.get("partitions")).as("partitions of hub.writer-schemas").isEqualTo(1);
+    Map<String, Object> message = messagesOf("hub.writer-schemas").get("WriterSchema");
+    Map<String, Object> key = map(map(map(message.get("bindings")).get("kafka")).get("key"));
+    assertThat("politie/3ea3ccdec394e287").matches(String.valueOf(key.get("pattern")));
+    assertThat(map(map(deref(message.get("headers"))).get("properties")))
+        .as("headers of a writer schema (nl.covenanthub.hub.writerschemas.WriterSchemaTopic)")
+        .containsOnlyKeys("event-type", "registered-by", "registered-at");
   }
 
   @Test

@@ -108,7 +108,11 @@ public abstract class ConsoleTestBase {
   }
 
   protected void publishTo(String topic, String key, byte[] value) {
-    producer().send(new ProducerRecord<>(topic, key, value));
+    publish(new ProducerRecord<>(topic, key, value));
+  }
+
+  protected void publish(ProducerRecord<String, byte[]> record) {
+    producer().send(record);
     producer().flush();
   }
 

@@ -54,12 +54,17 @@ public record HubProperties(
    * @param openFor how long an open circuit breaker sends nothing before it tries again
    */
   public record Webhooks(
-      @DefaultValue java.util.Map<String, Endpoint> endpoints,
+      java.util.Map<String, Endpoint> endpoints,
       @DefaultValue("0s,5s,5m,30m,2h,5h,10h,10h") java.util.List<java.time.Duration> schedule,
       @DefaultValue("10s") java.time.Duration timeout,
       @DefaultValue("false") boolean allowLocal,
       @DefaultValue("50") int failuresToOpen,
-      @DefaultValue("30s") java.time.Duration openFor) {}
+      @DefaultValue("30s") java.time.Duration openFor) {
+    public Webhooks {
+      // None configured: no partner receives by webhook.
+      endpoints = endpoints == null ? java.util.Map.of() : java.util.Map.copyOf(endpoints);
+    }
+  }
 
   /**
    * @param url where the partner receives

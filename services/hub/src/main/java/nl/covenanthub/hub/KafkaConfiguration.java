@@ -6,6 +6,7 @@ import nl.covenanthub.events.InboxViews;
 import nl.covenanthub.hub.covenants.ActiveCovenants;
 import nl.covenanthub.hub.covenants.CovenantFeed;
 import nl.covenanthub.hub.disclosure.OutboxContainers;
+import nl.covenanthub.hub.writerschemas.WriterSchemaTopic;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spring.boot.CamelContextConfiguration;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -102,6 +103,9 @@ class KafkaConfiguration {
             .build());
     // Covenant versions published by the console: compacted, one partition (CovenantFeed).
     topics.add(CovenantFeed.topic());
+    // Partners' writer schemas, registered through the hub: compacted, one partition
+    // (WriterSchemaTopic).
+    topics.add(WriterSchemaTopic.topic());
     for (String partner : covenants.partners()) {
       topics.add(TopicBuilder.name(Topics.outbox(partner)).partitions(partitions).build());
       topics.add(TopicBuilder.name(Topics.inbox(partner)).partitions(partitions).build());

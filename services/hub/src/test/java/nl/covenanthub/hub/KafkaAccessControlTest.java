@@ -32,6 +32,9 @@ import nl.covenanthub.devkit.Keycloak;
 import nl.covenanthub.events.CaseSignal;
 import nl.covenanthub.events.Concern;
 import nl.covenanthub.hub.security.KafkaAcls;
+import nl.covenanthub.hub.writerschemas.SchemaRegistration;
+import nl.covenanthub.hub.writerschemas.WriterSchemaTopic;
+import org.apache.avro.Schema;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -56,6 +59,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -264,6 +268,27 @@ class KafkaAccessControlTest {
       assertThat(operator.committed(Topics.outbox("politie")))
           .as("nothing of lzn in politie's outbox")
           .noneMatch(r -> spoofed.getCaseReference().equals(r.key()));
+    }
+  }
+
+  @Test
+  void theHubKeepsAPartnersWriterSchemaUnderItsOwnAcls(@Autowired SchemaRegistration registration) {
+    Schema writer = PartnerEvents.caseSignalWith(PartnerEvents.optionalString("aclNote"));
+    SchemaRegistration.Result registered =
+        registration.register("lzn", writer.toString().getBytes(StandardCharsets.UTF_8));
+    assertThat(registered)
+        .as("written to hub.writer-schemas in a transaction and read back, as User:covenant-hub")
+        .isInstanceOfSatisfying(
+            SchemaRegistration.Registered.class, r -> assertThat(r.created()).isTrue());
+  }
+
+  @Test
+  void aPartnerRegistersWriterSchemasOnlyThroughTheHubNeverOnKafka() {
+    try (KafkaProducer<String, byte[]> lzn =
+        producer(broker().clientConfig("lzn", Keycloak.demoSecret("lzn")))) {
+      assertThat(causes(publishing(lzn, WriterSchemaTopic.TOPIC)))
+          .as("lzn writing hub.writer-schemas itself, past the hub's compatibility check")
+          .anyMatch(TopicAuthorizationException.class::isInstance);
     }
   }
 

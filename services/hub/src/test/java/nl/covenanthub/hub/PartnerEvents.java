@@ -1,16 +1,25 @@
 package nl.covenanthub.hub;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import nl.covenanthub.events.Address;
 import nl.covenanthub.events.CaseSignal;
 import nl.covenanthub.events.Concern;
 import nl.covenanthub.events.Contact;
 import nl.covenanthub.events.RiskLevel;
+import nl.covenanthub.events.SingleObjectDecoder;
 import nl.covenanthub.events.SingleObjectEncoding;
 import nl.covenanthub.events.Subject;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.message.BinaryMessageEncoder;
 import org.apache.avro.specific.SpecificRecordBase;
 
 /** Events as a partner system writes them: generated classes, Avro single-object encoding. */
@@ -48,5 +57,75 @@ final class PartnerEvents {
 
   static byte[] bytes(SpecificRecordBase event) {
     return SingleObjectEncoding.bytes(event);
+  }
+
+  /**
+   * {@code signal} as a partner writes it with its own writer schema of CaseSignal, in
+   * single-object encoding: the fields the writer schema shares with the hub's, and {@code extra}
+   * for its others.
+   */
+  static byte[] bytes(Schema writer, CaseSignal signal, Map<String, Object> extra) {
+    GenericData.Record asHub =
+        new SingleObjectDecoder(List.of(CaseSignal.getClassSchema())).decode(bytes(signal));
+    GenericData.Record written = new GenericData.Record(writer);
+    for (Schema.Field field : writer.getFields()) {
+      written.put(
+          field.name(),
+          asHub.hasField(field.name()) ? asHub.get(field.name()) : extra.get(field.name()));
+    }
+    try {
+      return new BinaryMessageEncoder<GenericRecord>(GenericData.get(), writer)
+          .encode(written)
+          .array();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** CaseSignal as the hub has it, with {@code extra} added at the end. */
+  static Schema caseSignalWith(Schema.Field extra) {
+    List<Schema.Field> fields = new ArrayList<>();
+    CaseSignal.getClassSchema()
+        .getFields()
+        .forEach(f -> fields.add(new Schema.Field(f, f.schema())));
+    fields.add(extra);
+    return caseSignal(fields);
+  }
+
+  /** CaseSignal as the hub has it, without the field {@code name}. */
+  static Schema caseSignalWithout(String name) {
+    List<Schema.Field> fields = new ArrayList<>();
+    CaseSignal.getClassSchema().getFields().stream()
+        .filter(f -> !f.name().equals(name))
+        .forEach(f -> fields.add(new Schema.Field(f, f.schema())));
+    return caseSignal(fields);
+  }
+
+  /** CaseSignal as the hub has it, with the field {@code name} of another type. */
+  static Schema caseSignalRetyping(String name, Schema type) {
+    List<Schema.Field> fields = new ArrayList<>();
+    CaseSignal.getClassSchema()
+        .getFields()
+        .forEach(
+            f ->
+                fields.add(
+                    f.name().equals(name)
+                        ? new Schema.Field(name, type)
+                        : new Schema.Field(f, f.schema())));
+    return caseSignal(fields);
+  }
+
+  /** An optional string field: a union with null, null by default. */
+  static Schema.Field optionalString(String name) {
+    return new Schema.Field(
+        name,
+        Schema.createUnion(Schema.create(Schema.Type.NULL), Schema.create(Schema.Type.STRING)),
+        null,
+        Schema.Field.NULL_DEFAULT_VALUE);
+  }
+
+  private static Schema caseSignal(List<Schema.Field> fields) {
+    Schema hub = CaseSignal.getClassSchema();
+    return Schema.createRecord(hub.getName(), hub.getDoc(), hub.getNamespace(), false, fields);
   }
 }

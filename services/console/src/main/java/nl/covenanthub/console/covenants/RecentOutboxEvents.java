@@ -12,6 +12,8 @@ import nl.covenanthub.covenant.EventCatalog;
 import nl.covenanthub.covenant.ImpactPreview.Sample;
 import nl.covenanthub.events.SingleObjectDecoder;
 import nl.covenanthub.events.TopicSnapshot;
+import nl.covenanthub.events.WriterSchemas;
+import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -27,7 +29,9 @@ import org.springframework.stereotype.Component;
  * preview to replay through the active and the proposed version. They stay in memory for the one
  * preview: never stored, logged or shown (the preview masks every value). Only what the hub would
  * decide is taken: an event that does not decode, names another sender than its outbox's owner or
- * has an invalid BSN would be dead-lettered, so it is left out and counted.
+ * has an invalid BSN would be dead-lettered, so it is left out and counted. An event decodes as the
+ * hub decodes it: with the hub's schemas and the writer schemas its sender registered ({@code
+ * hub.writer-schemas}), each read as the hub's schema of its event type.
  */
 @Component
 public class RecentOutboxEvents {
@@ -43,12 +47,11 @@ public class RecentOutboxEvents {
 
   private final KafkaProperties kafka;
   private final int perPartition;
-  private final SingleObjectDecoder decoder;
+  private final List<Schema> eventSchemas = EventCatalog.standard().avroSchemas();
 
   public RecentOutboxEvents(KafkaProperties kafka, ConsoleProperties properties) {
     this.kafka = kafka;
     this.perPartition = properties.previewEventsPerPartition();
-    this.decoder = new SingleObjectDecoder(EventCatalog.standard().avroSchemas());
   }
 
   /** The last {@code console.preview-events-per-partition} events of each partner's outbox. */
@@ -59,7 +62,10 @@ public class RecentOutboxEvents {
     List<Sample> samples = new ArrayList<>();
     int[] leftOut = {0};
     try (KafkaConsumer<String, byte[]> consumer = consumer()) {
+      WriterSchemas writerSchemas = new WriterSchemas(eventSchemas);
+      TopicSnapshot.read(consumer, WriterSchemas.TOPIC, TIMEOUT, writerSchemas::take);
       for (String partner : new TreeSet<>(partners)) {
+        SingleObjectDecoder decoder = writerSchemas.decoderOf(partner);
         String topic = "partner." + partner + ".outbox";
         TopicSnapshot.readTail(
             consumer,
@@ -67,7 +73,7 @@ public class RecentOutboxEvents {
             perPartition,
             TIMEOUT,
             record -> {
-              Sample sample = sample(partner, record);
+              Sample sample = sample(partner, record, decoder);
               if (sample == null) {
                 leftOut[0]++;
               } else {
@@ -79,13 +85,16 @@ public class RecentOutboxEvents {
       // The class name only: a broker's message may quote what it could not read.
       log.warn("Recent outbox events not read for the impact preview: {}", e.getClass().getName());
       return Recent.none(
-          "the partners' outboxes could not be read (" + e.getClass().getSimpleName() + ")");
+          "the partners' outboxes or writer schemas could not be read ("
+              + e.getClass().getSimpleName()
+              + ")");
     }
     return new Recent(samples, leftOut[0], null);
   }
 
   /** The record as the hub would take it, or null when the hub would refuse it. */
-  private Sample sample(String partner, ConsumerRecord<String, byte[]> record) {
+  private static Sample sample(
+      String partner, ConsumerRecord<String, byte[]> record, SingleObjectDecoder decoder) {
     GenericData.Record event;
     try {
       event = decoder.decode(record.value());

@@ -27,8 +27,15 @@ import nl.covenanthub.events.CaseSignal;
 import nl.covenanthub.events.Concern;
 import nl.covenanthub.events.Contact;
 import nl.covenanthub.events.RiskLevel;
+import nl.covenanthub.events.SingleObjectDecoder;
 import nl.covenanthub.events.SingleObjectEncoding;
 import nl.covenanthub.events.Subject;
+import nl.covenanthub.events.WriterSchemas;
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaNormalization;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.message.BinaryMessageEncoder;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -264,6 +271,64 @@ class CovenantAdministrationTest extends ConsoleTestBase {
     assertThat(preview.details())
         .contains("subject.name")
         .doesNotContain("Geheimnaam", "999990019", "999 990.019");
+  }
+
+  /**
+   * The police registered a writer schema of its own with the hub: the preview decodes its events
+   * as the hub does, instead of leaving them out as refused.
+   */
+  @Test
+  void thePreviewReplaysEventsInAWriterSchemaTheSenderRegistered() throws Exception {
+    String id = newId();
+    activate(id, 1, "caseReference");
+    Schema hub = CaseSignal.getClassSchema();
+    List<Schema.Field> fields = new ArrayList<>();
+    hub.getFields().forEach(f -> fields.add(new Schema.Field(f, f.schema())));
+    fields.add(
+        new Schema.Field(
+            "teamCode",
+            Schema.createUnion(Schema.create(Schema.Type.NULL), Schema.create(Schema.Type.STRING)),
+            null,
+            Schema.Field.NULL_DEFAULT_VALUE));
+    Schema writer = Schema.createRecord(hub.getName(), null, hub.getNamespace(), false, fields);
+    publish(
+        new WriterSchemas.Registration(
+                "politie",
+                SingleObjectDecoder.fingerprint(writer),
+                writer.getFullName(),
+                Instant.parse("2026-12-01T09:00:00Z"),
+                SchemaNormalization.toParsingForm(writer))
+            .toRecord());
+    GenericData.Record asHub =
+        new SingleObjectDecoder(List.of(hub))
+            .decode(policeSignal("politie", id, "Geheimnaam Vier"));
+    GenericData.Record written = new GenericData.Record(writer);
+    hub.getFields().forEach(f -> written.put(f.name(), asHub.get(f.name())));
+    written.put("teamCode", "wijkteam Noord");
+    publishTo(
+        "partner.politie.outbox",
+        "w",
+        new BinaryMessageEncoder<GenericRecord>(GenericData.get(), writer).encode(written).array());
+    VersionView v2 =
+        covenants.propose(
+            id + ".yaml",
+            covenant(id, 2, "caseReference", "subject.name"),
+            Optional.empty(),
+            ADMIN);
+
+    CovenantAdministration.Preview preview = covenants.preview(v2.stored().versionId());
+
+    PlanKey pair = new PlanKey("politie", "lzn", id, "CaseSignal");
+    assertThat(preview.impact().replay())
+        .filteredOn(r -> r.key().equals(pair))
+        .singleElement()
+        .satisfies(
+            replay ->
+                assertThat(replay.changed())
+                    .as("the event in the registered schema is replayed")
+                    .singleElement()
+                    .satisfies(e -> assertThat(e.gained()).containsExactly("subject.name")));
+    assertThat(preview.details()).doesNotContain("Geheimnaam", "wijkteam", "teamCode");
   }
 
   @Test

@@ -42,7 +42,7 @@ public class OutboxIntake {
           DeadLetterReason.OVERSIZE,
           size + " bytes (key, value and headers), more than " + maxEventBytes);
     }
-    GenericData.Record event = decoder.decode(record.value());
+    GenericData.Record event = decoder.decode(sender, record.value());
     String invalidBsn = null;
     Optional<String> bsn;
     try {

@@ -8,6 +8,7 @@ import java.util.TreeSet;
 import java.util.regex.Pattern;
 import nl.covenanthub.events.InboxViews;
 import nl.covenanthub.hub.Topics;
+import nl.covenanthub.hub.writerschemas.WriterSchemaTopic;
 import org.apache.kafka.common.acl.AccessControlEntry;
 import org.apache.kafka.common.acl.AclBinding;
 import org.apache.kafka.common.acl.AclOperation;
@@ -30,8 +31,9 @@ import org.apache.kafka.common.resource.ResourceType;
  * partner that pulls it over HTTP, acknowledging in the group {@code <id>.http-pull}), the audit,
  * the audit chain heads (which it also reads back) and the dead letters, consumes as group {@code
  * covenant-hub}, writes transactionally under the transactional-id prefix {@code covenant-hub-},
- * and may create exactly these topics (its {@code KafkaAdmin} creates them at start; where
- * operators create the topics, drop the CREATE entries and set {@code
+ * reads and writes the partners' writer schemas ({@code hub.writer-schemas}, which partners
+ * register over HTTP, never on Kafka), and may create exactly these topics (its {@code KafkaAdmin}
+ * creates them at start; where operators create the topics, drop the CREATE entries and set {@code
  * spring.kafka.admin.auto-create=false}). It gets no prefixed DESCRIBE on {@code partner.}: its
  * pattern subscription sees exactly the outboxes it may read, so an outbox created without its ACLs
  * is not assigned to the hub (where it would fail every poll) but simply not seen.
@@ -39,8 +41,9 @@ import org.apache.kafka.common.resource.ResourceType;
  * <p>The console ({@code User:covenant-console}) reads the audit and the published chain heads with
  * groups named {@code covenant-console*}, publishes approved covenant versions to {@code
  * hub.covenants} and reads (without a group) the outboxes, whose latest events the impact preview
- * of a proposed version replays. Operators ({@code User:covenant-operator}) read the dead letters,
- * with groups named {@code covenant-operator*}; nobody else may.
+ * of a proposed version replays, decoded with the partners' writer schemas ({@code
+ * hub.writer-schemas}). Operators ({@code User:covenant-operator}) read the dead letters, with
+ * groups named {@code covenant-operator*}; nobody else may.
  *
  * <p>Every partner also gets quotas ({@link #quotas}): one partner's burst is throttled by the
  * broker before it can crowd out the others or grow the audit without bound.
@@ -225,6 +228,10 @@ public final class KafkaAcls {
     // The covenant versions the console publishes, followed from the beginning (CovenantFeed).
     acls.add(allow(user, AclOperation.READ, topic(COVENANTS)));
     acls.add(allow(user, AclOperation.CREATE, topic(COVENANTS)));
+    // Partners' writer schemas: registered through the hub's HTTP API, read back by every instance.
+    acls.add(allow(user, AclOperation.READ, topic(WriterSchemaTopic.TOPIC)));
+    acls.add(allow(user, AclOperation.WRITE, topic(WriterSchemaTopic.TOPIC)));
+    acls.add(allow(user, AclOperation.CREATE, topic(WriterSchemaTopic.TOPIC)));
     acls.add(
         allow(
             user,
@@ -251,6 +258,9 @@ public final class KafkaAcls {
     acls.add(allow(user, AclOperation.WRITE, topic(COVENANTS)));
     // Read back: the administration trail's heads published with the versions are its anchors.
     acls.add(allow(user, AclOperation.READ, topic(COVENANTS)));
+    // The impact preview decodes the outboxes' events as the hub does, with the partners' writer
+    // schemas.
+    acls.add(allow(user, AclOperation.READ, topic(WriterSchemaTopic.TOPIC)));
     // The impact preview replays the latest events of each outbox (never an inbox), without a
     // consumer group: read in memory, never stored or shown unmasked (docs/covenant-admin.md).
     for (String partner : partners) {

@@ -21,6 +21,7 @@ import nl.covenanthub.covenant.CovenantSet;
 import nl.covenanthub.covenant.Decision;
 import nl.covenanthub.covenant.EventCatalog;
 import nl.covenanthub.covenant.KeyRing;
+import nl.covenanthub.events.WriterSchemas;
 import nl.covenanthub.hub.HubProperties;
 import nl.covenanthub.hub.disclosure.CovenantDecisions;
 import nl.covenanthub.hub.disclosure.DecidedEvent;
@@ -55,7 +56,8 @@ class OutboxIntakeFuzzTest {
   private static final EventCatalog CATALOG = EventCatalog.standard();
   private static final OutboxIntake INTAKE =
       new OutboxIntake(
-          new EventDecoder(CATALOG),
+          // No partner registered a writer schema: the hub's own schemas only.
+          new EventDecoder(new WriterSchemas(CATALOG.avroSchemas()), () -> {}),
           // The hub's defaults, as Spring binds them.
           new Binder(new MapConfigurationPropertySource(Map.of("hub.covenants", "../../covenants")))
               .bindOrCreate("hub", HubProperties.class));
