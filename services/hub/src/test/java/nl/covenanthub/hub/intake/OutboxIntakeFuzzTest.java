@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -34,8 +35,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.record.TimestampType;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.context.properties.bind.Binder;
-import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
+import org.springframework.util.unit.DataSize;
 
 /**
  * Whatever bytes a partner puts on its outbox, the hub's intake and the covenant decisions end in
@@ -58,9 +58,28 @@ class OutboxIntakeFuzzTest {
       new OutboxIntake(
           // No partner registered a writer schema: the hub's own schemas only.
           new EventDecoder(new WriterSchemas(CATALOG.avroSchemas()), () -> {}),
-          // The hub's defaults, as Spring binds them.
-          new Binder(new MapConfigurationPropertySource(Map.of("hub.covenants", "../../covenants")))
-              .bindOrCreate("hub", HubProperties.class));
+          // The hub's defaults. Not through Spring's Binder: in a JVM where a hub context already
+          // ran (the tests share one), binding a record here fails.
+          new HubProperties(
+              "../../covenants",
+              DataSize.ofKilobytes(256),
+              "subject-key",
+              3,
+              3,
+              "",
+              Duration.ofDays(14),
+              10_000,
+              "",
+              "",
+              new HubProperties.Topics("hub.audit", "hub.audit.chain", "hub.deadletter"),
+              new HubProperties.Http(50, Duration.ofSeconds(1), Duration.ofHours(24)),
+              new HubProperties.Webhooks(
+                  Map.of(),
+                  List.of(Duration.ZERO),
+                  Duration.ofSeconds(10),
+                  false,
+                  50,
+                  Duration.ofSeconds(30))));
   private static final Function<IncomingEvent, DecidedEvent> DECISIONS = decisions();
   private static final Path SEEDS =
       Path.of(
