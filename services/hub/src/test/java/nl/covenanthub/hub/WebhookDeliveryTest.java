@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -56,7 +57,8 @@ import org.springframework.test.context.DynamicPropertySource;
  * signed deliveries with only the view, retries of 5xx and timeouts on the schedule (the hub's
  * clock is moved, nothing waits for it), a partner that is down for minutes and then gets
  * everything, a 4xx parked at once and replayed by an operator with its case's later record behind
- * it, a budget that runs out, and 410 Gone that stops the endpoint until an operator enables it.
+ * it, a budget that runs out, a circuit breaker that spares a partner that is down, and 410 Gone
+ * that stops the endpoint until an operator enables it.
  */
 @SpringBootTest(
     webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
@@ -96,14 +98,30 @@ class WebhookDeliveryTest {
    */
   static final class ShiftedClock extends Clock {
     private volatile Duration shift = Duration.ZERO;
+    private volatile Instant stoppedAt;
 
-    void moveOn(Duration duration) {
+    synchronized void moveOn(Duration duration) {
       shift = shift.plus(duration);
+      if (stoppedAt != null) {
+        stoppedAt = stoppedAt.plus(duration);
+      }
+    }
+
+    /** From now on time passes only when a test moves it on. */
+    synchronized void stop() {
+      stoppedAt = instant();
+    }
+
+    /** Real time passes again, from where the clock stands. */
+    synchronized void restart() {
+      shift = Duration.between(Instant.now(), stoppedAt);
+      stoppedAt = null;
     }
 
     @Override
     public Instant instant() {
-      return Instant.now().plus(shift);
+      Instant stopped = stoppedAt;
+      return stopped != null ? stopped : Instant.now().plus(shift);
     }
 
     @Override
@@ -127,6 +145,7 @@ class WebhookDeliveryTest {
   }
 
   @Autowired ShiftedClock clock;
+  @Autowired MeterRegistry registry;
   @LocalServerPort int port;
 
   private static WireMockServer started() {
@@ -396,6 +415,61 @@ class WebhookDeliveryTest {
     later(Duration.ofHours(2));
     awaitState(signal, "PARKED", 5);
     assertThat(stateOf(signal).path("reason").asText()).startsWith("no success in 5 attempts");
+  }
+
+  /**
+   * The clock stands still here, so the breaker's second passes only when the test says: while the
+   * partner is down, an open breaker lets one trial through per wait and holds every other retry.
+   */
+  @Test
+  void anOpenCircuitSparesAPartnerThatIsDownAndClosesOnTheFirstSuccess() {
+    clock.stop();
+    try {
+      List<CaseSignal> signals = new ArrayList<>();
+      for (int i = 0; i < 10; i++) {
+        CaseSignal signal = send(newCase());
+        answer(signal, 503);
+        signals.add(signal);
+      }
+      await("circuit open").atMost(WAIT).until(() -> "OPEN".equals(circuit()));
+      assertThat(circuitGauge()).isEqualTo(1.0);
+      int before = deliveriesOf(signals);
+
+      later(Duration.ofMinutes(1)); // every retry is due, and so is the breaker's trial
+      await("one trial").atMost(WAIT).until(() -> deliveriesOf(signals) == before + 1);
+      await("open after the failed trial").atMost(WAIT).until(() -> "OPEN".equals(circuit()));
+      later(Duration.ofSeconds(2)); // more than the breaker's wait, which is 1 s here
+      await("the next trial").atMost(WAIT).until(() -> deliveriesOf(signals) == before + 2);
+      await().atMost(WAIT).until(() -> "OPEN".equals(circuit()));
+
+      signals.forEach(s -> answer(s, 200)); // back
+      later(Duration.ofSeconds(2));
+      await("closed").atMost(WAIT).until(() -> "CLOSED".equals(circuit()));
+      later(Duration.ofMinutes(5)); // the retries scheduled before the breaker opened
+      signals.forEach(
+          s ->
+              await()
+                  .atMost(WAIT)
+                  .until(() -> "DELIVERED".equals(stateOf(s).path("state").asText())));
+      assertThat(deliveriesOf(signals))
+          .as("the first attempts, two trials while down, then each once")
+          .isEqualTo(before + 2 + signals.size());
+      assertThat(circuitGauge()).isZero();
+    } finally {
+      clock.restart();
+    }
+  }
+
+  private static int deliveriesOf(List<CaseSignal> signals) {
+    return signals.stream().mapToInt(s -> deliveriesOf(s).size()).sum();
+  }
+
+  private String circuit() {
+    return operator("GET", "/api/operator/webhooks").path("veilig-thuis").path("circuit").asText();
+  }
+
+  private double circuitGauge() {
+    return registry.get("hub.webhook.circuit.open").tag("partner", "veilig-thuis").gauge().value();
   }
 
   @Test
