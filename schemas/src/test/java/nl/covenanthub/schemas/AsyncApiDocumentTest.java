@@ -53,6 +53,7 @@ class AsyncApiDocumentTest {
           "hub.covenants",
           "hub.idempotency",
           "hub.webhook-deliveries",
+          "hub.disclosure-index",
           "partner.{partnerId}.webhook-parked",
           "hub.writer-schemas");
   private static final Path AUDIT_RECORD = AVRO.resolve("audit/AuditRecord.avsc");
@@ -69,7 +70,10 @@ class AsyncApiDocumentTest {
           "OVERSIZE",
           "UNDECODABLE",
           "UNKNOWN_SCHEMA",
-          "INVALID");
+          "INVALID",
+          "PROCESSING_FAILED",
+          "DUPLICATE",
+          "UNKNOWN_NOTICE");
 
   private static final Set<String> ACTORS = Set.of("partner", "hub", "console");
 

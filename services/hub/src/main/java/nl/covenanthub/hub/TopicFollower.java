@@ -25,7 +25,9 @@ public final class TopicFollower {
   private final TopicPartition partition;
   private final org.apache.kafka.clients.consumer.Consumer<String, byte[]> consumer;
   private final Consumer<ConsumerRecord<String, byte[]>> take;
+  private final ConsumerFactory<?, ?> consumers;
   private volatile boolean running;
+  private volatile long position;
   private Thread thread;
 
   /** Reads {@code topic} to its end before it returns. */
@@ -37,6 +39,7 @@ public final class TopicFollower {
     this.topic = topic;
     this.partition = new TopicPartition(topic, 0);
     this.take = take;
+    this.consumers = consumers;
     Properties overrides = new Properties();
     overrides.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     overrides.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -48,6 +51,35 @@ public final class TopicFollower {
     long end = consumer.endOffsets(List.of(partition)).get(partition);
     while (consumer.position(partition) < end) {
       consumer.poll(Duration.ofMillis(500)).forEach(take);
+    }
+    position = consumer.position(partition);
+  }
+
+  /**
+   * Returns once everything committed to the topic before this call has been taken: the
+   * transactions that ended by now, whoever wrote them.
+   */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  public void catchUp(Duration timeout) {
+    long end;
+    Properties overrides = new Properties();
+    overrides.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    try (org.apache.kafka.clients.consumer.Consumer<?, ?> probe =
+        ((ConsumerFactory) consumers).createConsumer(null, topic + "-end", "", overrides)) {
+      end = probe.endOffsets(List.of(partition), timeout).get(partition);
+    }
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (position < end) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException(
+            topic + " not read up to offset " + end + " within " + timeout);
+      }
+      try {
+        TimeUnit.MILLISECONDS.sleep(10);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while reading " + topic, e);
+      }
     }
   }
 
@@ -63,6 +95,7 @@ public final class TopicFollower {
       while (running) {
         try {
           consumer.poll(Duration.ofMillis(500)).forEach(take);
+          position = consumer.position(partition);
         } catch (WakeupException e) {
           throw e;
         } catch (RuntimeException e) {

@@ -21,11 +21,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -42,11 +38,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
-import org.springframework.context.annotation.Primary;
 import org.springframework.kafka.test.EmbeddedKafkaBroker;
 import org.springframework.kafka.test.context.EmbeddedKafka;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -80,7 +73,7 @@ import org.springframework.test.context.DynamicPropertySource;
       "transaction.state.log.replication.factor=1",
       "transaction.state.log.min.isr=1"
     })
-@Import(WebhookDeliveryTest.Clocks.class)
+@Import(ShiftedClock.AsTheHubsClock.class)
 class WebhookDeliveryTest {
   static final String OLD_SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
   static final String NEW_SECRET = "whsec_dGhlIG5ldyBzZWNyZXQgb2YgdmVpbGlnIHRodWlz";
@@ -91,58 +84,6 @@ class WebhookDeliveryTest {
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
   private static final WireMockServer VEILIG_THUIS = started();
   private static KafkaProbe kafka;
-
-  /**
-   * The hub's clock: real time, plus however far a test moved it on (so the schedule's waits of
-   * minutes and hours pass at once, and the circuit breaker's second in real time).
-   */
-  static final class ShiftedClock extends Clock {
-    private volatile Duration shift = Duration.ZERO;
-    private volatile Instant stoppedAt;
-
-    synchronized void moveOn(Duration duration) {
-      shift = shift.plus(duration);
-      if (stoppedAt != null) {
-        stoppedAt = stoppedAt.plus(duration);
-      }
-    }
-
-    /** From now on time passes only when a test moves it on. */
-    synchronized void stop() {
-      stoppedAt = instant();
-    }
-
-    /** Real time passes again, from where the clock stands. */
-    synchronized void restart() {
-      shift = Duration.between(Instant.now(), stoppedAt);
-      stoppedAt = null;
-    }
-
-    @Override
-    public Instant instant() {
-      Instant stopped = stoppedAt;
-      return stopped != null ? stopped : Instant.now().plus(shift);
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this; // instants are what the hub compares; its zone is UTC
-    }
-  }
-
-  @TestConfiguration
-  static class Clocks {
-    @Bean
-    @Primary
-    ShiftedClock shiftedClock() {
-      return new ShiftedClock();
-    }
-  }
 
   @Autowired ShiftedClock clock;
   @Autowired MeterRegistry registry;

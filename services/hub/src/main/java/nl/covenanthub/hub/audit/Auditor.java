@@ -84,6 +84,46 @@ public class Auditor {
     return decided;
   }
 
+  /**
+   * A disclosure the hub makes itself, under an obligation rather than a rule (a withdrawal notice,
+   * an acknowledgement passed on): audited like a view, with no rule id.
+   */
+  public record HubDisclosure(
+      ConsumerRecord<String, byte[]> source,
+      String disclosureId,
+      String sender,
+      String recipient,
+      String eventId,
+      String eventType,
+      String caseReference,
+      String purpose,
+      String subjectPseudonym,
+      Instant occurredAt,
+      CovenantRef covenant,
+      String legalBasis,
+      List<String> disclosedFields,
+      List<String> transformedFields,
+      TraceContext trace,
+      Instant decidedAt) {}
+
+  public void disclosedByHub(HubDisclosure d) {
+    AuditRecord record =
+        base(d.source(), d.disclosureId(), d.sender(), d.recipient(), d.trace(), d.decidedAt());
+    record.setDecision(AuditDecision.DISCLOSED);
+    record.setEventId(d.eventId());
+    record.setEventType(d.eventType());
+    record.setCaseReference(d.caseReference());
+    record.setPurpose(d.purpose());
+    record.setSubjectPseudonym(d.subjectPseudonym());
+    record.setOccurredAt(d.occurredAt());
+    covenant(record, d.covenant());
+    record.setLegalBasis(d.legalBasis());
+    record.setDisclosedFields(d.disclosedFields());
+    record.setTransformedFields(d.transformedFields());
+    write(record);
+    metrics.decision(d.sender(), d.recipient(), d.purpose(), AuditDecision.DISCLOSED.name());
+  }
+
   /** The audit record of an outbox record the hub refused: who sent it, where it was, and why. */
   public void rejected(
       ConsumerRecord<String, byte[]> source, String sender, BadInputException why, Instant at) {

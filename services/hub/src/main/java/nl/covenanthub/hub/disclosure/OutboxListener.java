@@ -16,6 +16,7 @@ import nl.covenanthub.hub.intake.DeadLetterReason;
 import nl.covenanthub.hub.intake.DuplicateEvents;
 import nl.covenanthub.hub.intake.IncomingEvent;
 import nl.covenanthub.hub.intake.OutboxIntake;
+import nl.covenanthub.hub.lifecycle.DisclosureIndex;
 import org.apache.camel.Endpoint;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
@@ -54,6 +55,7 @@ public class OutboxListener implements BatchConsumerAwareMessageListener<String,
   private final DuplicateEvents duplicates;
   private final ActiveCovenants covenants;
   private final CovenantFeed feed;
+  private final DisclosureIndex index;
 
   public OutboxListener(
       ProducerTemplate camel,
@@ -65,7 +67,9 @@ public class OutboxListener implements BatchConsumerAwareMessageListener<String,
       DeadLetters deadLetters,
       ActiveCovenants covenants,
       CovenantFeed feed,
+      DisclosureIndex index,
       HubProperties properties) {
+    this.index = index;
     this.camel = camel;
     this.covenants = covenants;
     this.feed = feed;
@@ -93,12 +97,14 @@ public class OutboxListener implements BatchConsumerAwareMessageListener<String,
               views.afterCommit();
               metrics.afterCommit();
               duplicates.afterCommit();
+              index.afterCommit();
               failures.committed(records);
             } else {
               chain.afterRollback();
               views.afterRollback();
               metrics.afterRollback();
               duplicates.afterRollback();
+              index.afterRollback();
             }
           }
         });
@@ -140,6 +146,9 @@ public class OutboxListener implements BatchConsumerAwareMessageListener<String,
     }
     chain.onAssigned(consumer, partitions);
     duplicates.onAssigned(consumer, partitions);
+    if (!partitions.isEmpty()) {
+      index.catchUp(); // what the partitions' previous owner committed, before their next batch
+    }
   }
 
   /** For the container's rebalance listener. */

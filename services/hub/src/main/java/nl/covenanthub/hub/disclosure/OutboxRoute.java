@@ -7,6 +7,7 @@ import nl.covenanthub.hub.intake.BadInputException;
 import nl.covenanthub.hub.intake.DuplicateEvents;
 import nl.covenanthub.hub.intake.IncomingEvent;
 import nl.covenanthub.hub.intake.OutboxIntake;
+import nl.covenanthub.hub.lifecycle.Withdrawals;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -32,6 +33,7 @@ public class OutboxRoute extends RouteBuilder {
   private final Auditor auditor;
   private final DeadLetters deadLetters;
   private final DuplicateEvents duplicates;
+  private final Withdrawals withdrawals;
 
   public OutboxRoute(
       OutboxIntake intake,
@@ -39,7 +41,9 @@ public class OutboxRoute extends RouteBuilder {
       CovenantDecisions decisions,
       InboxPublisher inboxes,
       Auditor auditor,
-      DeadLetters deadLetters) {
+      DeadLetters deadLetters,
+      Withdrawals withdrawals) {
+    this.withdrawals = withdrawals;
     this.intake = intake;
     this.duplicates = duplicates;
     this.decisions = decisions;
@@ -72,6 +76,16 @@ public class OutboxRoute extends RouteBuilder {
         .process(e -> duplicates.check(e.getMessage().getBody(IncomingEvent.class)))
         .id("deduplicate")
         .process(
+            e -> {
+              // Not a case event the covenants route: an answer to the hub's withdrawal notice.
+              IncomingEvent in = e.getMessage().getBody(IncomingEvent.class);
+              if (Withdrawals.isAcknowledgement(in)) {
+                withdrawals.acknowledge(in);
+                e.setRouteStop(true);
+              }
+            })
+        .id("acknowledge")
+        .process(
             e ->
                 e.getMessage()
                     .setBody(
@@ -82,7 +96,9 @@ public class OutboxRoute extends RouteBuilder {
         .process(e -> inboxes.deliver(e.getMessage().getBody(DecidedEvent.class)))
         .id("deliver")
         .process(e -> auditor.audit(e.getMessage().getBody(DecidedEvent.class)))
-        .id("audit");
+        .id("audit")
+        .process(e -> withdrawals.afterDecisions(e.getMessage().getBody(DecidedEvent.class)))
+        .id("index");
   }
 
   @SuppressWarnings("unchecked")

@@ -23,5 +23,10 @@ public enum DeadLetterReason {
    * The partner published this event id before, within the duplicate window of its outbox partition
    * (a retry): the first was decided, this one is not disclosed again.
    */
-  DUPLICATE
+  DUPLICATE,
+  /**
+   * A withdrawal acknowledgement that names no withdrawal notice the partner was sent (unknown, or
+   * another partner's).
+   */
+  UNKNOWN_NOTICE
 }

@@ -66,7 +66,7 @@ public class OutboxIntake {
       // Pseudonymised as written, it would name nobody the privacy officer can find.
       throw new BadInputException(DeadLetterReason.INVALID, "subject.bsn " + invalidBsn, incoming);
     }
-    Object claimed = event.get("sender");
+    Object claimed = text(event, "sender");
     if (claimed != null && !claimed.toString().equals(sender)) {
       // Not the claimed name: it is the partner's text, and this detail is kept in the audit.
       throw new BadInputException(
@@ -75,7 +75,7 @@ public class OutboxIntake {
           incoming);
     }
     for (String field : new String[] {"sender", "eventId", "caseReference", "purpose"}) {
-      if (isBlank(event.get(field))) {
+      if (isBlank(text(event, field))) {
         throw new BadInputException(
             DeadLetterReason.INVALID, "required field '" + field + "' is empty", incoming);
       }
@@ -97,7 +97,7 @@ public class OutboxIntake {
   }
 
   private static String text(GenericRecord event, String field) {
-    Object value = event.get(field);
+    Object value = event.hasField(field) ? event.get(field) : null;
     return value == null ? null : value.toString();
   }
 
@@ -106,7 +106,9 @@ public class OutboxIntake {
   }
 
   private static Instant occurredAt(GenericRecord event) {
-    return event.get("occurredAt") instanceof Long millis ? Instant.ofEpochMilli(millis) : null;
+    return event.hasField("occurredAt") && event.get("occurredAt") instanceof Long millis
+        ? Instant.ofEpochMilli(millis)
+        : null;
   }
 
   /**
@@ -114,7 +116,10 @@ public class OutboxIntake {
    * every view, pseudonym and audit record is then made from the same nine digits.
    */
   private static Optional<String> canonicalBsn(GenericRecord event) {
-    if (!(event.get("subject") instanceof GenericRecord subject) || subject.get("bsn") == null) {
+    // Not every event type names a subject (a withdrawal acknowledgement does not).
+    if (!event.hasField("subject")
+        || !(event.get("subject") instanceof GenericRecord subject)
+        || subject.get("bsn") == null) {
       return Optional.empty();
     }
     String canonical = Bsn.canonical(subject.get("bsn").toString());

@@ -8,6 +8,7 @@ import java.util.TreeSet;
 import java.util.regex.Pattern;
 import nl.covenanthub.events.InboxViews;
 import nl.covenanthub.hub.Topics;
+import nl.covenanthub.hub.lifecycle.DisclosureIndex;
 import nl.covenanthub.hub.writerschemas.WriterSchemaTopic;
 import org.apache.kafka.common.acl.AccessControlEntry;
 import org.apache.kafka.common.acl.AclBinding;
@@ -216,6 +217,11 @@ public final class KafkaAcls {
     acls.add(allow(user, AclOperation.READ, topic(IDEMPOTENCY)));
     acls.add(allow(user, AclOperation.WRITE, topic(IDEMPOTENCY)));
     acls.add(allow(user, AclOperation.CREATE, topic(IDEMPOTENCY)));
+    // The disclosure index (DisclosureIndex): written with the decisions, followed by every
+    // instance.
+    acls.add(allow(user, AclOperation.READ, topic(DisclosureIndex.TOPIC)));
+    acls.add(allow(user, AclOperation.WRITE, topic(DisclosureIndex.TOPIC)));
+    acls.add(allow(user, AclOperation.CREATE, topic(DisclosureIndex.TOPIC)));
     // Webhook delivery states (WebhookDelivery): written and followed by every instance.
     acls.add(allow(user, AclOperation.READ, topic(WEBHOOK_DELIVERIES)));
     acls.add(allow(user, AclOperation.WRITE, topic(WEBHOOK_DELIVERIES)));

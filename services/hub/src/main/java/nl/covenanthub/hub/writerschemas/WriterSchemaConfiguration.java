@@ -1,7 +1,11 @@
 package nl.covenanthub.hub.writerschemas;
 
+import java.util.ArrayList;
+import java.util.List;
 import nl.covenanthub.covenant.EventCatalog;
+import nl.covenanthub.events.WithdrawalAcknowledgement;
 import nl.covenanthub.events.WriterSchemas;
+import org.apache.avro.Schema;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.core.ConsumerFactory;
@@ -17,7 +21,11 @@ class WriterSchemaConfiguration {
 
   @Bean
   WriterSchemas writerSchemas(EventCatalog catalog) {
-    return new WriterSchemas(catalog.avroSchemas());
+    // The covenants' event types, and the acknowledgement partners send back to a withdrawal
+    // notice.
+    List<Schema> schemas = new ArrayList<>(catalog.avroSchemas());
+    schemas.add(WithdrawalAcknowledgement.getClassSchema());
+    return new WriterSchemas(schemas);
   }
 
   @Bean
