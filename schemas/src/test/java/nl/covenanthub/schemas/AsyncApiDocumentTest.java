@@ -54,6 +54,7 @@ class AsyncApiDocumentTest {
           "hub.idempotency",
           "hub.webhook-deliveries",
           "hub.disclosure-index",
+          "hub.retention-ends",
           "partner.{partnerId}.webhook-parked",
           "hub.writer-schemas");
   private static final Path AUDIT_RECORD = AVRO.resolve("audit/AuditRecord.avsc");

@@ -1,5 +1,6 @@
 package nl.covenanthub.covenant;
 
+import java.time.Instant;
 import java.time.Period;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -139,6 +140,17 @@ public final class FieldPlan {
 
   public Period retention() {
     return retention;
+  }
+
+  /**
+   * Until when the recipient may keep what is disclosed at {@code decidedAt}: plus the covenant's
+   * retention for it, counted in calendar days and months where the covenants are made; empty when
+   * the covenant sets none.
+   */
+  public Optional<Instant> retainUntil(Instant decidedAt) {
+    return retention == null
+        ? Optional.empty()
+        : Optional.of(decidedAt.atZone(Validity.ZONE).plus(retention).toInstant());
   }
 
   /** Leaf paths that pass unchanged. */

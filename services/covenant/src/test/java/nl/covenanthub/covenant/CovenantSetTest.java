@@ -64,6 +64,9 @@ class CovenantSetTest {
         .startsWith("Wpg art. 20")
         .contains("AVG art. 9", "AVG art. 10", "Wabb art. 10");
     assertThat(plan.retention()).isEqualTo(Period.ofYears(2));
+    // Two calendar years where the covenant is made: 00:30 in Amsterdam stays 00:30, across DST.
+    assertThat(plan.retainUntil(Instant.parse("2026-03-28T23:30:00Z")))
+        .contains(Instant.parse("2028-03-28T22:30:00Z"));
     assertThat(plan.transformedFields()).containsExactly("narrative");
     assertThat(plan.withheldFields()).contains("company.kvkNumber", "company.name");
   }

@@ -7,9 +7,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import nl.covenanthub.audit.AuditHash;
+import nl.covenanthub.events.SingleObjectEncoding;
+import nl.covenanthub.events.WithdrawalAcknowledgement;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -48,7 +51,7 @@ public final class DemoPartners {
   private final List<InboxReader> inboxes = new ArrayList<>();
   private final HubWatcher hub;
   private final List<Thread> threads = new ArrayList<>();
-  private final Map<String, KafkaProducer<String, byte[]>> outboxes = new LinkedHashMap<>();
+  private final Map<String, KafkaProducer<String, byte[]>> outboxes = new ConcurrentHashMap<>();
   private volatile boolean running = true;
   private WebhookReceiver webhook;
 
@@ -86,7 +89,8 @@ public final class DemoPartners {
     this.console = new Console(System.out, options.colour());
     this.logins = options.logins();
     for (String partner : PARTNERS) {
-      inboxes.add(new InboxReader(partner, logins.partner(partner), console, progress));
+      inboxes.add(
+          new InboxReader(partner, logins.partner(partner), console, progress, this::acknowledge));
     }
     this.hub = new HubWatcher(logins.operator(), "hub.audit", "hub.deadletter", console, progress);
   }
@@ -255,6 +259,31 @@ public final class DemoPartners {
       if (running) {
         throw e;
       }
+    }
+  }
+
+  /** A partner acknowledges a withdrawal notice on its outbox; the hub passes it on. */
+  private void acknowledge(String partner, WithdrawalAcknowledgement ack) {
+    KafkaProducer<String, byte[]> outbox = outboxes.get(partner);
+    if (outbox == null) {
+      return; // stopping
+    }
+    String topic = "partner." + partner + ".outbox";
+    console.say(partner, "→ outbox WithdrawalAcknowledgement of notice " + ack.getNoticeId());
+    try {
+      RecordMetadata sent =
+          outbox
+              .send(
+                  new ProducerRecord<>(
+                      topic, ack.getCaseReference(), SingleObjectEncoding.bytes(ack)))
+              .get(30, TimeUnit.SECONDS);
+      progress.published(
+          Progress.source(sent.topic(), sent.partition(), sent.offset()),
+          partner + " WithdrawalAcknowledgement");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      console.say(partner, "could not publish to " + topic + ": " + e.getMessage());
     }
   }
 

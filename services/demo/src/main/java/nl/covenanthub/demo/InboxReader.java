@@ -1,12 +1,18 @@
 package nl.covenanthub.demo;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.BiConsumer;
 import nl.covenanthub.events.InboxViews;
+import nl.covenanthub.events.WithdrawalAcknowledgement;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -28,11 +34,22 @@ final class InboxReader implements Runnable {
   private final InboxViews views;
   private final Console console;
   private final Progress progress;
+  private final BiConsumer<String, WithdrawalAcknowledgement> acknowledge;
   private final CountDownLatch ready = new CountDownLatch(1);
   private volatile boolean running = true;
 
-  InboxReader(String partner, Map<String, Object> kafka, Console console, Progress progress) {
+  /**
+   * @param acknowledge how this partner answers a withdrawal notice once it erased what the notice
+   *     names: publishes the acknowledgement on its outbox
+   */
+  InboxReader(
+      String partner,
+      Map<String, Object> kafka,
+      Console console,
+      Progress progress,
+      BiConsumer<String, WithdrawalAcknowledgement> acknowledge) {
     this.partner = partner;
+    this.acknowledge = acknowledge;
     this.views = new InboxViews(kafka);
     this.console = console;
     this.progress = progress;
@@ -104,14 +121,38 @@ final class InboxReader implements Runnable {
               + Views.header(record.headers(), "covenant-id")
               + " v"
               + Views.header(record.headers(), "covenant-version")
-              + " (rule "
-              + Views.header(record.headers(), "rule-id")
-              + "): "
+              + grounds(record)
+              + ": "
               + Views.compact(view));
+      if ("WithdrawalNotice".equals(Views.header(record.headers(), "event-type"))) {
+        // A real system erases what the disclosure ids name first; the demo's partners hold
+        // nothing.
+        acknowledge.accept(partner, acknowledgement(view));
+      }
     } catch (RuntimeException e) {
       console.say(partner, "← a record it cannot read (" + e.getMessage() + ")");
     }
     progress.delivered(disclosureId);
+  }
+
+  /** The rule that passed it, or the law under which the hub sent it itself. */
+  private static String grounds(ConsumerRecord<String, byte[]> record) {
+    String rule = Views.header(record.headers(), "rule-id");
+    return rule != null
+        ? " (rule " + rule + ")"
+        : " (" + Views.header(record.headers(), "legal-basis") + ")";
+  }
+
+  private WithdrawalAcknowledgement acknowledgement(GenericRecord notice) {
+    String noticeId = notice.get("noticeId").toString();
+    return WithdrawalAcknowledgement.newBuilder()
+        .setEventId(UUID.randomUUID().toString())
+        .setSender(partner)
+        .setCaseReference(partner.toUpperCase(Locale.ROOT) + "-DOSSIER-" + noticeId.substring(0, 8))
+        .setPurpose(notice.get("purpose").toString())
+        .setOccurredAt(Instant.now().truncatedTo(ChronoUnit.MILLIS))
+        .setNoticeId(noticeId)
+        .build();
   }
 
   void stop() {

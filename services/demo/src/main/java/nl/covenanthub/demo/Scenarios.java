@@ -34,7 +34,7 @@ import nl.covenanthub.events.Subject;
  * The demo's script: three cases in West Maas en Waal told as the partners' systems would publish
  * them (confused behaviour and nuisance, domestic violence, a cannabis farm in a company building),
  * with now and then an event the covenants withhold and one with a spoofed sender that the hub
- * dead-letters. Every round of fifteen gets new event ids and case numbers. The order is fixed: the
+ * dead-letters. Every round of sixteen gets new event ids and case numbers. The order is fixed: the
  * first five events already show every partner receiving something and a dead letter; the rest of a
  * round adds the events that are withheld from everyone.
  */
@@ -58,6 +58,7 @@ final class Scenarios {
           this::veiligThuisLaagRisico,
           this::veiligThuisReferentie,
           this::woonoverlast,
+          this::woonoverlastIngetrokken,
           this::jeugdoverlast,
           this::nietPluisBedrijf,
           this::zorgnetwerkAfgesloten,
@@ -118,6 +119,26 @@ final class Scenarios {
             WIJKAGENT,
             Concern.WOONOVERLAST);
     return new Scenario("politie", signal, "WOONOVERLAST", List.of("lzn"), null);
+  }
+
+  private Scenario woonoverlastIngetrokken(int n) {
+    CaseStatusChange change =
+        status(
+            "politie",
+            ref("PL0600", n, 4),
+            ZORG,
+            MULDER,
+            CaseStatus.WITHDRAWN,
+            null,
+            "De klachten kwamen van een buurman met een burenruzie; het signaal houdt geen stand.",
+            WIJKAGENT);
+    return new Scenario(
+        "politie",
+        change,
+        "WITHDRAWN",
+        List.of(),
+        "no rule passes police status changes, yet lzn, which got the signal, is told to erase it"
+            + " (WithdrawalNotice) and acknowledges");
   }
 
   private Scenario jeugdoverlast(int n) {

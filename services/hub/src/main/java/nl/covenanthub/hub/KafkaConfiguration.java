@@ -6,6 +6,7 @@ import nl.covenanthub.events.InboxViews;
 import nl.covenanthub.hub.covenants.ActiveCovenants;
 import nl.covenanthub.hub.covenants.CovenantFeed;
 import nl.covenanthub.hub.disclosure.OutboxContainers;
+import nl.covenanthub.hub.lifecycle.LifecycleProperties;
 import nl.covenanthub.hub.writerschemas.WriterSchemaTopic;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spring.boot.CamelContextConfiguration;
@@ -67,7 +68,8 @@ class KafkaConfiguration {
    * spring.kafka.admin.auto-create=false where operators create them.
    */
   @Bean
-  KafkaAdmin.NewTopics topics(HubProperties properties, ActiveCovenants covenants) {
+  KafkaAdmin.NewTopics topics(
+      HubProperties properties, ActiveCovenants covenants, LifecycleProperties lifecycle) {
     List<NewTopic> topics = new ArrayList<>();
     int partitions = properties.topicPartitions();
     // The audit is the record of every disclosure: kept until the console's retention removes it
@@ -108,7 +110,15 @@ class KafkaConfiguration {
     topics.add(WriterSchemaTopic.topic());
     for (String partner : covenants.partners()) {
       topics.add(TopicBuilder.name(Topics.outbox(partner)).partitions(partitions).build());
-      topics.add(TopicBuilder.name(Topics.inbox(partner)).partitions(partitions).build());
+      // An inbox is transport, not storage: kept as long as a partner may be away, no longer
+      // (docs/case-lifecycle.md); what the partner keeps, it keeps under retain-until.
+      topics.add(
+          TopicBuilder.name(Topics.inbox(partner))
+              .partitions(partitions)
+              .config(
+                  TopicConfig.RETENTION_MS_CONFIG,
+                  Long.toString(lifecycle.inboxRetention().toMillis()))
+              .build());
     }
     return new KafkaAdmin.NewTopics(topics.toArray(NewTopic[]::new));
   }

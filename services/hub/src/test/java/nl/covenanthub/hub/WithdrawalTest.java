@@ -24,6 +24,8 @@ import nl.covenanthub.events.CaseSignal;
 import nl.covenanthub.events.CaseStatus;
 import nl.covenanthub.events.CaseStatusChange;
 import nl.covenanthub.events.Concern;
+import nl.covenanthub.events.ErasureRequest;
+import nl.covenanthub.events.ErasureScope;
 import nl.covenanthub.events.WithdrawalAcknowledgement;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -357,6 +359,98 @@ class WithdrawalTest {
                 notice.path("recipient").asText()))
         .containsEntry("sender", "politie")
         .containsEntry("recipient", "lzn");
+  }
+
+  @Test
+  void anErasureOfASubjectReachesTheRecipientsOfEveryCaseTheSenderHasAboutIt() {
+    String bsn = "123456782"; // this test's subject only: the others share PartnerEvents.BSN
+    String first = "PL-" + UUID.randomUUID();
+    String second = "PL-" + UUID.randomUUID();
+    CaseSignal violence =
+        PartnerEvents.signal("politie", "huiselijk-geweld", Concern.HUISELIJK_GEWELD)
+            .setCaseReference(first)
+            .build();
+    violence.getSubject().setBsn(bsn);
+    CaseSignal care =
+        PartnerEvents.signal("politie", "zorg-en-veiligheid", Concern.WOONOVERLAST)
+            .setCaseReference(second)
+            .build();
+    care.getSubject().setBsn(bsn);
+    publish("politie", first, PartnerEvents.bytes(violence));
+    publish("politie", second, PartnerEvents.bytes(care));
+    String toVeiligThuis =
+        KafkaProbe.header(
+            inboxRecord("veilig-thuis", "eventId", violence.getEventId()), "disclosure-id");
+    String toLzn =
+        KafkaProbe.header(inboxRecord("lzn", "eventId", care.getEventId()), "disclosure-id");
+
+    ErasureRequest erasure =
+        ErasureRequest.newBuilder()
+            .setEventId(UUID.randomUUID().toString())
+            .setSender("politie")
+            .setCaseReference(first)
+            .setPurpose("huiselijk-geweld")
+            .setOccurredAt(Instant.parse("2026-12-03T08:00:00Z"))
+            .setScope(ErasureScope.SUBJECT)
+            .setSubject(violence.getSubject())
+            .build();
+    publish("politie", first, PartnerEvents.bytes(erasure));
+
+    List<AuditRecord> notices =
+        await()
+            .atMost(WAIT)
+            .until(
+                () ->
+                    auditOf(erasure.getEventId()).stream()
+                        .filter(r -> "WithdrawalNotice".equals(r.getEventType()))
+                        .toList(),
+                n -> n.size() == 2);
+    assertThat(notices)
+        .extracting(AuditRecord::getRecipient, AuditRecord::getCaseReference)
+        .containsExactlyInAnyOrder(
+            org.assertj.core.groups.Tuple.tuple("veilig-thuis", first),
+            org.assertj.core.groups.Tuple.tuple("lzn", second));
+    GenericRecord toLznNotice =
+        kafka.view(
+            kafka.committed("partner.lzn.inbox").stream()
+                .filter(r -> "WithdrawalNotice".equals(KafkaProbe.header(r, "event-type")))
+                .filter(r -> kafka.view(r).get("disclosureIds").toString().contains(toLzn))
+                .findFirst()
+                .orElseThrow());
+    assertThat(toLznNotice.get("reason").toString()).isEqualTo("ERASURE");
+    assertThat(toLznNotice.get("disclosureIds").toString()).doesNotContain(toVeiligThuis);
+  }
+
+  @Test
+  void anErasureOfACaseNobodyReceivedIsAuditedAsWithheld() {
+    ErasureRequest erasure =
+        ErasureRequest.newBuilder()
+            .setEventId(UUID.randomUUID().toString())
+            .setSender("politie")
+            .setCaseReference("PL-" + UUID.randomUUID())
+            .setPurpose("huiselijk-geweld")
+            .setOccurredAt(Instant.parse("2026-12-03T08:00:00Z"))
+            .setScope(ErasureScope.CASE)
+            .build();
+    publish("politie", erasure.getCaseReference(), PartnerEvents.bytes(erasure));
+
+    AuditRecord audited =
+        await().atMost(WAIT).until(() -> auditOf(erasure.getEventId()), a -> !a.isEmpty()).get(0);
+    assertThat(audited.getDecision()).isEqualTo(AuditDecision.WITHHELD);
+    assertThat(audited.getReason()).isEqualTo("NOTHING_DISCLOSED");
+    assertThat(auditOf(erasure.getEventId())).hasSize(1);
+  }
+
+  @Test
+  void aDisclosureSaysUntilWhenTheRecipientMayKeepIt() {
+    SignalledCase signalled = signalledCase();
+    ConsumerRecord<String, byte[]> toLzn =
+        findInbox("lzn", "caseReference", signalled.caseReference()).orElseThrow();
+    Instant until = Instant.parse(KafkaProbe.header(toLzn, "retain-until"));
+    // The care covenant keeps lzn's copy two years (P2Y); the hub's clock may be moved on a little.
+    assertThat(until)
+        .isAfter(Instant.now().plus(Duration.ofDays(700)))
+        .isBefore(Instant.now().plus(Duration.ofDays(760)));
   }
 
   private double overdue() {

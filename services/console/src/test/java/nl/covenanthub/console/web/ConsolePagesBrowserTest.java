@@ -13,6 +13,8 @@ import java.time.format.DateTimeFormatter;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
 import nl.covenanthub.audit.AuditDecision;
 import nl.covenanthub.console.AuditTrail;
 import nl.covenanthub.console.ConsoleTestBase;
@@ -53,6 +55,9 @@ class ConsolePagesBrowserTest extends ConsoleTestBase {
   static final String PERSONS_CASE = "PL0600-2026-179441";
 
   @LocalServerPort int port;
+
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+      new com.fasterxml.jackson.databind.ObjectMapper();
 
   private HeadlessChromium chromium;
   private WebDriver browser;
@@ -368,6 +373,66 @@ class ConsolePagesBrowserTest extends ConsoleTestBase {
                     By.cssSelector("tr[data-chain='" + lzn.chainId() + "'] td:nth-child(4)"))
                 .getText())
         .isEqualTo("intact");
+  }
+
+  /**
+   * Three notices as the hub writes them to {@code hub.disclosure-index}: one in time, one past its
+   * date without an acknowledgement, one acknowledged.
+   */
+  @Test
+  void theWithdrawalsPageShowsPerRecipientWhetherItAcknowledgedInTime() throws Exception {
+    Instant now = clock.instant();
+    String waiting = UUID.randomUUID().toString();
+    String late = UUID.randomUUID().toString();
+    String done = UUID.randomUUID().toString();
+    notice(waiting, "lzn", now.minus(Duration.ofDays(1)), now.plus(Duration.ofDays(13)));
+    notice(late, "veilig-thuis", now.minus(Duration.ofDays(20)), now.minus(Duration.ofDays(6)));
+    notice(done, "riec", now.minus(Duration.ofDays(3)), now.plus(Duration.ofDays(11)));
+    Map<String, Object> ack =
+        Map.of(
+            "noticeId",
+            done,
+            "by",
+            "riec",
+            "eventId",
+            UUID.randomUUID().toString(),
+            "at",
+            now.minus(Duration.ofDays(2)).toEpochMilli());
+    publishTo("hub.disclosure-index", "ack/" + done, JSON.writeValueAsBytes(ack));
+
+    logIn("fg");
+    open("/console/withdrawals");
+    waitFor(By.cssSelector("tr[data-notice='" + done + "']"));
+    assertThat(stateOf(waiting)).isEqualTo("NOTIFIED");
+    assertThat(stateOf(late)).isEqualTo("OVERDUE");
+    assertThat(stateOf(done)).isEqualTo("ACKNOWLEDGED");
+    WebElement overdue = browser.findElement(By.cssSelector("tr[data-notice='" + late + "']"));
+    assertThat(overdue.findElements(By.tagName("td")).stream().map(WebElement::getText).toList())
+        .as("the overdue row, in Dutch")
+        .contains("politie", PERSONS_CASE, "veilig-thuis", "ingetrokken", "te laat");
+    assertNoBsn();
+  }
+
+  private void notice(String id, String recipient, Instant at, Instant acknowledgeBy)
+      throws Exception {
+    Map<String, Object> notice = new java.util.LinkedHashMap<>();
+    notice.put("noticeId", id);
+    notice.put("caseKey", "k-" + id);
+    notice.put("sender", "politie");
+    notice.put("caseReference", PERSONS_CASE);
+    notice.put("subject", AuditTrail.SUBJECTS.pseudonym(PERSON));
+    notice.put("recipient", recipient);
+    notice.put("reason", "WITHDRAWN");
+    notice.put("purpose", "zorg-en-veiligheid");
+    notice.put("at", at.toEpochMilli());
+    notice.put("acknowledgeBy", acknowledgeBy.toEpochMilli());
+    publishTo("hub.disclosure-index", "notice/" + id, JSON.writeValueAsBytes(notice));
+  }
+
+  private String stateOf(String noticeId) {
+    return browser
+        .findElement(By.cssSelector("tr[data-notice='" + noticeId + "']"))
+        .getDomAttribute("data-state");
   }
 
   @Test

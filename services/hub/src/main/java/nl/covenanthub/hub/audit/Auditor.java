@@ -124,6 +124,32 @@ public class Auditor {
     metrics.decision(d.sender(), d.recipient(), d.purpose(), AuditDecision.DISCLOSED.name());
   }
 
+  /**
+   * An event the hub took in and that passed nothing to anyone, although no rule withheld it (an
+   * erasure request about a case nobody received): audited, so that no event goes without a trace.
+   */
+  public void withheldByHub(IncomingEvent in, String reason, String detail, Instant at) {
+    AuditRecord record =
+        base(
+            in.source(),
+            DisclosureIds.of(in.source(), ""),
+            in.sender(),
+            null,
+            TraceContext.from(in.source()),
+            at);
+    record.setDecision(AuditDecision.WITHHELD);
+    record.setReason(reason);
+    record.setDetail(detail);
+    record.setEventId(in.eventId());
+    record.setEventType(in.eventType());
+    record.setCaseReference(in.caseReference());
+    record.setPurpose(in.purpose());
+    record.setSubjectPseudonym(in.bsn().map(pseudonymiser::pseudonym).orElse(null));
+    record.setOccurredAt(in.occurredAt());
+    write(record);
+    metrics.decision(in.sender(), null, in.purpose(), AuditDecision.WITHHELD.name());
+  }
+
   /** The audit record of an outbox record the hub refused: who sent it, where it was, and why. */
   public void rejected(
       ConsumerRecord<String, byte[]> source, String sender, BadInputException why, Instant at) {

@@ -59,6 +59,11 @@ public class InboxPublisher {
     Headers headers = record.headers();
     header(headers, "disclosure-id", disclosureId);
     grounds.headers.forEach(headers::add);
+    // Until when the recipient may keep it (docs/case-lifecycle.md).
+    disclosed
+        .plan()
+        .retainUntil(decided.decidedAt())
+        .ifPresent(until -> header(headers, "retain-until", until.toString()));
     header(
         headers,
         TraceContext.HEADER,

@@ -77,10 +77,14 @@ public class OutboxRoute extends RouteBuilder {
         .id("deduplicate")
         .process(
             e -> {
-              // Not a case event the covenants route: an answer to the hub's withdrawal notice.
+              // Not case events the covenants route: an answer to a withdrawal notice, an erasure
+              // request.
               IncomingEvent in = e.getMessage().getBody(IncomingEvent.class);
               if (Withdrawals.isAcknowledgement(in)) {
                 withdrawals.acknowledge(in);
+                e.setRouteStop(true);
+              } else if (Withdrawals.isErasureRequest(in)) {
+                withdrawals.erase(in);
                 e.setRouteStop(true);
               }
             })

@@ -3,12 +3,21 @@ package nl.covenanthub.hub.lifecycle;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.HashMap;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
 import nl.covenanthub.hub.TopicFollower;
+import nl.covenanthub.hub.lifecycle.IndexFacts.Acknowledgement;
+import nl.covenanthub.hub.lifecycle.IndexFacts.Disclosure;
+import nl.covenanthub.hub.lifecycle.IndexFacts.Notice;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.config.TopicConfig;
@@ -22,16 +31,15 @@ import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.stereotype.Component;
 
 /**
- * Which recipients received what of which case ({@link CaseDisclosures}), and which withdrawal
- * notices they acknowledged: what a withdrawal, an erasure or the end of a retention must reach.
+ * Which recipients received what of which case, which of them were told to erase it, and which
+ * acknowledged: what a withdrawal, an erasure or the end of a retention must reach ({@link
+ * IndexFacts}).
  *
- * <p>Kept on the compacted topic {@value #TOPIC}, written in the listener's transaction with the
- * decisions it follows from (so it knows a recipient exactly when the disclosure committed), and
- * followed by every hub instance from the beginning. A case's entry is written only by the owner of
- * the case's outbox partition; an acknowledgement is a record of its own (key {@code ack/<notice
- * id>}), written by the owner of the acknowledging partner's outbox, so two instances never write
- * one key. Within a batch, what it wrote counts at once for that batch; for others only once it
- * committed.
+ * <p>Kept on the topic {@value #TOPIC}, each fact written in the listener's transaction with the
+ * decision it follows from (so the index knows a recipient exactly when the disclosure committed),
+ * and followed by every hub instance from the beginning. Within a batch, the facts it wrote count
+ * at once for that batch; for others only once it committed. Before a hub works on partitions it
+ * was given, it reads what was committed up to then ({@link #catchUp}).
  */
 @Component
 public class DisclosureIndex implements SmartLifecycle {
@@ -39,16 +47,16 @@ public class DisclosureIndex implements SmartLifecycle {
   private static final Logger log = LoggerFactory.getLogger(DisclosureIndex.class);
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Duration CATCH_UP = Duration.ofMinutes(2);
-  private static final String CASE = "case/";
+  private static final String DISCLOSURE = "disclosure/";
+  private static final String NOTICE = "notice/";
   private static final String ACK = "ack/";
 
-  /** A recipient confirmed the erasure a notice asked for (epoch milliseconds). */
-  public record Acknowledgement(String noticeId, String by, String eventId, long at) {}
-
-  private final Map<String, CaseDisclosures> cases = new ConcurrentHashMap<>();
+  private final Map<String, Map<String, Disclosure>> disclosuresByCase = new ConcurrentHashMap<>();
+  private final Set<String> known = ConcurrentHashMap.newKeySet();
+  private final Map<String, Set<String>> casesBySubject = new ConcurrentHashMap<>();
+  private final Map<String, Notice> notices = new ConcurrentHashMap<>();
   private final Map<String, Acknowledgement> acknowledgements = new ConcurrentHashMap<>();
-  private final Map<String, String> caseOfNotice = new ConcurrentHashMap<>();
-  private final ThreadLocal<Map<String, Object>> pending = ThreadLocal.withInitial(HashMap::new);
+  private final ThreadLocal<List<Object>> pending = ThreadLocal.withInitial(ArrayList::new);
   private final KafkaTemplate<String, byte[]> kafka;
   private final TopicFollower follower;
 
@@ -59,7 +67,10 @@ public class DisclosureIndex implements SmartLifecycle {
     this.follower = new TopicFollower(TOPIC, consumers, this::take);
   }
 
-  /** One partition (every instance reads all of it), compacted: the last entry per key counts. */
+  /**
+   * One partition: every instance reads all of it. Compacted, although each key is written once: a
+   * fact deleted later (a tombstone) is then gone for good.
+   */
   static NewTopic topic() {
     return TopicBuilder.name(TOPIC)
         .partitions(1)
@@ -67,50 +78,106 @@ public class DisclosureIndex implements SmartLifecycle {
         .build();
   }
 
-  public Optional<CaseDisclosures> caseOf(String caseKey) {
-    Object mine = pending.get().get(CASE + caseKey);
-    return Optional.ofNullable(mine != null ? (CaseDisclosures) mine : cases.get(caseKey));
-  }
-
-  /** Writes {@code entry} as the case's next revision, in the current transaction. */
-  public void put(String caseKey, CaseDisclosures entry) {
-    CaseDisclosures next = entry.nextRevision();
-    send(CASE + caseKey, next);
-  }
-
-  /** The case a notice was about, and its key. */
-  public Optional<Map.Entry<String, CaseDisclosures>> caseOfNotice(String noticeId) {
-    String caseKey = caseOfNotice.get(noticeId);
-    if (caseKey == null) {
-      // Sent by another instance, maybe just now: what committed before this call counts.
-      follower.catchUp(CATCH_UP);
-      caseKey = caseOfNotice.get(noticeId);
-    }
-    if (caseKey == null) {
-      return Optional.empty();
-    }
-    String key = caseKey;
-    return caseOf(key).map(entry -> Map.entry(key, entry));
-  }
-
-  public Optional<Acknowledgement> acknowledgement(String noticeId) {
-    Object mine = pending.get().get(ACK + noticeId);
-    return Optional.ofNullable(
-        mine != null ? (Acknowledgement) mine : acknowledgements.get(noticeId));
-  }
-
-  public void acknowledged(Acknowledgement acknowledgement) {
-    send(ACK + acknowledgement.noticeId(), acknowledgement);
-  }
-
-  /** Every case whose recipients were told to erase it. */
-  public List<CaseDisclosures> withNotices() {
-    return cases.values().stream()
-        .filter(c -> c.recipients().values().stream().anyMatch(r -> r.notice() != null))
+  /** What was disclosed of a case, committed or in this thread's batch, oldest first. */
+  public List<Disclosure> disclosuresOf(String caseKey) {
+    Map<String, Disclosure> committed = disclosuresByCase.getOrDefault(caseKey, Map.of());
+    return Stream.concat(
+            committed.values().stream(),
+            pendingOf(Disclosure.class)
+                .filter(d -> d.caseKey().equals(caseKey))
+                .filter(d -> !committed.containsKey(d.disclosureId())))
+        .sorted(Comparator.comparingLong(Disclosure::at))
         .toList();
   }
 
-  /** Before a hub works on partitions it was given: what their previous owner committed is read. */
+  /** The cases of {@code sender} about the subject with this pseudonym. */
+  public Set<String> casesOf(String sender, String subject) {
+    Set<String> cases = new TreeSet<>(casesBySubject.getOrDefault(subject, Set.of()));
+    pendingOf(Disclosure.class)
+        .filter(d -> subject.equals(d.subject()))
+        .forEach(d -> cases.add(d.caseKey()));
+    cases.removeIf(c -> disclosuresOf(c).stream().noneMatch(d -> d.sender().equals(sender)));
+    return cases;
+  }
+
+  /** Whether {@code recipient} was told already, for {@code reason}, about the case. */
+  public boolean notified(String caseKey, String recipient, String reason) {
+    return Stream.concat(notices.values().stream(), pendingOf(Notice.class))
+        .anyMatch(
+            n ->
+                n.caseKey().equals(caseKey)
+                    && n.recipient().equals(recipient)
+                    && n.reason().equals(reason));
+  }
+
+  /**
+   * The committed disclosures whose retention ended by {@code now} and that no notice named yet: to
+   * be told to their recipients.
+   */
+  public List<Disclosure> retentionEnded(Instant now) {
+    Set<String> named = new java.util.HashSet<>();
+    notices.values().forEach(n -> named.addAll(n.disclosureIds()));
+    return disclosuresByCase.values().stream()
+        .flatMap(c -> c.values().stream())
+        .filter(d -> d.retainUntil() != null && d.retainUntil() <= now.toEpochMilli())
+        .filter(d -> !named.contains(d.disclosureId()))
+        .toList();
+  }
+
+  /** The disclosure ids a notice to {@code recipient} named already, about the case. */
+  public Set<String> named(String caseKey, String recipient) {
+    Set<String> named = new java.util.HashSet<>();
+    Stream.concat(notices.values().stream(), pendingOf(Notice.class))
+        .filter(n -> n.caseKey().equals(caseKey) && n.recipient().equals(recipient))
+        .forEach(n -> named.addAll(n.disclosureIds()));
+    return named;
+  }
+
+  /** A notice, even one another instance sent just now. */
+  public Optional<Notice> notice(String noticeId) {
+    Optional<Notice> notice = findNotice(noticeId);
+    if (notice.isEmpty()) {
+      // Sent by another instance, maybe just now: what committed before this call counts.
+      follower.catchUp(CATCH_UP);
+      notice = findNotice(noticeId);
+    }
+    return notice;
+  }
+
+  public Collection<Notice> notices() {
+    return List.copyOf(notices.values());
+  }
+
+  public Optional<Acknowledgement> acknowledgement(String noticeId) {
+    return Optional.ofNullable(acknowledgements.get(noticeId))
+        .or(
+            () ->
+                pendingOf(Acknowledgement.class)
+                    .filter(a -> a.noticeId().equals(noticeId))
+                    .findFirst());
+  }
+
+  /** Writes {@code fact} in the current transaction. */
+  public void record(Object fact) {
+    String key;
+    if (fact instanceof Disclosure d) {
+      key = DISCLOSURE + d.disclosureId();
+    } else if (fact instanceof Notice n) {
+      key = NOTICE + n.noticeId();
+    } else if (fact instanceof Acknowledgement a) {
+      key = ACK + a.noticeId();
+    } else {
+      throw new IllegalArgumentException("not an index fact: " + fact.getClass());
+    }
+    try {
+      kafka.send(TOPIC, 0, key, JSON.writeValueAsBytes(fact));
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+    pending.get().add(fact);
+  }
+
+  /** Before a hub works on partitions it was given: what their previous owner committed. */
   public void catchUp() {
     follower.catchUp(CATCH_UP);
   }
@@ -124,13 +191,13 @@ public class DisclosureIndex implements SmartLifecycle {
     pending.get().clear();
   }
 
-  private void send(String key, Object value) {
-    try {
-      kafka.send(TOPIC, 0, key, JSON.writeValueAsBytes(value));
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
-    pending.get().put(key, value);
+  private Optional<Notice> findNotice(String noticeId) {
+    return Optional.ofNullable(notices.get(noticeId))
+        .or(() -> pendingOf(Notice.class).filter(n -> n.noticeId().equals(noticeId)).findFirst());
+  }
+
+  private <T> Stream<T> pendingOf(Class<T> type) {
+    return pending.get().stream().filter(type::isInstance).map(type::cast);
   }
 
   private void take(ConsumerRecord<String, byte[]> record) {
@@ -138,31 +205,48 @@ public class DisclosureIndex implements SmartLifecycle {
       return;
     }
     try {
-      if (record.key().startsWith(CASE)) {
-        apply(record.key(), JSON.readValue(record.value(), CaseDisclosures.class));
+      if (record.key().startsWith(DISCLOSURE)) {
+        if (known.contains(record.key().substring(DISCLOSURE.length()))) {
+          return; // this instance's own, applied when it committed: not parsed again
+        }
+        apply(JSON.readValue(record.value(), Disclosure.class));
+      } else if (record.key().startsWith(NOTICE)) {
+        apply(JSON.readValue(record.value(), Notice.class));
       } else if (record.key().startsWith(ACK)) {
-        apply(record.key(), JSON.readValue(record.value(), Acknowledgement.class));
+        apply(JSON.readValue(record.value(), Acknowledgement.class));
       }
     } catch (IOException e) {
-      log.warn("{}@{} is not an index entry; ignored", TOPIC, record.offset());
+      log.warn("{}@{} is not an index fact; ignored", TOPIC, record.offset());
     }
   }
 
-  private void apply(String key, Object value) {
-    if (value instanceof CaseDisclosures entry) {
-      String caseKey = key.substring(CASE.length());
-      cases.merge(caseKey, entry, (old, now) -> now.revision() > old.revision() ? now : old);
-      entry.recipients().values().stream()
-          .filter(r -> r.notice() != null)
-          .forEach(r -> caseOfNotice.put(r.notice().id(), caseKey));
-    } else if (value instanceof Acknowledgement acknowledgement) {
-      acknowledgements.putIfAbsent(acknowledgement.noticeId(), acknowledgement);
+  private void apply(Object fact) {
+    if (fact instanceof Disclosure d) {
+      known.add(d.disclosureId());
+      disclosuresByCase
+          .computeIfAbsent(d.caseKey(), c -> new ConcurrentHashMap<>())
+          .put(d.disclosureId(), d);
+      if (d.subject() != null) {
+        casesBySubject
+            .computeIfAbsent(d.subject(), s -> ConcurrentHashMap.newKeySet())
+            .add(d.caseKey());
+      }
+    } else if (fact instanceof Notice n) {
+      notices.put(n.noticeId(), n);
+    } else if (fact instanceof Acknowledgement a) {
+      acknowledgements.putIfAbsent(a.noticeId(), a);
     }
   }
 
   @Override
   public void start() {
     follower.start();
+  }
+
+  /** Before the retention triggers' container, whose first batch catches up on the index. */
+  @Override
+  public int getPhase() {
+    return DEFAULT_PHASE - 1;
   }
 
   @Override

@@ -9,6 +9,12 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *
  * @param acknowledgeWithin how long a recipient has to acknowledge a withdrawal notice before it is
  *     overdue
+ * @param sweepEvery how often the hub looks for disclosures whose retention ended
+ * @param inboxRetention how long an inbox topic keeps a record: the longest a partner may be away
+ *     before it must have read it (transport, not storage), set when the hub creates the topic
  */
 @ConfigurationProperties("hub.lifecycle")
-public record LifecycleProperties(@DefaultValue("14d") Duration acknowledgeWithin) {}
+public record LifecycleProperties(
+    @DefaultValue("14d") Duration acknowledgeWithin,
+    @DefaultValue("1h") Duration sweepEvery,
+    @DefaultValue("7d") Duration inboxRetention) {}

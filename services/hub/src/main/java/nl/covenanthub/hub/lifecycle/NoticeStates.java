@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import org.springframework.stereotype.Component;
 
 /**
@@ -55,32 +54,29 @@ public class NoticeStates {
   public List<NoticeState> all() {
     Instant now = clock.instant();
     List<NoticeState> states = new ArrayList<>();
-    for (CaseDisclosures entry : index.withNotices()) {
-      for (Map.Entry<String, CaseDisclosures.Received> r : entry.recipients().entrySet()) {
-        CaseDisclosures.Notice notice = r.getValue().notice();
-        if (notice == null) {
-          continue;
-        }
-        Instant acknowledgedAt =
-            index.acknowledgement(notice.id()).map(a -> Instant.ofEpochMilli(a.at())).orElse(null);
-        Instant by = Instant.ofEpochMilli(notice.acknowledgeBy());
-        State state =
-            acknowledgedAt != null
-                ? State.ACKNOWLEDGED
-                : now.isAfter(by) ? State.OVERDUE : State.NOTIFIED;
-        states.add(
-            new NoticeState(
-                notice.id(),
-                notice.reason(),
-                entry.sender(),
-                entry.caseReference(),
-                r.getKey(),
-                entry.subject(),
-                Instant.ofEpochMilli(notice.at()),
-                by,
-                acknowledgedAt,
-                state));
-      }
+    for (IndexFacts.Notice notice : index.notices()) {
+      Instant acknowledgedAt =
+          index
+              .acknowledgement(notice.noticeId())
+              .map(a -> Instant.ofEpochMilli(a.at()))
+              .orElse(null);
+      Instant by = Instant.ofEpochMilli(notice.acknowledgeBy());
+      State state =
+          acknowledgedAt != null
+              ? State.ACKNOWLEDGED
+              : now.isAfter(by) ? State.OVERDUE : State.NOTIFIED;
+      states.add(
+          new NoticeState(
+              notice.noticeId(),
+              notice.reason(),
+              notice.sender(),
+              notice.caseReference(),
+              notice.recipient(),
+              notice.subject(),
+              Instant.ofEpochMilli(notice.at()),
+              by,
+              acknowledgedAt,
+              state));
     }
     states.sort(Comparator.comparing(NoticeState::notifiedAt).reversed());
     return states;

@@ -4,9 +4,15 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Predicate;
 import nl.covenanthub.covenant.CovenantRef;
 import nl.covenanthub.covenant.Decision;
 import nl.covenanthub.covenant.FieldPlan;
@@ -26,6 +32,7 @@ import nl.covenanthub.hub.intake.DeadLetterReason;
 import nl.covenanthub.hub.intake.IncomingEvent;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Headers;
 import org.springframework.kafka.core.KafkaTemplate;
@@ -45,6 +52,7 @@ public class Withdrawals {
       "AVG art. 17 lid 1 en art. 19 (kennisgeving van wissing aan de ontvangers)";
   static final String NOTICE = "WithdrawalNotice";
   static final String ACKNOWLEDGEMENT = "WithdrawalAcknowledgement";
+  static final String ERASURE_REQUEST = "ErasureRequest";
   private static final Schema NOTICE_SCHEMA = WithdrawalNotice.getClassSchema();
   private static final Schema ACKNOWLEDGEMENT_SCHEMA = WithdrawalAcknowledgement.getClassSchema();
   private static final List<String> NOTICE_FIELDS = fieldNames(NOTICE_SCHEMA);
@@ -84,40 +92,73 @@ public class Withdrawals {
     return ACKNOWLEDGEMENT.equals(event.eventType());
   }
 
+  public static boolean isErasureRequest(IncomingEvent event) {
+    return ERASURE_REQUEST.equals(event.eventType());
+  }
+
   /**
    * After an event was decided, delivered and audited: the index learns what it disclosed, and a
    * withdrawal reaches everyone that received anything of the case.
    */
   public void afterDecisions(DecidedEvent decided) {
     IncomingEvent in = decided.incoming();
-    boolean withdrawal = isWithdrawal(in);
     List<Decision> decisions = decided.decisions();
-    boolean disclosed = decisions.stream().anyMatch(d -> d instanceof Decision.Disclosed);
-    if (!disclosed && !withdrawal) {
-      return;
-    }
-    String caseKey = caseKey(in.sender(), in.caseReference());
-    Optional<CaseDisclosures> known = index.caseOf(caseKey);
-    if (known.isEmpty() && !disclosed) {
-      return; // withdrawn before anyone received anything
-    }
-    CaseDisclosures entry =
-        known
-            .orElseGet(() -> CaseDisclosures.first(in.sender(), in.caseReference()))
-            .withSubject(in.bsn().map(subjects::pseudonym).orElse(null));
+    String caseKey = null;
     for (int i = 0; i < decisions.size(); i++) {
       if (decisions.get(i) instanceof Decision.Disclosed d) {
-        entry =
-            entry.disclosed(
-                d.key().recipient(),
-                received(d, decided.decidedAt()),
-                decided.disclosureIds().get(i));
+        caseKey = caseKey != null ? caseKey : caseKey(in.sender(), in.caseReference());
+        index.record(
+            disclosure(in, caseKey, d, decided.disclosureIds().get(i), decided.decidedAt()));
       }
     }
-    if (withdrawal) {
-      entry = notifyRecipients(decided, caseKey, entry, NoticeReason.WITHDRAWN);
+    if (isWithdrawal(in)) {
+      String withdrawn = caseKey != null ? caseKey : caseKey(in.sender(), in.caseReference());
+      notifyRecipients(
+          new Cause(in.source(), in.eventId(), in.occurredAt(), decided.trace()),
+          withdrawn,
+          NoticeReason.WITHDRAWN,
+          d -> !index.notified(withdrawn, d.recipient(), NoticeReason.WITHDRAWN.name()),
+          decided.decidedAt());
     }
-    index.put(caseKey, entry);
+  }
+
+  /**
+   * A sender asks erasure of a case, or of all its cases about a subject: every partner that
+   * received anything of them is told. A request that reaches nobody is audited as withheld.
+   */
+  public void erase(IncomingEvent request) {
+    Instant at = clock.instant();
+    Set<String> cases = new LinkedHashSet<>();
+    cases.add(caseKey(request.sender(), request.caseReference()));
+    boolean wholeSubject = "SUBJECT".equals(String.valueOf(request.event().get("scope")));
+    if (wholeSubject && request.bsn().isPresent()) {
+      cases.addAll(index.casesOf(request.sender(), subjects.pseudonym(request.bsn().get())));
+    }
+    Cause cause =
+        new Cause(
+            request.source(),
+            request.eventId(),
+            request.occurredAt(),
+            TraceContext.from(request.source()));
+    int told = 0;
+    for (String caseKey : cases) {
+      told +=
+          notifyRecipients(
+              cause,
+              caseKey,
+              NoticeReason.ERASURE,
+              d -> !index.notified(caseKey, d.recipient(), NoticeReason.ERASURE.name()),
+              at);
+    }
+    if (told == 0) {
+      auditor.withheldByHub(
+          request,
+          "NOTHING_DISCLOSED",
+          "no partner received anything of the case"
+              + (wholeSubject ? "s of the subject" : "")
+              + " that is not told already",
+          at);
+    }
   }
 
   /**
@@ -126,46 +167,55 @@ public class Withdrawals {
    */
   public void acknowledge(IncomingEvent ack) {
     String noticeId = String.valueOf(ack.event().get("noticeId"));
-    Optional<Map.Entry<String, CaseDisclosures>> found = index.caseOfNotice(noticeId);
-    CaseDisclosures.Received received =
-        found.map(c -> c.getValue().recipients().get(ack.sender())).orElse(null);
-    if (received == null || received.notice() == null || !received.notice().id().equals(noticeId)) {
-      throw new BadInputException(
-          DeadLetterReason.UNKNOWN_NOTICE,
-          "names no withdrawal notice that was sent to " + ack.sender(),
-          ack);
-    }
+    IndexFacts.Notice notice =
+        index
+            .notice(noticeId)
+            .filter(n -> n.recipient().equals(ack.sender()))
+            .orElseThrow(
+                () ->
+                    new BadInputException(
+                        DeadLetterReason.UNKNOWN_NOTICE,
+                        "names no withdrawal notice that was sent to " + ack.sender(),
+                        ack));
     Instant now = clock.instant();
     if (index.acknowledgement(noticeId).isEmpty()) {
-      index.acknowledged(
-          new DisclosureIndex.Acknowledgement(
+      index.record(
+          new IndexFacts.Acknowledgement(
               noticeId, ack.sender(), ack.eventId(), now.toEpochMilli()));
     }
-    String caseKey = found.get().getKey();
-    CaseDisclosures withdrawn = found.get().getValue();
     GenericData.Record passedOn = new GenericData.Record(ACKNOWLEDGEMENT_SCHEMA);
     passedOn.put("eventId", ack.eventId());
     passedOn.put("sender", ack.sender());
-    passedOn.put("caseReference", withdrawn.caseReference());
-    passedOn.put("purpose", received.purpose());
+    passedOn.put("caseReference", notice.caseReference());
+    passedOn.put("purpose", notice.purpose());
     passedOn.put("occurredAt", ack.occurredAt() == null ? null : ack.occurredAt().toEpochMilli());
     passedOn.put("noticeId", noticeId);
-    String disclosureId = DisclosureIds.of(ack.source(), withdrawn.sender());
+    String disclosureId = DisclosureIds.of(ack.source(), notice.sender());
     TraceContext trace = TraceContext.from(ack.source());
-    send(withdrawn.sender(), caseKey, passedOn, disclosureId, received, ACKNOWLEDGEMENT, trace);
+    CovenantRef covenant =
+        new CovenantRef(notice.covenantId(), notice.covenantVersion(), notice.covenantHash());
+    send(
+        notice.sender(),
+        notice.caseKey(),
+        passedOn,
+        disclosureId,
+        covenant,
+        notice.purpose(),
+        ACKNOWLEDGEMENT,
+        trace);
     auditor.disclosedByHub(
         new Auditor.HubDisclosure(
             ack.source(),
             disclosureId,
             ack.sender(),
-            withdrawn.sender(),
+            notice.sender(),
             ack.eventId(),
             ACKNOWLEDGEMENT,
             ack.caseReference(),
-            received.purpose(),
-            withdrawn.subject(),
+            notice.purpose(),
+            notice.subject(),
             ack.occurredAt(),
-            covenant(received),
+            covenant,
             LEGAL_BASIS,
             ACKNOWLEDGEMENT_FIELDS,
             PASSED_ON,
@@ -173,54 +223,111 @@ public class Withdrawals {
             now));
   }
 
-  private CaseDisclosures notifyRecipients(
-      DecidedEvent decided, String caseKey, CaseDisclosures entry, NoticeReason reason) {
-    IncomingEvent in = decided.incoming();
-    Instant at = decided.decidedAt();
-    for (Map.Entry<String, CaseDisclosures.Received> recipient : entry.recipients().entrySet()) {
-      CaseDisclosures.Received received = recipient.getValue();
-      if (received.notice() != null && received.notice().reason().equals(reason.name())) {
-        continue; // told already
+  /**
+   * The retention of these disclosures of one case ended: each recipient is told which of them it
+   * must erase, unless a notice named them already (a withdrawal, or an earlier sweep).
+   */
+  public void retentionEnded(
+      ConsumerRecord<String, byte[]> trigger, String caseKey, Set<String> disclosureIds) {
+    Map<String, Set<String>> named = new HashMap<>();
+    notifyRecipients(
+        new Cause(trigger, null, null, TraceContext.from(trigger)),
+        caseKey,
+        NoticeReason.RETENTION_ENDED,
+        d ->
+            disclosureIds.contains(d.disclosureId())
+                && !named
+                    .computeIfAbsent(d.recipient(), r -> index.named(caseKey, r))
+                    .contains(d.disclosureId()),
+        clock.instant());
+  }
+
+  /** What a notice follows from: the record (and its event, if any) that made the hub send it. */
+  private record Cause(
+      ConsumerRecord<String, byte[]> source,
+      String eventId,
+      Instant occurredAt,
+      TraceContext trace) {}
+
+  /**
+   * Tells every partner that received a disclosure of the case that {@code include} takes, naming
+   * those disclosures and what it holds; returns how many partners were told.
+   */
+  private int notifyRecipients(
+      Cause cause,
+      String caseKey,
+      NoticeReason reason,
+      Predicate<IndexFacts.Disclosure> include,
+      Instant at) {
+    Map<String, List<IndexFacts.Disclosure>> byRecipient = new LinkedHashMap<>();
+    for (IndexFacts.Disclosure d : index.disclosuresOf(caseKey)) {
+      if (include.test(d)) {
+        byRecipient.computeIfAbsent(d.recipient(), r -> new ArrayList<>()).add(d);
       }
-      String noticeId = DisclosureIds.of(in.source(), "notice/" + recipient.getKey());
+    }
+    for (Map.Entry<String, List<IndexFacts.Disclosure>> held : byRecipient.entrySet()) {
+      String recipient = held.getKey();
+      List<IndexFacts.Disclosure> received = held.getValue();
+      List<String> ids = received.stream().map(IndexFacts.Disclosure::disclosureId).toList();
+      IndexFacts.Disclosure last = received.get(received.size() - 1);
+      String noticeId = DisclosureIds.of(cause.source(), "notice/" + caseKey + "/" + recipient);
       Instant acknowledgeBy = at.plus(acknowledgeWithin);
       GenericData.Record notice = new GenericData.Record(NOTICE_SCHEMA);
       notice.put("noticeId", noticeId);
-      notice.put("sender", in.sender());
-      notice.put("caseReference", received.caseReference());
-      notice.put("disclosureIds", received.disclosureIds());
+      notice.put("sender", last.sender());
+      notice.put(
+          "caseReference",
+          received.stream()
+              .map(IndexFacts.Disclosure::viewCaseReference)
+              .filter(Objects::nonNull)
+              .reduce((first, second) -> second)
+              .orElse(null));
+      notice.put("disclosureIds", ids);
       notice.put(
           "reason",
           new GenericData.EnumSymbol(NOTICE_SCHEMA.getField("reason").schema(), reason.name()));
-      notice.put("purpose", received.purpose());
+      notice.put("purpose", last.purpose());
       notice.put("occurredAt", at.toEpochMilli());
       notice.put("acknowledgeBy", acknowledgeBy.toEpochMilli());
-      send(recipient.getKey(), caseKey, notice, noticeId, received, NOTICE, decided.trace());
+      CovenantRef covenant =
+          new CovenantRef(last.covenantId(), last.covenantVersion(), last.covenantHash());
+      send(recipient, caseKey, notice, noticeId, covenant, last.purpose(), NOTICE, cause.trace());
       auditor.disclosedByHub(
           new Auditor.HubDisclosure(
-              in.source(),
+              cause.source(),
               noticeId,
-              in.sender(),
-              recipient.getKey(),
-              in.eventId(),
+              last.sender(),
+              recipient,
+              cause.eventId(),
               NOTICE,
-              in.caseReference(),
-              received.purpose(),
-              entry.subject(),
-              in.occurredAt(),
-              covenant(received),
+              last.caseReference(),
+              last.purpose(),
+              last.subject(),
+              cause.occurredAt(),
+              covenant,
               LEGAL_BASIS,
               NOTICE_FIELDS,
               List.of(),
-              decided.trace(),
+              cause.trace(),
               at));
-      entry =
-          entry.notified(
-              recipient.getKey(),
-              new CaseDisclosures.Notice(
-                  noticeId, reason.name(), at.toEpochMilli(), acknowledgeBy.toEpochMilli()));
+      index.record(
+          new IndexFacts.Notice(
+              noticeId,
+              caseKey,
+              last.sender(),
+              last.caseReference(),
+              last.subject(),
+              recipient,
+              reason.name(),
+              last.purpose(),
+              covenant.id(),
+              covenant.version(),
+              covenant.contentHash(),
+              ids,
+              at.toEpochMilli(),
+              acknowledgeBy.toEpochMilli()));
     }
-    return entry;
+    return byRecipient.size();
   }
 
   /** An inbox record the hub made, with the headers of a view, in the current transaction. */
@@ -229,7 +336,8 @@ public class Withdrawals {
       String key,
       GenericData.Record message,
       String disclosureId,
-      CaseDisclosures.Received grounds,
+      CovenantRef covenant,
+      String purpose,
       String eventType,
       TraceContext trace) {
     ViewCodec.Encoded encoded = codec.encode(message);
@@ -237,10 +345,10 @@ public class Withdrawals {
         new ProducerRecord<>(Topics.inbox(recipient), key, encoded.value());
     Headers headers = record.headers();
     header(headers, "disclosure-id", disclosureId);
-    header(headers, "covenant-id", grounds.covenantId());
-    header(headers, "covenant-version", Integer.toString(grounds.covenantVersion()));
-    header(headers, "covenant-hash", grounds.covenantHash());
-    header(headers, "purpose", grounds.purpose());
+    header(headers, "covenant-id", covenant.id());
+    header(headers, "covenant-version", Integer.toString(covenant.version()));
+    header(headers, "covenant-hash", covenant.contentHash());
+    header(headers, "purpose", purpose);
     header(headers, "legal-basis", LEGAL_BASIS);
     header(headers, "event-type", eventType);
     header(headers, TraceContext.HEADER, trace.traceparent(TraceContext.spanId(disclosureId)));
@@ -257,26 +365,26 @@ public class Withdrawals {
         && "WITHDRAWN".equals(String.valueOf(in.event().get("status")));
   }
 
-  private static CaseDisclosures.Received received(Decision.Disclosed disclosed, Instant at) {
+  private IndexFacts.Disclosure disclosure(
+      IncomingEvent in, String caseKey, Decision.Disclosed disclosed, String id, Instant at) {
     FieldPlan plan = disclosed.plan();
     GenericData.Record view = disclosed.view();
-    Object caseReference =
+    Object viewCaseReference =
         view.getSchema().getField("caseReference") == null ? null : view.get("caseReference");
-    return new CaseDisclosures.Received(
+    return new IndexFacts.Disclosure(
+        id,
+        caseKey,
+        in.sender(),
+        in.caseReference(),
+        in.bsn().map(subjects::pseudonym).orElse(null),
+        plan.key().recipient(),
         plan.key().purpose(),
         plan.covenant().id(),
         plan.covenant().version(),
         plan.covenant().contentHash(),
-        caseReference == null ? null : caseReference.toString(),
-        List.of(),
+        viewCaseReference == null ? null : viewCaseReference.toString(),
         at.toEpochMilli(),
-        plan.retention() == null ? null : plan.retention().toString(),
-        null);
-  }
-
-  private static CovenantRef covenant(CaseDisclosures.Received received) {
-    return new CovenantRef(
-        received.covenantId(), received.covenantVersion(), received.covenantHash());
+        plan.retainUntil(at).map(Instant::toEpochMilli).orElse(null));
   }
 
   private static List<String> fieldNames(Schema schema) {

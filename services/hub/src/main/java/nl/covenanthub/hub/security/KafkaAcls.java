@@ -9,6 +9,7 @@ import java.util.regex.Pattern;
 import nl.covenanthub.events.InboxViews;
 import nl.covenanthub.hub.Topics;
 import nl.covenanthub.hub.lifecycle.DisclosureIndex;
+import nl.covenanthub.hub.lifecycle.RetentionEnds;
 import nl.covenanthub.hub.writerschemas.WriterSchemaTopic;
 import org.apache.kafka.common.acl.AccessControlEntry;
 import org.apache.kafka.common.acl.AclBinding;
@@ -222,6 +223,10 @@ public final class KafkaAcls {
     acls.add(allow(user, AclOperation.READ, topic(DisclosureIndex.TOPIC)));
     acls.add(allow(user, AclOperation.WRITE, topic(DisclosureIndex.TOPIC)));
     acls.add(allow(user, AclOperation.CREATE, topic(DisclosureIndex.TOPIC)));
+    // Retention triggers (RetentionEnds): swept, then read like an outbox.
+    acls.add(allow(user, AclOperation.READ, topic(RetentionEnds.TOPIC)));
+    acls.add(allow(user, AclOperation.WRITE, topic(RetentionEnds.TOPIC)));
+    acls.add(allow(user, AclOperation.CREATE, topic(RetentionEnds.TOPIC)));
     // Webhook delivery states (WebhookDelivery): written and followed by every instance.
     acls.add(allow(user, AclOperation.READ, topic(WEBHOOK_DELIVERIES)));
     acls.add(allow(user, AclOperation.WRITE, topic(WEBHOOK_DELIVERIES)));
@@ -267,6 +272,8 @@ public final class KafkaAcls {
     // The impact preview decodes the outboxes' events as the hub does, with the partners' writer
     // schemas.
     acls.add(allow(user, AclOperation.READ, topic(WriterSchemaTopic.TOPIC)));
+    // The withdrawal notices and their acknowledgements, for the privacy officer's page.
+    acls.add(allow(user, AclOperation.READ, topic(DisclosureIndex.TOPIC)));
     // The impact preview replays the latest events of each outbox (never an inbox), without a
     // consumer group: read in memory, never stored or shown unmasked (docs/covenant-admin.md).
     for (String partner : partners) {

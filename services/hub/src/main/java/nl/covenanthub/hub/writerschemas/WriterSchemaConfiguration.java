@@ -3,6 +3,7 @@ package nl.covenanthub.hub.writerschemas;
 import java.util.ArrayList;
 import java.util.List;
 import nl.covenanthub.covenant.EventCatalog;
+import nl.covenanthub.events.ErasureRequest;
 import nl.covenanthub.events.WithdrawalAcknowledgement;
 import nl.covenanthub.events.WriterSchemas;
 import org.apache.avro.Schema;
@@ -21,10 +22,10 @@ class WriterSchemaConfiguration {
 
   @Bean
   WriterSchemas writerSchemas(EventCatalog catalog) {
-    // The covenants' event types, and the acknowledgement partners send back to a withdrawal
-    // notice.
+    // The covenants' event types, and what partners send the hub about what follows a disclosure.
     List<Schema> schemas = new ArrayList<>(catalog.avroSchemas());
     schemas.add(WithdrawalAcknowledgement.getClassSchema());
+    schemas.add(ErasureRequest.getClassSchema());
     return new WriterSchemas(schemas);
   }
 
