@@ -55,6 +55,7 @@ class AsyncApiDocumentTest {
           "hub.webhook-deliveries",
           "hub.disclosure-index",
           "hub.retention-ends",
+          "hub.matching",
           "partner.{partnerId}.webhook-parked",
           "hub.writer-schemas");
   private static final Path AUDIT_RECORD = AVRO.resolve("audit/AuditRecord.avsc");

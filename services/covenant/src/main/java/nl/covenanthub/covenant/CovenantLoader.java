@@ -158,6 +158,22 @@ public final class CovenantLoader {
       this.tree = tree;
     }
 
+    private Optional<Matching> matching(JsonNode matching, String pointer) {
+      if (matching == null) {
+        return Optional.empty();
+      }
+      String keepFor = matching.get("keepFor").asText();
+      try {
+        return Optional.of(
+            new Matching(matching.get("legalBasis").asText(), Period.parse(keepFor)));
+      } catch (DateTimeException e) {
+        problem(
+            pointer + "/keepFor",
+            "keepFor '" + keepFor + "' is not an ISO-8601 period such as P2Y");
+        return Optional.empty();
+      }
+    }
+
     Covenant covenant(JsonNode root) {
       List<Party> parties = new ArrayList<>();
       for (JsonNode party : root.get("parties")) {
@@ -169,7 +185,8 @@ public final class CovenantLoader {
             new Purpose(
                 purpose.get("id").asText(),
                 purpose.get("description").asText(),
-                legalBasis(purpose.get("legalBasis"))));
+                legalBasis(purpose.get("legalBasis")),
+                matching(purpose.get("matching"), "/purposes/" + purposes.size() + "/matching")));
       }
       List<Rule> rules = new ArrayList<>();
       JsonNode ruleNodes = root.get("rules");

@@ -284,6 +284,41 @@ public final class CovenantSet {
         .toList();
   }
 
+  /**
+   * The matching {@code purpose} allows a sender at moment {@code at}, with the covenant version it
+   * rests on: empty when the purpose names none, the sender is not a party, has revoked, or the
+   * covenant is not in force.
+   */
+  public Optional<MatchingGrounds> matching(String sender, String purpose, Instant at) {
+    LoadedCovenant owner = byPurpose.get(purpose);
+    if (owner == null
+        || !owner.covenant().validity().covers(at)
+        || owner.isRevokedBy(sender)
+        || owner.covenant().parties().stream().noneMatch(p -> p.id().equals(sender))) {
+      return Optional.empty();
+    }
+    return owner
+        .covenant()
+        .purpose(purpose)
+        .flatMap(Purpose::matching)
+        .map(m -> new MatchingGrounds(m, owner.ref()));
+  }
+
+  /** Matching, and the covenant version that allows it. */
+  public record MatchingGrounds(Matching matching, CovenantRef covenant) {
+    /**
+     * Until when a signal made at {@code at} counts, in calendar terms where covenants are made.
+     */
+    public Instant keepUntil(Instant at) {
+      return at.atZone(Validity.ZONE).plus(matching.keepFor()).toInstant();
+    }
+
+    /** The legal basis of matching itself. */
+    public String legalBasis() {
+      return matching.legalBasis();
+    }
+  }
+
   /** Every party of every active covenant: the partners whose outboxes the hub reads. */
   public Set<String> partners() {
     Set<String> partners = new LinkedHashSet<>();

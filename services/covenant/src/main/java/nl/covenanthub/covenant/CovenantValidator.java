@@ -130,6 +130,34 @@ public final class CovenantValidator {
         check.problem(
             "/purposes/" + i + "/id", "purpose '" + purposes.get(i).id() + "' is listed twice");
       }
+      int at = i;
+      purposes.get(i).matching().ifPresent(m -> checkMatching(check, purposes.get(at), m, at));
+    }
+  }
+
+  /**
+   * Matching names its own basis, counts a signal at most two years (the Verwijsindex's limit), and
+   * rests on the BSN, so the purpose needs a basis for processing it.
+   */
+  private static void checkMatching(Check check, Purpose purpose, Matching matching, int index) {
+    String pointer = "/purposes/" + index + "/matching";
+    String label = "purpose '" + purpose.id() + "': matching ";
+    if (matching.legalBasis().isBlank()) {
+      check.problem(pointer + "/legalBasis", label + "needs a legal basis of its own");
+    }
+    LocalDate start = LocalDate.of(2000, 1, 1);
+    LocalDate end = start.plus(matching.keepFor());
+    if (!end.isAfter(start) || end.isAfter(start.plus(Matching.LONGEST))) {
+      check.problem(
+          pointer + "/keepFor",
+          label + "keeps a signal for " + matching.keepFor() + ": more than nothing, at most P2Y");
+    }
+    if (purpose.legalBasis().bsn().isEmpty()) {
+      check.problem(
+          pointer,
+          label
+              + "compares data subjects by their BSN, but the purpose names no legal basis for the"
+              + " BSN (legalBasis.bsn)");
     }
   }
 

@@ -88,6 +88,14 @@ public final class Pseudonymiser {
     return versions;
   }
 
+  /**
+   * The matching pseudonym of a data subject (hit/no-hit): a key of its own, which neither the
+   * audit nor any recipient has, so only the hub can compute it or link it to anything.
+   */
+  public static Pseudonymiser forMatching(String ref, KeyRing keys) {
+    return new Pseudonymiser(ref, current(ref, keys), use("matching"));
+  }
+
   /** Keys of inbox records (one case's records stay in order; its reference is not shown). */
   public static Pseudonymiser forRecordKeys(String ref, KeyRing keys) {
     return new Pseudonymiser(ref, current(ref, keys), use("record-key"));

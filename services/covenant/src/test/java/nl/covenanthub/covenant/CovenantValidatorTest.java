@@ -24,6 +24,46 @@ class CovenantValidatorTest {
     assertThat(problems.get(0).message()).contains(fragments);
   }
 
+  private static String withMatching(String bsnBasis, String matching) {
+    return MINIMAL.replace(
+        "      general: AVG art. 6 lid 1 sub e\n",
+        "      general: AVG art. 6 lid 1 sub e\n" + bsnBasis + matching);
+  }
+
+  @Test
+  void acceptsMatchingWithItsOwnBasisForAtMostTwoYears() throws Exception {
+    String yaml =
+        withMatching(
+            "      bsn: Wabb art. 10\n",
+            "    matching:\n      legalBasis: Wmo 2015 art. 5.2.1\n" + "      keepFor: P2Y\n");
+    assertThat(problems(yaml)).isEmpty();
+    assertThat(
+            TestCovenants.load(yaml)
+                .covenant()
+                .purpose("zorg-en-veiligheid")
+                .orElseThrow()
+                .matching())
+        .contains(new Matching("Wmo 2015 art. 5.2.1", java.time.Period.ofYears(2)));
+  }
+
+  @Test
+  void refusesMatchingLongerThanTheVerwijsindexOrWithoutABasisForTheBsn() {
+    String tooLong =
+        withMatching(
+            "      bsn: Wabb art. 10\n",
+            "    matching:\n      legalBasis: Wmo 2015 art. 5.2.1\n" + "      keepFor: P3Y\n");
+    assertSingleProblem(tooLong, 21, "keeps a signal for P3Y", "at most P2Y");
+    String noBsnBasis =
+        withMatching(
+            "", "    matching:\n      legalBasis: Wmo 2015 art. 5.2.1\n" + "      keepFor: P1Y\n");
+    assertSingleProblem(noBsnBasis, 18, "compares data subjects by their BSN", "legalBasis.bsn");
+    String blankBasis =
+        withMatching(
+            "      bsn: Wabb art. 10\n",
+            "    matching:\n      legalBasis: \" \"\n      keepFor: P1Y\n");
+    assertSingleProblem(blankBasis, 20, "needs a legal basis of its own");
+  }
+
   @Test
   void aValidCovenantHasNoProblems() {
     assertThat(problems(MINIMAL)).isEmpty();

@@ -108,7 +108,11 @@ final class InboxReader implements Runnable {
     String disclosureId = Views.header(record.headers(), "disclosure-id");
     try {
       GenericRecord view = views.decode(record.headers(), record.value());
-      Object sender = view.getSchema().getField("sender") == null ? null : view.get("sender");
+      // A match notice names the other partner, not a sender.
+      Object sender =
+          view.hasField("sender")
+              ? view.get("sender")
+              : view.hasField("otherPartner") ? view.get("otherPartner") : null;
       console.say(
           partner,
           "← "

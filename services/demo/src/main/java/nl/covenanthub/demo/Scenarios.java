@@ -103,7 +103,13 @@ final class Scenarios {
 
   private Scenario zorgnetwerkBetrokken(int n) {
     CaseReference reference = reference("lzn", ref("LZN", n, 1), ZORG, DE_VRIES, CASUSREGISSEUR);
-    return new Scenario("lzn", reference, "care involved", List.of("politie"), "BSN pseudonymised");
+    return new Scenario(
+        "lzn",
+        reference,
+        "care involved",
+        List.of("politie"),
+        "BSN pseudonymised; the first time, politie and lzn each get a MatchNotice: both hold a case"
+            + " about De Vries");
   }
 
   private Scenario woonoverlast(int n) {

@@ -91,6 +91,12 @@ class CovenantConfiguration {
     return Pseudonymiser.forAuditSubject(properties.subjectKey(), keys);
   }
 
+  /** The matching pseudonym of a data subject: a key of its own, which no one else has. */
+  @Bean
+  Pseudonymiser matchingPseudonymiser(HubProperties properties, KeyRing keys) {
+    return Pseudonymiser.forMatching(properties.subjectKey(), keys);
+  }
+
   /** Inbox record keys: a key of their own again. */
   @Bean
   Pseudonymiser recordKeyPseudonymiser(HubProperties properties, KeyRing keys) {

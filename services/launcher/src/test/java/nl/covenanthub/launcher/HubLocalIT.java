@@ -110,6 +110,7 @@ class HubLocalIT {
     awaitLine(out, "⇐ webhook"); // Veilig Thuis receives by webhook too
     awaitLine(out, "[lzn] ← politie WithdrawalNotice"); // a withdrawn signal's recipient is told
     awaitLine(out, "[politie] ← lzn WithdrawalAcknowledgement"); // and politie hears it was erased
+    awaitLine(out, "[politie] ← lzn MatchNotice"); // politie and lzn hold one resident: a match
     assertThat(Files.readString(out))
         .as("every webhook the demo's receiver got verified")
         .contains("signature verified")

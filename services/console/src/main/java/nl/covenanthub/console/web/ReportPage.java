@@ -13,6 +13,7 @@ import nl.covenanthub.console.report.SubjectLetter;
 import nl.covenanthub.console.report.SubjectReport;
 import nl.covenanthub.console.report.SubjectReportCsv;
 import nl.covenanthub.console.report.SubjectReports;
+import nl.covenanthub.console.withdrawals.WithdrawalNotices;
 import org.springframework.context.MessageSource;
 import org.springframework.http.ContentDisposition;
 import org.springframework.http.HttpHeaders;
@@ -37,13 +38,16 @@ class ReportPage {
   private final ConsoleProperties properties;
   private final LookupLog lookups;
   private final MessageSource messages;
+  private final WithdrawalNotices withdrawals;
 
   ReportPage(
       SubjectReports reports,
       SearchForms forms,
       ConsoleProperties properties,
       LookupLog lookups,
-      MessageSource messages) {
+      MessageSource messages,
+      WithdrawalNotices withdrawals) {
+    this.withdrawals = withdrawals;
     this.reports = reports;
     this.forms = forms;
     this.properties = properties;
@@ -92,7 +96,10 @@ class ReportPage {
       @RequestParam(required = false) String subject,
       Model model) {
     try {
-      model.addAttribute("report", logged(LookupLog.Action.REPORT, pseudonym(bsn, subject)));
+      SubjectReport report = logged(LookupLog.Action.REPORT, pseudonym(bsn, subject));
+      model.addAttribute("report", report);
+      // Who was told to erase what they received about the person, and whether they did.
+      model.addAttribute("withdrawals", withdrawals.about(report.subjectPseudonym()));
       return "report";
     } catch (InvalidSearchException e) {
       model.addAttribute("error", e.said());

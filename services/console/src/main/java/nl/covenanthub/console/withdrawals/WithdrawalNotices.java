@@ -101,6 +101,14 @@ public class WithdrawalNotices {
     return new Read(all, null);
   }
 
+  /** The notices about the data subject with one of these pseudonyms (comma-separated). */
+  public List<Notice> about(String subjectPseudonyms) {
+    List<String> pseudonyms = List.of(subjectPseudonyms.split(","));
+    return all().notices().stream()
+        .filter(n -> n.subjectPseudonym() != null && pseudonyms.contains(n.subjectPseudonym()))
+        .toList();
+  }
+
   private static void take(
       ConsumerRecord<String, byte[]> record,
       Map<String, JsonNode> notices,

@@ -411,6 +411,16 @@ class ConsolePagesBrowserTest extends ConsoleTestBase {
         .as("the overdue row, in Dutch")
         .contains("politie", PERSONS_CASE, "veilig-thuis", "ingetrokken", "te laat");
     assertNoBsn();
+
+    // The person's Art. 15 report says who was told to erase what about them, and who did.
+    browser.findElement(By.id("nav-report")).click();
+    type("bsn", PERSON);
+    browser.findElement(By.id("make-report")).click();
+    waitFor(By.id("withdrawals"));
+    assertThat(tableRows("withdrawals"))
+        .extracting(row -> row.get(2) + " " + row.get(5))
+        .contains("lzn wacht, op tijd", "veilig-thuis te laat", "riec bevestigd");
+    assertNoBsn();
   }
 
   private void notice(String id, String recipient, Instant at, Instant acknowledgeBy)

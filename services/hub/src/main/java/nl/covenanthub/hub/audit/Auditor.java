@@ -129,25 +129,50 @@ public class Auditor {
    * erasure request about a case nobody received): audited, so that no event goes without a trace.
    */
   public void withheldByHub(IncomingEvent in, String reason, String detail, Instant at) {
-    AuditRecord record =
-        base(
+    withheldByHub(
+        new HubWithholding(
             in.source(),
             DisclosureIds.of(in.source(), ""),
             in.sender(),
-            null,
-            TraceContext.from(in.source()),
-            at);
+            in.eventId(),
+            in.eventType(),
+            in.caseReference(),
+            in.purpose(),
+            in.bsn().map(pseudonymiser::pseudonym).orElse(null),
+            in.occurredAt(),
+            reason,
+            detail),
+        at);
+  }
+
+  /** What the hub found and passed to nobody, with where it came from. */
+  public record HubWithholding(
+      ConsumerRecord<String, byte[]> source,
+      String disclosureId,
+      String sender,
+      String eventId,
+      String eventType,
+      String caseReference,
+      String purpose,
+      String subjectPseudonym,
+      Instant occurredAt,
+      String reason,
+      String detail) {}
+
+  public void withheldByHub(HubWithholding w, Instant at) {
+    AuditRecord record =
+        base(w.source(), w.disclosureId(), w.sender(), null, TraceContext.from(w.source()), at);
     record.setDecision(AuditDecision.WITHHELD);
-    record.setReason(reason);
-    record.setDetail(detail);
-    record.setEventId(in.eventId());
-    record.setEventType(in.eventType());
-    record.setCaseReference(in.caseReference());
-    record.setPurpose(in.purpose());
-    record.setSubjectPseudonym(in.bsn().map(pseudonymiser::pseudonym).orElse(null));
-    record.setOccurredAt(in.occurredAt());
+    record.setReason(w.reason());
+    record.setDetail(w.detail());
+    record.setEventId(w.eventId());
+    record.setEventType(w.eventType());
+    record.setCaseReference(w.caseReference());
+    record.setPurpose(w.purpose());
+    record.setSubjectPseudonym(w.subjectPseudonym());
+    record.setOccurredAt(w.occurredAt());
     write(record);
-    metrics.decision(in.sender(), null, in.purpose(), AuditDecision.WITHHELD.name());
+    metrics.decision(w.sender(), null, w.purpose(), AuditDecision.WITHHELD.name());
   }
 
   /** The audit record of an outbox record the hub refused: who sent it, where it was, and why. */

@@ -8,6 +8,7 @@ import nl.covenanthub.hub.intake.DuplicateEvents;
 import nl.covenanthub.hub.intake.IncomingEvent;
 import nl.covenanthub.hub.intake.OutboxIntake;
 import nl.covenanthub.hub.lifecycle.Withdrawals;
+import nl.covenanthub.hub.matching.Matchmaker;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -34,6 +35,7 @@ public class OutboxRoute extends RouteBuilder {
   private final DeadLetters deadLetters;
   private final DuplicateEvents duplicates;
   private final Withdrawals withdrawals;
+  private final Matchmaker matchmaker;
 
   public OutboxRoute(
       OutboxIntake intake,
@@ -42,8 +44,10 @@ public class OutboxRoute extends RouteBuilder {
       InboxPublisher inboxes,
       Auditor auditor,
       DeadLetters deadLetters,
-      Withdrawals withdrawals) {
+      Withdrawals withdrawals,
+      Matchmaker matchmaker) {
     this.withdrawals = withdrawals;
+    this.matchmaker = matchmaker;
     this.intake = intake;
     this.duplicates = duplicates;
     this.decisions = decisions;
@@ -86,6 +90,9 @@ public class OutboxRoute extends RouteBuilder {
               } else if (Withdrawals.isErasureRequest(in)) {
                 withdrawals.erase(in);
                 e.setRouteStop(true);
+              } else if ("MatchQuery".equals(in.eventType())) {
+                matchmaker.query(in, e.getProperty(COVENANTS, CovenantSet.class));
+                e.setRouteStop(true);
               }
             })
         .id("acknowledge")
@@ -102,7 +109,13 @@ public class OutboxRoute extends RouteBuilder {
         .process(e -> auditor.audit(e.getMessage().getBody(DecidedEvent.class)))
         .id("audit")
         .process(e -> withdrawals.afterDecisions(e.getMessage().getBody(DecidedEvent.class)))
-        .id("index");
+        .id("index")
+        .process(
+            e ->
+                matchmaker.afterDecisions(
+                    e.getMessage().getBody(DecidedEvent.class),
+                    e.getProperty(COVENANTS, CovenantSet.class)))
+        .id("match");
   }
 
   @SuppressWarnings("unchecked")

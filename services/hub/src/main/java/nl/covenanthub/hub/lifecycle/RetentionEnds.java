@@ -4,8 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -14,28 +12,17 @@ import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import nl.covenanthub.hub.audit.AuditChain;
-import nl.covenanthub.hub.audit.HubMetrics;
-import nl.covenanthub.hub.disclosure.ViewCodec;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
-import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
 import org.springframework.kafka.config.TopicBuilder;
 import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.kafka.core.KafkaTemplate;
-import org.springframework.kafka.listener.BatchConsumerAwareMessageListener;
 import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
-import org.springframework.kafka.listener.ConsumerAwareRebalanceListener;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.support.TransactionSynchronization;
-import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
  * Tells recipients when the covenant's retention of what they received has ended (reason
@@ -65,12 +52,9 @@ public class RetentionEnds implements SmartLifecycle {
   public RetentionEnds(
       DisclosureIndex index,
       Withdrawals withdrawals,
-      AuditChain chain,
-      ViewCodec views,
-      HubMetrics metrics,
+      HubTopicContainers containers,
       KafkaTemplate<String, byte[]> kafka,
       KafkaAdmin admin,
-      ConcurrentKafkaListenerContainerFactory<Object, Object> factory,
       Clock clock,
       LifecycleProperties properties) {
     this.index = index;
@@ -78,40 +62,22 @@ public class RetentionEnds implements SmartLifecycle {
     this.clock = clock;
     this.every = properties.sweepEvery();
     admin.createOrModifyTopics(topic());
-    container = factory.createContainer(TOPIC);
-    container.setBeanName("retention-ends");
-    container.setAutoStartup(false);
-    container.getContainerProperties().setClientId("covenant-hub-retention");
-    container
-        .getContainerProperties()
-        .setMessageListener(new Listener(withdrawals, chain, views, metrics, index));
-    container
-        .getContainerProperties()
-        .setOffsetAndMetadataProvider(
-            (metadata, offset) -> new OffsetAndMetadata(offset, chain.offsetMetadata()));
-    container
-        .getContainerProperties()
-        .setConsumerRebalanceListener(
-            new ConsumerAwareRebalanceListener() {
-              @Override
-              public void onPartitionsAssigned(
-                  Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
-                chain.onAssigned(consumer, partitions);
-                if (!partitions.isEmpty()) {
-                  index.catchUp();
+    this.container =
+        containers.create(
+            TOPIC,
+            (records, consumer) -> {
+              for (ConsumerRecord<String, byte[]> record : records) {
+                Trigger trigger;
+                try {
+                  trigger = JSON.readValue(record.value(), Trigger.class);
+                } catch (IOException | RuntimeException e) {
+                  // Only the hub writes this topic; a record it cannot read is skipped, not
+                  // retried.
+                  log.warn("{}@{} is not a retention trigger; skipped", TOPIC, record.offset());
+                  continue;
                 }
-              }
-
-              @Override
-              public void onPartitionsRevokedBeforeCommit(
-                  Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
-                chain.onRevoked(partitions);
-              }
-
-              @Override
-              public void onPartitionsLost(
-                  Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
-                chain.onRevoked(partitions);
+                withdrawals.retentionEnded(
+                    record, trigger.caseKey(), new LinkedHashSet<>(trigger.disclosureIds()));
               }
             });
   }
@@ -186,65 +152,6 @@ public class RetentionEnds implements SmartLifecycle {
       return JSON.writeValueAsBytes(trigger);
     } catch (IOException e) {
       throw new IllegalStateException(e);
-    }
-  }
-
-  /** Reads triggers in the listener container's transaction, as the outbox listener does. */
-  private static final class Listener implements BatchConsumerAwareMessageListener<String, byte[]> {
-    private final Withdrawals withdrawals;
-    private final AuditChain chain;
-    private final ViewCodec views;
-    private final HubMetrics metrics;
-    private final DisclosureIndex index;
-
-    Listener(
-        Withdrawals withdrawals,
-        AuditChain chain,
-        ViewCodec views,
-        HubMetrics metrics,
-        DisclosureIndex index) {
-      this.withdrawals = withdrawals;
-      this.chain = chain;
-      this.views = views;
-      this.metrics = metrics;
-      this.index = index;
-    }
-
-    @Override
-    public void onMessage(List<ConsumerRecord<String, byte[]>> records, Consumer<?, ?> consumer) {
-      List<TopicPartition> partitions = new ArrayList<>();
-      records.forEach(r -> partitions.add(new TopicPartition(r.topic(), r.partition())));
-      chain.ensureKnown(consumer, new LinkedHashSet<>(partitions));
-      TransactionSynchronizationManager.registerSynchronization(
-          new TransactionSynchronization() {
-            @Override
-            public void afterCompletion(int status) {
-              if (status == STATUS_COMMITTED) {
-                chain.afterCommit();
-                views.afterCommit();
-                metrics.afterCommit();
-                index.afterCommit();
-              } else {
-                chain.afterRollback();
-                views.afterRollback();
-                metrics.afterRollback();
-                index.afterRollback();
-              }
-            }
-          });
-      for (ConsumerRecord<String, byte[]> record : records) {
-        Trigger trigger;
-        try {
-          trigger = JSON.readValue(record.value(), Trigger.class);
-        } catch (IOException | RuntimeException e) {
-          // Only the hub writes this topic; a record it cannot read is skipped, not retried.
-          log.warn("{}@{} is not a retention trigger; skipped", TOPIC, record.offset());
-          continue;
-        }
-        withdrawals.retentionEnded(
-            record, trigger.caseKey(), new LinkedHashSet<>(trigger.disclosureIds()));
-      }
-      chain.writeHeads();
     }
   }
 }

@@ -1,6 +1,5 @@
 package nl.covenanthub.hub.lifecycle;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,25 +16,19 @@ import nl.covenanthub.covenant.CovenantRef;
 import nl.covenanthub.covenant.Decision;
 import nl.covenanthub.covenant.FieldPlan;
 import nl.covenanthub.covenant.Pseudonymiser;
-import nl.covenanthub.events.InboxViews;
 import nl.covenanthub.events.NoticeReason;
 import nl.covenanthub.events.WithdrawalAcknowledgement;
 import nl.covenanthub.events.WithdrawalNotice;
-import nl.covenanthub.hub.Topics;
 import nl.covenanthub.hub.audit.Auditor;
 import nl.covenanthub.hub.disclosure.DecidedEvent;
 import nl.covenanthub.hub.disclosure.DisclosureIds;
 import nl.covenanthub.hub.disclosure.TraceContext;
-import nl.covenanthub.hub.disclosure.ViewCodec;
 import nl.covenanthub.hub.intake.BadInputException;
 import nl.covenanthub.hub.intake.DeadLetterReason;
 import nl.covenanthub.hub.intake.IncomingEvent;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.header.Headers;
-import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.stereotype.Component;
 
 /**
@@ -63,8 +56,7 @@ public class Withdrawals {
   private final DisclosureIndex index;
   private final Pseudonymiser caseKeys;
   private final Pseudonymiser subjects;
-  private final ViewCodec codec;
-  private final KafkaTemplate<String, byte[]> kafka;
+  private final HubMessages messages;
   private final Auditor auditor;
   private final Clock clock;
   private final Duration acknowledgeWithin;
@@ -73,16 +65,14 @@ public class Withdrawals {
       DisclosureIndex index,
       Pseudonymiser recordKeyPseudonymiser,
       Pseudonymiser subjectPseudonymiser,
-      ViewCodec codec,
-      KafkaTemplate<String, byte[]> kafka,
+      HubMessages messages,
       Auditor auditor,
       Clock clock,
       LifecycleProperties properties) {
     this.index = index;
     this.caseKeys = recordKeyPseudonymiser;
     this.subjects = subjectPseudonymiser;
-    this.codec = codec;
-    this.kafka = kafka;
+    this.messages = messages;
     this.auditor = auditor;
     this.clock = clock;
     this.acknowledgeWithin = properties.acknowledgeWithin();
@@ -194,13 +184,14 @@ public class Withdrawals {
     TraceContext trace = TraceContext.from(ack.source());
     CovenantRef covenant =
         new CovenantRef(notice.covenantId(), notice.covenantVersion(), notice.covenantHash());
-    send(
+    messages.send(
         notice.sender(),
         notice.caseKey(),
         passedOn,
         disclosureId,
         covenant,
         notice.purpose(),
+        LEGAL_BASIS,
         ACKNOWLEDGEMENT,
         trace);
     auditor.disclosedByHub(
@@ -291,7 +282,16 @@ public class Withdrawals {
       notice.put("acknowledgeBy", acknowledgeBy.toEpochMilli());
       CovenantRef covenant =
           new CovenantRef(last.covenantId(), last.covenantVersion(), last.covenantHash());
-      send(recipient, caseKey, notice, noticeId, covenant, last.purpose(), NOTICE, cause.trace());
+      messages.send(
+          recipient,
+          caseKey,
+          notice,
+          noticeId,
+          covenant,
+          last.purpose(),
+          LEGAL_BASIS,
+          NOTICE,
+          cause.trace());
       auditor.disclosedByHub(
           new Auditor.HubDisclosure(
               cause.source(),
@@ -330,32 +330,6 @@ public class Withdrawals {
     return byRecipient.size();
   }
 
-  /** An inbox record the hub made, with the headers of a view, in the current transaction. */
-  private void send(
-      String recipient,
-      String key,
-      GenericData.Record message,
-      String disclosureId,
-      CovenantRef covenant,
-      String purpose,
-      String eventType,
-      TraceContext trace) {
-    ViewCodec.Encoded encoded = codec.encode(message);
-    ProducerRecord<String, byte[]> record =
-        new ProducerRecord<>(Topics.inbox(recipient), key, encoded.value());
-    Headers headers = record.headers();
-    header(headers, "disclosure-id", disclosureId);
-    header(headers, "covenant-id", covenant.id());
-    header(headers, "covenant-version", Integer.toString(covenant.version()));
-    header(headers, "covenant-hash", covenant.contentHash());
-    header(headers, "purpose", purpose);
-    header(headers, "legal-basis", LEGAL_BASIS);
-    header(headers, "event-type", eventType);
-    header(headers, TraceContext.HEADER, trace.traceparent(TraceContext.spanId(disclosureId)));
-    headers.add(InboxViews.SCHEMA_ID_HEADER, encoded.schemaId());
-    kafka.send(record);
-  }
-
   private String caseKey(String sender, String caseReference) {
     return caseKeys.pseudonym(sender + "/" + caseReference);
   }
@@ -389,9 +363,5 @@ public class Withdrawals {
 
   private static List<String> fieldNames(Schema schema) {
     return schema.getFields().stream().map(Schema.Field::name).toList();
-  }
-
-  private static void header(Headers headers, String name, String value) {
-    headers.add(name, value.getBytes(StandardCharsets.UTF_8));
   }
 }

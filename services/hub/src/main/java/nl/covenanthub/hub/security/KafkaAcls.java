@@ -10,6 +10,7 @@ import nl.covenanthub.events.InboxViews;
 import nl.covenanthub.hub.Topics;
 import nl.covenanthub.hub.lifecycle.DisclosureIndex;
 import nl.covenanthub.hub.lifecycle.RetentionEnds;
+import nl.covenanthub.hub.matching.Matchmaker;
 import nl.covenanthub.hub.writerschemas.WriterSchemaTopic;
 import org.apache.kafka.common.acl.AccessControlEntry;
 import org.apache.kafka.common.acl.AclBinding;
@@ -223,6 +224,10 @@ public final class KafkaAcls {
     acls.add(allow(user, AclOperation.READ, topic(DisclosureIndex.TOPIC)));
     acls.add(allow(user, AclOperation.WRITE, topic(DisclosureIndex.TOPIC)));
     acls.add(allow(user, AclOperation.CREATE, topic(DisclosureIndex.TOPIC)));
+    // Match candidates (Matchmaker): written with the decisions, read back in order.
+    acls.add(allow(user, AclOperation.READ, topic(Matchmaker.TOPIC)));
+    acls.add(allow(user, AclOperation.WRITE, topic(Matchmaker.TOPIC)));
+    acls.add(allow(user, AclOperation.CREATE, topic(Matchmaker.TOPIC)));
     // Retention triggers (RetentionEnds): swept, then read like an outbox.
     acls.add(allow(user, AclOperation.READ, topic(RetentionEnds.TOPIC)));
     acls.add(allow(user, AclOperation.WRITE, topic(RetentionEnds.TOPIC)));

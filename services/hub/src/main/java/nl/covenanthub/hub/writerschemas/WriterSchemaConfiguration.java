@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import nl.covenanthub.covenant.EventCatalog;
 import nl.covenanthub.events.ErasureRequest;
+import nl.covenanthub.events.MatchQuery;
 import nl.covenanthub.events.WithdrawalAcknowledgement;
 import nl.covenanthub.events.WriterSchemas;
 import org.apache.avro.Schema;
@@ -26,6 +27,7 @@ class WriterSchemaConfiguration {
     List<Schema> schemas = new ArrayList<>(catalog.avroSchemas());
     schemas.add(WithdrawalAcknowledgement.getClassSchema());
     schemas.add(ErasureRequest.getClassSchema());
+    schemas.add(MatchQuery.getClassSchema());
     return new WriterSchemas(schemas);
   }
 

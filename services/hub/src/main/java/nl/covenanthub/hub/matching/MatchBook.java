@@ -1,0 +1,108 @@
+package nl.covenanthub.hub.matching;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Which partners hold open cases about which subject, and which pairs of them were told of each
+ * other: the matching's state, as a fold over its candidates in order. Pure: the same candidates
+ * give the same state and outcomes, which is how a hub rebuilds it after a restart. A pair is told
+ * once while both hold an open case; once either holds none, a later case tells them again.
+ */
+final class MatchBook {
+  /** Tell {@code told}'s partner about {@code about}'s case. */
+  record Tell(MatchCandidate told, MatchCandidate about) {}
+
+  /**
+   * What a candidate leads to.
+   *
+   * @param tell the notices to send
+   * @param noHit no other partner holds a case about the subject (audited)
+   * @param notSignalled a query about a subject the partner holds no case about (audited)
+   */
+  record Outcome(List<Tell> tell, boolean noHit, boolean notSignalled) {
+    static final Outcome NOTHING = new Outcome(List.of(), false, false);
+  }
+
+  private final Map<String, Map<String, MatchCandidate>> open = new HashMap<>();
+  private final Set<String> told = new HashSet<>();
+
+  Outcome take(MatchCandidate c) {
+    Map<String, MatchCandidate> cases =
+        open.computeIfAbsent(c.bookKey(), k -> new LinkedHashMap<>());
+    cases.values().removeIf(o -> o.keepUntil() < c.at()); // its signal no longer counts
+    Outcome outcome;
+    switch (c.kind()) {
+      case OPEN -> {
+        cases.put(c.caseId(), c);
+        Map<String, MatchCandidate> others = latestOfOthers(cases, c.partner());
+        if (others.isEmpty()) {
+          outcome = new Outcome(List.of(), true, false);
+        } else {
+          List<Tell> tell = new ArrayList<>();
+          others.forEach(
+              (partner, other) -> {
+                if (told.add(pair(c.bookKey(), c.partner(), partner))) {
+                  tell.add(new Tell(c, other));
+                  tell.add(new Tell(other, c));
+                }
+              });
+          outcome = new Outcome(tell, false, false);
+        }
+      }
+      case CLOSE -> {
+        cases.remove(c.caseId());
+        outcome = Outcome.NOTHING;
+      }
+      default -> {
+        boolean holds = cases.values().stream().anyMatch(o -> o.partner().equals(c.partner()));
+        Map<String, MatchCandidate> others = latestOfOthers(cases, c.partner());
+        if (!holds) {
+          outcome = new Outcome(List.of(), false, true);
+        } else if (others.isEmpty()) {
+          outcome = new Outcome(List.of(), true, false);
+        } else {
+          outcome =
+              new Outcome(others.values().stream().map(o -> new Tell(c, o)).toList(), false, false);
+        }
+      }
+    }
+    forgetPairsWithoutCases(c.bookKey(), cases);
+    if (cases.isEmpty()) {
+      open.remove(c.bookKey());
+    }
+    return outcome;
+  }
+
+  /** Each other partner's latest open case. */
+  private static Map<String, MatchCandidate> latestOfOthers(
+      Map<String, MatchCandidate> cases, String partner) {
+    Map<String, MatchCandidate> latest = new LinkedHashMap<>();
+    for (MatchCandidate o : cases.values()) {
+      if (!o.partner().equals(partner)) {
+        latest.merge(o.partner(), o, (a, b) -> b.at() >= a.at() ? b : a);
+      }
+    }
+    return latest;
+  }
+
+  private void forgetPairsWithoutCases(String bookKey, Map<String, MatchCandidate> cases) {
+    Set<String> holders = new HashSet<>();
+    cases.values().forEach(o -> holders.add(o.partner()));
+    told.removeIf(
+        p -> {
+          String[] parts = p.split("\n");
+          return parts[0].equals(bookKey)
+              && (!holders.contains(parts[1]) || !holders.contains(parts[2]));
+        });
+  }
+
+  private static String pair(String bookKey, String a, String b) {
+    return a.compareTo(b) < 0 ? bookKey + "\n" + a + "\n" + b : bookKey + "\n" + b + "\n" + a;
+  }
+}
