@@ -99,9 +99,13 @@ class HubFlowTest {
     kafka.close();
   }
 
+  /** The inbox records of this event (not the hub's own messages, such as match notices). */
   private static List<ConsumerRecord<String, byte[]>> inbox(String partner, String eventId) {
     return kafka.committed("partner." + partner + ".inbox").stream()
-        .filter(r -> eventId.equals(String.valueOf(kafka.view(r).get("eventId"))))
+        .map(r -> Map.entry(r, kafka.view(r)))
+        .filter(r -> r.getValue().hasField("eventId"))
+        .filter(r -> eventId.equals(String.valueOf(r.getValue().get("eventId"))))
+        .map(Map.Entry::getKey)
         .toList();
   }
 

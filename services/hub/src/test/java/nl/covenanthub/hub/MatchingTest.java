@@ -64,7 +64,7 @@ class MatchingTest {
   void twoPartnersWithACaseAboutOneResidentHearOfEachOtherAndNoOneElseDoes() {
     CaseSignal politie = politieSignal(BOTH);
     publish("politie", politie.getCaseReference(), PartnerEvents.bytes(politie));
-    AuditRecord first = check(politie.getEventId());
+    AuditRecord first = check(politie.getEventId(), politie.getCaseReference());
     assertThat(first.getDecision()).isEqualTo(AuditDecision.WITHHELD);
     assertThat(first.getReason()).as("nobody else holds the resident yet").isEqualTo("NO_MATCH");
     assertThat(first.getSubjectPseudonym()).isNotBlank().isNotEqualTo(BOTH);
@@ -106,20 +106,22 @@ class MatchingTest {
     // A resident only politie signalled matches nobody.
     CaseSignal alone = politieSignal(ONLY_POLITIE);
     publish("politie", alone.getCaseReference(), PartnerEvents.bytes(alone));
-    assertThat(check(alone.getEventId()).getReason()).isEqualTo("NO_MATCH");
+    assertThat(check(alone.getEventId(), alone.getCaseReference()).getReason())
+        .isEqualTo("NO_MATCH");
     assertThat(matchNotices("politie"))
         .noneMatch(r -> kafka.view(r).toString().contains(alone.getCaseReference()));
 
     // A probe about a resident the prober never signalled finds nothing, and is audited.
     MatchQuery probe = query("veilig-thuis", BOTH);
     publish("veilig-thuis", probe.getCaseReference(), PartnerEvents.bytes(probe));
-    AuditRecord refused = check(probe.getEventId());
+    AuditRecord refused = check(probe.getEventId(), probe.getCaseReference());
     assertThat(refused.getReason()).isEqualTo("NOT_SIGNALLED");
     assertThat(refused.getSender()).isEqualTo("veilig-thuis");
     // A partner outside the covenant may not ask at all.
     MatchQuery outsider = query("riec", BOTH);
     publish("riec", outsider.getCaseReference(), PartnerEvents.bytes(outsider));
-    assertThat(check(outsider.getEventId()).getReason()).isEqualTo("NOT_MATCHABLE");
+    assertThat(check(outsider.getEventId(), outsider.getCaseReference()).getReason())
+        .isEqualTo("NOT_MATCHABLE");
     assertThat(matchNotices("veilig-thuis")).isEmpty();
     assertThat(matchNotices("riec")).isEmpty();
 
@@ -141,11 +143,15 @@ class MatchingTest {
                         .count()
                     == 2);
 
-    // Once lzn's case is closed, a new politie case about the resident matches nobody.
-    publish("lzn", lzn.getCaseReference(), PartnerEvents.bytes(closed(lzn)));
+    // Once lzn's case is closed the match has ended, and a new politie case matches nobody.
+    CaseStatusChange close = closed(lzn);
+    publish("lzn", lzn.getCaseReference(), PartnerEvents.bytes(close));
+    assertThat(check(close.getEventId(), lzn.getCaseReference()).getReason())
+        .isEqualTo("MATCH_ENDED");
     CaseSignal again = politieSignal(BOTH);
     publish("politie", again.getCaseReference(), PartnerEvents.bytes(again));
-    assertThat(check(again.getEventId()).getReason()).isEqualTo("NO_MATCH");
+    assertThat(check(again.getEventId(), again.getCaseReference()).getReason())
+        .isEqualTo("NO_MATCH");
     assertThat(matchNotices("politie"))
         .noneMatch(r -> kafka.view(r).toString().contains(again.getCaseReference()));
   }
@@ -158,7 +164,7 @@ class MatchingTest {
    * The audit record of the matching check of this event: MatchCheck for a check the matching made
    * (no hit, not signalled), the MatchQuery itself for one refused at the door.
    */
-  private static AuditRecord check(String eventId) {
+  private static AuditRecord check(String eventId, String caseReference) {
     return await()
         .atMost(WAIT)
         .until(
@@ -169,7 +175,11 @@ class MatchingTest {
                             "MatchCheck".equals(r.getEventType())
                                 || "MatchQuery".equals(r.getEventType()))
                     .filter(r -> r.getDecision() == AuditDecision.WITHHELD)
-                    .filter(r -> eventId.equals(r.getEventId()))
+                    // A check names the case; a query refused at the door is the query's own.
+                    .filter(
+                        r ->
+                            caseReference.equals(r.getCaseReference())
+                                && (r.getEventId() == null || eventId.equals(r.getEventId())))
                     .toList(),
             l -> !l.isEmpty())
         .get(0);

@@ -305,6 +305,36 @@ class WithdrawalTest {
     assertThat(audited.getSubjectPseudonym()).isNotBlank();
   }
 
+  /** A partner without Kafka acknowledges over HTTPS, as it publishes its events. */
+  @Test
+  void anAcknowledgementPostedOverHttpCountsTheSame() throws Exception {
+    SignalledCase signalled = withdrawn();
+    String noticeId = kafka.view(noticeTo("lzn", signalled)).get("noticeId").toString();
+    String body =
+        JSON.writeValueAsString(
+            Map.of(
+                "eventId", UUID.randomUUID().toString(),
+                "caseReference", "LZN-DOSSIER-77",
+                "purpose", "zorg-en-veiligheid",
+                "occurredAt", "2026-12-02T10:00:00Z",
+                "noticeId", noticeId));
+    HttpRequest request =
+        HttpRequest.newBuilder(
+                URI.create(
+                    "http://localhost:" + port + "/api/partner/events/WithdrawalAcknowledgement"))
+            .header(
+                "Authorization",
+                "Bearer " + Keycloak.shared().clientToken("lzn", Keycloak.demoSecret("lzn")))
+            .header("Idempotency-Key", UUID.randomUUID().toString())
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .build();
+    HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+    await().atMost(WAIT).until(() -> stateOf(noticeId).equals("ACKNOWLEDGED"));
+    assertThat(findInbox("politie", "noticeId", noticeId)).as("passed on to politie").isPresent();
+  }
+
   @Test
   void anAcknowledgementOfANoticeSentToAnotherPartnerIsRefusedAndAudited() {
     SignalledCase signalled = withdrawn();

@@ -14,17 +14,21 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import nl.covenanthub.covenant.EventCatalog;
 import nl.covenanthub.covenant.EventJson;
-import nl.covenanthub.covenant.EventSchema;
+import nl.covenanthub.events.ErasureRequest;
+import nl.covenanthub.events.MatchQuery;
+import nl.covenanthub.events.WithdrawalAcknowledgement;
 import nl.covenanthub.hub.HubProperties;
 import nl.covenanthub.hub.Topics;
 import nl.covenanthub.hub.covenants.ActiveCovenants;
 import nl.covenanthub.hub.http.IdempotencyKeys.Claim;
 import nl.covenanthub.hub.http.IdempotencyKeys.Remembered;
+import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.message.BinaryMessageEncoder;
@@ -56,7 +60,13 @@ class EventIngress {
   private static final int MAX_KEY_LENGTH = 255;
 
   private final ActiveCovenants covenants;
-  private final EventCatalog catalog;
+
+  /**
+   * What a partner may publish, by name: the covenants' event types, and what it sends the hub
+   * about what follows a disclosure (docs/case-lifecycle.md).
+   */
+  private final Map<String, Schema> eventTypes = new LinkedHashMap<>();
+
   private final IdempotencyKeys keys;
   private final PartnerRateLimits limits;
   private final KafkaTemplate<String, byte[]> kafka;
@@ -72,7 +82,14 @@ class EventIngress {
       HubProperties properties,
       Clock clock) {
     this.covenants = covenants;
-    this.catalog = catalog;
+    catalog.eventTypes().forEach(t -> eventTypes.put(t, catalog.eventType(t).orElseThrow().avro()));
+    for (Schema lifecycle :
+        List.of(
+            WithdrawalAcknowledgement.getClassSchema(),
+            ErasureRequest.getClassSchema(),
+            MatchQuery.getClassSchema())) {
+      eventTypes.put(lifecycle.getName(), lifecycle);
+    }
     this.keys = keys;
     this.limits = limits;
     this.kafka = kafka;
@@ -109,11 +126,10 @@ class EventIngress {
           HttpStatus.BAD_REQUEST,
           "the header " + IDEMPOTENCY_KEY + " is required (1 to 255 characters)");
     }
-    EventSchema schema = catalog.eventType(type).orElse(null);
+    Schema schema = eventTypes.get(type);
     if (schema == null) {
       return Problems.of(
-          HttpStatus.NOT_FOUND,
-          "no event type of that name; the types are " + catalog.eventTypes());
+          HttpStatus.NOT_FOUND, "no event type of that name; the types are " + eventTypes.keySet());
     }
     JsonNode json;
     try {
@@ -136,7 +152,7 @@ class EventIngress {
       return invalid(List.of(new EventJson.FieldProblem("sender", "must be you, or be left out")));
     }
     event.put("sender", partner);
-    EventJson.Reading reading = EventJson.readAll(event, schema.avro());
+    EventJson.Reading reading = EventJson.readAll(event, schema);
     if (reading.record().isEmpty()) {
       return invalid(reading.problems());
     }

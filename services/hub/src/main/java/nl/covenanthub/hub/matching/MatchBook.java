@@ -22,11 +22,21 @@ final class MatchBook {
    * What a candidate leads to.
    *
    * @param tell the notices to send
-   * @param noHit no other partner holds a case about the subject (audited)
-   * @param notSignalled a query about a subject the partner holds no case about (audited)
+   * @param check how the check ended when nothing is sent (each audited): NO_MATCH (no other
+   *     partner holds a case about the subject), ALREADY_MATCHED (the others were told of this
+   *     partner before), NOT_SIGNALLED (a query about a subject the partner holds no case about),
+   *     MATCH_ENDED (a close left a pair without a case), or null
    */
-  record Outcome(List<Tell> tell, boolean noHit, boolean notSignalled) {
-    static final Outcome NOTHING = new Outcome(List.of(), false, false);
+  record Outcome(List<Tell> tell, String check) {
+    static final Outcome NOTHING = new Outcome(List.of(), null);
+
+    boolean noHit() {
+      return "NO_MATCH".equals(check);
+    }
+
+    boolean notSignalled() {
+      return "NOT_SIGNALLED".equals(check);
+    }
   }
 
   private final Map<String, Map<String, MatchCandidate>> open = new HashMap<>();
@@ -42,7 +52,7 @@ final class MatchBook {
         cases.put(c.caseId(), c);
         Map<String, MatchCandidate> others = latestOfOthers(cases, c.partner());
         if (others.isEmpty()) {
-          outcome = new Outcome(List.of(), true, false);
+          outcome = new Outcome(List.of(), "NO_MATCH");
         } else {
           List<Tell> tell = new ArrayList<>();
           others.forEach(
@@ -52,23 +62,25 @@ final class MatchBook {
                   tell.add(new Tell(other, c));
                 }
               });
-          outcome = new Outcome(tell, false, false);
+          outcome = new Outcome(tell, tell.isEmpty() ? "ALREADY_MATCHED" : null);
         }
       }
       case CLOSE -> {
         cases.remove(c.caseId());
-        outcome = Outcome.NOTHING;
+        outcome =
+            forgetPairsWithoutCases(c.bookKey(), cases) > 0
+                ? new Outcome(List.of(), "MATCH_ENDED")
+                : Outcome.NOTHING;
       }
       default -> {
         boolean holds = cases.values().stream().anyMatch(o -> o.partner().equals(c.partner()));
         Map<String, MatchCandidate> others = latestOfOthers(cases, c.partner());
         if (!holds) {
-          outcome = new Outcome(List.of(), false, true);
+          outcome = new Outcome(List.of(), "NOT_SIGNALLED");
         } else if (others.isEmpty()) {
-          outcome = new Outcome(List.of(), true, false);
+          outcome = new Outcome(List.of(), "NO_MATCH");
         } else {
-          outcome =
-              new Outcome(others.values().stream().map(o -> new Tell(c, o)).toList(), false, false);
+          outcome = new Outcome(others.values().stream().map(o -> new Tell(c, o)).toList(), null);
         }
       }
     }
@@ -91,15 +103,18 @@ final class MatchBook {
     return latest;
   }
 
-  private void forgetPairsWithoutCases(String bookKey, Map<String, MatchCandidate> cases) {
+  /** Forgets the pairs of which a partner holds no case any more; returns how many. */
+  private int forgetPairsWithoutCases(String bookKey, Map<String, MatchCandidate> cases) {
     Set<String> holders = new HashSet<>();
     cases.values().forEach(o -> holders.add(o.partner()));
+    int before = told.size();
     told.removeIf(
         p -> {
           String[] parts = p.split("\n");
           return parts[0].equals(bookKey)
               && (!holders.contains(parts[1]) || !holders.contains(parts[2]));
         });
+    return before - told.size();
   }
 
   private static String pair(String bookKey, String a, String b) {

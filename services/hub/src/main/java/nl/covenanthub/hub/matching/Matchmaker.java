@@ -62,6 +62,12 @@ public class Matchmaker implements SmartLifecycle {
   private static final List<String> NOTICE_FIELDS =
       List.of("otherPartner", "otherCaseReference", "otherContact");
   private static final Duration READ_TIMEOUT = Duration.ofMinutes(2);
+  private static final Map<String, String> CHECKS =
+      Map.of(
+          "NO_MATCH", "no other partner holds an open case about the subject",
+          "ALREADY_MATCHED", "the partners that hold the subject were told of this one before",
+          "NOT_SIGNALLED", "the partner holds no case about the subject under this purpose",
+          "MATCH_ENDED", "the case closed: a match it made has ended");
 
   private final Pseudonymiser matchPseudonyms;
   private final Pseudonymiser subjects;
@@ -220,22 +226,20 @@ public class Matchmaker implements SmartLifecycle {
     for (MatchBook.Tell tell : outcome.tell()) {
       notice(record, tell, at);
     }
-    if (outcome.noHit() || outcome.notSignalled()) {
+    if (outcome.check() != null) {
       auditor.withheldByHub(
           new Auditor.HubWithholding(
               record,
               DisclosureIds.of(record, ""),
               c.partner(),
-              c.eventId(),
+              null, // a check about the person and the case, not one more decision on the event
               CHECK,
               c.caseReference(),
               c.purpose(),
               c.auditSubject(),
               at,
-              outcome.noHit() ? "NO_MATCH" : "NOT_SIGNALLED",
-              outcome.noHit()
-                  ? "no other partner holds an open case about the subject"
-                  : "the partner holds no case about the subject under this purpose"),
+              outcome.check(),
+              CHECKS.get(outcome.check())),
           at);
     }
   }
@@ -280,7 +284,7 @@ public class Matchmaker implements SmartLifecycle {
             matchId,
             about.partner(),
             told.partner(),
-            about.eventId(),
+            null, // about the person and the case, not a decision on the other's event
             NOTICE,
             about.caseReference(),
             about.purpose(),

@@ -50,10 +50,11 @@ class MatchBookTest {
     assertThat(book.take(open("politie", "p1", "s", 0)).noHit()).isTrue();
     assertThat(told(book.take(open("lzn", "l1", "s", 1))))
         .containsExactlyInAnyOrder("lzn about p1", "politie about l1");
-    assertThat(told(book.take(open("politie", "p2", "s", 2))))
-        .as("the pair knows already")
-        .isEmpty();
-    book.take(candidate(MatchCandidate.Kind.CLOSE, "lzn", "l1", "s", 3));
+    MatchBook.Outcome known = book.take(open("politie", "p2", "s", 2));
+    assertThat(told(known)).as("the pair knows already").isEmpty();
+    assertThat(known.check()).isEqualTo("ALREADY_MATCHED");
+    assertThat(book.take(candidate(MatchCandidate.Kind.CLOSE, "lzn", "l1", "s", 3)).check())
+        .isEqualTo("MATCH_ENDED");
     assertThat(book.take(open("politie", "p3", "s", 4)).noHit()).isTrue();
     assertThat(told(book.take(open("lzn", "l2", "s", 5))))
         .as("a new case after the other closed tells them again, about the latest")
