@@ -59,10 +59,20 @@ public class HubTopicContainers {
     default void rolledBack() {}
   }
 
+  /**
+   * The consumer group of the container of {@code topic}: a group of its own, so that its members
+   * joining or leaving never rebalance the outboxes' group (whose partitions would be revoked and
+   * their failure counts forgotten).
+   */
+  public static String groupOf(String topic) {
+    return "covenant-hub-" + topic.substring(topic.indexOf('.') + 1);
+  }
+
   /** A container of {@code topic}, not started: its owner starts and stops it. */
   public ConcurrentMessageListenerContainer<Object, Object> create(String topic, Reader reader) {
     ConcurrentMessageListenerContainer<Object, Object> container = factory.createContainer(topic);
     container.setBeanName(topic);
+    container.getContainerProperties().setGroupId(groupOf(topic));
     container.setAutoStartup(false);
     container.getContainerProperties().setClientId("covenant-hub-" + topic);
     container

@@ -9,6 +9,7 @@ import java.util.regex.Pattern;
 import nl.covenanthub.events.InboxViews;
 import nl.covenanthub.hub.Topics;
 import nl.covenanthub.hub.lifecycle.DisclosureIndex;
+import nl.covenanthub.hub.lifecycle.HubTopicContainers;
 import nl.covenanthub.hub.lifecycle.RetentionEnds;
 import nl.covenanthub.hub.matching.Matchmaker;
 import nl.covenanthub.hub.writerschemas.WriterSchemaTopic;
@@ -224,11 +225,28 @@ public final class KafkaAcls {
     acls.add(allow(user, AclOperation.READ, topic(DisclosureIndex.TOPIC)));
     acls.add(allow(user, AclOperation.WRITE, topic(DisclosureIndex.TOPIC)));
     acls.add(allow(user, AclOperation.CREATE, topic(DisclosureIndex.TOPIC)));
-    // Match candidates (Matchmaker): written with the decisions, read back in order.
+    // Match candidates (Matchmaker): written with the decisions, read back in order, in a group of
+    // their own (HubTopicContainers).
+    acls.add(
+        allow(
+            user,
+            AclOperation.READ,
+            new ResourcePattern(
+                ResourceType.GROUP,
+                HubTopicContainers.groupOf(Matchmaker.TOPIC),
+                PatternType.LITERAL)));
     acls.add(allow(user, AclOperation.READ, topic(Matchmaker.TOPIC)));
     acls.add(allow(user, AclOperation.WRITE, topic(Matchmaker.TOPIC)));
     acls.add(allow(user, AclOperation.CREATE, topic(Matchmaker.TOPIC)));
-    // Retention triggers (RetentionEnds): swept, then read like an outbox.
+    // Retention triggers (RetentionEnds): swept, then read like an outbox, in a group of their own.
+    acls.add(
+        allow(
+            user,
+            AclOperation.READ,
+            new ResourcePattern(
+                ResourceType.GROUP,
+                HubTopicContainers.groupOf(RetentionEnds.TOPIC),
+                PatternType.LITERAL)));
     acls.add(allow(user, AclOperation.READ, topic(RetentionEnds.TOPIC)));
     acls.add(allow(user, AclOperation.WRITE, topic(RetentionEnds.TOPIC)));
     acls.add(allow(user, AclOperation.CREATE, topic(RetentionEnds.TOPIC)));
