@@ -2,7 +2,6 @@ package nl.covenanthub.console.withdrawals;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import jakarta.annotation.PreDestroy;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -13,10 +12,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import nl.covenanthub.console.GrouplessConsumers;
+import nl.covenanthub.events.TopicSnapshot;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
@@ -59,27 +58,20 @@ public class WithdrawalNotices {
 
   private final KafkaProperties kafka;
   private final Clock clock;
-  private final TopicPartition partition = new TopicPartition(TOPIC, 0);
-
-  /** What was read so far: the topic grows by one fact per disclosure, so it is read once. */
-  private final Map<String, JsonNode> notices = new HashMap<>();
-
-  private final Map<String, Instant> acknowledged = new HashMap<>();
-  private KafkaConsumer<String, byte[]> consumer;
 
   public WithdrawalNotices(KafkaProperties kafka, Clock clock) {
     this.kafka = kafka;
     this.clock = clock;
   }
 
-  /** Every notice, with what was committed up to now. */
-  public synchronized Read all() {
-    try {
-      readToTheEnd();
+  public Read all() {
+    Map<String, JsonNode> notices = new HashMap<>();
+    Map<String, Instant> acknowledged = new HashMap<>();
+    try (KafkaConsumer<String, byte[]> consumer = GrouplessConsumers.of(kafka)) {
+      TopicSnapshot.read(consumer, TOPIC, TIMEOUT, record -> take(record, notices, acknowledged));
     } catch (KafkaException e) {
       // The class name only: a broker's message may quote what it could not read.
       log.warn("The withdrawal notices were not read: {}", e.getClass().getName());
-      close();
       return new Read(List.of(), e.getClass().getSimpleName());
     }
     Instant now = clock.instant();
@@ -117,39 +109,10 @@ public class WithdrawalNotices {
         .toList();
   }
 
-  /** Reads on from where it stopped, up to what is committed now. */
-  private void readToTheEnd() {
-    if (consumer == null) {
-      KafkaConsumer<String, byte[]> created = GrouplessConsumers.of(kafka);
-      if (created.partitionsFor(TOPIC, TIMEOUT).isEmpty()) {
-        created.close();
-        return; // no hub wrote it yet
-      }
-      created.assign(List.of(partition));
-      created.seekToBeginning(List.of(partition));
-      consumer = created;
-    }
-    long end = consumer.endOffsets(List.of(partition), TIMEOUT).get(partition);
-    long deadline = System.nanoTime() + TIMEOUT.toNanos();
-    while (consumer.position(partition, TIMEOUT) < end) {
-      if (System.nanoTime() > deadline) {
-        throw new org.apache.kafka.common.errors.TimeoutException(TOPIC + " not read to its end");
-      }
-      consumer.poll(Duration.ofMillis(200)).forEach(this::take);
-    }
-  }
-
-  @PreDestroy
-  synchronized void close() {
-    if (consumer != null) {
-      consumer.close();
-      consumer = null;
-      notices.clear();
-      acknowledged.clear();
-    }
-  }
-
-  private void take(ConsumerRecord<String, byte[]> record) {
+  private static void take(
+      ConsumerRecord<String, byte[]> record,
+      Map<String, JsonNode> notices,
+      Map<String, Instant> acknowledged) {
     if (record.key() == null || record.value() == null) {
       return;
     }
