@@ -94,11 +94,17 @@ public class Withdrawals {
     IncomingEvent in = decided.incoming();
     List<Decision> decisions = decided.decisions();
     String caseKey = null;
+    String subject = null;
     for (int i = 0; i < decisions.size(); i++) {
       if (decisions.get(i) instanceof Decision.Disclosed d) {
-        caseKey = caseKey != null ? caseKey : caseKey(in.sender(), in.caseReference());
+        if (caseKey == null) {
+          // Once per event, not per recipient: each is a keyed hash.
+          caseKey = caseKey(in.sender(), in.caseReference());
+          subject = in.bsn().map(subjects::pseudonym).orElse(null);
+        }
         index.record(
-            disclosure(in, caseKey, d, decided.disclosureIds().get(i), decided.decidedAt()));
+            disclosure(
+                in, caseKey, subject, d, decided.disclosureIds().get(i), decided.decidedAt()));
       }
     }
     if (isWithdrawal(in)) {
@@ -339,8 +345,13 @@ public class Withdrawals {
         && "WITHDRAWN".equals(String.valueOf(in.event().get("status")));
   }
 
-  private IndexFacts.Disclosure disclosure(
-      IncomingEvent in, String caseKey, Decision.Disclosed disclosed, String id, Instant at) {
+  private static IndexFacts.Disclosure disclosure(
+      IncomingEvent in,
+      String caseKey,
+      String subject,
+      Decision.Disclosed disclosed,
+      String id,
+      Instant at) {
     FieldPlan plan = disclosed.plan();
     GenericData.Record view = disclosed.view();
     Object viewCaseReference =
@@ -350,7 +361,7 @@ public class Withdrawals {
         caseKey,
         in.sender(),
         in.caseReference(),
-        in.bsn().map(subjects::pseudonym).orElse(null),
+        subject,
         plan.key().recipient(),
         plan.key().purpose(),
         plan.covenant().id(),

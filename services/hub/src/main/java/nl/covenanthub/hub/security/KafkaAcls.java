@@ -206,9 +206,7 @@ public final class KafkaAcls {
     // Read back only to find a chain's head when it is nowhere else (AuditLog).
     acls.add(allow(user, AclOperation.READ, topic(AUDIT)));
     acls.add(allow(user, AclOperation.CREATE, topic(AUDIT)));
-    acls.add(allow(user, AclOperation.READ, topic(AUDIT_CHAIN)));
-    acls.add(allow(user, AclOperation.WRITE, topic(AUDIT_CHAIN)));
-    acls.add(allow(user, AclOperation.CREATE, topic(AUDIT_CHAIN)));
+    acls.addAll(readWriteCreate(user, AUDIT_CHAIN));
     acls.add(allow(user, AclOperation.WRITE, topic(DEAD_LETTER)));
     acls.add(allow(user, AclOperation.CREATE, topic(DEAD_LETTER)));
     acls.add(allow(user, AclOperation.WRITE, topic(InboxViews.SCHEMAS_TOPIC)));
@@ -217,14 +215,10 @@ public final class KafkaAcls {
     acls.add(allow(user, AclOperation.CREATE, topic(InboxViews.SCHEMAS_TOPIC)));
     // The partners' HTTP idempotency keys, written with their events and followed
     // (IdempotencyKeys).
-    acls.add(allow(user, AclOperation.READ, topic(IDEMPOTENCY)));
-    acls.add(allow(user, AclOperation.WRITE, topic(IDEMPOTENCY)));
-    acls.add(allow(user, AclOperation.CREATE, topic(IDEMPOTENCY)));
+    acls.addAll(readWriteCreate(user, IDEMPOTENCY));
     // The disclosure index (DisclosureIndex): written with the decisions, followed by every
     // instance.
-    acls.add(allow(user, AclOperation.READ, topic(DisclosureIndex.TOPIC)));
-    acls.add(allow(user, AclOperation.WRITE, topic(DisclosureIndex.TOPIC)));
-    acls.add(allow(user, AclOperation.CREATE, topic(DisclosureIndex.TOPIC)));
+    acls.addAll(readWriteCreate(user, DisclosureIndex.TOPIC));
     // Match candidates (Matchmaker): written with the decisions, read back in order, in a group of
     // their own (HubTopicContainers).
     acls.add(
@@ -235,9 +229,7 @@ public final class KafkaAcls {
                 ResourceType.GROUP,
                 HubTopicContainers.groupOf(Matchmaker.TOPIC),
                 PatternType.LITERAL)));
-    acls.add(allow(user, AclOperation.READ, topic(Matchmaker.TOPIC)));
-    acls.add(allow(user, AclOperation.WRITE, topic(Matchmaker.TOPIC)));
-    acls.add(allow(user, AclOperation.CREATE, topic(Matchmaker.TOPIC)));
+    acls.addAll(readWriteCreate(user, Matchmaker.TOPIC));
     // Retention triggers (RetentionEnds): swept, then read like an outbox, in a group of their own.
     acls.add(
         allow(
@@ -247,13 +239,9 @@ public final class KafkaAcls {
                 ResourceType.GROUP,
                 HubTopicContainers.groupOf(RetentionEnds.TOPIC),
                 PatternType.LITERAL)));
-    acls.add(allow(user, AclOperation.READ, topic(RetentionEnds.TOPIC)));
-    acls.add(allow(user, AclOperation.WRITE, topic(RetentionEnds.TOPIC)));
-    acls.add(allow(user, AclOperation.CREATE, topic(RetentionEnds.TOPIC)));
+    acls.addAll(readWriteCreate(user, RetentionEnds.TOPIC));
     // Webhook delivery states (WebhookDelivery): written and followed by every instance.
-    acls.add(allow(user, AclOperation.READ, topic(WEBHOOK_DELIVERIES)));
-    acls.add(allow(user, AclOperation.WRITE, topic(WEBHOOK_DELIVERIES)));
-    acls.add(allow(user, AclOperation.CREATE, topic(WEBHOOK_DELIVERIES)));
+    acls.addAll(readWriteCreate(user, WEBHOOK_DELIVERIES));
     acls.add(
         allow(
             user,
@@ -263,9 +251,7 @@ public final class KafkaAcls {
     acls.add(allow(user, AclOperation.READ, topic(COVENANTS)));
     acls.add(allow(user, AclOperation.CREATE, topic(COVENANTS)));
     // Partners' writer schemas: registered through the hub's HTTP API, read back by every instance.
-    acls.add(allow(user, AclOperation.READ, topic(WriterSchemaTopic.TOPIC)));
-    acls.add(allow(user, AclOperation.WRITE, topic(WriterSchemaTopic.TOPIC)));
-    acls.add(allow(user, AclOperation.CREATE, topic(WriterSchemaTopic.TOPIC)));
+    acls.addAll(readWriteCreate(user, WriterSchemaTopic.TOPIC));
     acls.add(
         allow(
             user,
@@ -321,6 +307,14 @@ public final class KafkaAcls {
   /** The principal a client id authenticates as ({@code sasl.oauthbearer.sub.claim.name=azp}). */
   public static String principal(String clientId) {
     return "User:" + clientId;
+  }
+
+  /** A hub topic the hub writes and reads back: read, write, create, in that order. */
+  private static List<AclBinding> readWriteCreate(String user, String topic) {
+    return List.of(
+        allow(user, AclOperation.READ, topic(topic)),
+        allow(user, AclOperation.WRITE, topic(topic)),
+        allow(user, AclOperation.CREATE, topic(topic)));
   }
 
   private static ResourcePattern topic(String name) {
