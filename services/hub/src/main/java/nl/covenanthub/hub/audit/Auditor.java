@@ -47,7 +47,7 @@ public class Auditor {
 
   public DecidedEvent audit(DecidedEvent decided) {
     IncomingEvent in = decided.incoming();
-    String subject = in.bsn().map(pseudonymiser::pseudonym).orElse(null);
+    String subject = decided.subjectPseudonym();
     List<Decision> decisions = decided.decisions();
     for (int i = 0; i < decisions.size(); i++) {
       Decision decision = decisions.get(i);

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import nl.covenanthub.covenant.CovenantSet;
 import nl.covenanthub.covenant.Decision;
+import nl.covenanthub.covenant.Pseudonymiser;
 import nl.covenanthub.hub.intake.IncomingEvent;
 import org.springframework.stereotype.Component;
 
@@ -20,9 +21,14 @@ public class CovenantDecisions {
   public static final String NO_RECIPIENT = "";
 
   private final Clock clock;
+  private final Pseudonymiser caseKeys;
+  private final Pseudonymiser subjects;
 
-  public CovenantDecisions(Clock clock) {
+  public CovenantDecisions(
+      Clock clock, Pseudonymiser recordKeyPseudonymiser, Pseudonymiser subjectPseudonymiser) {
     this.clock = clock;
+    this.caseKeys = recordKeyPseudonymiser;
+    this.subjects = subjectPseudonymiser;
   }
 
   public DecidedEvent decide(IncomingEvent in, CovenantSet covenants) {
@@ -38,6 +44,14 @@ public class CovenantDecisions {
     }
     List<String> disclosureIds =
         decisions.stream().map(d -> DisclosureIds.of(in.source(), d.key().recipient())).toList();
-    return new DecidedEvent(in, decisions, disclosureIds, TraceContext.from(in.source()), now);
+    // Each a keyed hash: computed once here for the inbox key, the audit and the index alike.
+    return new DecidedEvent(
+        in,
+        decisions,
+        disclosureIds,
+        TraceContext.from(in.source()),
+        now,
+        caseKeys.pseudonym(in.sender() + "/" + in.caseReference()),
+        in.bsn().map(subjects::pseudonym).orElse(null));
   }
 }

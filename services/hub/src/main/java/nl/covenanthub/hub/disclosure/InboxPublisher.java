@@ -6,7 +6,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import nl.covenanthub.covenant.Decision;
 import nl.covenanthub.covenant.FieldPlan;
-import nl.covenanthub.covenant.Pseudonymiser;
 import nl.covenanthub.events.InboxViews;
 import nl.covenanthub.hub.Topics;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -24,24 +23,19 @@ import org.springframework.stereotype.Component;
 public class InboxPublisher {
   private final KafkaTemplate<String, byte[]> kafka;
   private final ViewCodec codec;
-  private final Pseudonymiser pseudonymiser;
 
   /** Plans are compiled once per covenant version, so this holds a handful of entries. */
   private final Map<FieldPlan, PlanHeaders> byPlan = new ConcurrentHashMap<>();
 
-  public InboxPublisher(
-      KafkaTemplate<String, byte[]> kafka, ViewCodec codec, Pseudonymiser recordKeyPseudonymiser) {
+  public InboxPublisher(KafkaTemplate<String, byte[]> kafka, ViewCodec codec) {
     this.kafka = kafka;
     this.codec = codec;
-    this.pseudonymiser = recordKeyPseudonymiser;
   }
 
   public DecidedEvent deliver(DecidedEvent decided) {
     // Keyed by case, so one case's records stay in order, without exposing a reference the covenant
     // may withhold.
-    String key =
-        pseudonymiser.pseudonym(
-            decided.incoming().sender() + "/" + decided.incoming().caseReference());
+    String key = decided.caseKey();
     List<Decision> decisions = decided.decisions();
     for (int i = 0; i < decisions.size(); i++) {
       if (decisions.get(i) instanceof Decision.Disclosed disclosed) {

@@ -93,22 +93,21 @@ public class Withdrawals {
   public void afterDecisions(DecidedEvent decided) {
     IncomingEvent in = decided.incoming();
     List<Decision> decisions = decided.decisions();
-    String caseKey = null;
-    String subject = null;
+    String caseKey = decided.caseKey();
     for (int i = 0; i < decisions.size(); i++) {
       if (decisions.get(i) instanceof Decision.Disclosed d) {
-        if (caseKey == null) {
-          // Once per event, not per recipient: each is a keyed hash.
-          caseKey = caseKey(in.sender(), in.caseReference());
-          subject = in.bsn().map(subjects::pseudonym).orElse(null);
-        }
         index.record(
             disclosure(
-                in, caseKey, subject, d, decided.disclosureIds().get(i), decided.decidedAt()));
+                in,
+                caseKey,
+                decided.subjectPseudonym(),
+                d,
+                decided.disclosureIds().get(i),
+                decided.decidedAt()));
       }
     }
     if (isWithdrawal(in)) {
-      String withdrawn = caseKey != null ? caseKey : caseKey(in.sender(), in.caseReference());
+      String withdrawn = caseKey;
       notifyRecipients(
           new Cause(in.source(), in.eventId(), in.occurredAt(), decided.trace()),
           withdrawn,

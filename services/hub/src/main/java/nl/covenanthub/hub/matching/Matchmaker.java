@@ -145,7 +145,16 @@ public class Matchmaker implements SmartLifecycle {
     }
     covenants
         .matching(in.sender(), in.purpose(), decided.decidedAt())
-        .ifPresent(grounds -> write(candidate(kind, in, grounds, decided.decidedAt())));
+        .ifPresent(
+            grounds ->
+                write(
+                    candidate(
+                        kind,
+                        in,
+                        decided.subjectPseudonym(),
+                        decided.caseKey(),
+                        grounds,
+                        decided.decidedAt())));
   }
 
   /**
@@ -161,7 +170,14 @@ public class Matchmaker implements SmartLifecycle {
           in, "NOT_MATCHABLE", "the purpose allows this partner no matching, or names no BSN", at);
       return;
     }
-    write(candidate(MatchCandidate.Kind.QUERY, in, grounds.get(), at));
+    write(
+        candidate(
+            MatchCandidate.Kind.QUERY,
+            in,
+            subjects.pseudonym(in.bsn().get()),
+            caseKeys.pseudonym(in.sender() + "/" + in.caseReference()),
+            grounds.get(),
+            at));
   }
 
   private static MatchCandidate.Kind kindOf(IncomingEvent in) {
@@ -179,7 +195,12 @@ public class Matchmaker implements SmartLifecycle {
   }
 
   private MatchCandidate candidate(
-      MatchCandidate.Kind kind, IncomingEvent in, CovenantSet.MatchingGrounds grounds, Instant at) {
+      MatchCandidate.Kind kind,
+      IncomingEvent in,
+      String auditSubject,
+      String caseKey,
+      CovenantSet.MatchingGrounds grounds,
+      Instant at) {
     GenericRecord contact =
         in.event().hasField("contact") && in.event().get("contact") instanceof GenericRecord c
             ? c
@@ -190,9 +211,9 @@ public class Matchmaker implements SmartLifecycle {
         kind,
         in.purpose(),
         matchPseudonyms.pseudonym(in.purpose() + "/" + bsn),
-        subjects.pseudonym(bsn),
+        auditSubject,
         in.sender(),
-        caseKeys.pseudonym(in.sender() + "/" + in.caseReference()),
+        caseKey,
         in.caseReference(),
         text(contact, "name"),
         text(contact, "organisation"),

@@ -209,7 +209,9 @@ public final class HubBench {
           new NewTopic(Passthrough.OUTBOX, PARTITIONS, (short) 1),
           new NewTopic(Passthrough.INBOX_A, PARTITIONS, (short) 1),
           new NewTopic(Passthrough.INBOX_B, PARTITIONS, (short) 1),
-          new NewTopic(Passthrough.AUDIT, PARTITIONS, (short) 1));
+          new NewTopic(Passthrough.AUDIT, PARTITIONS, (short) 1),
+          new NewTopic(Passthrough.INDEX, 1, (short) 1),
+          new NewTopic(Passthrough.MATCHING, 1, (short) 1));
       Map<String, Object> producer = producerSettings(hub);
       System.out.printf(
           Locale.ROOT,
@@ -315,7 +317,10 @@ public final class HubBench {
                 "passthrough",
                 brokers,
                 Passthrough.OUTPUTS,
-                r -> BenchEvents.seqOfTraceparent(r.headers()),
+                r ->
+                    Passthrough.MATCHING_CHAIN.equals(r.key())
+                        ? Meter.HUB_OWN
+                        : BenchEvents.seqOfTraceparent(r.headers()),
                 CAPACITY);
         Passthrough passthrough = new Passthrough(brokers, producerSettings)) {
       // The listener container names its consumer threads <listener id>-<n>-C-<n>; the hub's

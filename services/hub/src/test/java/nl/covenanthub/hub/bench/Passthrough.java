@@ -1,6 +1,7 @@
 package nl.covenanthub.hub.bench;
 
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,6 +30,12 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * Consumer and producer settings are the hub's: max.poll.records 500 (as in application.yaml), and
  * acks, linger.ms and batch.size as the running hub has them. One thread, like the hub's one
  * listener.
+ *
+ * <p>Like the hub since issue 14, it also writes one index fact per inbox record and, for an event
+ * the matching takes (a BSN under zorg-en-veiligheid), one match candidate, each the size of the
+ * hub's JSON (the first {@value #FACT_BYTES} or {@value #CANDIDATE_BYTES} bytes of the event); and
+ * a second thread reads the candidates back (read_committed) and writes one audit record per
+ * candidate in a transaction of its own, as the hub's matching does.
  */
 final class Passthrough implements AutoCloseable {
   static final String OUTBOX = "bench.passthrough.outbox";
@@ -36,11 +43,24 @@ final class Passthrough implements AutoCloseable {
   static final String INBOX_B = "bench.passthrough.inbox-b";
   static final String AUDIT = "bench.passthrough.audit";
   static final List<String> OUTPUTS = List.of(INBOX_A, INBOX_B, AUDIT);
+  static final String INDEX = "bench.passthrough.index";
+  static final String MATCHING = "bench.passthrough.matching";
   static final String THREAD = "bench-passthrough";
+
+  /** About the size of the hub's disclosure fact and match candidate (JSON, 13 and 18 fields). */
+  static final int FACT_BYTES = 550;
+
+  static final int CANDIDATE_BYTES = 600;
+
+  /** The key of the audit records of the second pass: a chain of the hub's own, as the hub's. */
+  static final String MATCHING_CHAIN = "hub.matching-0";
 
   private final KafkaConsumer<String, byte[]> consumer;
   private final KafkaProducer<String, byte[]> producer;
   private final Thread thread;
+  private final KafkaConsumer<String, byte[]> candidates;
+  private final KafkaProducer<String, byte[]> checks;
+  private final Thread matching;
   private volatile boolean running = true;
   private volatile Throwable failure;
 
@@ -48,29 +68,52 @@ final class Passthrough implements AutoCloseable {
    * @param producerSettings the hub's acks, linger.ms and batch.size
    */
   Passthrough(String brokers, Map<String, Object> producerSettings) {
-    consumer =
-        new KafkaConsumer<>(
-            Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers,
-                ConsumerConfig.GROUP_ID_CONFIG, "bench-passthrough",
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 500,
-                ConsumerConfig.CLIENT_ID_CONFIG, "bench-passthrough"),
-            new StringDeserializer(),
-            new ByteArrayDeserializer());
-    Map<String, Object> producerConfig = new HashMap<>(producerSettings);
-    producerConfig.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers);
-    producerConfig.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "bench-passthrough-0");
-    producerConfig.put(ProducerConfig.CLIENT_ID_CONFIG, "bench-passthrough");
-    producer =
-        new KafkaProducer<>(producerConfig, new StringSerializer(), new ByteArraySerializer());
-    producer.initTransactions();
-    consumer.subscribe(List.of(OUTBOX));
+    consumer = consumer(brokers, "bench-passthrough", OUTBOX);
+    producer = producer(brokers, producerSettings, "bench-passthrough");
+    candidates = consumer(brokers, "bench-passthrough-matching", MATCHING);
+    checks = producer(brokers, producerSettings, "bench-passthrough-matching");
     thread = new Thread(this::run, THREAD);
     thread.setDaemon(true);
     thread.start();
+    matching = new Thread(this::checkCandidates, THREAD + "-matching");
+    matching.setDaemon(true);
+    matching.start();
+  }
+
+  private static KafkaConsumer<String, byte[]> consumer(String brokers, String id, String topic) {
+    KafkaConsumer<String, byte[]> consumer =
+        new KafkaConsumer<>(
+            Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                brokers,
+                ConsumerConfig.GROUP_ID_CONFIG,
+                id,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                "read_committed",
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                "earliest",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                false,
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
+                500,
+                ConsumerConfig.CLIENT_ID_CONFIG,
+                id),
+            new StringDeserializer(),
+            new ByteArrayDeserializer());
+    consumer.subscribe(List.of(topic));
+    return consumer;
+  }
+
+  private static KafkaProducer<String, byte[]> producer(
+      String brokers, Map<String, Object> settings, String id) {
+    Map<String, Object> config = new HashMap<>(settings);
+    config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers);
+    config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, id + "-0");
+    config.put(ProducerConfig.CLIENT_ID_CONFIG, id);
+    KafkaProducer<String, byte[]> producer =
+        new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer());
+    producer.initTransactions();
+    return producer;
   }
 
   void check() {
@@ -90,12 +133,19 @@ final class Passthrough implements AutoCloseable {
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
         for (ConsumerRecord<String, byte[]> record : records) {
           Header inboxes = record.headers().lastHeader(BenchEvents.INBOXES_HEADER);
+          boolean twoInboxes = inboxes != null && inboxes.value()[0] == '2';
           producer.send(
               new ProducerRecord<>(INBOX_A, null, record.key(), record.value(), record.headers()));
-          if (inboxes != null && inboxes.value()[0] == '2') {
+          producer.send(new ProducerRecord<>(INDEX, 0, record.key(), prefix(record, FACT_BYTES)));
+          if (twoInboxes) {
             producer.send(
                 new ProducerRecord<>(
                     INBOX_B, null, record.key(), record.value(), record.headers()));
+            producer.send(new ProducerRecord<>(INDEX, 0, record.key(), prefix(record, FACT_BYTES)));
+          } else {
+            // The one-inbox events are the zorg-en-veiligheid ones, which the matching takes.
+            producer.send(
+                new ProducerRecord<>(MATCHING, 0, record.key(), prefix(record, CANDIDATE_BYTES)));
           }
           // The hub writes one audit record per recipient it decides on, two for either event here,
           // keyed by source partition.
@@ -116,12 +166,46 @@ final class Passthrough implements AutoCloseable {
     }
   }
 
+  /** The matching's second pass: read the candidates back and audit a check of each. */
+  private void checkCandidates() {
+    try {
+      while (running) {
+        ConsumerRecords<String, byte[]> records = candidates.poll(Duration.ofMillis(100));
+        if (records.isEmpty()) {
+          continue;
+        }
+        checks.beginTransaction();
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        for (ConsumerRecord<String, byte[]> record : records) {
+          checks.send(new ProducerRecord<>(AUDIT, null, MATCHING_CHAIN, record.value()));
+          offsets.put(
+              new TopicPartition(record.topic(), record.partition()),
+              new OffsetAndMetadata(record.offset() + 1));
+        }
+        checks.sendOffsetsToTransaction(offsets, candidates.groupMetadata());
+        checks.commitTransaction();
+      }
+    } catch (WakeupException e) {
+      // closing
+    } catch (Throwable e) {
+      failure = e;
+    }
+  }
+
+  private static byte[] prefix(ConsumerRecord<String, byte[]> record, int length) {
+    return Arrays.copyOf(record.value(), Math.min(length, record.value().length));
+  }
+
   @Override
   public void close() throws InterruptedException {
     running = false;
     consumer.wakeup();
+    candidates.wakeup();
     thread.join(5_000);
+    matching.join(5_000);
     producer.close(Duration.ofSeconds(2));
+    checks.close(Duration.ofSeconds(2));
     consumer.close(CloseOptions.timeout(Duration.ofSeconds(2)));
+    candidates.close(CloseOptions.timeout(Duration.ofSeconds(2)));
   }
 }

@@ -22,6 +22,7 @@ import nl.covenanthub.covenant.CovenantSet;
 import nl.covenanthub.covenant.Decision;
 import nl.covenanthub.covenant.EventCatalog;
 import nl.covenanthub.covenant.KeyRing;
+import nl.covenanthub.covenant.Pseudonymiser;
 import nl.covenanthub.events.WriterSchemas;
 import nl.covenanthub.hub.HubProperties;
 import nl.covenanthub.hub.disclosure.CovenantDecisions;
@@ -238,14 +239,14 @@ class OutboxIntakeFuzzTest {
     byte[] key = Base64.getDecoder().decode("dGVzdC1vbmx5LXN1YmplY3Qta2V5LW5vdC1hLXNlY3JldA==");
     try (Stream<Path> files = Files.list(Path.of("../../covenants"))) {
       List<Path> covenants = files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList();
+      KeyRing keys = KeyRing.of(Map.of("subject-key", key));
       CovenantSet set =
-          CovenantSet.load(
-              covenants,
-              CATALOG,
-              KeyRing.of(Map.of("subject-key", key)),
+          CovenantSet.load(covenants, CATALOG, keys, clock, CovenantSet.Ended.INACTIVE);
+      CovenantDecisions decisions =
+          new CovenantDecisions(
               clock,
-              CovenantSet.Ended.INACTIVE);
-      CovenantDecisions decisions = new CovenantDecisions(clock);
+              Pseudonymiser.forRecordKeys("subject-key", keys),
+              Pseudonymiser.forAuditSubject("subject-key", keys));
       return in -> decisions.decide(in, set);
     } catch (Exception e) {
       throw new IllegalStateException("the repository's covenants do not load", e);
