@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -123,67 +124,64 @@ final class Passthrough implements AutoCloseable {
   }
 
   private void run() {
-    try {
-      while (running) {
-        ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(100));
-        if (records.isEmpty()) {
-          continue;
-        }
-        producer.beginTransaction();
-        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-        for (ConsumerRecord<String, byte[]> record : records) {
-          Header inboxes = record.headers().lastHeader(BenchEvents.INBOXES_HEADER);
-          boolean twoInboxes = inboxes != null && inboxes.value()[0] == '2';
-          producer.send(
-              new ProducerRecord<>(INBOX_A, null, record.key(), record.value(), record.headers()));
-          producer.send(new ProducerRecord<>(INDEX, 0, record.key(), prefix(record, FACT_BYTES)));
-          if (twoInboxes) {
-            producer.send(
-                new ProducerRecord<>(
-                    INBOX_B, null, record.key(), record.value(), record.headers()));
-            producer.send(new ProducerRecord<>(INDEX, 0, record.key(), prefix(record, FACT_BYTES)));
-          } else {
-            // The one-inbox events are the zorg-en-veiligheid ones, which the matching takes.
-            producer.send(
-                new ProducerRecord<>(MATCHING, 0, record.key(), prefix(record, CANDIDATE_BYTES)));
-          }
-          // The hub writes one audit record per recipient it decides on, two for either event here,
-          // keyed by source partition.
-          String chain = record.topic() + "-" + record.partition();
-          producer.send(new ProducerRecord<>(AUDIT, null, chain, record.value(), record.headers()));
-          producer.send(new ProducerRecord<>(AUDIT, null, chain, record.value(), record.headers()));
-          offsets.put(
-              new TopicPartition(record.topic(), record.partition()),
-              new OffsetAndMetadata(record.offset() + 1));
-        }
-        producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
-        producer.commitTransaction();
-      }
-    } catch (WakeupException e) {
-      // closing
-    } catch (Throwable e) {
-      failure = e;
+    consumeTransactionally(consumer, producer, this::mirror);
+  }
+
+  /** What the hub writes for one outbox record, as the same bytes. */
+  private void mirror(ConsumerRecord<String, byte[]> record) {
+    Header inboxes = record.headers().lastHeader(BenchEvents.INBOXES_HEADER);
+    boolean twoInboxes = inboxes != null && inboxes.value()[0] == '2';
+    producer.send(
+        new ProducerRecord<>(INBOX_A, null, record.key(), record.value(), record.headers()));
+    producer.send(new ProducerRecord<>(INDEX, 0, record.key(), prefix(record, FACT_BYTES)));
+    if (twoInboxes) {
+      producer.send(
+          new ProducerRecord<>(INBOX_B, null, record.key(), record.value(), record.headers()));
+      producer.send(new ProducerRecord<>(INDEX, 0, record.key(), prefix(record, FACT_BYTES)));
+    } else {
+      // The one-inbox events are the zorg-en-veiligheid ones, which the matching takes.
+      producer.send(
+          new ProducerRecord<>(MATCHING, 0, record.key(), prefix(record, CANDIDATE_BYTES)));
     }
+    // The hub writes one audit record per recipient it decides on, two for either event here,
+    // keyed by source partition.
+    String chain = record.topic() + "-" + record.partition();
+    producer.send(new ProducerRecord<>(AUDIT, null, chain, record.value(), record.headers()));
+    producer.send(new ProducerRecord<>(AUDIT, null, chain, record.value(), record.headers()));
   }
 
   /** The matching's second pass: read the candidates back and audit a check of each. */
   private void checkCandidates() {
+    consumeTransactionally(
+        candidates,
+        checks,
+        record -> checks.send(new ProducerRecord<>(AUDIT, null, MATCHING_CHAIN, record.value())));
+  }
+
+  /**
+   * Polls until closed; per polled batch, one transaction with what {@code perRecord} sends and the
+   * batch's offsets.
+   */
+  private void consumeTransactionally(
+      KafkaConsumer<String, byte[]> from,
+      KafkaProducer<String, byte[]> to,
+      Consumer<ConsumerRecord<String, byte[]>> perRecord) {
     try {
       while (running) {
-        ConsumerRecords<String, byte[]> records = candidates.poll(Duration.ofMillis(100));
+        ConsumerRecords<String, byte[]> records = from.poll(Duration.ofMillis(100));
         if (records.isEmpty()) {
           continue;
         }
-        checks.beginTransaction();
+        to.beginTransaction();
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
         for (ConsumerRecord<String, byte[]> record : records) {
-          checks.send(new ProducerRecord<>(AUDIT, null, MATCHING_CHAIN, record.value()));
+          perRecord.accept(record);
           offsets.put(
               new TopicPartition(record.topic(), record.partition()),
               new OffsetAndMetadata(record.offset() + 1));
         }
-        checks.sendOffsetsToTransaction(offsets, candidates.groupMetadata());
-        checks.commitTransaction();
+        to.sendOffsetsToTransaction(offsets, from.groupMetadata());
+        to.commitTransaction();
       }
     } catch (WakeupException e) {
       // closing
