@@ -56,6 +56,14 @@ public record LoadedCovenant(
     return covenant.validity().hasEndedBefore(java.time.LocalDate.ofInstant(moment, Validity.ZONE));
   }
 
+  /**
+   * The moment it stops being in force: the start of the day after its last day, in Dutch local
+   * time (for alerts that it is about to end).
+   */
+  public java.time.Instant endsAt() {
+    return covenant.validity().until().plusDays(1).atStartOfDay(Validity.ZONE).toInstant();
+  }
+
   public boolean hasParty(String party) {
     return covenant.hasParty(party);
   }

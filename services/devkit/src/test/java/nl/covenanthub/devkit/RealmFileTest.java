@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 class RealmFileTest {
   private static final List<String> PARTNERS = List.of("lzn", "politie", "veilig-thuis", "riec");
   private static final List<String> SERVICES =
-      List.of("covenant-hub", "covenant-console", "covenant-operator");
+      List.of("covenant-hub", "covenant-console", "covenant-operator", "prometheus");
 
   private static final Map<String, Object> REALM =
       new ObjectMapper().convertValue(RealmFile.ofRepository().json(), new TypeReference<>() {});
@@ -101,7 +101,12 @@ class RealmFileTest {
     assertThat(roles)
         .as("realm roles")
         .contains(
-            "privacy-officer", "covenant-admin", "covenant-approver", "covenant-party", "operator");
+            "privacy-officer",
+            "covenant-admin",
+            "covenant-approver",
+            "covenant-party",
+            "operator",
+            "metrics-reader");
     Map<String, Map<String, Object>> users =
         list(REALM.get("users")).stream()
             .collect(Collectors.toMap(u -> (String) u.get("username"), u -> u));

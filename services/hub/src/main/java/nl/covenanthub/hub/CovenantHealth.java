@@ -46,6 +46,14 @@ class CovenantHealth implements HealthIndicator {
             .description("1 while the covenant is in force, 0 before it begins and after it ends")
             .tag("covenant", covenant.id())
             .register(registry);
+        // Seconds since the epoch, as Prometheus's time() counts: an alert compares the two.
+        Gauge.builder("hub.covenant.ends", this, h -> h.endsAt(covenant.id()))
+            .description(
+                "When the current version of the covenant stops being in force (the start of the"
+                    + " day after its last, Dutch time), in seconds since the epoch")
+            .baseUnit("seconds")
+            .tag("covenant", covenant.id())
+            .register(registry);
       }
     }
   }
@@ -85,6 +93,15 @@ class CovenantHealth implements HealthIndicator {
       details.put("refused", refused);
     }
     return Health.up().withDetails(details).build();
+  }
+
+  /** The end of the version in use (the newest loaded), or NaN when none is loaded any more. */
+  private double endsAt(String id) {
+    return covenants.current().loaded().stream()
+        .filter(c -> c.id().equals(id))
+        .max(java.util.Comparator.comparingInt(LoadedCovenant::version))
+        .map(c -> (double) c.endsAt().getEpochSecond())
+        .orElse(Double.NaN);
   }
 
   private boolean inForce(String id) {

@@ -99,6 +99,15 @@ class EndedCovenantTest {
                   .gauge()
                   .value())
           .isEqualTo(1.0);
+      // For the alert that a covenant is about to end: the first moment it is not in force, 1
+      // January 00:00 in Amsterdam (UTC+1 then).
+      assertThat(
+              metrics
+                  .get("hub.covenant.ends")
+                  .tag("covenant", "aanpak-ondermijning-west-maas-en-waal")
+                  .gauge()
+                  .value())
+          .isEqualTo(java.time.Instant.parse("2025-12-31T23:00:00Z").getEpochSecond());
       Health health = hub.getBean("covenants", HealthIndicator.class).health();
       assertThat(health.getDetails().get("aanpak-ondermijning-west-maas-en-waal"))
           .asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.MAP)

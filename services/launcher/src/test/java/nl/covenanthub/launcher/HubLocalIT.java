@@ -111,6 +111,8 @@ class HubLocalIT {
     awaitLine(out, "[lzn] ← politie WithdrawalNotice"); // a withdrawn signal's recipient is told
     awaitLine(out, "[politie] ← lzn WithdrawalAcknowledgement"); // and politie hears it was erased
     awaitLine(out, "[politie] ← lzn MatchNotice"); // politie and lzn hold one resident: a match
+    awaitLine(out, "✗ dead-lettered"); // the demo's spoofed sender
+    everyMetricTheMonitoringReadsIsExposed();
     assertThat(Files.readString(out))
         .as("every webhook the demo's receiver got verified")
         .contains("signature verified")
@@ -237,6 +239,49 @@ class HubLocalIT {
               }
             });
     return records;
+  }
+
+  /**
+   * Each metric that infra/monitoring's alerts and dashboard read is in the running hub's or
+   * console's /actuator/prometheus, fetched as Prometheus does with prometheus.yaml: the client
+   * prometheus (role metrics-reader) with the secret in prometheus-secret, a fresh token per
+   * scrape.
+   */
+  private void everyMetricTheMonitoringReadsIsExposed() throws Exception {
+    String secret = Files.readString(MonitoringQueries.DIRECTORY.resolve("prometheus-secret"));
+    TokenClient keycloak =
+        new TokenClient(
+            "http://localhost:"
+                + keycloakPort
+                + "/realms/covenant-hub/protocol/openid-connect/token");
+    Set<String> wanted = MonitoringQueries.allMetricNames();
+    await("every metric the alerts and the dashboard read")
+        .atMost(RUN_LIMIT)
+        .untilAsserted(
+            () -> {
+              String token = keycloak.clientToken("prometheus", secret.strip());
+              String exposed = metrics(hubPort, token) + metrics(consolePort, token);
+              assertThat(wanted)
+                  .as("read by infra/monitoring but exposed by neither the hub nor the console")
+                  .filteredOn(
+                      name ->
+                          !Pattern.compile("(?m)^" + Pattern.quote(name) + "[{ ]")
+                              .matcher(exposed)
+                              .find())
+                  .isEmpty();
+            });
+  }
+
+  private static String metrics(int port, String token) throws Exception {
+    HttpResponse<String> response =
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/actuator/prometheus"))
+                .header("Authorization", "Bearer " + token)
+                .timeout(Duration.ofMinutes(1))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).as("metrics on port %d", port).isEqualTo(200);
+    return response.body();
   }
 
   private JsonNode consoleJson(String method, String path, String user, String body)

@@ -143,8 +143,8 @@ public class CovenantSecurityAutoConfiguration {
   }
 
   /**
-   * Actuator: health (and its probes) open to all, every other endpoint for the {@code operator}
-   * role.
+   * Actuator: health (and its probes) open to all; the metrics for the {@code operator} and {@code
+   * metrics-reader} (Prometheus) roles; every other endpoint for the {@code operator} role.
    */
   @Configuration(proxyBeanMethods = false)
   @ConditionalOnClass({EndpointRequest.class, HealthEndpoint.class})
@@ -160,7 +160,13 @@ public class CovenantSecurityAutoConfiguration {
           .api(http.securityMatcher(new OrRequestMatcher(EndpointRequest.toAnyEndpoint(), health)))
           .authorizeHttpRequests(
               requests ->
-                  requests.requestMatchers(health).permitAll().anyRequest().hasRole(Roles.OPERATOR))
+                  requests
+                      .requestMatchers(health)
+                      .permitAll()
+                      .requestMatchers(EndpointRequest.to("prometheus"))
+                      .hasAnyRole(Roles.OPERATOR, Roles.METRICS_READER)
+                      .anyRequest()
+                      .hasRole(Roles.OPERATOR))
           .build();
     }
   }

@@ -22,6 +22,9 @@ public final class Roles {
   public static final String COVENANT_PARTY = "covenant-party";
 
   /** Runs the services: metrics and every Actuator endpoint besides health. */
+  /** Reads the metrics (/actuator/prometheus) and nothing else: Prometheus's service account. */
+  public static final String METRICS_READER = "metrics-reader";
+
   public static final String OPERATOR = "operator";
 
   private Roles() {}

@@ -45,6 +45,17 @@ class ActuatorSecurityTest extends SecuredAppTestBase {
     assertThat(response.body()).as("metrics").contains("jvm_memory_used_bytes");
   }
 
+  @Test
+  void prometheusReadsTheMetricsAndNothingElse() {
+    String prometheus = clientToken("prometheus");
+    HttpResponse<String> response = get("/actuator/prometheus", prometheus);
+    assertThat(response.statusCode()).as("/actuator/prometheus for Prometheus").isEqualTo(200);
+    assertThat(response.body()).as("metrics").contains("jvm_memory_used_bytes");
+    for (String path : new String[] {"/actuator", "/actuator/info", "/api/audit/whoami"}) {
+      assertThat(status(path, prometheus)).as("%s for Prometheus", path).isEqualTo(403);
+    }
+  }
+
   @ParameterizedTest(name = "user {0}")
   @ValueSource(strings = {"fg", "beheerder", "goedkeurder"})
   void prometheusIsForbiddenToPeopleWithOtherRoles(String user) {

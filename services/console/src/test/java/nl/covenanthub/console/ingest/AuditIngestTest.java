@@ -3,6 +3,7 @@ package nl.covenanthub.console.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -109,6 +110,29 @@ class AuditIngestTest extends ConsoleTestBase {
                 .query(Long.class)
                 .single())
         .isEqualTo(45);
+  }
+
+  @Autowired IngestLag lag;
+  @Autowired MeterRegistry metrics;
+
+  @Test
+  void theLagGaugeCountsWhatTheIndexHasNotReadYet() {
+    AuditTrail chain = AuditTrail.of("politie");
+    ingest(chain.next(3));
+    await("the index is caught up").atMost(WAIT).until(() -> lag.measure() == 0);
+    assertThat(metrics.get("console.ingest.lag").gauge().value()).isZero();
+
+    MessageListenerContainer ingest = listeners.getListenerContainer(AuditIngest.LISTENER_ID);
+    ingest.stop();
+    try {
+      publish(chain.next(7));
+      assertThat(lag.measure()).as("7 records published while the ingest is stopped").isEqualTo(7);
+      assertThat(metrics.get("console.ingest.lag").gauge().value()).isEqualTo(7.0);
+    } finally {
+      ingest.start();
+    }
+    await("the index catches up").atMost(WAIT).until(() -> lag.measure() == 0);
+    assertThat(rows(chain.chainId())).isEqualTo(10);
   }
 
   @Test

@@ -3,6 +3,7 @@ package nl.covenanthub.console.integrity;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -44,6 +45,27 @@ class IntegrityCheckTest extends ConsoleTestBase {
         .extracting(ChainReport::chainId)
         .containsExactlyInAnyOrder(politie.chainId(), lzn.chainId());
     assertThat(report.checked()).isEqualTo(30);
+  }
+
+  @Autowired IntegrityMonitor monitor;
+  @Autowired MeterRegistry metrics;
+
+  @Test
+  void theScheduledCheckReportsBrokenChainsForAlerts() {
+    monitor.check();
+    assertThat(metrics.get("console.integrity.chains.broken").gauge().value()).isZero();
+    assertThat(metrics.get("console.integrity.checked").gauge().value())
+        .isEqualTo(clock.instant().getEpochSecond());
+
+    db.sql("UPDATE audit_record SET recipient = 'riec' WHERE chain_id = ? AND sequence = 3")
+        .param(lzn.chainId())
+        .update();
+    clock.set(clock.instant().plusSeconds(3600));
+    monitor.check();
+
+    assertThat(metrics.get("console.integrity.chains.broken").gauge().value()).isEqualTo(1.0);
+    assertThat(metrics.get("console.integrity.checked").gauge().value())
+        .isEqualTo(clock.instant().getEpochSecond());
   }
 
   @Test
