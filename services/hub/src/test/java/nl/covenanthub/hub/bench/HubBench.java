@@ -86,6 +86,10 @@ public final class HubBench {
   private static final int FIXED_RATE = Integer.getInteger("bench.rate", 0);
   private static final boolean THREADS = Boolean.getBoolean("bench.threads");
   private static final int SWITCHES = Integer.getInteger("bench.switches", 0);
+
+  /** Hub instances in one consumer group, in this JVM (docs/scaling.md). */
+  private static final int HUBS = Integer.getInteger("bench.hubs", 1);
+
   private static final String HUB_PROPERTY = "bench.hub.";
   private static final Duration STALL = Duration.ofSeconds(60);
   private static final int PARTITIONS = 3;
@@ -175,6 +179,7 @@ public final class HubBench {
             "transaction.state.log.min.isr", "1"));
     broker.afterPropertiesSet();
     ConfigurableApplicationContext hub = null;
+    List<ConfigurableApplicationContext> moreHubs = new ArrayList<>();
     String report = null;
     try {
       String brokers = broker.getBrokersAsString();
@@ -197,9 +202,13 @@ public final class HubBench {
       overrides.forEach((k, v) -> properties.add(k + "=" + v));
       // As command-line arguments, which take precedence over application.yaml (default properties
       // would not).
-      hub =
-          new SpringApplicationBuilder(HubApplication.class)
-              .run(properties.stream().map(p -> "--" + p).toArray(String[]::new));
+      String[] arguments = properties.stream().map(p -> "--" + p).toArray(String[]::new);
+      hub = new SpringApplicationBuilder(HubApplication.class).run(arguments);
+      // Further instances share the consumer group and split the partitions with the first; each
+      // has its own transactional ids (a random prefix, as in application.yaml).
+      for (int i = 1; i < HUBS; i++) {
+        moreHubs.add(new SpringApplicationBuilder(HubApplication.class).run(arguments));
+      }
       String bootstrap = hub.getEnvironment().getProperty("spring.kafka.bootstrap-servers");
       if (!brokers.equals(bootstrap)) {
         throw new IllegalStateException(
@@ -215,7 +224,8 @@ public final class HubBench {
       Map<String, Object> producer = producerSettings(hub);
       System.out.printf(
           Locale.ROOT,
-          "broker and hub started in %.1f s%s; producer settings of both sides: %s%n",
+          "broker and %d hub instance(s) started in %.1f s%s; producer settings of both sides: %s%n",
+          HUBS,
           (System.nanoTime() - started) / 1e9,
           overrides.isEmpty() ? "" : "; hub settings from bench.hub.*: " + overrides,
           producer);
@@ -241,6 +251,7 @@ public final class HubBench {
             });
       }
     } finally {
+      moreHubs.forEach(ConfigurableApplicationContext::close);
       if (hub != null) {
         hub.close();
       }
