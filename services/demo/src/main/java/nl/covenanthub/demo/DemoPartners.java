@@ -36,7 +36,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * took longer than a minute).
  */
 public final class DemoPartners {
-  static final List<String> PARTNERS = List.of("lzn", "politie", "veilig-thuis", "riec");
+  static final List<String> PARTNERS = List.of("lzn", "politie", "veilig-thuis", "riec", "odr");
 
   /** The partner that receives by webhook in the demo too. */
   static final String WEBHOOK_PARTNER = "veilig-thuis";

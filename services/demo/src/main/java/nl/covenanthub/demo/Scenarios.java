@@ -311,8 +311,8 @@ final class Scenarios {
         "lzn",
         signal,
         "ONDERMIJNING, niet-pluis about a company",
-        List.of("riec"),
-        "postcode as area only");
+        List.of("odr", "politie", "riec"),
+        "riec: postcode as area only; odr: premises and company; narrative redacted for all");
   }
 
   // --- What the hub refuses or withholds ---

@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Test;
  * services/security).
  */
 class RealmFileTest {
-  private static final List<String> PARTNERS = List.of("lzn", "politie", "veilig-thuis", "riec");
+  private static final List<String> PARTNERS =
+      List.of("lzn", "politie", "veilig-thuis", "riec", "odr");
   private static final List<String> SERVICES =
       List.of("covenant-hub", "covenant-console", "covenant-operator");
 
@@ -101,7 +102,12 @@ class RealmFileTest {
     assertThat(roles)
         .as("realm roles")
         .contains(
-            "privacy-officer", "covenant-admin", "covenant-approver", "covenant-party", "operator");
+            "privacy-officer",
+            "covenant-admin",
+            "covenant-approver",
+            "covenant-party",
+            "operator",
+            "integrale-veiligheid");
     Map<String, Map<String, Object>> users =
         list(REALM.get("users")).stream()
             .collect(Collectors.toMap(u -> (String) u.get("username"), u -> u));
@@ -115,7 +121,9 @@ class RealmFileTest {
                 "goedkeurder",
                 "covenant-approver",
                 "operator",
-                "operator"));
+                "operator",
+                "ivb",
+                "integrale-veiligheid"));
     PARTNERS.forEach(partner -> roleOf.put("jurist-" + partner, "covenant-party"));
     roleOf.forEach(
         (user, role) -> {

@@ -197,7 +197,10 @@ final class LocalStack {
         .jvm(jvmOptions("demo"))
         .env(env)
         .args(args)
-        .http(0, null, "lzn, politie, veilig-thuis and riec publishing, each logged in as itself")
+        .http(
+            0,
+            null,
+            "lzn, politie, veilig-thuis and riec publishing, odr too, each logged in as itself")
         .log(settings.log("demo"))
         .say(say)
         .showOutput()
