@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
-import nl.covenanthub.console.ConsoleTestBase;
 import nl.covenanthub.devkit.ChildProcess;
 import nl.covenanthub.devkit.FreePorts;
 import nl.covenanthub.devkit.Keycloak;
@@ -32,21 +31,18 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.security.authentication.TestingAuthenticationToken;
-import org.springframework.security.core.context.SecurityContextHolder;
 
 /**
  * The case table through the real hub: the hub's jar runs as its own process on the embedded broker
  * with the covenants of {@code covenants/}; the console puts signals on the agenda and records
  * outcomes; the partners' inboxes show what each received, decoded as a partner does.
  */
-class CaseTableTest extends ConsoleTestBase {
+class CaseTableTest extends AsTheIntegralSafetyOfficer {
   private static final Path HUB_JAR =
       Repository.root().resolve("services/hub/target/hub-0.1.0-SNAPSHOT.jar");
   private static final List<String> TABLE = List.of("politie", "odr", "riec");
@@ -105,18 +101,6 @@ class CaseTableTest extends ConsoleTestBase {
         .ignoreExceptions()
         .failFast("the hub stopped", () -> !hub.isAlive())
         .until(() -> http.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
-  }
-
-  @BeforeEach
-  void asTheIntegralSafetyOfficer() {
-    SecurityContextHolder.getContext()
-        .setAuthentication(
-            new TestingAuthenticationToken("ivb", "n/a", "ROLE_integrale-veiligheid"));
-  }
-
-  @AfterEach
-  void noOne() {
-    SecurityContextHolder.clearContext();
   }
 
   @AfterAll
@@ -225,10 +209,7 @@ class CaseTableTest extends ConsoleTestBase {
                 null,
                 null,
                 null));
-    return db.sql("SELECT reference FROM signal WHERE receipt_hash = ?")
-        .param(ReceiptCodes.hash(code))
-        .query(String.class)
-        .single();
+    return reference(code);
   }
 
   /** Waits until politie, odr and riec each have a view of this type of the case; those views. */

@@ -12,23 +12,18 @@ import java.time.Duration;
 import java.time.Period;
 import java.time.ZoneOffset;
 import java.util.List;
-import nl.covenanthub.console.ConsoleTestBase;
 import nl.covenanthub.devkit.Keycloak;
 import nl.covenanthub.events.RiskLevel;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.security.authentication.TestingAuthenticationToken;
-import org.springframework.security.core.context.SecurityContextHolder;
 
 /**
  * Triage and the werkbestand's API: who may read it (real Keycloak tokens), that every read is
  * logged, merging, an administrative outcome, and the removal of dismissed signals after the
  * documented period.
  */
-class TriageTest extends ConsoleTestBase {
+class TriageTest extends AsTheIntegralSafetyOfficer {
   private static final HttpClient HTTP =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -37,18 +32,6 @@ class TriageTest extends ConsoleTestBase {
   @Autowired Triage triage;
   @Autowired DismissedSignals dismissed;
   @Autowired SignalSettings settings;
-
-  @BeforeEach
-  void asTheIntegralSafetyOfficer() {
-    SecurityContextHolder.getContext()
-        .setAuthentication(
-            new TestingAuthenticationToken("ivb", "n/a", "ROLE_integrale-veiligheid"));
-  }
-
-  @AfterEach
-  void noOne() {
-    SecurityContextHolder.clearContext();
-  }
 
   @Test
   void theApiIsTheIntegralSafetyOfficersAloneAndEveryReadIsLogged() {
@@ -61,7 +44,7 @@ class TriageTest extends ConsoleTestBase {
           .as(user)
           .isEqualTo(403);
     }
-    assertThat(logged("fg", reference)).as("a refused read is no read").isZero();
+    assertThat(SignalViews.of(db, "fg", reference)).as("a refused read is no read").isZero();
 
     HttpResponse<String> list = get("/api/signals", token("ivb"));
     assertThat(list.statusCode()).isEqualTo(200);
@@ -69,7 +52,7 @@ class TriageTest extends ConsoleTestBase {
     HttpResponse<String> one = get("/api/signals/" + reference, token("ivb"));
     assertThat(one.statusCode()).isEqualTo(200);
     assertThat(one.body()).contains("API-test");
-    assertThat(logged("ivb", reference)).as("the read of the signal").isEqualTo(1);
+    assertThat(SignalViews.of(db, "ivb", reference)).as("the read of the signal").isEqualTo(1);
     assertThat(get("/api/signals/NP-0000-00000", token("ivb")).statusCode()).isEqualTo(404);
   }
 
@@ -137,22 +120,6 @@ class TriageTest extends ConsoleTestBase {
   private static Report report(String description) {
     return new Report(
         "PAND", null, null, null, "Wamel", null, null, null, description, null, null, null);
-  }
-
-  private String reference(String code) {
-    return db.sql("SELECT reference FROM signal WHERE receipt_hash = ?")
-        .param(ReceiptCodes.hash(code))
-        .query(String.class)
-        .single();
-  }
-
-  private long logged(String user, String reference) {
-    return db.sql(
-            "SELECT count(*) FROM signal_view_log WHERE username = ? AND reference = ?"
-                + " AND action = 'VIEW'")
-        .params(user, reference)
-        .query(Long.class)
-        .single();
   }
 
   private static String token(String user) {

@@ -16,6 +16,7 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import nl.covenanthub.console.ConsoleTestBase;
+import nl.covenanthub.console.signals.SignalViews;
 import nl.covenanthub.devkit.Keycloak;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -268,13 +269,15 @@ class SignalPagesBrowserTest extends ConsoleTestBase {
     startBrowser();
 
     // The integral-safety officer: the list, the signal, each view logged.
-    long viewsBefore = views("ivb", reference);
+    long viewsBefore = SignalViews.of(db, "ivb", reference);
     logIn("ivb", "/console/signalen");
     waitFor(By.cssSelector("tr[data-reference='" + reference + "']"));
     browser.findElement(By.linkText(reference)).click();
     assertThat(text("description")).isEqualTo(description);
     assertThat(text("contact")).isEqualTo("anoniem");
-    assertThat(views("ivb", reference)).as("the view is logged").isEqualTo(viewsBefore + 1);
+    assertThat(SignalViews.of(db, "ivb", reference))
+        .as("the view is logged")
+        .isEqualTo(viewsBefore + 1);
     assertThat(
             db.sql(
                     "SELECT count(*) FROM signal_view_log WHERE username = 'ivb' AND action = 'LIST'")
@@ -360,15 +363,6 @@ class SignalPagesBrowserTest extends ConsoleTestBase {
 
   private long signals() {
     return db.sql("SELECT count(*) FROM signal").query(Long.class).single();
-  }
-
-  private long views(String user, String reference) {
-    return db.sql(
-            "SELECT count(*) FROM signal_view_log WHERE username = ? AND reference = ?"
-                + " AND action = 'VIEW'")
-        .params(user, reference)
-        .query(Long.class)
-        .single();
   }
 
   /** Inputs, selects and text areas that no label names. */
