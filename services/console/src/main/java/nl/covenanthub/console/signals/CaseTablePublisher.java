@@ -1,5 +1,6 @@
 package nl.covenanthub.console.signals;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
@@ -53,7 +54,7 @@ public class CaseTablePublisher {
   }
 
   /** The signal on the case table's agenda, with the officer's summary and risk. */
-  void agenda(Signal signal, String summary, RiskLevel risk, java.time.Instant at) {
+  void agenda(Signal signal, String summary, RiskLevel risk, Instant at) {
     CaseSignal event =
         CaseSignal.newBuilder()
             .setEventId(UUID.randomUUID().toString())
@@ -72,7 +73,7 @@ public class CaseTablePublisher {
   }
 
   /** What the table decided: escalated to a RIEC case, or withdrawn. */
-  void status(Signal signal, CaseStatus status, String riecCase, java.time.Instant at) {
+  void status(Signal signal, CaseStatus status, String riecCase, Instant at) {
     CaseStatusChange event =
         CaseStatusChange.newBuilder()
             .setEventId(UUID.randomUUID().toString())

@@ -1,6 +1,7 @@
 package nl.covenanthub.console.signals;
 
 import jakarta.servlet.http.HttpSession;
+import java.util.ArrayList;
 import java.util.List;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
@@ -36,7 +37,7 @@ class ReportPages {
 
   @PostMapping(FORM)
   String report(@ModelAttribute Report report, HttpSession session, Model model) {
-    List<Report.Problem> problems = new java.util.ArrayList<>(report.problems(settings));
+    List<Report.Problem> problems = new ArrayList<>(report.problems(settings));
     if (!limits.answered(session, report.answer())) {
       problems.add(new Report.Problem("answer", "melden.error.answer", 0));
     }
@@ -67,7 +68,7 @@ class ReportPages {
       @RequestParam(name = "text", required = false) String text,
       HttpSession session,
       Model model) {
-    List<Report.Problem> problems = new java.util.ArrayList<>();
+    List<Report.Problem> problems = new ArrayList<>();
     String typedCode = code == null ? "" : code.strip();
     String typedText = text == null ? "" : text.strip();
     if (typedCode.isEmpty()) {

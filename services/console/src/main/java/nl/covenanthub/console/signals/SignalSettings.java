@@ -12,8 +12,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param maxFieldLength the longest a short field of the form may be (characters)
  * @param maxDescriptionLength the longest the description (or an addition) may be
  * @param maxReportLength the longest a whole report may be, all fields together
- * @param reportsPerSession how many reports one browser session may send per {@code period}
- * @param reportsOverall how many reports everyone together may send per {@code period}
+ * @param reportsPerSession how many reports and additions one browser session may send per {@code
+ *     period}
+ * @param reportsOverall how many reports and additions everyone together may send per {@code
+ *     period}
  * @param period the period of both rate limits
  * @param dismissedKeptFor how long a dismissed signal is kept before it is removed
  * @param removalCron when the removal of dismissed signals runs (Spring cron)

@@ -4,6 +4,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -21,8 +22,7 @@ class SignalStore {
   /** Stores a report (nothing about the reporter unless they gave a contact); its reference. */
   String receive(Report report, String receiptHash, Instant at) {
     long id = jdbc.sql("SELECT nextval('signal_id_seq')").query(Long.class).single();
-    String reference =
-        String.format("NP-%d-%05d", at.atZone(java.time.ZoneOffset.UTC).getYear(), id);
+    String reference = String.format("NP-%d-%05d", at.atZone(ZoneOffset.UTC).getYear(), id);
     jdbc.sql(
             "INSERT INTO signal (id, reference, received_at, receipt_hash, kind, street, house_number,"
                 + " postcode, city, area, company_name, kvk_number, description, reporter_contact,"

@@ -57,8 +57,8 @@ public class Triage {
   }
 
   public void merge(String reference, String into) {
-    open(reference, Action.MERGE);
-    if (!store.merge(reference, into)) {
+    Signal signal = open(reference, Action.MERGE);
+    if (signal.status() != SignalStatus.NEW || !store.merge(reference, into)) {
       throw new Refused("signals.refused.merge");
     }
   }

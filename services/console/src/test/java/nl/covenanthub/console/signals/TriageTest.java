@@ -77,6 +77,9 @@ class TriageTest extends AsTheIntegralSafetyOfficer {
         .as("added to the signal it is part of")
         .containsExactly("Nog iets");
     assertThatThrownBy(() -> triage.merge(first, first)).isInstanceOf(Triage.Refused.class);
+    assertThatThrownBy(() -> triage.merge(second, first))
+        .as("only a new signal is merged")
+        .isInstanceOf(Triage.Refused.class);
     assertThatThrownBy(() -> triage.enrich(first, null, "1234"))
         .as("a KvK number has eight digits")
         .isInstanceOf(Triage.Refused.class);
