@@ -199,8 +199,8 @@ class HubFlowTest {
         PartnerEvents.signal("politie", "aanpak-ondermijning", Concern.HENNEPTEELT).build();
     kafka.publish("partner.politie.outbox", signal.getCaseReference(), PartnerEvents.bytes(signal));
 
-    // lzn, riec, and odr: a party of the covenant with no rule for the police's signals.
-    Map<String, AuditRecord> audit = auditByRecipient(signal.getEventId(), 3);
+    Map<String, AuditRecord> audit =
+        auditByRecipient(signal.getEventId(), PartnerEvents.UNDERMINING_RECIPIENTS);
     assertThat(audit.get("riec").getDecision()).isEqualTo(AuditDecision.DISCLOSED);
     assertThat(audit.get("lzn").getDecision()).isEqualTo(AuditDecision.DISCLOSED);
     assertThat(audit.get("odr").getDecision()).isEqualTo(AuditDecision.WITHHELD);
@@ -369,8 +369,10 @@ class HubFlowTest {
           "partner.politie.outbox", signal.getCaseReference(), PartnerEvents.bytes(signal));
     }
 
-    Map<String, AuditRecord> plainAudit = auditByRecipient(plain.getEventId(), 3);
-    Map<String, AuditRecord> spacedAudit = auditByRecipient(spaced.getEventId(), 3);
+    Map<String, AuditRecord> plainAudit =
+        auditByRecipient(plain.getEventId(), PartnerEvents.UNDERMINING_RECIPIENTS);
+    Map<String, AuditRecord> spacedAudit =
+        auditByRecipient(spaced.getEventId(), PartnerEvents.UNDERMINING_RECIPIENTS);
     assertThat(spacedAudit.get("riec").getSubjectPseudonym())
         .as("the audit names one person, however the BSN was written")
         .isEqualTo(plainAudit.get("riec").getSubjectPseudonym());
