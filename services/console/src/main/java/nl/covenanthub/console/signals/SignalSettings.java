@@ -28,7 +28,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 public record SignalSettings(
     @DefaultValue("200") int maxFieldLength,
     @DefaultValue("4000") int maxDescriptionLength,
-    @DefaultValue("6000") int maxReportLength,
+    @DefaultValue("5000") int maxReportLength,
     @DefaultValue("3") int reportsPerSession,
     @DefaultValue("60") int reportsOverall,
     @DefaultValue("PT1H") Duration period,
