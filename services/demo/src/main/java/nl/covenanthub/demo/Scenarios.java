@@ -51,8 +51,9 @@ final class Scenarios {
           this::verwardGedrag,
           this::zorgnetwerkBetrokken,
           this::huiselijkGeweldMelding,
-          this::hennepteelt,
           this::gespoofdeAfzender,
+          this::nietPluisBedrijf,
+          this::hennepteelt,
           this::veiligThuisHoogRisico,
           this::riecEscalatie,
           this::veiligThuisLaagRisico,
@@ -60,7 +61,6 @@ final class Scenarios {
           this::woonoverlast,
           this::woonoverlastIngetrokken,
           this::jeugdoverlast,
-          this::nietPluisBedrijf,
           this::zorgnetwerkAfgesloten,
           this::politieReferentie,
           this::onbekendDoel);
