@@ -85,12 +85,20 @@ final class HouseRules {
   /** The one class of the console that writes to Kafka: accepted versions to hub.covenants. */
   static final String COVENANT_PUBLISHER = "nl.covenanthub.console.covenants.CovenantPublisher";
 
+  /**
+   * The console's other writer: the case table's signals and outcomes, to the municipality's outbox
+   * (lzn), whose events the hub decides about like any partner's.
+   */
+  static final String CASE_TABLE_PUBLISHER = "nl.covenanthub.console.signals.CaseTablePublisher";
+
   static final ArchRule CONSOLE_DOES_NOT_WRITE_TO_KAFKA =
       noClasses()
           .that()
           .resideInAPackage("nl.covenanthub.console..")
           .and()
           .doNotHaveFullyQualifiedName(COVENANT_PUBLISHER)
+          .and()
+          .doNotHaveFullyQualifiedName(CASE_TABLE_PUBLISHER)
           .should()
           .dependOnClassesThat()
           .resideInAnyPackage("org.apache.kafka.clients.producer..")
@@ -99,9 +107,10 @@ final class HouseRules {
           .haveFullyQualifiedName("org.springframework.kafka.core.KafkaTemplate")
           .because(
               "the console reads the audit; it must never write to a partner's topic behind the"
-                  + " hub's covenant checks. Its one writer is CovenantPublisher, which publishes"
-                  + " accepted covenant versions to hub.covenants (the broker's ACLs allow that topic"
-                  + " alone)");
+                  + " hub's covenant checks. Its writers are CovenantPublisher, which publishes"
+                  + " accepted covenant versions to hub.covenants, and CaseTablePublisher, which"
+                  + " writes the case table's signals to lzn's outbox, where the hub decides about"
+                  + " them (the broker's ACLs allow those two topics alone)");
 
   /**
    * schemas (events, audit) ← covenant ← hub, console; security ← hub, console; schemas ← demo;

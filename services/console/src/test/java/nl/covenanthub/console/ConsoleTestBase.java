@@ -47,7 +47,12 @@ import org.springframework.test.context.DynamicPropertySource;
     })
 @EmbeddedKafka(
     partitions = 3,
-    topics = {"hub.audit", "hub.audit.chain"})
+    topics = {"hub.audit", "hub.audit.chain"},
+    // One broker that a real hub (CaseTableTest) writes to with transactions.
+    brokerProperties = {
+      "transaction.state.log.replication.factor=1",
+      "transaction.state.log.min.isr=1"
+    })
 public abstract class ConsoleTestBase {
   protected static final Duration WAIT = Duration.ofSeconds(60);
   private static final Path DATA = temporaryDirectory();

@@ -296,10 +296,10 @@ class CovenantSetTest {
     assertThat(covenants.recipients("politie", "zorg-en-veiligheid"))
         .containsExactly("lzn", "veilig-thuis");
     assertThat(covenants.recipients("politie", "aanpak-ondermijning"))
-        .containsExactly("lzn", "riec");
+        .containsExactly("lzn", "riec", "odr");
     assertThat(covenants.recipients("politie", "onbekend")).isEmpty();
     assertThat(covenants.partners())
-        .containsExactlyInAnyOrder("lzn", "politie", "veilig-thuis", "riec");
+        .containsExactlyInAnyOrder("lzn", "politie", "veilig-thuis", "riec", "odr");
   }
 
   @Test

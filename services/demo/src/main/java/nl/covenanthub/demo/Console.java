@@ -18,6 +18,8 @@ final class Console {
           "\u001b[35m",
           "riec",
           "\u001b[33m",
+          "odr",
+          "\u001b[96m",
           "hub",
           "\u001b[31m",
           "demo",

@@ -36,7 +36,14 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * took longer than a minute).
  */
 public final class DemoPartners {
-  static final List<String> PARTNERS = List.of("lzn", "politie", "veilig-thuis", "riec");
+  /** The partners the demo publishes as. */
+  static final List<String> PUBLISHERS = List.of("lzn", "politie", "veilig-thuis", "riec");
+
+  /**
+   * The partners whose inboxes the demo prints: the publishers, and odr, which only receives (the
+   * municipality's niet-pluis signals, docs/niet-pluis.md).
+   */
+  static final List<String> PARTNERS = List.of("lzn", "politie", "veilig-thuis", "riec", "odr");
 
   /** The partner that receives by webhook in the demo too. */
   static final String WEBHOOK_PARTNER = "veilig-thuis";
@@ -174,7 +181,7 @@ public final class DemoPartners {
     if (!awaitReady()) {
       return running ? 1 : 0;
     }
-    for (String partner : PARTNERS) {
+    for (String partner : PUBLISHERS) {
       outboxes.put(partner, producer(partner));
     }
     console.say(

@@ -51,8 +51,9 @@ final class Scenarios {
           this::verwardGedrag,
           this::zorgnetwerkBetrokken,
           this::huiselijkGeweldMelding,
-          this::hennepteelt,
           this::gespoofdeAfzender,
+          this::nietPluisBedrijf,
+          this::hennepteelt,
           this::veiligThuisHoogRisico,
           this::riecEscalatie,
           this::veiligThuisLaagRisico,
@@ -60,7 +61,6 @@ final class Scenarios {
           this::woonoverlast,
           this::woonoverlastIngetrokken,
           this::jeugdoverlast,
-          this::nietPluisBedrijf,
           this::zorgnetwerkAfgesloten,
           this::politieReferentie,
           this::onbekendDoel);
@@ -311,8 +311,8 @@ final class Scenarios {
         "lzn",
         signal,
         "ONDERMIJNING, niet-pluis about a company",
-        List.of("riec"),
-        "postcode as area only");
+        List.of("odr", "politie", "riec"),
+        "riec: postcode as area only; odr: premises and company; narrative redacted for all");
   }
 
   // --- What the hub refuses or withholds ---

@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Test;
  * services/security).
  */
 class RealmFileTest {
-  private static final List<String> PARTNERS = List.of("lzn", "politie", "veilig-thuis", "riec");
+  private static final List<String> PARTNERS =
+      List.of("lzn", "politie", "veilig-thuis", "riec", "odr");
   private static final List<String> SERVICES =
       List.of("covenant-hub", "covenant-console", "covenant-operator", "prometheus");
 
@@ -106,7 +107,8 @@ class RealmFileTest {
             "covenant-approver",
             "covenant-party",
             "operator",
-            "metrics-reader");
+            "metrics-reader",
+            "integrale-veiligheid");
     Map<String, Map<String, Object>> users =
         list(REALM.get("users")).stream()
             .collect(Collectors.toMap(u -> (String) u.get("username"), u -> u));
@@ -120,7 +122,9 @@ class RealmFileTest {
                 "goedkeurder",
                 "covenant-approver",
                 "operator",
-                "operator"));
+                "operator",
+                "ivb",
+                "integrale-veiligheid"));
     PARTNERS.forEach(partner -> roleOf.put("jurist-" + partner, "covenant-party"));
     roleOf.forEach(
         (user, role) -> {

@@ -64,8 +64,8 @@ class ChainHeadsRecoveryTest {
       List<AuditRecord> audit = kafka.audit();
       Map<String, List<AuditRecord>> chains = AuditChains.assertUnbroken(audit);
       assertThat(chains.values().stream().mapToInt(List::size).sum())
-          .as("two audit records (riec, lzn) per event, none lost or doubled")
-          .isEqualTo(2 * all.size());
+          .as("an audit record per recipient (riec, lzn, odr) and event, none lost or doubled")
+          .isEqualTo(PartnerEvents.UNDERMINING_RECIPIENTS * all.size());
     }
   }
 
@@ -114,7 +114,8 @@ class ChainHeadsRecoveryTest {
                       .collect(
                           Collectors.groupingBy(AuditRecord::getEventId, Collectors.counting()));
               for (CaseSignal signal : signals) {
-                assertThat(perEvent.get(signal.getEventId())).isEqualTo(2L);
+                assertThat(perEvent.get(signal.getEventId()))
+                    .isEqualTo((long) PartnerEvents.UNDERMINING_RECIPIENTS);
               }
             });
     return signals;

@@ -91,7 +91,7 @@ class ExactlyOnceTest {
             () ->
                 assertThat(kafka.audit())
                     .filteredOn(a -> a.getEventId().equals(after.getEventId()))
-                    .hasSize(2));
+                    .hasSize(PartnerEvents.UNDERMINING_RECIPIENTS));
 
     assertThat(failures.get()).as("the simulated failure happened").isGreaterThanOrEqualTo(1);
     for (CaseSignal signal : List.of(before, failing, after)) {

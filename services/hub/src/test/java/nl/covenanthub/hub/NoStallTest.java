@@ -122,7 +122,10 @@ class NoStallTest {
 
     await()
         .atMost(WAIT)
-        .until(() -> audited(nextFromPolitie).size() == 2 && !audited(fromVeiligThuis).isEmpty());
+        .until(
+            () ->
+                audited(nextFromPolitie).size() == PartnerEvents.UNDERMINING_RECIPIENTS
+                    && !audited(fromVeiligThuis).isEmpty());
     ConsumerRecord<String, byte[]> dead = deadLetter("politie", "OVERSIZE");
     assertThat(header(dead, "deadletter-reason")).isEqualTo("OVERSIZE");
     assertThat(header(dead, "deadletter-original-copied")).isEqualTo("false");
@@ -185,7 +188,9 @@ class NoStallTest {
     assertThat(audited(hanging)).as("politie's stuck event, meanwhile").isEmpty();
 
     release.countDown();
-    await().atMost(WAIT).until(() -> audited(hanging).size() == 2);
+    await()
+        .atMost(WAIT)
+        .until(() -> audited(hanging).size() == PartnerEvents.UNDERMINING_RECIPIENTS);
   }
 
   private static List<AuditRecord> audited(CaseSignal signal) {

@@ -24,6 +24,13 @@ import org.apache.avro.specific.SpecificRecordBase;
 
 /** Events as a partner system writes them: generated classes, Avro single-object encoding. */
 final class PartnerEvents {
+  /**
+   * How many audit records a police signal under aanpak-ondermijning gets: one per other party of
+   * that covenant (lzn and riec, to whom rules disclose it, and odr, from whom it is withheld: no
+   * rule passes the police's signals to the Omgevingsdienst).
+   */
+  static final int UNDERMINING_RECIPIENTS = 3;
+
   static final String BSN = "999990019";
 
   private PartnerEvents() {}

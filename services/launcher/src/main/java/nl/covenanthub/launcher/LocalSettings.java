@@ -27,7 +27,7 @@ record LocalSettings(
   static final String DEMO_KEY = "bG9jYWwtZGVtby1rZXktb2YtYmluL2h1Yi1sb2NhbC1OT1QtQS1TRUNSRVQ=";
 
   /** The realm's partners, each of which the demo logs in as. */
-  static final List<String> PARTNERS = List.of("lzn", "politie", "veilig-thuis", "riec");
+  static final List<String> PARTNERS = List.of("lzn", "politie", "veilig-thuis", "riec", "odr");
 
   LocalSettings {
     only = List.copyOf(only);

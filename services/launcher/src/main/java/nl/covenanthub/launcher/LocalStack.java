@@ -144,6 +144,10 @@ final class LocalStack {
       env.put(
           "CONSOLE_WEB_CLIENT_SECRET", settings.secret("CONSOLE_WEB_CLIENT_SECRET", "console-web"));
     }
+    if (settings.demo()) {
+      // A few fictional 'niet-pluis' signals in an empty werkbestand (docs/niet-pluis.md).
+      env.put("CONSOLE_SIGNALS_DEMO", "true");
+    }
     return JavaService.named("console")
         .jar(settings.jar("console", version))
         .jvm(jvmOptions("console"))
@@ -160,7 +164,8 @@ final class LocalStack {
             probe,
             "http://localhost:"
                 + port
-                + "/ (the privacy officer: fg/demo), API http://localhost:"
+                + "/ (the privacy officer: fg/demo; signals: ivb/demo, form /melden), API"
+                + " http://localhost:"
                 + port
                 + "/api/ (docs/console.md)")
         .log(settings.log("console"))
@@ -197,7 +202,10 @@ final class LocalStack {
         .jvm(jvmOptions("demo"))
         .env(env)
         .args(args)
-        .http(0, null, "lzn, politie, veilig-thuis and riec publishing, each logged in as itself")
+        .http(
+            0,
+            null,
+            "lzn, politie, veilig-thuis and riec publishing, odr too, each logged in as itself")
         .log(settings.log("demo"))
         .say(say)
         .showOutput()

@@ -72,6 +72,12 @@ class LocalStackTest {
         .as("the private key is its owner's only")
         .isEqualTo("rw-------");
     assertThat(console)
+        .as("with --demo, fictional niet-pluis signals")
+        .containsEntry("CONSOLE_SIGNALS_DEMO", "true");
+    assertThat(env(stack(settings(1, false, List.of(), Map.of())), "console"))
+        .as("without --demo, none")
+        .doesNotContainKey("CONSOLE_SIGNALS_DEMO");
+    assertThat(console)
         .containsEntry("KAFKA_CLIENT_ID", "covenant-console")
         .containsEntry(
             "SPRING_DATASOURCE_URL",

@@ -21,6 +21,12 @@ public final class Roles {
    */
   public static final String COVENANT_PARTY = "covenant-party";
 
+  /**
+   * The municipality's integral-safety officer: triages 'niet-pluis' signals (the confidential
+   * werkbestand) and runs the local case table's agenda (docs/niet-pluis.md).
+   */
+  public static final String INTEGRALE_VEILIGHEID = "integrale-veiligheid";
+
   /** Runs the services: metrics and every Actuator endpoint besides health. */
   /** Reads the metrics (/actuator/prometheus) and nothing else: Prometheus's service account. */
   public static final String METRICS_READER = "metrics-reader";

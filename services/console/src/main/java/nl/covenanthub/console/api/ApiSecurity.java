@@ -12,7 +12,8 @@ import org.springframework.security.web.SecurityFilterChain;
  * The API is the privacy officer's: a Keycloak access token with the realm role {@code
  * privacy-officer}; except the log of the privacy officer's own lookups, which is the operator's
  * (role {@code operator}), so that someone other than the officer oversees them; and covenant
- * administration ({@code /api/covenants}), for the administrators, approvers and parties too.
+ * administration ({@code /api/covenants}), for the administrators, approvers and parties too; and
+ * the 'niet-pluis' signals ({@code /api/signals}), only for {@code integrale-veiligheid}.
  */
 @Configuration(proxyBeanMethods = false)
 class ApiSecurity {
@@ -35,6 +36,9 @@ class ApiSecurity {
                         Roles.COVENANT_ADMIN,
                         Roles.COVENANT_APPROVER,
                         Roles.COVENANT_PARTY)
+                    // The werkbestand of 'niet-pluis' signals: its officer's alone.
+                    .requestMatchers("/api/signals", "/api/signals/**")
+                    .hasRole(Roles.INTEGRALE_VEILIGHEID)
                     .anyRequest()
                     .hasRole(Roles.PRIVACY_OFFICER))
         .build();

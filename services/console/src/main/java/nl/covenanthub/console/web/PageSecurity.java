@@ -21,7 +21,9 @@ import org.springframework.util.function.SingletonSupplier;
  * The pages are the privacy officer's: a person logs in at Keycloak (OIDC, the realm's {@code
  * console-web} client) and needs the realm role {@code privacy-officer}; anyone else who is logged
  * in gets a page that says so (403). The covenant pages ({@code /console/covenants}) are also for
- * covenant administrators, approvers and the parties' representatives ({@code covenant-party}).
+ * covenant administrators, approvers and the parties' representatives ({@code covenant-party}); the
+ * werkbestand of 'niet-pluis' signals ({@code /console/signalen}) only for {@code
+ * integrale-veiligheid}. The public form ({@code /melden}) has a chain of its own, without login.
  */
 @Configuration(proxyBeanMethods = false)
 class PageSecurity {
@@ -41,6 +43,9 @@ class PageSecurity {
                     .permitAll()
                     .requestMatchers(Pages.DENIED)
                     .authenticated()
+                    // The werkbestand of 'niet-pluis' signals: confidential, its officer's alone.
+                    .requestMatchers("/console/signalen", "/console/signalen/**")
+                    .hasRole(Roles.INTEGRALE_VEILIGHEID)
                     // Covenant administration: who may do what is VersionLifecycle's to say.
                     .requestMatchers("/console/covenants", "/console/covenants/**")
                     .hasAnyRole(
@@ -62,6 +67,18 @@ class PageSecurity {
                                 + "/"
                                 + REGISTRATION_ID))
                     .accessDeniedPage(Pages.DENIED))
+        .build();
+  }
+
+  /**
+   * The public 'niet-pluis' form: no login, a session only for the form's CSRF token, the sum it
+   * asks and its rate (docs/niet-pluis.md).
+   */
+  @Bean
+  @Order(CovenantHttpSecurity.SERVICE_ORDER + 2)
+  SecurityFilterChain publicReportForm(HttpSecurity http) throws Exception {
+    return http.securityMatcher("/melden", "/melden/**")
+        .authorizeHttpRequests(requests -> requests.anyRequest().permitAll())
         .build();
   }
 

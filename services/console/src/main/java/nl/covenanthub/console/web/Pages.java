@@ -20,8 +20,13 @@ import org.springframework.web.util.UriComponentsBuilder;
  * every page.
  */
 @Controller
-// The pages: these two packages hold every @Controller (the API is in api, with its own advice).
-@ControllerAdvice(basePackages = {"nl.covenanthub.console.web", "nl.covenanthub.console.register"})
+// The pages: these packages hold every @Controller (the API is in api, with its own advice).
+@ControllerAdvice(
+    basePackages = {
+      "nl.covenanthub.console.web",
+      "nl.covenanthub.console.register",
+      "nl.covenanthub.console.signals"
+    })
 class Pages {
   static final String DENIED = "/console/denied";
 
@@ -54,7 +59,13 @@ class Pages {
         authentication == null
             || authentication.getAuthorities().stream()
                 .anyMatch(a -> a.getAuthority().equals("ROLE_" + Roles.PRIVACY_OFFICER));
-    return privacyOfficer ? "redirect:/console/disclosures" : "redirect:/console/covenants";
+    if (privacyOfficer) {
+      return "redirect:/console/disclosures";
+    }
+    boolean integraleVeiligheid =
+        authentication.getAuthorities().stream()
+            .anyMatch(a -> a.getAuthority().equals("ROLE_" + Roles.INTEGRALE_VEILIGHEID));
+    return integraleVeiligheid ? "redirect:/console/signalen" : "redirect:/console/covenants";
   }
 
   /**

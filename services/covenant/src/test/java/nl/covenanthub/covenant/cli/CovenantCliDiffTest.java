@@ -155,7 +155,8 @@ class CovenantCliDiffTest {
     assertThat(exit).isEqualTo(CovenantCli.Diff.WIDER);
     assertThat(out.toString())
         .startsWith(
-            "pairs: 2 wider, 0 narrower, 0 changed; events replayed: 0, changed decision: 0\n")
+            // lzn -> riec: its niet-pluis signals and the case table's status changes.
+            "pairs: 3 wider, 0 narrower, 0 changed; events replayed: 0, changed decision: 0\n")
         .containsPattern("\\(retention\\) +P5Y +P7Y +WIDER")
         .contains("widened senders (each must accept): lzn, politie");
   }
@@ -216,7 +217,7 @@ class CovenantCliDiffTest {
         .singleElement()
         .isEqualTo(
             proposed
-                + ":77: rule 'politie-hennepteelt-aan-lzn': unknown field 'subject.birthdate' in"
+                + ":79: rule 'politie-hennepteelt-aan-lzn': unknown field 'subject.birthdate' in"
                 + " CaseSignal; did you mean subject.birthDate?");
   }
 

@@ -60,10 +60,10 @@ class CovenantCliTest {
     assertThat(out.toString())
         .contains(
             broken
-                + ":52: rule 'politie-signaal-aan-riec': unknown field 'subject.birthdate' in CaseSignal; did you mean subject.birthDate?")
+                + ":54: rule 'politie-signaal-aan-riec': unknown field 'subject.birthdate' in CaseSignal; did you mean subject.birthDate?")
         .contains(
             broken
-                + ":54: rule 'politie-signaal-aan-riec': 'concerns' is special-category (AVG art. 9) data, "
+                + ":56: rule 'politie-signaal-aan-riec': 'concerns' is special-category (AVG art. 9) data, "
                 + "but purpose 'aanpak-ondermijning' names no legalBasis.specialCategories for it")
         .contains(malformed + ":2: malformed YAML");
   }

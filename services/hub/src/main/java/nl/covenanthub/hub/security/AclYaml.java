@@ -87,7 +87,7 @@ public final class AclYaml {
     }
     if (principal.equals(KafkaAcls.principal(KafkaAcls.CONSOLE))) {
       return "the console: reads the audit and the chain heads, publishes approved covenant versions,"
-          + " reads the outboxes for the impact preview";
+          + " reads the outboxes for the impact preview, writes the case table's signals to lzn's outbox";
     }
     if (principal.equals(KafkaAcls.principal(KafkaAcls.OPERATOR))) {
       return "operators: read the dead letters";

@@ -46,8 +46,11 @@ import org.apache.kafka.common.resource.ResourceType;
  * groups named {@code covenant-console*}, publishes approved covenant versions to {@code
  * hub.covenants} and reads (without a group) the outboxes, whose latest events the impact preview
  * of a proposed version replays, decoded with the partners' writer schemas ({@code
- * hub.writer-schemas}). Operators ({@code User:covenant-operator}) read the dead letters, with
- * groups named {@code covenant-operator*}; nobody else may.
+ * hub.writer-schemas}). It also writes the outbox of the municipality's information hub ({@value
+ * #CASE_TABLE_PARTY}) and no other: the case table's agenda items and their outcomes, which the
+ * integral-safety officer puts there in the console (docs/niet-pluis.md); the hub decides about
+ * them as about any event of that party. Operators ({@code User:covenant-operator}) read the dead
+ * letters, with groups named {@code covenant-operator*}; nobody else may.
  *
  * <p>Every partner also gets quotas ({@link #quotas}): one partner's burst is throttled by the
  * broker before it can crowd out the others or grow the audit without bound.
@@ -58,6 +61,12 @@ public final class KafkaAcls {
 
   /** The console's Keycloak client id, hence its principal. */
   public static final String CONSOLE = "covenant-console";
+
+  /**
+   * The party whose outbox the console writes: the municipality's local information hub, which
+   * brings the case table's 'niet-pluis' signals to the partners (docs/niet-pluis.md).
+   */
+  public static final String CASE_TABLE_PARTY = "lzn";
 
   /**
    * The operators' Keycloak client id for Kafka (reading the dead letters), hence its principal.
@@ -288,6 +297,10 @@ public final class KafkaAcls {
     for (String partner : partners) {
       acls.add(allow(user, AclOperation.READ, topic(Topics.outbox(partner))));
       acls.add(allow(user, AclOperation.DESCRIBE, topic(Topics.outbox(partner))));
+    }
+    // The case table's signals and outcomes, as the municipality's information hub.
+    if (partners.contains(CASE_TABLE_PARTY)) {
+      acls.add(allow(user, AclOperation.WRITE, topic(Topics.outbox(CASE_TABLE_PARTY))));
     }
     return acls;
   }

@@ -39,7 +39,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class KafkaAclsTest {
   private static final Path ROOT = Path.of("../..");
-  private static final List<String> PARTNERS = List.of("lzn", "politie", "veilig-thuis", "riec");
+  private static final List<String> PARTNERS =
+      List.of("lzn", "politie", "veilig-thuis", "riec", "odr");
 
   private StandardAuthorizer authorizer;
 
@@ -200,7 +201,10 @@ class KafkaAclsTest {
           .as("reads %s outbox for the impact preview", partner)
           .isTrue();
       assertThat(allowed(KafkaAcls.CONSOLE, AclOperation.WRITE, topic(Topics.outbox(partner))))
-          .as("writes %s outbox", partner)
+          .as("writes %s outbox (only the case table's party's)", partner)
+          .isEqualTo(partner.equals(KafkaAcls.CASE_TABLE_PARTY));
+      assertThat(allowed(KafkaAcls.CONSOLE, AclOperation.WRITE, topic(Topics.inbox(partner))))
+          .as("writes %s inbox", partner)
           .isFalse();
     }
   }
