@@ -47,8 +47,11 @@ final class BenchEvents {
    */
   static final int ZORG_OUTPUTS = 3;
 
-  /** Aanpak-ondermijning: riec and lzn DISCLOSED (2 inbox records), so 2 audit records. */
-  static final int ONDERMIJNING_OUTPUTS = 4;
+  /**
+   * Aanpak-ondermijning: riec and lzn DISCLOSED (2 inbox records) and odr WITHHELD (its rules take
+   * only lzn's niet-pluis signals), so 3 audit records.
+   */
+  static final int ONDERMIJNING_OUTPUTS = 5;
 
   /**
    * High 64 bits of every bench trace id: a marker, so stray records cannot be mistaken for bench

@@ -143,11 +143,14 @@ final class Passthrough implements AutoCloseable {
       producer.send(
           new ProducerRecord<>(MATCHING, 0, record.key(), prefix(record, CANDIDATE_BYTES)));
     }
-    // The hub writes one audit record per recipient it decides on, two for either event here,
-    // keyed by source partition.
+    // The hub writes one audit record per recipient it decides on, keyed by source partition: two
+    // for a zorg-en-veiligheid event (lzn, veilig-thuis), three for an undermining one (riec, lzn,
+    // odr).
     String chain = record.topic() + "-" + record.partition();
-    producer.send(new ProducerRecord<>(AUDIT, null, chain, record.value(), record.headers()));
-    producer.send(new ProducerRecord<>(AUDIT, null, chain, record.value(), record.headers()));
+    int audited = twoInboxes ? 3 : 2;
+    for (int i = 0; i < audited; i++) {
+      producer.send(new ProducerRecord<>(AUDIT, null, chain, record.value(), record.headers()));
+    }
   }
 
   /** The matching's second pass: read the candidates back and audit a check of each. */
