@@ -1,0 +1,171 @@
+package nl.covenanthub.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.marcnuri.helm.Helm;
+import com.marcnuri.helm.LintResult;
+import com.marcnuri.helm.TemplateCommand;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+import nl.covenanthub.devkit.Repository;
+import org.junit.jupiter.api.Test;
+import org.yaml.snakeyaml.Yaml;
+
+/**
+ * {@code infra/deploy/covenant-hub}, rendered and linted by the real Helm (helm-java, which ships
+ * Helm's Go library): what an operator's {@code helm template} gets, and the promises the manifests
+ * carry (probes, limits, no secret as a value, scaling within the partitions).
+ */
+class HelmChartTest {
+  private static final Path CHART = Repository.root().resolve("infra/deploy/covenant-hub");
+
+  @Test
+  void theChartPassesHelmLintStrict() {
+    LintResult lint = new Helm(CHART).lint().strict().call();
+    assertThat(lint.isFailed()).as("helm lint --strict: %s", lint.getMessages()).isFalse();
+  }
+
+  @Test
+  void theDefaultsRenderTheHubTheConsoleAndWhatKeepsThemAvailable() {
+    List<Map<String, Object>> manifests = render(t -> t);
+    assertThat(manifests)
+        .extracting(m -> m.get("kind") + "/" + name(m))
+        .containsExactlyInAnyOrder(
+            "StatefulSet/hub",
+            "Service/hub",
+            "Service/hub-members",
+            "PodDisruptionBudget/hub",
+            "Deployment/console",
+            "Service/console",
+            "PodDisruptionBudget/console",
+            "NetworkPolicy/hub",
+            "NetworkPolicy/console");
+    Map<String, Object> hub = find(manifests, "StatefulSet", "hub");
+    assertThat(path(hub, "spec", "replicas")).isEqualTo(2);
+    assertThat(path(hub, "spec", "serviceName")).isEqualTo("hub-members");
+  }
+
+  @Test
+  void everyContainerHasProbesLimitsARestrictedContextAndSecretsOnlyByReference() {
+    for (Map<String, Object> workload : render(t -> t)) {
+      if (!List.of("StatefulSet", "Deployment").contains(workload.get("kind"))) {
+        continue;
+      }
+      for (Map<String, Object> container :
+          list(path(workload, "spec", "template", "spec", "containers"))) {
+        String name = String.valueOf(container.get("name"));
+        assertThat(path(container, "livenessProbe", "httpGet", "path"))
+            .as("%s liveness", name)
+            .isEqualTo("/actuator/health/liveness");
+        assertThat(path(container, "readinessProbe", "httpGet", "path"))
+            .as("%s readiness", name)
+            .isEqualTo("/actuator/health/readiness");
+        assertThat(path(container, "resources", "limits", "memory"))
+            .as("%s memory", name)
+            .isNotNull();
+        assertThat(path(container, "securityContext", "readOnlyRootFilesystem")).isEqualTo(true);
+        assertThat(path(container, "securityContext", "allowPrivilegeEscalation")).isEqualTo(false);
+        assertThat(path(workload, "spec", "template", "spec", "securityContext", "runAsNonRoot"))
+            .isEqualTo(true);
+        for (Map<String, Object> env : list(container.get("env"))) {
+          String variable = String.valueOf(env.get("name"));
+          if (variable.matches(".*(SECRET|PASSWORD|SIGNING_KEY|DATASOURCE_URL).*")) {
+            assertThat(env)
+                .as("%s of %s comes from a Secret, never a value", variable, name)
+                .doesNotContainKey("value");
+            assertThat(path(env, "valueFrom", "secretKeyRef", "name")).isNotNull();
+          }
+        }
+      }
+    }
+  }
+
+  @Test
+  void theHubsInstancesAreNamedByTheirPodsForStaticMembership() {
+    Map<String, Object> hub = find(render(t -> t), "StatefulSet", "hub");
+    Map<String, Object> container =
+        list(path(hub, "spec", "template", "spec", "containers")).get(0);
+    assertThat(list(container.get("env")))
+        .anySatisfy(
+            env -> {
+              assertThat(env.get("name")).isEqualTo("HUB_INSTANCE_ID");
+              assertThat(path(env, "valueFrom", "fieldRef", "fieldPath"))
+                  .isEqualTo("metadata.name");
+            });
+  }
+
+  @Test
+  void autoscalingOnLagStaysWithinThePartitions() {
+    List<Map<String, Object>> manifests =
+        render(t -> t.set("hub.autoscaling.enabled", true).set("hub.autoscaling.maxReplicas", 3));
+    Map<String, Object> scaled = find(manifests, "ScaledObject", "hub");
+    assertThat(path(scaled, "spec", "maxReplicaCount")).isEqualTo(3);
+    assertThat(path(scaled, "spec", "scaleTargetRef", "kind")).isEqualTo("StatefulSet");
+    Map<String, Object> trigger = list(path(scaled, "spec", "triggers")).get(0);
+    assertThat(trigger.get("type")).isEqualTo("kafka");
+    assertThat(path(trigger, "metadata", "consumerGroup")).isEqualTo("covenant-hub");
+
+    assertThatThrownBy(
+            () ->
+                render(
+                    t ->
+                        t.set("hub.autoscaling.enabled", true)
+                            .set("hub.autoscaling.maxReplicas", 5)))
+        .as("more instances than partitions")
+        .hasMessageContaining("more than the partitions");
+    assertThatThrownBy(() -> render(t -> t.set("hub.replicas", 4)))
+        .hasMessageContaining("more than the partitions");
+  }
+
+  @Test
+  void networkPoliciesCanBeLeftToTheCluster() {
+    assertThat(render(t -> t.set("networkPolicy.enabled", false)))
+        .extracting(m -> m.get("kind"))
+        .doesNotContain("NetworkPolicy");
+  }
+
+  private static List<Map<String, Object>> render(UnaryOperator<TemplateCommand> values) {
+    String rendered = values.apply(new Helm(CHART).template().withName("covenant-hub")).call();
+    List<Map<String, Object>> manifests = new ArrayList<>();
+    for (Object document : new Yaml().loadAll(rendered)) {
+      if (document != null) {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> manifest = (Map<String, Object>) document;
+        manifests.add(manifest);
+      }
+    }
+    return manifests;
+  }
+
+  private static Map<String, Object> find(
+      List<Map<String, Object>> manifests, String kind, String name) {
+    return manifests.stream()
+        .filter(m -> kind.equals(m.get("kind")) && name.equals(name(m)))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no " + kind + "/" + name + " rendered"));
+  }
+
+  private static String name(Map<String, Object> manifest) {
+    return String.valueOf(path(manifest, "metadata", "name"));
+  }
+
+  private static Object path(Map<String, Object> map, String... keys) {
+    Object value = map;
+    for (String key : keys) {
+      if (!(value instanceof Map<?, ?> m)) {
+        return null;
+      }
+      value = m.get(key);
+    }
+    return value;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static List<Map<String, Object>> list(Object value) {
+    return value == null ? List.of() : (List<Map<String, Object>>) value;
+  }
+}
