@@ -6,10 +6,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.LintResult;
 import com.marcnuri.helm.TemplateCommand;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.UnaryOperator;
 import nl.covenanthub.devkit.Repository;
 import org.junit.jupiter.api.Test;
@@ -126,6 +129,76 @@ class HelmChartTest {
     assertThat(render(t -> t.set("networkPolicy.enabled", false)))
         .extracting(m -> m.get("kind"))
         .doesNotContain("NetworkPolicy");
+  }
+
+  @Test
+  void strimziUsersHaveExactlyTheAclsAndQuotasOfTheAclFile() throws Exception {
+    List<Map<String, Object>> users =
+        render(t -> t.set("strimzi.enabled", true).set("strimzi.cluster", "regio-kafka")).stream()
+            .filter(m -> "KafkaUser".equals(m.get("kind")))
+            .toList();
+    Set<String> fromUsers = new TreeSet<>();
+    Set<String> quotasOfUsers = new TreeSet<>();
+    for (Map<String, Object> user : users) {
+      assertThat(path(user, "metadata", "labels", "strimzi.io/cluster")).isEqualTo("regio-kafka");
+      assertThat(path(user, "spec", "authentication"))
+          .as("authentication stays with Keycloak")
+          .isNull();
+      String principal = "User:" + name(user);
+      for (Map<String, Object> acl : list(path(user, "spec", "authorization", "acls"))) {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> resource = (Map<String, Object>) acl.get("resource");
+        assertThat(acl.get("host")).isEqualTo("*");
+        for (Object operation : (List<?>) acl.get("operations")) {
+          fromUsers.add(
+              String.join(
+                  " ",
+                  principal,
+                  String.valueOf(operation).replaceAll("([a-z])([A-Z])", "$1_$2").toUpperCase(),
+                  String.valueOf(resource.get("type"))
+                      .replaceAll("([a-z])([A-Z])", "$1_$2")
+                      .toUpperCase(),
+                  "prefix".equals(resource.get("patternType")) ? "PREFIXED" : "LITERAL",
+                  String.valueOf(resource.getOrDefault("name", "kafka-cluster"))));
+        }
+      }
+      if (path(user, "spec", "quotas") != null) {
+        quotasOfUsers.add(
+            name(user)
+                + " "
+                + path(user, "spec", "quotas", "producerByteRate")
+                + " "
+                + path(user, "spec", "quotas", "consumerByteRate"));
+      }
+    }
+
+    Map<String, List<Map<String, Object>>> file;
+    try (var in = Files.newInputStream(Repository.root().resolve("infra/kafka/acls.yaml"))) {
+      file = new Yaml().load(in);
+    }
+    Set<String> fromFile = new TreeSet<>();
+    for (Map<String, Object> acl : file.get("acls")) {
+      fromFile.add(
+          String.join(
+              " ",
+              String.valueOf(acl.get("principal")),
+              String.valueOf(acl.get("operation")),
+              String.valueOf(acl.get("resource")),
+              String.valueOf(acl.get("pattern")),
+              String.valueOf(acl.get("name"))));
+    }
+    Set<String> quotasOfFile = new TreeSet<>();
+    for (Map<String, Object> quota : file.get("quotas")) {
+      quotasOfFile.add(
+          quota.get("user")
+              + " "
+              + quota.get("producer_byte_rate")
+              + " "
+              + quota.get("consumer_byte_rate"));
+    }
+    assertThat(fromFile).as("ACL entries in infra/kafka/acls.yaml").hasSizeGreaterThan(50);
+    assertThat(fromUsers).isEqualTo(fromFile);
+    assertThat(quotasOfUsers).isEqualTo(quotasOfFile);
   }
 
   private static List<Map<String, Object>> render(UnaryOperator<TemplateCommand> values) {

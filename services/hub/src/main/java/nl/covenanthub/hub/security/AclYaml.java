@@ -80,7 +80,7 @@ public final class AclYaml {
     return out.toString();
   }
 
-  private static String describe(String principal) {
+  static String describe(String principal) {
     if (principal.equals(KafkaAcls.principal(KafkaAcls.HUB))) {
       return "the hub: reads every outbox (and writes what partners publish over HTTP), writes every inbox"
           + " (and reads it for partners that pull over HTTP), the audit and the dead letters, transactionally";
@@ -106,7 +106,7 @@ public final class AclYaml {
     return text + " ".repeat(Math.max(0, width - text.length()));
   }
 
-  private static String quoted(String text) {
+  static String quoted(String text) {
     return "\"" + text.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
   }
 }

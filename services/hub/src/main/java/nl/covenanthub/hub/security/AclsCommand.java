@@ -14,9 +14,10 @@ import nl.covenanthub.covenant.LoadedCovenant;
 import nl.covenanthub.covenant.Party;
 
 /**
- * Writes the Kafka ACLs of the covenants' parties to a file: {@code bin/kafka-acls}, or {@code
- * AclsCommand [--covenants DIR] [--out FILE] [--check]}. With {@code --check} it writes nothing and
- * exits 1 when the file is not what the covenants give.
+ * Writes the Kafka ACLs of the covenants' parties to a file, and the same as Strimzi KafkaUsers to
+ * the Helm chart: {@code bin/kafka-acls}, or {@code AclsCommand [--covenants DIR] [--out FILE]
+ * [--strimzi FILE] [--check]}. With {@code --check} it writes nothing and exits 1 when either file
+ * is not what the covenants give.
  */
 public final class AclsCommand {
   private AclsCommand() {}
@@ -24,12 +25,14 @@ public final class AclsCommand {
   public static void main(String[] args) throws IOException {
     Path covenants = Path.of("covenants");
     Path out = Path.of("infra/kafka/acls.yaml");
+    Path strimzi = Path.of(STRIMZI_USERS);
     boolean check = false;
     for (Iterator<String> it = List.of(args).iterator(); it.hasNext(); ) {
       String arg = it.next();
       switch (arg) {
         case "--covenants" -> covenants = Path.of(value(arg, it));
         case "--out" -> out = Path.of(value(arg, it));
+        case "--strimzi" -> strimzi = Path.of(value(arg, it));
         case "--check" -> check = true;
         default -> usage("unknown option " + arg);
       }
@@ -43,17 +46,38 @@ public final class AclsCommand {
       return;
     }
     String acls = AclYaml.render(KafkaAcls.forPartners(parties), KafkaAcls.quotas(parties));
+    String users = StrimziUsers.render(KafkaAcls.forPartners(parties), KafkaAcls.quotas(parties));
     if (check) {
-      boolean current =
-          Files.isRegularFile(out) && Files.readString(out, StandardCharsets.UTF_8).equals(acls);
-      System.err.println(current ? out + " is current" : out + " is stale: run bin/kafka-acls");
+      boolean current = isCurrent(out, acls) & isCurrent(strimzi, users);
       System.exit(current ? 0 : 1);
     }
-    if (out.getParent() != null) {
-      Files.createDirectories(out.getParent());
+    write(out, acls);
+    write(strimzi, users);
+    System.err.println(
+        "wrote " + out + " and " + strimzi + " for partners " + String.join(", ", parties));
+  }
+
+  /** The chart's KafkaUsers, with the same ACLs and quotas as the ACL file. */
+  public static final String STRIMZI_USERS = "infra/deploy/covenant-hub/templates/kafka-users.yaml";
+
+  /** The chart's KafkaUsers of the parties of the covenants in {@code dir}. */
+  public static String generateStrimziUsers(Path dir) throws IOException, CovenantException {
+    Set<String> parties = parties(dir);
+    return StrimziUsers.render(KafkaAcls.forPartners(parties), KafkaAcls.quotas(parties));
+  }
+
+  private static boolean isCurrent(Path file, String content) throws IOException {
+    boolean current =
+        Files.isRegularFile(file) && Files.readString(file, StandardCharsets.UTF_8).equals(content);
+    System.err.println(current ? file + " is current" : file + " is stale: run bin/kafka-acls");
+    return current;
+  }
+
+  private static void write(Path file, String content) throws IOException {
+    if (file.getParent() != null) {
+      Files.createDirectories(file.getParent());
     }
-    Files.writeString(out, acls, StandardCharsets.UTF_8);
-    System.err.println("wrote " + out + " for partners " + String.join(", ", parties));
+    Files.writeString(file, content, StandardCharsets.UTF_8);
   }
 
   /** The ACL file of the parties of the covenants in {@code dir}. */
@@ -83,7 +107,8 @@ public final class AclsCommand {
 
   private static void usage(String problem) {
     System.err.println("kafka-acls: " + problem);
-    System.err.println("usage: kafka-acls [--covenants DIR] [--out FILE] [--check]");
+    System.err.println(
+        "usage: kafka-acls [--covenants DIR] [--out FILE] [--strimzi FILE] [--check]");
     System.exit(2);
   }
 }

@@ -228,6 +228,9 @@ class KafkaAclsTest {
         .isEqualTo(AclsCommand.generate(ROOT.resolve("covenants")));
     assertThat(AclsCommand.parties(ROOT.resolve("covenants")))
         .containsExactlyInAnyOrderElementsOf(PARTNERS);
+    assertThat(Files.readString(ROOT.resolve(AclsCommand.STRIMZI_USERS), StandardCharsets.UTF_8))
+        .as("the chart's KafkaUsers are stale: run bin/kafka-acls and commit the file")
+        .isEqualTo(AclsCommand.generateStrimziUsers(ROOT.resolve("covenants")));
   }
 
   @Test
