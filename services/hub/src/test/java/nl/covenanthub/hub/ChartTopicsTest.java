@@ -130,7 +130,7 @@ class ChartTopicsTest {
         (name, description) -> {
           String[] parts = description.split(", ");
           int partitions = Integer.parseInt(parts[0].substring("partitions=".length()));
-          out.append("---\napiVersion: kafka.strimzi.io/v1beta2\nkind: KafkaTopic\nmetadata:\n")
+          out.append("---\napiVersion: kafka.strimzi.io/v1\nkind: KafkaTopic\nmetadata:\n")
               .append("  name: ")
               .append(name.replace('_', '-').toLowerCase(java.util.Locale.ROOT))
               .append(

@@ -3,9 +3,13 @@ package nl.covenanthub.launcher;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.LintResult;
 import com.marcnuri.helm.TemplateCommand;
+import com.networknt.schema.JsonSchema;
+import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.SpecVersion;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -199,6 +203,74 @@ class HelmChartTest {
     assertThat(fromFile).as("ACL entries in infra/kafka/acls.yaml").hasSizeGreaterThan(50);
     assertThat(fromUsers).isEqualTo(fromFile);
     assertThat(quotasOfUsers).isEqualTo(quotasOfFile);
+  }
+
+  @Test
+  void strimziResourcesAreValidAgainstStrimzisOwnSchemas() throws Exception {
+    List<Map<String, Object>> strimzi =
+        render(t -> t.set("strimzi.enabled", true)).stream()
+            .filter(m -> String.valueOf(m.get("apiVersion")).startsWith("kafka.strimzi.io/"))
+            .toList();
+    assertThat(strimzi)
+        .extracting(m -> m.get("kind"))
+        .contains("KafkaTopic", "KafkaUser")
+        .hasSizeGreaterThan(25);
+    Map<String, JsonSchema> schemas =
+        Map.of(
+            "KafkaTopic", crdSchema("strimzi-kafkatopic-crd.yaml"),
+            "KafkaUser", crdSchema("strimzi-kafkauser-crd.yaml"));
+    for (Map<String, Object> resource : strimzi) {
+      assertThat(resource.get("apiVersion")).isEqualTo("kafka.strimzi.io/v1");
+      assertThat(schemas.get(resource.get("kind")).validate(JSON.valueToTree(resource)))
+          .as("%s/%s against Strimzi's schema", resource.get("kind"), name(resource))
+          .isEmpty();
+    }
+
+    // The check is not vacuous: an unknown operation and an unknown field are refused.
+    Map<String, Object> user =
+        strimzi.stream().filter(m -> "KafkaUser".equals(m.get("kind"))).findFirst().orElseThrow();
+    var broken = (com.fasterxml.jackson.databind.node.ObjectNode) JSON.valueToTree(user);
+    ((com.fasterxml.jackson.databind.node.ObjectNode) broken.at("/spec/authorization/acls/0"))
+        .putArray("operations")
+        .add("Frobnicate");
+    ((com.fasterxml.jackson.databind.node.ObjectNode) broken.at("/spec")).put("quota", 1);
+    assertThat(schemas.get("KafkaUser").validate(broken)).hasSizeGreaterThanOrEqualTo(2);
+  }
+
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+      new com.fasterxml.jackson.databind.ObjectMapper();
+
+  /**
+   * The served version's openAPIV3Schema of a CRD in infra/deploy/schemas, made strict as the API
+   * server's strict field validation is: an object with properties takes no others, unless it says
+   * it keeps unknown fields.
+   */
+  private static JsonSchema crdSchema(String file) throws Exception {
+    Map<String, Object> crd;
+    try (var in = Files.newInputStream(Repository.root().resolve("infra/deploy/schemas/" + file))) {
+      crd = new Yaml().load(in);
+    }
+    Map<String, Object> version =
+        list(path(crd, "spec", "versions")).stream()
+            .filter(v -> Boolean.TRUE.equals(v.get("served")))
+            .findFirst()
+            .orElseThrow();
+    JsonNode schema = JSON.valueToTree(path(version, "schema", "openAPIV3Schema"));
+    strict(schema);
+    return JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V4).getSchema(schema);
+  }
+
+  private static void strict(JsonNode node) {
+    if (node instanceof com.fasterxml.jackson.databind.node.ObjectNode object) {
+      if (object.has("properties")
+          && !object.has("additionalProperties")
+          && !object.path("x-kubernetes-preserve-unknown-fields").asBoolean(false)) {
+        object.put("additionalProperties", false);
+      }
+      object.elements().forEachRemaining(HelmChartTest::strict);
+    } else if (node != null && node.isArray()) {
+      node.elements().forEachRemaining(HelmChartTest::strict);
+    }
   }
 
   private static List<Map<String, Object>> render(UnaryOperator<TemplateCommand> values) {

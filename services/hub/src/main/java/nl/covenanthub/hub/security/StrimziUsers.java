@@ -41,8 +41,7 @@ public final class StrimziUsers {
               .append(principal)
               .append(", ")
               .append(AclYaml.describe(principal))
-              .append(
-                  "\napiVersion: kafka.strimzi.io/v1beta2\nkind: KafkaUser\nmetadata:\n  name: ")
+              .append("\napiVersion: kafka.strimzi.io/v1\nkind: KafkaUser\nmetadata:\n  name: ")
               .append(user)
               .append(
                   "\n  labels:\n    strimzi.io/cluster: {{ .Values.strimzi.cluster | quote }}\nspec:\n")
