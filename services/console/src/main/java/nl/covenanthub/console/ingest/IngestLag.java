@@ -2,6 +2,7 @@ package nl.covenanthub.console.ingest;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.annotation.PreDestroy;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +34,7 @@ class IngestLag {
   private final KafkaProperties kafka;
   private final String topic;
   private volatile double behind = Double.NaN;
+  private KafkaConsumer<String, byte[]> consumer;
 
   IngestLag(
       IngestStore store,
@@ -60,24 +62,37 @@ class IngestLag {
     }
   }
 
-  /** Measures now and returns the offsets behind. */
-  long measure() {
-    try (KafkaConsumer<String, byte[]> consumer = GrouplessConsumers.of(kafka)) {
-      List<TopicPartition> partitions =
-          consumer.partitionsFor(topic, ASK_WITHIN).stream()
-              .map(p -> new TopicPartition(topic, p.partition()))
-              .toList();
-      // read_committed: the end is the last stable offset, what the index can reach.
-      Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, ASK_WITHIN);
-      Map<TopicPartition, Long> starts = consumer.beginningOffsets(partitions, ASK_WITHIN);
-      Map<TopicPartition, Long> indexed = store.positions(topic);
-      long lag = 0;
-      for (TopicPartition partition : partitions) {
-        long from = indexed.getOrDefault(partition, starts.get(partition));
-        lag += Math.max(0, ends.get(partition) - from);
-      }
-      behind = lag;
-      return lag;
+  /**
+   * Measures now and returns the offsets behind. One consumer, kept between measurements (it
+   * subscribes to nothing, and asks only for offsets); synchronized, as a consumer is not
+   * thread-safe.
+   */
+  synchronized long measure() {
+    if (consumer == null) {
+      consumer = GrouplessConsumers.of(kafka);
+    }
+    List<TopicPartition> partitions =
+        consumer.partitionsFor(topic, ASK_WITHIN).stream()
+            .map(p -> new TopicPartition(topic, p.partition()))
+            .toList();
+    // read_committed: the end is the last stable offset, what the index can reach.
+    Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, ASK_WITHIN);
+    Map<TopicPartition, Long> starts = consumer.beginningOffsets(partitions, ASK_WITHIN);
+    Map<TopicPartition, Long> indexed = store.positions(topic);
+    long lag = 0;
+    for (TopicPartition partition : partitions) {
+      long from = indexed.getOrDefault(partition, starts.get(partition));
+      lag += Math.max(0, ends.get(partition) - from);
+    }
+    behind = lag;
+    return lag;
+  }
+
+  @PreDestroy
+  synchronized void close() {
+    if (consumer != null) {
+      consumer.close();
+      consumer = null;
     }
   }
 }

@@ -1,9 +1,7 @@
 package nl.covenanthub.console.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,30 +15,25 @@ import java.util.Map;
 import java.util.UUID;
 import nl.covenanthub.audit.AuditDecision;
 import nl.covenanthub.console.AuditTrail;
-import nl.covenanthub.console.ConsoleTestBase;
 import nl.covenanthub.console.CsvRows;
 import nl.covenanthub.console.report.SubjectReportCsv;
 import nl.covenanthub.devkit.Keycloak;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.PrintsPage;
-import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.print.PrintOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
-import org.springframework.boot.test.web.server.LocalServerPort;
 
 /**
  * The privacy officer's pages in a real browser (Debian's headless chromium, driven by
  * chromium-driver), logging in at the real Keycloak's login form, over audit chains ingested from
  * the embedded broker into PostgreSQL.
  */
-class ConsolePagesBrowserTest extends ConsoleTestBase {
+class ConsolePagesBrowserTest extends BrowserTestBase {
   private static final Duration PAGE_WAIT = Duration.ofSeconds(30);
 
   /**
@@ -54,34 +47,12 @@ class ConsolePagesBrowserTest extends ConsoleTestBase {
   static final String SOMEONE_ELSE = "999991772";
   static final String PERSONS_CASE = "PL0600-2026-179441";
 
-  @LocalServerPort int port;
-
   private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
       new com.fasterxml.jackson.databind.ObjectMapper();
 
-  private HeadlessChromium chromium;
-  private WebDriver browser;
   private AuditTrail politie;
   private AuditTrail lzn;
   private List<AuditTrail.Sealed> politieRecords;
-
-  @BeforeAll
-  static void aBrowserIsInstalled() {
-    assumeTrue(HeadlessChromium.installed(), HeadlessChromium.MISSING);
-  }
-
-  @BeforeEach
-  void startBrowser() throws IOException {
-    chromium = HeadlessChromium.start();
-    browser = chromium.driver();
-  }
-
-  @AfterEach
-  void closeBrowser() throws IOException {
-    if (chromium != null) {
-      chromium.close();
-    }
-  }
 
   /**
    * Two chains over three days: the person's case disclosed by politie to lzn and withheld from

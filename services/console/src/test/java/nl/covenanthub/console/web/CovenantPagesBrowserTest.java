@@ -1,56 +1,25 @@
 package nl.covenanthub.console.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.IOException;
 import java.time.Duration;
 import java.util.UUID;
-import nl.covenanthub.console.ConsoleTestBase;
 import nl.covenanthub.console.TestCovenantText;
 import nl.covenanthub.devkit.Keycloak;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
-import org.springframework.boot.test.web.server.LocalServerPort;
 
 /**
  * Covenant administration in a real browser, with the realm's demo users at the real Keycloak: the
  * administrator proposes and previews, the approver approves (the administrator cannot), the
  * police's representative accepts, and the version is active.
  */
-class CovenantPagesBrowserTest extends ConsoleTestBase {
+class CovenantPagesBrowserTest extends BrowserTestBase {
   private static final Duration PAGE_WAIT = Duration.ofSeconds(30);
-
-  @LocalServerPort int port;
-
-  private HeadlessChromium chromium;
-  private WebDriver browser;
-
-  @BeforeAll
-  static void aBrowserIsInstalled() {
-    assumeTrue(HeadlessChromium.installed(), HeadlessChromium.MISSING);
-  }
-
-  @BeforeEach
-  void startBrowser() throws IOException {
-    chromium = HeadlessChromium.start();
-    browser = chromium.driver();
-  }
-
-  @AfterEach
-  void closeBrowser() throws IOException {
-    if (chromium != null) {
-      chromium.close();
-    }
-  }
 
   private static String covenant(String id) {
     return TestCovenantText.of(id, 1, "caseReference", "subject.name");

@@ -1,7 +1,6 @@
 package nl.covenanthub.console.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -15,31 +14,25 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import nl.covenanthub.console.ConsoleTestBase;
 import nl.covenanthub.console.signals.SignalViews;
 import nl.covenanthub.devkit.Keycloak;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
-import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
-import org.springframework.boot.test.web.server.LocalServerPort;
 
 /**
  * The public 'niet-pluis' form and the werkbestand in a real browser (headless chromium), over the
  * console's real PostgreSQL, with logins at the real Keycloak.
  */
 @ExtendWith(OutputCaptureExtension.class)
-class SignalPagesBrowserTest extends ConsoleTestBase {
+class SignalPagesBrowserTest extends BrowserTestBase {
   private static final Duration PAGE_WAIT = Duration.ofSeconds(30);
   private static final Pattern RECEIPT = Pattern.compile("[A-Z2-7]{4}(-[A-Z2-7]{1,4}){6}");
 
@@ -67,29 +60,6 @@ class SignalPagesBrowserTest extends ConsoleTestBase {
           "decided_at",
           "riec_case",
           "outcome_note");
-
-  @LocalServerPort int port;
-
-  private HeadlessChromium chromium;
-  private WebDriver browser;
-
-  @BeforeAll
-  static void aBrowserIsInstalled() {
-    assumeTrue(HeadlessChromium.installed(), HeadlessChromium.MISSING);
-  }
-
-  @BeforeEach
-  void startBrowser() throws IOException {
-    chromium = HeadlessChromium.start();
-    browser = chromium.driver();
-  }
-
-  @AfterEach
-  void closeBrowser() throws IOException {
-    if (chromium != null) {
-      chromium.close();
-    }
-  }
 
   @Test
   void anAnonymousReportSentWithTheKeyboardAloneStoresAndLogsNothingAboutTheReporter(

@@ -107,12 +107,11 @@ public class Withdrawals {
       }
     }
     if (isWithdrawal(in)) {
-      String withdrawn = caseKey;
       notifyRecipients(
           new Cause(in.source(), in.eventId(), in.occurredAt(), decided.trace()),
-          withdrawn,
+          caseKey,
           NoticeReason.WITHDRAWN,
-          d -> !index.notified(withdrawn, d.recipient(), NoticeReason.WITHDRAWN.name()),
+          d -> !index.notified(caseKey, d.recipient(), NoticeReason.WITHDRAWN.name()),
           decided.decidedAt());
     }
   }

@@ -230,25 +230,9 @@ public final class KafkaAcls {
     acls.addAll(readWriteCreate(user, DisclosureIndex.TOPIC));
     // Match candidates (Matchmaker): written with the decisions, read back in order, in a group of
     // their own (HubTopicContainers).
-    acls.add(
-        allow(
-            user,
-            AclOperation.READ,
-            new ResourcePattern(
-                ResourceType.GROUP,
-                HubTopicContainers.groupOf(Matchmaker.TOPIC),
-                PatternType.LITERAL)));
-    acls.addAll(readWriteCreate(user, Matchmaker.TOPIC));
+    acls.addAll(readInOwnGroup(user, Matchmaker.TOPIC));
     // Retention triggers (RetentionEnds): swept, then read like an outbox, in a group of their own.
-    acls.add(
-        allow(
-            user,
-            AclOperation.READ,
-            new ResourcePattern(
-                ResourceType.GROUP,
-                HubTopicContainers.groupOf(RetentionEnds.TOPIC),
-                PatternType.LITERAL)));
-    acls.addAll(readWriteCreate(user, RetentionEnds.TOPIC));
+    acls.addAll(readInOwnGroup(user, RetentionEnds.TOPIC));
     // Webhook delivery states (WebhookDelivery): written and followed by every instance.
     acls.addAll(readWriteCreate(user, WEBHOOK_DELIVERIES));
     acls.add(
@@ -328,6 +312,22 @@ public final class KafkaAcls {
         allow(user, AclOperation.READ, topic(topic)),
         allow(user, AclOperation.WRITE, topic(topic)),
         allow(user, AclOperation.CREATE, topic(topic)));
+  }
+
+  /**
+   * A hub topic read back like an outbox, in a consumer group of its own (HubTopicContainers): the
+   * group, then read, write, create.
+   */
+  private static List<AclBinding> readInOwnGroup(String user, String topic) {
+    List<AclBinding> acls = new ArrayList<>();
+    acls.add(
+        allow(
+            user,
+            AclOperation.READ,
+            new ResourcePattern(
+                ResourceType.GROUP, HubTopicContainers.groupOf(topic), PatternType.LITERAL)));
+    acls.addAll(readWriteCreate(user, topic));
+    return acls;
   }
 
   private static ResourcePattern topic(String name) {
