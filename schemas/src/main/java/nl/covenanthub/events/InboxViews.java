@@ -77,10 +77,13 @@ public final class InboxViews implements AutoCloseable {
 
   private GenericDatumReader<GenericRecord> reader(String id) {
     GenericDatumReader<GenericRecord> reader = readers.get(id);
-    if (reader == null) {
+    // The schema is committed in the record's own transaction, but the commit markers reach each
+    // partition on their own: the inbox record can be readable a moment before the schema is.
+    long deadline = System.nanoTime() + TIMEOUT.toNanos();
+    while (reader == null) {
       readSchemasTopic();
       reader = readers.get(id);
-      if (reader == null) {
+      if (reader == null && System.nanoTime() - deadline > 0) {
         throw new IllegalStateException("view schema " + id + " is not in " + SCHEMAS_TOPIC);
       }
     }
