@@ -1,8 +1,8 @@
 package nl.covenanthub.console.audit;
 
+import java.io.IOException;
+import java.io.Writer;
 import java.sql.Array;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -27,13 +27,12 @@ public final class AuditRecordTable {
           + "occurred_at, decided_at, source_topic, source_partition, source_offset, previous_hash, hash, "
           + "audit_partition, audit_offset";
 
-  /** Stores a record once: read again (a replay), it is already there and left as it is. */
-  public static final String INSERT =
-      "INSERT INTO audit_record ("
-          + COLUMNS
-          + ") VALUES ("
-          + "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-          + "ON CONFLICT (chain_id, sequence) DO NOTHING";
+  /**
+   * COPY of {@link #COLUMNS} from rows in COPY's text format, as {@link #copyRow} writes them: the
+   * ingest's bulk path. Which records may be stored (not a replay, not a fork) the ingest decides
+   * before.
+   */
+  public static final String COPY = "COPY audit_record (" + COLUMNS + ") FROM STDIN";
 
   public static final RowMapper<Disclosure> DISCLOSURE =
       (rs, row) ->
@@ -76,48 +75,103 @@ public final class AuditRecordTable {
   private AuditRecordTable() {}
 
   /**
-   * Sets the parameters of {@link #INSERT} for {@code record}, read from {@code hub.audit} at that
-   * partition and offset.
+   * Writes {@code record}, read from {@code hub.audit} at that partition and offset, as one row of
+   * {@link #COPY}: the columns of {@link #COLUMNS} in order, tab-separated, {@code \N} for null.
    */
-  public static void bind(
-      PreparedStatement insert, AuditRecord record, int auditPartition, long auditOffset)
-      throws SQLException {
-    Connection connection = insert.getConnection();
-    int i = 0;
-    insert.setString(++i, record.getChainId());
-    insert.setLong(++i, record.getSequence());
-    insert.setString(++i, record.getTraceId());
-    insert.setString(++i, record.getSpanId());
-    insert.setString(++i, record.getSenderSpanId());
-    insert.setString(++i, record.getDisclosureId());
-    insert.setString(++i, record.getDecision().name());
-    insert.setString(++i, record.getReason());
-    insert.setString(++i, record.getDetail());
-    insert.setString(++i, record.getEventId());
-    insert.setString(++i, record.getEventType());
-    insert.setString(++i, record.getCaseReference());
-    insert.setString(++i, record.getSender());
-    insert.setString(++i, record.getRecipient());
-    insert.setString(++i, record.getPurpose());
-    insert.setString(++i, record.getLegalBasis());
-    insert.setString(++i, record.getCovenantId());
-    insert.setObject(++i, record.getCovenantVersion(), java.sql.Types.INTEGER);
-    insert.setString(++i, record.getCovenantHash());
-    insert.setArray(++i, textArray(connection, record.getRuleIds()));
-    insert.setArray(++i, textArray(connection, record.getDisclosedFields()));
-    insert.setArray(++i, textArray(connection, record.getTransformedFields()));
-    insert.setArray(++i, textArray(connection, record.getWithheldFields()));
-    insert.setString(++i, record.getRetention());
-    insert.setString(++i, record.getSubjectPseudonym());
-    insert.setObject(++i, timestamp(record.getOccurredAt()));
-    insert.setObject(++i, timestamp(record.getDecidedAt()));
-    insert.setString(++i, record.getSourceTopic());
-    insert.setInt(++i, record.getSourcePartition());
-    insert.setLong(++i, record.getSourceOffset());
-    insert.setString(++i, record.getPreviousHash());
-    insert.setString(++i, record.getHash());
-    insert.setInt(++i, auditPartition);
-    insert.setLong(++i, auditOffset);
+  public static void copyRow(Writer row, AuditRecord record, int auditPartition, long auditOffset)
+      throws IOException {
+    text(row, record.getChainId());
+    number(row, record.getSequence());
+    text(row, record.getTraceId());
+    text(row, record.getSpanId());
+    text(row, record.getSenderSpanId());
+    text(row, record.getDisclosureId());
+    text(row, record.getDecision().name());
+    text(row, record.getReason());
+    text(row, record.getDetail());
+    text(row, record.getEventId());
+    text(row, record.getEventType());
+    text(row, record.getCaseReference());
+    text(row, record.getSender());
+    text(row, record.getRecipient());
+    text(row, record.getPurpose());
+    text(row, record.getLegalBasis());
+    text(row, record.getCovenantId());
+    number(row, record.getCovenantVersion());
+    text(row, record.getCovenantHash());
+    array(row, record.getRuleIds());
+    array(row, record.getDisclosedFields());
+    array(row, record.getTransformedFields());
+    array(row, record.getWithheldFields());
+    text(row, record.getRetention());
+    text(row, record.getSubjectPseudonym());
+    // ISO 8601 with Z: what timestamptz reads, whatever the session's time zone.
+    text(row, record.getOccurredAt() == null ? null : record.getOccurredAt().toString());
+    text(row, record.getDecidedAt().toString());
+    text(row, record.getSourceTopic());
+    number(row, record.getSourcePartition());
+    number(row, record.getSourceOffset());
+    text(row, record.getPreviousHash());
+    text(row, record.getHash());
+    number(row, auditPartition);
+    row.write(Long.toString(auditOffset));
+    row.write('\n');
+  }
+
+  private static void number(Writer row, Number value) throws IOException {
+    row.write(value == null ? "\\N" : value.toString());
+    row.write('\t');
+  }
+
+  private static void text(Writer row, String value) throws IOException {
+    if (value == null) {
+      row.write("\\N");
+    } else {
+      escaped(row, value);
+    }
+    row.write('\t');
+  }
+
+  /** A text[] literal ({"a","b"}), each element quoted, then escaped for COPY like any text. */
+  private static void array(Writer row, List<String> values) throws IOException {
+    StringBuilder literal = new StringBuilder("{");
+    for (String value : values) {
+      if (literal.length() > 1) {
+        literal.append(',');
+      }
+      literal.append('"');
+      for (int i = 0; i < value.length(); i++) {
+        char c = value.charAt(i);
+        if (c == '"' || c == '\\') {
+          literal.append('\\');
+        }
+        literal.append(c);
+      }
+      literal.append('"');
+    }
+    text(row, literal.append('}').toString());
+  }
+
+  /** COPY's text format: backslash, tab, newline and carriage return are backslash escapes. */
+  private static void escaped(Writer row, String value) throws IOException {
+    int plain = 0;
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      String escape =
+          switch (c) {
+            case '\\' -> "\\\\";
+            case '\t' -> "\\t";
+            case '\n' -> "\\n";
+            case '\r' -> "\\r";
+            default -> null;
+          };
+      if (escape != null) {
+        row.write(value, plain, i - plain);
+        row.write(escape);
+        plain = i + 1;
+      }
+    }
+    row.write(value, plain, value.length() - plain);
   }
 
   /** PostgreSQL's driver binds {@code timestamptz} from an OffsetDateTime, not from an Instant. */
@@ -133,9 +187,5 @@ public final class AuditRecordTable {
   private static List<String> strings(ResultSet rs, String column) throws SQLException {
     Array array = rs.getArray(column);
     return Arrays.asList((String[]) array.getArray());
-  }
-
-  private static Array textArray(Connection connection, List<String> values) throws SQLException {
-    return connection.createArrayOf("text", values.toArray(String[]::new));
   }
 }

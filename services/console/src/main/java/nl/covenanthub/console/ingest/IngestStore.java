@@ -1,18 +1,29 @@
 package nl.covenanthub.console.ingest;
 
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import nl.covenanthub.audit.AuditRecord;
+import nl.covenanthub.console.audit.AuditRecordMonths;
 import nl.covenanthub.console.audit.AuditRecordTable;
 import org.apache.kafka.common.TopicPartition;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.PGCopyOutputStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.NestedExceptionUtils;
 import org.springframework.dao.DataAccessException;
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.ParameterizedPreparedStatementSetter;
 import org.springframework.stereotype.Component;
@@ -28,18 +39,23 @@ import org.springframework.transaction.support.TransactionTemplate;
 class IngestStore {
   private static final Logger log = LoggerFactory.getLogger(IngestStore.class);
 
+  private static final int COPY_BUFFER = 1 << 16;
+
   private final JdbcTemplate jdbc;
   private final TransactionTemplate transaction;
+  private final AuditRecordMonths months;
 
-  IngestStore(JdbcTemplate jdbc, TransactionTemplate transaction) {
+  IngestStore(JdbcTemplate jdbc, TransactionTemplate transaction, AuditRecordMonths months) {
     this.jdbc = jdbc;
     this.transaction = transaction;
+    this.months = months;
   }
 
   void store(AuditBatch batch) {
     try {
       write(batch);
     } catch (DataAccessException e) {
+      months.forget(); // a partition created in the rolled-back transaction is gone
       // The driver's message quotes the statement with its values (case references, pseudonyms):
       // not for the log.
       Throwable cause = NestedExceptionUtils.getMostSpecificCause(e);
@@ -56,17 +72,124 @@ class IngestStore {
   private void write(AuditBatch batch) {
     transaction.executeWithoutResult(
         status -> {
-          List<AuditBatch.Read> records = afterCheckpoints(batch.records());
-          batch(
-              AuditRecordTable.INSERT,
-              records,
-              (insert, read) ->
-                  AuditRecordTable.bind(insert, read.record(), read.partition(), read.offset()));
+          Placement placement = place(afterCheckpoints(batch.records()));
+          months.ensure(
+              placement.fresh().stream().map(read -> read.record().getDecidedAt()).toList());
+          copy(placement.fresh());
           storeProblems(batch.problems());
-          storeForks(records);
-          advanceChainHeads(records);
+          storeForks(placement.forks());
+          advanceChainHeads(placement.fresh());
           storePositions(batch.nextOffsets());
         });
+  }
+
+  /**
+   * The records of a batch, sorted: fresh ones to store, and forks (a different record at a
+   * position already taken). A record at a position taken by the same record (a replay) is in
+   * neither.
+   */
+  record Placement(List<AuditBatch.Read> fresh, List<AuditBatch.Read> forks) {}
+
+  /**
+   * Sorts a batch by the chains' heads: a record past its chain's head is fresh (the usual case, no
+   * lookup); one at or before it is looked up where it would be stored.
+   */
+  private Placement place(List<AuditBatch.Read> records) {
+    Map<String, Long> heads = new HashMap<>();
+    if (!records.isEmpty()) {
+      jdbc.query(
+          "SELECT chain_id, sequence FROM chain_head WHERE chain_id = ANY (?)",
+          rs -> {
+            heads.put(rs.getString("chain_id"), rs.getLong("sequence"));
+          },
+          (Object)
+              records.stream().map(r -> r.record().getChainId()).distinct().toArray(String[]::new));
+    }
+    List<AuditBatch.Read> fresh = new ArrayList<>(records.size());
+    List<AuditBatch.Read> forks = new ArrayList<>();
+    List<AuditBatch.Read> behindHead = new ArrayList<>();
+    Map<String, String> taken = new HashMap<>(); // position -> hash, of this batch's fresh records
+    for (AuditBatch.Read read : records) {
+      AuditRecord record = read.record();
+      Long head = heads.get(record.getChainId());
+      if (head == null || record.getSequence() > head) {
+        heads.put(record.getChainId(), record.getSequence());
+        taken.put(position(record), record.getHash());
+        fresh.add(read);
+      } else {
+        behindHead.add(read);
+      }
+    }
+    Map<String, String> stored = storedHashes(behindHead);
+    for (AuditBatch.Read read : behindHead) {
+      String position = position(read.record());
+      String hash = taken.containsKey(position) ? taken.get(position) : stored.get(position);
+      if (hash == null) {
+        taken.put(position, read.record().getHash()); // a gap in the index, filled
+        fresh.add(read);
+      } else if (!hash.equals(read.record().getHash())) {
+        forks.add(read);
+      }
+    }
+    return new Placement(fresh, forks);
+  }
+
+  private Map<String, String> storedHashes(List<AuditBatch.Read> records) {
+    Map<String, String> stored = new HashMap<>();
+    if (!records.isEmpty()) {
+      jdbc.query(
+          "SELECT a.chain_id, a.sequence, a.hash FROM audit_record a"
+              + " JOIN unnest(?::text[], ?::bigint[]) AS b(chain_id, sequence)"
+              + " ON a.chain_id = b.chain_id AND a.sequence = b.sequence",
+          rs -> {
+            stored.put(
+                rs.getString("chain_id") + "#" + rs.getLong("sequence"), rs.getString("hash"));
+          },
+          records.stream().map(r -> r.record().getChainId()).toArray(String[]::new),
+          records.stream().map(r -> r.record().getSequence()).toArray(Long[]::new));
+    }
+    return stored;
+  }
+
+  private static String position(AuditRecord record) {
+    return record.getChainId() + "#" + record.getSequence();
+  }
+
+  /**
+   * Streams the records to PostgreSQL's COPY in the caller's transaction: PostgreSQL stores rows
+   * while the rest are still being written.
+   */
+  private void copy(List<AuditBatch.Read> records) {
+    if (records.isEmpty()) {
+      return;
+    }
+    jdbc.execute(
+        (ConnectionCallback<Void>)
+            connection -> {
+              try (Writer rows =
+                  new BufferedWriter(
+                      new OutputStreamWriter(
+                          new PGCopyOutputStream(
+                              connection.unwrap(PGConnection.class),
+                              AuditRecordTable.COPY,
+                              COPY_BUFFER),
+                          StandardCharsets.UTF_8),
+                      COPY_BUFFER)) {
+                for (AuditBatch.Read read : records) {
+                  AuditRecordTable.copyRow(rows, read.record(), read.partition(), read.offset());
+                }
+              } catch (IOException e) {
+                // The driver's message quotes the row it failed on: only the SQLState goes on.
+                Throwable cause = NestedExceptionUtils.getMostSpecificCause(e);
+                String state =
+                    cause instanceof SQLException sql
+                        ? " (SQLState " + sql.getSQLState() + ")"
+                        : "";
+                throw new DataAccessResourceFailureException(
+                    "COPY into audit_record failed" + state);
+              }
+              return null;
+            });
   }
 
   /** Where to resume reading {@code topic}: the next offset of each partition stored so far. */
@@ -125,28 +248,10 @@ class IngestStore {
   }
 
   /**
-   * Records of the batch that met a different record at their position (ON CONFLICT DO NOTHING kept
-   * the first): a fork, kept in chain_fork so that the chain is reported broken, never hidden.
+   * Records of the batch that met a different record at their position (the first stays indexed): a
+   * fork, kept in chain_fork so that the chain is reported broken, never hidden.
    */
-  private void storeForks(List<AuditBatch.Read> records) {
-    if (records.isEmpty()) {
-      return;
-    }
-    List<AuditBatch.Read> forks = new java.util.ArrayList<>();
-    Map<String, AuditBatch.Read> byPosition = new HashMap<>();
-    for (AuditBatch.Read read : records) {
-      byPosition.put(read.record().getChainId() + "#" + read.record().getSequence(), read);
-    }
-    jdbc.query(
-        "SELECT a.chain_id, a.sequence, a.hash FROM audit_record a"
-            + " JOIN unnest(?::text[], ?::bigint[], ?::text[]) AS b(chain_id, sequence, hash)"
-            + " ON a.chain_id = b.chain_id AND a.sequence = b.sequence WHERE a.hash <> b.hash",
-        rs -> {
-          forks.add(byPosition.get(rs.getString("chain_id") + "#" + rs.getLong("sequence")));
-        },
-        records.stream().map(r -> r.record().getChainId()).toArray(String[]::new),
-        records.stream().map(r -> r.record().getSequence()).toArray(Long[]::new),
-        records.stream().map(r -> r.record().getHash()).toArray(String[]::new));
+  private void storeForks(List<AuditBatch.Read> forks) {
     for (AuditBatch.Read fork : forks) {
       log.error(
           "A second, different audit record at {} position {} (hub.audit-{} offset {}): the chain"
@@ -173,6 +278,7 @@ class IngestStore {
   }
 
   private void advanceChainHeads(List<AuditBatch.Read> records) {
+    // (fresh records only: a fork or a replay is never past its chain's head)
     Map<String, AuditRecord> heads = new LinkedHashMap<>();
     for (AuditBatch.Read read : records) {
       heads.merge(

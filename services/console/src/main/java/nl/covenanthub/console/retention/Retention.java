@@ -2,13 +2,16 @@ package nl.covenanthub.console.retention;
 
 import java.time.Clock;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.time.Period;
+import java.time.YearMonth;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import nl.covenanthub.console.ConsoleProperties;
+import nl.covenanthub.console.audit.AuditRecordMonths;
 import nl.covenanthub.console.audit.AuditRecordTable;
 import nl.covenanthub.console.integrity.ChainReport;
 import nl.covenanthub.console.integrity.IntegrityCheck;
@@ -21,10 +24,12 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Removes audit records decided longer ago than {@code console.retention.period}, on the schedule
- * {@code console.retention.cron}. Per chain it removes the oldest records up to the first one still
- * to be kept, and keeps the last removed record's position and hash as the chain's checkpoint, in
- * the same transaction: the integrity check starts there, so the rest of the chain stays
- * verifiable. A chain whose part to remove does not verify is left as it is: the evidence stays.
+ * {@code console.retention.cron}, a month at a time: audit_record is partitioned by month (UTC),
+ * and a month goes, partition and all, once its last instant is past the period (so a record is
+ * kept up to a month longer than the period, never shorter). For each chain in it, the month's last
+ * record becomes the chain's checkpoint, in the same transaction: the integrity check starts there,
+ * so the rest of the chain stays verifiable. A month with a chain that does not verify up to there
+ * is left as it is: the evidence stays.
  */
 @Service
 public class Retention {
@@ -33,6 +38,7 @@ public class Retention {
   private final JdbcClient jdbc;
   private final TransactionTemplate transaction;
   private final IntegrityCheck integrity;
+  private final AuditRecordMonths months;
   private final Clock clock;
   private final Period period;
   private final ZoneId zone;
@@ -41,11 +47,13 @@ public class Retention {
       JdbcClient jdbc,
       TransactionTemplate transaction,
       IntegrityCheck integrity,
+      AuditRecordMonths months,
       Clock clock,
       ConsoleProperties properties) {
     this.jdbc = jdbc;
     this.transaction = transaction;
     this.integrity = integrity;
+    this.months = months;
     this.clock = clock;
     this.period = properties.retention().period();
     this.zone = properties.timeZone();
@@ -68,91 +76,83 @@ public class Retention {
     removeExpired();
   }
 
-  /** Removes every record past the retention period, now. */
+  /**
+   * Removes every record past the retention period, now: each month (a partition of audit_record)
+   * whose last instant is before the cutoff, whole. A month is kept when any of its chains does not
+   * verify up to its last record in that month.
+   */
   public Result removeExpired() {
     Instant cutoff = ZonedDateTime.now(clock.withZone(zone)).minus(period).toInstant();
-    List<String> chains =
-        jdbc.sql("SELECT DISTINCT chain_id FROM audit_record WHERE decided_at < :cutoff")
-            .param("cutoff", AuditRecordTable.timestamp(cutoff))
-            .query(String.class)
-            .list();
     long removed = 0;
     List<String> kept = new ArrayList<>();
-    for (String chain : chains) {
-      long last = lastDue(chain, cutoff);
-      ChainReport due = integrity.verifyChain(chain, last);
-      if (!due.intact()) {
-        log.warn(
-            "Retention keeps chain {}: its records up to {} do not verify ({} at {})",
-            chain,
-            last,
-            due.firstBreak().kind(),
-            due.firstBreak().sequence());
-        kept.add(chain);
-        continue;
+    int dropped = 0;
+    for (YearMonth month : months.months()) {
+      if (AuditRecordMonths.end(month).isAfter(cutoff)) {
+        break; // this month and the ones after it still hold records to keep
       }
-      removed += remove(chain, last);
+      String table = AuditRecordMonths.table(month);
+      Map<String, Long> lastPerChain = new TreeMap<>();
+      jdbc.sql("SELECT chain_id, max(sequence) AS last FROM " + table + " GROUP BY chain_id")
+          .query(
+              rs -> {
+                lastPerChain.put(rs.getString("chain_id"), rs.getLong("last"));
+              });
+      List<String> broken = new ArrayList<>();
+      lastPerChain.forEach(
+          (chain, last) -> {
+            ChainReport due = integrity.verifyChain(chain, last);
+            if (!due.intact()) {
+              log.warn(
+                  "Retention keeps {}: chain {} does not verify up to {} ({} at {})",
+                  table,
+                  chain,
+                  last,
+                  due.firstBreak().kind(),
+                  due.firstBreak().sequence());
+              broken.add(chain);
+            }
+          });
+      if (broken.isEmpty()) {
+        removed += drop(table, lastPerChain);
+        dropped++;
+      } else {
+        kept.addAll(broken);
+      }
     }
+    months.forget();
     log.info(
-        "Retention removed {} audit record(s) decided before {} ({} of {} chain(s) kept for a break)",
+        "Retention removed {} audit record(s) in {} month(s) before {} ({} chain(s) kept for a break)",
         removed,
+        dropped,
         cutoff,
-        kept.size(),
-        chains.size());
+        kept.size());
     return new Result(cutoff, removed, kept);
   }
 
-  /** The last position of the chain's leading run of records decided before the cutoff. */
-  private long lastDue(String chain, Instant cutoff) {
-    return jdbc.sql(
-            "SELECT coalesce("
-                + " (SELECT min(sequence) - 1 FROM audit_record WHERE chain_id = :chain AND decided_at >= :cutoff),"
-                + " (SELECT max(sequence) FROM audit_record WHERE chain_id = :chain))")
-        .param("chain", chain)
-        .param("cutoff", AuditRecordTable.timestamp(cutoff))
-        .query(Long.class)
-        .single();
-  }
-
-  private long remove(String chain, long last) {
+  /**
+   * Drops a month's partition, and moves each of its chains' checkpoint to its last record there,
+   * in one transaction.
+   */
+  private long drop(String table, Map<String, Long> lastPerChain) {
     return transaction.execute(
         status -> {
-          var lastRemoved =
-              jdbc.sql(
-                      "SELECT hash, decided_at FROM audit_record WHERE chain_id = :chain AND sequence = :last")
-                  .param("chain", chain)
-                  .param("last", last)
-                  .query(
-                      (rs, row) ->
-                          new Checkpoint(
-                              rs.getString("hash"),
-                              rs.getObject("decided_at", OffsetDateTime.class)))
-                  .optional();
-          if (lastRemoved.isEmpty()) {
-            return 0L; // nothing due before a record still to be kept, or already removed
-          }
-          long count =
-              jdbc.sql("DELETE FROM audit_record WHERE chain_id = :chain AND sequence <= :last")
-                  .param("chain", chain)
-                  .param("last", last)
-                  .update();
+          long count = jdbc.sql("SELECT count(*) FROM " + table).query(Long.class).single();
           jdbc.sql(
                   "INSERT INTO retention_checkpoint (chain_id, sequence, hash, decided_at, removed_total, checkpointed_at)"
-                      + " VALUES (:chain, :last, :hash, :decidedAt, :count, :now)"
+                      + " SELECT chain_id, sequence, hash, decided_at, removed, :now FROM "
+                      + table
+                      + " r"
+                      + " JOIN (SELECT chain_id, max(sequence) AS sequence, count(*) AS removed FROM "
+                      + table
+                      + " GROUP BY chain_id) l USING (chain_id, sequence)"
                       + " ON CONFLICT (chain_id) DO UPDATE SET sequence = EXCLUDED.sequence, hash = EXCLUDED.hash,"
                       + " decided_at = EXCLUDED.decided_at, checkpointed_at = EXCLUDED.checkpointed_at,"
-                      + " removed_total = retention_checkpoint.removed_total + EXCLUDED.removed_total")
-              .param("chain", chain)
-              .param("last", last)
-              .param("hash", lastRemoved.get().hash())
-              .param("decidedAt", lastRemoved.get().decidedAt())
-              .param("count", count)
+                      + " removed_total = retention_checkpoint.removed_total + EXCLUDED.removed_total"
+                      + " WHERE retention_checkpoint.sequence < EXCLUDED.sequence")
               .param("now", AuditRecordTable.timestamp(clock.instant()))
               .update();
+          jdbc.sql("DROP TABLE " + table).update();
           return count;
         });
   }
-
-  /** The hash and time of the last record a run removes from a chain. */
-  private record Checkpoint(String hash, OffsetDateTime decidedAt) {}
 }

@@ -52,11 +52,29 @@ class AuditIngestTest extends ConsoleTestBase {
                     .setLegalBasis(null)
                     .setCovenantVersion(null)
                     .setOccurredAt(null)));
+    // Text that COPY's text format and text[] literals must escape, in fields and in list items;
+    // and records in two months, so two partitions.
+    records.addAll(
+        lzn.next(
+            3,
+            r ->
+                r.setDetail("tab\there, new\nline, \\N, back\\slash, \r, \"quoted\", {braces}, a,b")
+                    .setWithheldFields(
+                        List.of("a\"b", "c\\d", "e,f", "{g}", "", "NULL", "tab\tnl\n"))
+                    .setLegalBasis("Art. 6(1)(e) AVG \\ Wet 'politiegegevens'")
+                    .setDecidedAt(java.time.Instant.parse("2026-01-31T23:59:59.999999Z"))));
 
     ingest(records);
 
     assertThat(rows(politie.chainId())).as("records of the politie chain").isEqualTo(20);
-    assertThat(rows(lzn.chainId())).as("records of the lzn chain").isEqualTo(5);
+    assertThat(rows(lzn.chainId())).as("records of the lzn chain").isEqualTo(8);
+    assertThat(
+            db.sql("SELECT count(*) FROM audit_record_y2026m01 WHERE chain_id = ?")
+                .param(lzn.chainId())
+                .query(Long.class)
+                .single())
+        .as("records of January 2026 (UTC) in its month's partition")
+        .isEqualTo(3);
     for (AuditTrail.Sealed sealed : records) {
       Disclosure stored =
           db.sql(
