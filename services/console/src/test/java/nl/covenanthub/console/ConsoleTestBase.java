@@ -84,7 +84,9 @@ public abstract class ConsoleTestBase {
   void emptyIndex() {
     // Not ingest_position: the ingest goes on from where it is, and what earlier tests published is
     // not read again.
-    db.sql("TRUNCATE audit_record, chain_head, retention_checkpoint, ingest_problem, chain_fork")
+    db.sql(
+            "TRUNCATE audit_record, audit_day_count, chain_head, retention_checkpoint, ingest_problem,"
+                + " chain_fork")
         .update();
     clock.set(Instant.now());
   }

@@ -50,7 +50,12 @@ public final class LocalPostgres implements AutoCloseable {
               // Stopped by its owner, in its order, not by a hook racing the owner's.
               .setRegisterShutdownHook(false)
               // zonky's own connections (its readiness check) log in with the password too.
-              .setConnectConfig("password", password);
+              .setConnectConfig("password", password)
+              // PostgreSQL's defaults are sized for a small machine: 128 MB of shared buffers and a
+              // checkpoint per GB of WAL make the audit index's inserts wait on reads and
+              // full-page writes once its indexes outgrow them.
+              .setServerConfig("shared_buffers", "512MB")
+              .setServerConfig("max_wal_size", "4GB");
       if (port != 0) {
         builder.setPort(port);
       }

@@ -7,9 +7,13 @@ import java.util.List;
  * One page of a search, newest first.
  *
  * @param page from 0
- * @param total records that match, on all pages
+ * @param total records that match, on all pages: counted up to {@link AuditSearch#EXACT_UP_TO},
+ *     estimated above
+ * @param totalEstimated whether {@code total} is an estimate (more than {@link
+ *     AuditSearch#EXACT_UP_TO} match)
  */
-public record DisclosurePage(List<Disclosure> items, int page, int size, long total) {
+public record DisclosurePage(
+    List<Disclosure> items, int page, int size, long total, boolean totalEstimated) {
   public DisclosurePage {
     items = List.copyOf(items);
   }

@@ -7,12 +7,17 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.time.LocalDate;
+import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import nl.covenanthub.audit.AuditRecord;
+import nl.covenanthub.console.ConsoleProperties;
 import nl.covenanthub.console.audit.AuditRecordMonths;
 import nl.covenanthub.console.audit.AuditRecordTable;
 import org.apache.kafka.common.TopicPartition;
@@ -44,11 +49,17 @@ class IngestStore {
   private final JdbcTemplate jdbc;
   private final TransactionTemplate transaction;
   private final AuditRecordMonths months;
+  private final ZoneId zone;
 
-  IngestStore(JdbcTemplate jdbc, TransactionTemplate transaction, AuditRecordMonths months) {
+  IngestStore(
+      JdbcTemplate jdbc,
+      TransactionTemplate transaction,
+      AuditRecordMonths months,
+      ConsoleProperties properties) {
     this.jdbc = jdbc;
     this.transaction = transaction;
     this.months = months;
+    this.zone = properties.timeZone();
   }
 
   void store(AuditBatch batch) {
@@ -76,6 +87,7 @@ class IngestStore {
           months.ensure(
               placement.fresh().stream().map(read -> read.record().getDecidedAt()).toList());
           copy(placement.fresh());
+          countDays(placement.fresh());
           storeProblems(batch.problems());
           storeForks(placement.forks());
           advanceChainHeads(placement.fresh());
@@ -190,6 +202,43 @@ class IngestStore {
               }
               return null;
             });
+  }
+
+  /** One row of audit_day_count: what the chart counts. */
+  private record Day(
+      LocalDate day, String sender, String recipient, String purpose, String decision) {}
+
+  /** Adds the batch's records to the decisions per day (audit_day_count). */
+  private void countDays(List<AuditBatch.Read> records) {
+    Map<Day, Long> days = new HashMap<>();
+    for (AuditBatch.Read read : records) {
+      AuditRecord record = read.record();
+      days.merge(
+          new Day(
+              LocalDate.ofInstant(record.getDecidedAt(), zone),
+              record.getSender(),
+              Objects.requireNonNullElse(record.getRecipient(), ""),
+              Objects.requireNonNullElse(record.getPurpose(), ""),
+              record.getDecision().name()),
+          1L,
+          Long::sum);
+    }
+    batch(
+        "INSERT INTO audit_day_count (day, sender, recipient, purpose, decision, count)"
+            + " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (day, sender, recipient, purpose, decision)"
+            + " DO UPDATE SET count = audit_day_count.count + EXCLUDED.count",
+        // In one order, so that two consoles adding to the same days cannot deadlock.
+        days.entrySet().stream()
+            .sorted(Comparator.comparing(day -> day.getKey().toString()))
+            .toList(),
+        (upsert, day) -> {
+          upsert.setObject(1, day.getKey().day());
+          upsert.setString(2, day.getKey().sender());
+          upsert.setString(3, day.getKey().recipient());
+          upsert.setString(4, day.getKey().purpose());
+          upsert.setString(5, day.getKey().decision());
+          upsert.setLong(6, day.getValue());
+        });
   }
 
   /** Where to resume reading {@code topic}: the next offset of each partition stored so far. */

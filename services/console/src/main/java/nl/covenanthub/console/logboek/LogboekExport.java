@@ -141,11 +141,14 @@ public final class LogboekExport implements Callable<Integer> {
           writer.write('\n');
         }
         written += page.items().size();
-        progress.printf("logboek-export: %d of %d records%n", written, page.total());
-        query = query.withPage(query.page() + 1, query.size());
-        if (query.page() >= page.totalPages()) {
+        progress.printf(
+            "logboek-export: %d of %s%d records%n",
+            written, page.totalEstimated() ? "about " : "", page.total());
+        // A short page is the last (above AuditSearch.EXACT_UP_TO the total is an estimate).
+        if (page.items().size() < query.size()) {
           break;
         }
+        query = query.withPage(query.page() + 1, query.size());
         page = search.search(query);
       }
     } finally {

@@ -130,8 +130,8 @@ public class Retention {
   }
 
   /**
-   * Drops a month's partition, and moves each of its chains' checkpoint to its last record there,
-   * in one transaction.
+   * Drops a month's partition, moves each of its chains' checkpoint to its last record there, and
+   * takes its records out of the decisions per day (audit_day_count), in one transaction.
    */
   private long drop(String table, Map<String, Long> lastPerChain) {
     return transaction.execute(
@@ -151,6 +151,18 @@ public class Retention {
                       + " WHERE retention_checkpoint.sequence < EXCLUDED.sequence")
               .param("now", AuditRecordTable.timestamp(clock.instant()))
               .update();
+          jdbc.sql(
+                  "UPDATE audit_day_count d SET count = d.count - m.count FROM"
+                      + " (SELECT (decided_at AT TIME ZONE :zone)::date AS day, sender,"
+                      + " coalesce(recipient, '') AS recipient, coalesce(purpose, '') AS purpose, decision,"
+                      + " count(*) AS count FROM "
+                      + table
+                      + " GROUP BY 1, 2, 3, 4, 5) m"
+                      + " WHERE (d.day, d.sender, d.recipient, d.purpose, d.decision)"
+                      + " = (m.day, m.sender, m.recipient, m.purpose, m.decision)")
+              .param("zone", zone.getId())
+              .update();
+          jdbc.sql("DELETE FROM audit_day_count WHERE count <= 0").update();
           jdbc.sql("DROP TABLE " + table).update();
           return count;
         });

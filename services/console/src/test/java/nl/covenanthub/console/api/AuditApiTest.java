@@ -16,6 +16,7 @@ import nl.covenanthub.audit.AuditDecision;
 import nl.covenanthub.audit.AuditRecord;
 import nl.covenanthub.console.AuditTrail;
 import nl.covenanthub.console.ConsoleTestBase;
+import nl.covenanthub.console.audit.AuditSearch;
 import nl.covenanthub.console.logboek.LogboekStandard;
 import nl.covenanthub.devkit.Keycloak;
 import org.junit.jupiter.api.BeforeEach;
@@ -93,6 +94,34 @@ class AuditApiTest extends ConsoleTestBase {
     assertThat(byCase.get("total").asLong()).isEqualTo(3);
     JsonNode none = json(get("/api/disclosures?from=2020-01-01&to=2020-12-31", fg()));
     assertThat(none.get("total").asLong()).isZero();
+  }
+
+  @Test
+  void aTotalAboveTenThousandIsTheDatabasesEstimateAndSaysSo() {
+    assertThat(json(get("/api/disclosures?sender=politie", fg())).get("totalEstimated").asBoolean())
+        .as("9 records: counted")
+        .isFalse();
+    AuditTrail lzn = AuditTrail.of("lzn");
+    List<AuditTrail.Sealed> many =
+        lzn.next(AuditSearch.EXACT_UP_TO + 500, r -> r.setSender("lzn").setRecipient("politie"));
+    publish(many);
+    // One chain, in order, in one partition: its last record stored, all are.
+    awaitStored(many.subList(many.size() - 1, many.size()));
+    db.sql("ANALYZE audit_record").update();
+
+    JsonNode page = json(get("/api/disclosures?sender=lzn", fg()));
+    assertThat(page.get("totalEstimated").asBoolean()).isTrue();
+    assertThat(page.get("total").asLong())
+        .as("the planner's estimate, at least what was counted")
+        .isGreaterThan(AuditSearch.EXACT_UP_TO)
+        .isBetween(AuditSearch.EXACT_UP_TO + 1L, 2L * many.size());
+    assertThat(page.get("items")).hasSize(50);
+    assertThat(page.get("items").get(0).get("sequence").asLong())
+        .as("newest first")
+        .isEqualTo(many.size());
+    JsonNode narrow = json(get("/api/disclosures?sender=politie", fg()));
+    assertThat(narrow.get("totalEstimated").asBoolean()).isFalse();
+    assertThat(narrow.get("total").asLong()).isEqualTo(9);
   }
 
   @Test

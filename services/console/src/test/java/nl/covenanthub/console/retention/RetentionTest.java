@@ -7,8 +7,13 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import nl.covenanthub.audit.AuditDecision;
 import nl.covenanthub.console.AuditTrail;
 import nl.covenanthub.console.ConsoleTestBase;
+import nl.covenanthub.console.audit.AuditSearch;
+import nl.covenanthub.console.audit.DisclosureCount;
+import nl.covenanthub.console.audit.DisclosureQuery;
+import nl.covenanthub.console.audit.StatsPeriod;
 import nl.covenanthub.console.integrity.ChainBreak;
 import nl.covenanthub.console.integrity.IntegrityCheck;
 import nl.covenanthub.console.integrity.IntegrityReport;
@@ -16,8 +21,8 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
 /**
- * Retention (P5Y by default) removes the oldest records and leaves each chain verifiable from its
- * checkpoint.
+ * Retention (P5Y by default) removes the oldest records, a month at a time, and leaves each chain
+ * verifiable from its checkpoint and the statistics right.
  */
 class RetentionTest extends ConsoleTestBase {
   private static final Instant NOW = Instant.parse("2026-05-14T10:00:00Z");
@@ -77,6 +82,62 @@ class RetentionTest extends ConsoleTestBase {
     ingest(next);
     assertThat(rows(chain.chainId())).isEqualTo(2);
     assertThat(integrity.verifyAll().intact()).isTrue();
+  }
+
+  @Autowired AuditSearch search;
+
+  @Test
+  void theStatisticsCountWhatIsLeftAfterAMonthIsRemoved() {
+    AuditTrail politie = AuditTrail.of("politie");
+    AuditTrail lzn = AuditTrail.of("lzn");
+    List<AuditTrail.Sealed> records = new ArrayList<>();
+    // Old: removed whole, with its month. The last one is decided at 23:30 UTC on the month's last
+    // day, which in Amsterdam is the next month's first day: the chart's days and the partitions'
+    // months do not line up, and the counts must still be right.
+    records.addAll(politie.next(4, r -> r.setDecidedAt(Instant.parse("2020-04-10T08:00:00Z"))));
+    records.addAll(lzn.next(3, r -> r.setDecidedAt(Instant.parse("2020-04-30T23:30:00Z"))));
+    records.addAll(
+        politie.next(
+            2,
+            r ->
+                r.setDecidedAt(NOW.minus(Duration.ofDays(3)))
+                    .setDecision(AuditDecision.WITHHELD)
+                    .setReason("NO_RULE")));
+    records.addAll(lzn.next(5, r -> r.setDecidedAt(NOW.minus(Duration.ofDays(2)))));
+    ingest(records);
+    assertThat(statistics()).as("counted per day as ingested").isEqualTo(countedFromRecords());
+    assertThat(statistics())
+        .extracting(DisclosureCount::period)
+        .contains("2020-04-10", "2020-05-01");
+
+    clock.set(NOW);
+    assertThat(retention.removeExpired().removed()).isEqualTo(7);
+
+    assertThat(statistics()).as("counted per day after retention").isEqualTo(countedFromRecords());
+    assertThat(statistics().stream().mapToLong(DisclosureCount::count).sum()).isEqualTo(7);
+  }
+
+  /** What the chart and /api/stats show: every record, per day. */
+  private List<DisclosureCount> statistics() {
+    return search.counts(DisclosureQuery.everything(), StatsPeriod.of("day"));
+  }
+
+  /** The same, counted from the records themselves. */
+  private List<DisclosureCount> countedFromRecords() {
+    return db.sql(
+            "SELECT to_char(decided_at AT TIME ZONE 'Europe/Amsterdam', 'YYYY-MM-DD') AS period, sender,"
+                + " recipient, purpose, decision, count(*) AS count FROM audit_record"
+                + " GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5")
+        .query(
+            (rs, row) ->
+                new DisclosureCount(
+                    rs.getString("period"),
+                    rs.getString("sender"),
+                    rs.getString("recipient"),
+                    rs.getString("purpose"),
+                    AuditDecision.valueOf(rs.getString("decision")),
+                    rs.getLong("count")))
+        .list();
   }
 
   @Test
