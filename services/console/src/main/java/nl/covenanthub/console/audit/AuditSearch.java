@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import nl.covenanthub.audit.AuditDecision;
 import nl.covenanthub.console.ConsoleProperties;
+import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 
@@ -30,6 +31,17 @@ public class AuditSearch {
   public static final int EXACT_UP_TO = 10_000;
 
   private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** A row of period, sender, recipient, purpose, decision and count. */
+  public static final RowMapper<DisclosureCount> COUNT =
+      (rs, row) ->
+          new DisclosureCount(
+              rs.getString("period"),
+              rs.getString("sender"),
+              rs.getString("recipient"),
+              rs.getString("purpose"),
+              AuditDecision.valueOf(rs.getString("decision")),
+              rs.getLong("count"));
 
   private final ZoneId zone;
 
@@ -122,18 +134,7 @@ public class AuditSearch {
               + where(filters, params)
               + " GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5";
     }
-    return jdbc.sql(sql)
-        .params(params)
-        .query(
-            (rs, row) ->
-                new DisclosureCount(
-                    rs.getString("period"),
-                    rs.getString("sender"),
-                    rs.getString("recipient"),
-                    rs.getString("purpose"),
-                    AuditDecision.valueOf(rs.getString("decision")),
-                    rs.getLong("count")))
-        .list();
+    return jdbc.sql(sql).params(params).query(COUNT).list();
   }
 
   /**

@@ -128,15 +128,7 @@ class RetentionTest extends ConsoleTestBase {
             "SELECT to_char(decided_at AT TIME ZONE 'Europe/Amsterdam', 'YYYY-MM-DD') AS period, sender,"
                 + " recipient, purpose, decision, count(*) AS count FROM audit_record"
                 + " GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5")
-        .query(
-            (rs, row) ->
-                new DisclosureCount(
-                    rs.getString("period"),
-                    rs.getString("sender"),
-                    rs.getString("recipient"),
-                    rs.getString("purpose"),
-                    AuditDecision.valueOf(rs.getString("decision")),
-                    rs.getLong("count")))
+        .query(AuditSearch.COUNT)
         .list();
   }
 
