@@ -22,4 +22,12 @@ public record DisclosurePage(
   public long totalPages() {
     return (total + size - 1) / size;
   }
+
+  /**
+   * Whether a page follows: by the total when it was counted, by a full page when it is an
+   * estimate.
+   */
+  public boolean hasNext() {
+    return totalEstimated ? items.size() == size : page + 1 < totalPages();
+  }
 }

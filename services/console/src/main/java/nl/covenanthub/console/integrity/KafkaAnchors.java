@@ -1,5 +1,6 @@
 package nl.covenanthub.console.integrity;
 
+import jakarta.annotation.PreDestroy;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -8,6 +9,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 import nl.covenanthub.audit.AuditRecord;
 import nl.covenanthub.audit.ChainHead;
 import nl.covenanthub.audit.HeadSignatures;
@@ -37,6 +39,7 @@ class KafkaAnchors {
   private final String auditTopic;
   private final String headsTopic;
   private final HeadSignatures.Verifier verifier;
+  private KafkaConsumer<String, byte[]> consumer;
 
   KafkaAnchors(KafkaProperties kafka, ConsoleProperties properties) {
     this.kafka = kafka;
@@ -48,11 +51,11 @@ class KafkaAnchors {
   }
 
   /** The latest published head of every chain. */
-  Map<String, SignedHead> publishedHeads() {
+  synchronized Map<String, SignedHead> publishedHeads() {
     Map<String, SignedHead> heads = new HashMap<>();
-    try (KafkaConsumer<String, byte[]> consumer = consumer()) {
+    try {
       TopicSnapshot.read(
-          consumer,
+          consumer(),
           headsTopic,
           TIMEOUT,
           record -> {
@@ -62,6 +65,9 @@ class KafkaAnchors {
               heads.put(head.getChainId(), new SignedHead(head, verifies(head, record)));
             }
           });
+    } catch (RuntimeException e) {
+      closeConsumer();
+      throw e;
     }
     return heads;
   }
@@ -72,30 +78,61 @@ class KafkaAnchors {
   /**
    * The hashes of the audit records at these places of hub.audit; a place without one is absent.
    */
-  Map<Place, String> auditHashesAt(Collection<Place> places) {
+  synchronized Map<Place, String> auditHashesAt(Collection<Place> places) {
+    try {
+      return read(places);
+    } catch (RuntimeException e) {
+      closeConsumer();
+      throw e;
+    }
+  }
+
+  /** All partitions at once: each is sought to its next wanted offset, and polled together. */
+  private Map<Place, String> read(Collection<Place> places) {
     Map<Place, String> hashes = new HashMap<>();
-    try (KafkaConsumer<String, byte[]> consumer = consumer()) {
-      for (Place place : places) {
-        TopicPartition where = new TopicPartition(auditTopic, place.partition());
-        consumer.assign(List.of(where));
-        long end = consumer.endOffsets(List.of(where), TIMEOUT).get(where);
-        if (place.offset() >= end) {
-          continue;
-        }
-        consumer.seek(where, place.offset());
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (!hashes.containsKey(place)
-            && System.nanoTime() < deadline
-            && consumer.position(where, TIMEOUT) <= place.offset()) {
-          for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-            if (record.offset() == place.offset()) {
-              hashes.put(place, decodeAudit(record.value()).getHash());
-            }
-          }
+    Map<TopicPartition, TreeSet<Long>> wanted = new HashMap<>();
+    for (Place place : places) {
+      wanted
+          .computeIfAbsent(new TopicPartition(auditTopic, place.partition()), p -> new TreeSet<>())
+          .add(place.offset());
+    }
+    if (wanted.isEmpty()) {
+      return hashes;
+    }
+    KafkaConsumer<String, byte[]> consumer = consumer();
+    consumer.assign(wanted.keySet());
+    consumer.resume(wanted.keySet()); // paused at the end of the check before
+    Map<TopicPartition, Long> ends = consumer.endOffsets(wanted.keySet(), TIMEOUT);
+    wanted.forEach((partition, offsets) -> offsets.tailSet(ends.get(partition)).clear());
+    wanted.forEach((partition, offsets) -> seekToNext(consumer, partition, offsets));
+    long deadline = System.nanoTime() + TIMEOUT.toNanos();
+    while (wanted.values().stream().anyMatch(offsets -> !offsets.isEmpty())
+        && System.nanoTime() < deadline) {
+      for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(100))) {
+        TreeSet<Long> offsets = wanted.get(new TopicPartition(record.topic(), record.partition()));
+        if (offsets != null && offsets.remove(record.offset())) {
+          hashes.put(
+              new Place(record.partition(), record.offset()),
+              decodeAudit(record.value()).getHash());
         }
       }
+      wanted.forEach(
+          (partition, offsets) -> {
+            // Offsets passed over were not records (a transaction marker, compacted away).
+            offsets.headSet(consumer.position(partition, TIMEOUT)).clear();
+            seekToNext(consumer, partition, offsets);
+          });
     }
     return hashes;
+  }
+
+  private static void seekToNext(
+      KafkaConsumer<String, byte[]> consumer, TopicPartition partition, TreeSet<Long> offsets) {
+    if (offsets.isEmpty()) {
+      consumer.pause(List.of(partition));
+    } else if (consumer.position(partition, TIMEOUT) != offsets.first()) {
+      consumer.seek(partition, offsets.first());
+    }
   }
 
   private boolean verifies(ChainHead head, ConsumerRecord<String, byte[]> record) {
@@ -107,8 +144,20 @@ class KafkaAnchors {
             head, new String(keyId.value(), StandardCharsets.UTF_8), signature.value());
   }
 
+  /** One consumer, kept between checks: a new one costs a connection and metadata each time. */
   private KafkaConsumer<String, byte[]> consumer() {
-    return GrouplessConsumers.of(kafka);
+    if (consumer == null) {
+      consumer = GrouplessConsumers.of(kafka);
+    }
+    return consumer;
+  }
+
+  @PreDestroy
+  synchronized void closeConsumer() {
+    if (consumer != null) {
+      consumer.close();
+      consumer = null;
+    }
   }
 
   private static ChainHead decodeHead(byte[] bytes) {

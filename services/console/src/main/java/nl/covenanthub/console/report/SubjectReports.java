@@ -40,7 +40,9 @@ public class SubjectReports {
       page.items()
           .forEach(
               record -> records.putIfAbsent(record.chainId() + "#" + record.sequence(), record));
-    } while (number < page.totalPages());
+      // Until a short page, not by the total: above AuditSearch.EXACT_UP_TO that is an estimate,
+      // and the report must hold every record.
+    } while (page.items().size() == PAGE_SIZE);
     List<Disclosure> all = List.copyOf(records.values());
     return new SubjectReport(
         subjectPseudonym,

@@ -87,7 +87,7 @@ class SearchPage {
     if (page.page() > 0) {
       model.addAttribute("previous", link(kept, page.page() - 1));
     }
-    if (page.page() + 1 < page.totalPages()) {
+    if (page.hasNext()) {
       model.addAttribute("next", link(kept, page.page() + 1));
     }
     return "search";
