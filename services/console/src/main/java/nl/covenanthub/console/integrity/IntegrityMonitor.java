@@ -2,6 +2,7 @@ package nl.covenanthub.console.integrity;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.scheduling.annotation.Scheduled;
@@ -15,12 +16,13 @@ import org.springframework.stereotype.Component;
  * check. The log names the broken chains' ids only.
  */
 @Component
-class IntegrityMonitor {
+public class IntegrityMonitor {
   private static final Logger log = LoggerFactory.getLogger(IntegrityMonitor.class);
 
   private final IntegrityCheck integrity;
   private volatile double broken = Double.NaN;
   private volatile double checkedAt = Double.NaN;
+  private volatile IntegrityReport latest;
 
   IntegrityMonitor(IntegrityCheck integrity, MeterRegistry registry) {
     this.integrity = integrity;
@@ -33,11 +35,17 @@ class IntegrityMonitor {
         .register(registry);
   }
 
+  /** The last scheduled check of every chain from its start; empty until the first. */
+  public Optional<IntegrityReport> latest() {
+    return Optional.ofNullable(latest);
+  }
+
   @Scheduled(
       fixedDelayString = "${console.monitoring.integrity-every:1h}",
       initialDelayString = "${console.monitoring.integrity-first-after:2m}")
   IntegrityReport check() {
     IntegrityReport report = integrity.verifyAll();
+    latest = report;
     broken = report.broken().size();
     checkedAt = report.checkedAt().getEpochSecond();
     if (!report.intact()) {

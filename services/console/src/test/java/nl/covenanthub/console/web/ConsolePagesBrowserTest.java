@@ -308,6 +308,8 @@ class ConsolePagesBrowserTest extends BrowserTestBase {
 
   @Test
   void theIntegrityPageShowsTheAuditIntactThenTheAlteredRecord() {
+    // The page verifies the last 24 hours: as if it were the evening of the oldest record's day.
+    clock.set(noon(2).plus(Duration.ofHours(8)));
     logIn("fg");
     open("/console/integrity");
     assertThat(text("status"))
@@ -344,6 +346,13 @@ class ConsolePagesBrowserTest extends BrowserTestBase {
                     By.cssSelector("tr[data-chain='" + lzn.chainId() + "'] td:nth-child(4)"))
                 .getText())
         .isEqualTo("intact");
+
+    // The page verifies the last day on every view; every chain from its start when asked.
+    assertThat(browser.findElements(By.id("scheduled"))).hasSize(1);
+    browser.findElement(By.id("verify-all")).click();
+    new WebDriverWait(browser, PAGE_WAIT).until(ExpectedConditions.urlContains("all=true"));
+    assertThat(text("status")).startsWith("Not intact: 1 of 2 chains");
+    assertThat(browser.findElements(By.id("scheduled"))).as("not beside a full check").isEmpty();
   }
 
   /**
