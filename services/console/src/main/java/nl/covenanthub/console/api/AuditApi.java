@@ -56,7 +56,12 @@ class AuditApi {
 
   /** A page of the Logboek Dataverwerkingen export: the audit in the standard's shape. */
   record LogboekPage(
-      List<LogboekRecord> records, int page, int size, long total, long totalPages) {}
+      List<LogboekRecord> records,
+      int page,
+      int size,
+      long total,
+      long totalPages,
+      boolean totalEstimated) {}
 
   /**
    * The audit in the shape of the Logboek Dataverwerkingen standard, with the filters of {@code GET
@@ -70,7 +75,8 @@ class AuditApi {
         page.page(),
         page.size(),
         page.total(),
-        page.totalPages());
+        page.totalPages(),
+        page.totalEstimated());
   }
 
   private DisclosurePage logged(LookupLog.Action action, DisclosureQuery query) {

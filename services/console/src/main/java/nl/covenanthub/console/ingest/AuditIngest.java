@@ -4,6 +4,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -37,9 +38,26 @@ class AuditIngest implements ConsumerSeekAware, DisposableBean {
   private final IngestStore store;
   private final String topic;
   private final BackOff retries;
-  private final ExecutorService writer =
-      Executors.newSingleThreadExecutor(task -> new Thread(task, "audit-ingest-writer"));
-  private volatile Future<?> written = CompletableFuture.completedFuture(null);
+
+  /**
+   * Each consumer thread ({@code console.ingest-consumers}) has its own writer: its partitions'
+   * chains are its own, so the writers never touch the same chain.
+   */
+  private final ThreadLocal<Writer> writers = ThreadLocal.withInitial(this::newWriter);
+
+  private final List<Writer> allWriters = new CopyOnWriteArrayList<>();
+
+  /** A thread that stores one batch at a time, and the batch in its hands. */
+  private static final class Writer {
+    final ExecutorService thread;
+    Future<?> written = CompletableFuture.completedFuture(null);
+
+    Writer(int number) {
+      thread =
+          Executors.newSingleThreadExecutor(
+              task -> new Thread(task, "audit-ingest-writer-" + number));
+    }
+  }
 
   AuditIngest(IngestStore store, ConsoleProperties properties, BackOff ingestRetries) {
     this.store = store;
@@ -53,11 +71,21 @@ class AuditIngest implements ConsumerSeekAware, DisposableBean {
       id = LISTENER_ID,
       idIsGroup = false,
       topics = "${console.audit-topic:hub.audit}",
+      // Two consumers, each with its own partitions, chains and COPY stream: PostgreSQL stores with
+      // two backends (docs/benchmarks.md). More than hub.audit's partitions would idle.
+      concurrency = "${console.ingest-consumers:2}",
       batch = "true")
   void ingest(List<ConsumerRecord<String, byte[]>> polled) {
     AuditBatch batch = AuditBatch.decode(polled);
     awaitWritten();
-    written = writer.submit(() -> storeUntilStored(batch));
+    Writer writer = writers.get();
+    writer.written = writer.thread.submit(() -> storeUntilStored(batch));
+  }
+
+  private Writer newWriter() {
+    Writer writer = new Writer(allWriters.size() + 1);
+    allWriters.add(writer);
+    return writer;
   }
 
   /** Stores the batch, retrying with growing pauses for as long as it fails. */
@@ -88,7 +116,7 @@ class AuditIngest implements ConsumerSeekAware, DisposableBean {
    */
   private void awaitWritten() {
     try {
-      written.get();
+      writers.get().written.get();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while a batch of hub.audit was stored", e);
@@ -122,9 +150,13 @@ class AuditIngest implements ConsumerSeekAware, DisposableBean {
   /** After the listener has stopped (containers stop before beans are destroyed). */
   @Override
   public void destroy() throws InterruptedException {
-    writer.shutdown();
-    if (!writer.awaitTermination(30, TimeUnit.SECONDS)) {
-      writer.shutdownNow();
+    for (Writer writer : allWriters) {
+      writer.thread.shutdown();
+    }
+    for (Writer writer : allWriters) {
+      if (!writer.thread.awaitTermination(30, TimeUnit.SECONDS)) {
+        writer.thread.shutdownNow();
+      }
     }
   }
 }

@@ -1,10 +1,7 @@
 package nl.covenanthub.console.ingest;
 
-import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.OutputStreamWriter;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
+import java.io.OutputStream;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.LocalDate;
@@ -178,17 +175,11 @@ class IngestStore {
     jdbc.execute(
         (ConnectionCallback<Void>)
             connection -> {
-              try (Writer rows =
-                  new BufferedWriter(
-                      new OutputStreamWriter(
-                          new PGCopyOutputStream(
-                              connection.unwrap(PGConnection.class),
-                              AuditRecordTable.COPY,
-                              COPY_BUFFER),
-                          StandardCharsets.UTF_8),
-                      COPY_BUFFER)) {
+              try (OutputStream rows =
+                  new PGCopyOutputStream(
+                      connection.unwrap(PGConnection.class), AuditRecordTable.COPY, COPY_BUFFER)) {
                 for (AuditBatch.Read read : records) {
-                  AuditRecordTable.copyRow(rows, read.record(), read.partition(), read.offset());
+                  rows.write(read.copyRow());
                 }
               } catch (IOException e) {
                 // The driver's message quotes the row it failed on: only the SQLState goes on.

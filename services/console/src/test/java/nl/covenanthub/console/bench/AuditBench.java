@@ -42,32 +42,35 @@ import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 
 /**
  * Benchmark of the console's audit index: how fast it ingests {@code hub.audit} into PostgreSQL,
- * against a plain JDBC baseline in the same run and database, and how fast the privacy officer's
- * searches by subject and by case reference answer over at least a million records. See
- * docs/benchmarks.md ("Audit index") and bin/bench-audit.
+ * against plain COPY of the same rows in the same run and database, and how fast the privacy
+ * officer's searches and other calls answer. See docs/benchmarks.md ("Audit index") and
+ * bin/bench-audit.
  *
  * <ol>
  *   <li><b>Load.</b> {@link AuditLoad} writes {@code bench.rows} audit records, as the hub writes
  *       them (sealed hash chains per outbox partition, the real covenants' plans, skewed subjects
  *       and cases, decidedAt over months), to {@code hub.audit} (3 partitions) on an embedded KRaft
  *       broker, in producer transactions as the hub does.
+ *   <li><b>Baseline.</b> {@link PlainCopy}: the same records, read and written as COPY rows to a
+ *       file before the clock starts; timed, plain COPY from that file into a table with {@code
+ *       audit_record}'s partitions, key and indexes, in chunks of the console's poll size.
  *   <li><b>Ingest.</b> The real console ({@link ConsoleApplication}: its Kafka listener, {@code
  *       IngestStore}, its Flyway schema, a real embedded PostgreSQL in a temporary directory)
  *       starts with its listener stopped; the clock runs from starting the listener until every
  *       chain's head is stored.
- *   <li><b>Baseline.</b> {@link PlainInsert}: the same records, read and decoded the same way,
- *       inserted by plain JDBC batches into an unindexed table of the same columns in the same
- *       database; then once more into a table with the console's key and indexes, to tell the
- *       indexes' cost from the rest.
  *   <li><b>Searches.</b> After {@code VACUUM ANALYZE} (what autovacuum does after a bulk load), the
  *       query plans, then {@code bench.queries} searches by subject and as many by case reference,
  *       interleaved, for random subjects and cases that have records, through {@link
  *       SearchForms#toQuery} and {@link AuditSearch#search}, first page of 50, as the FG's page
  *       asks, after {@code bench.warmup-queries} of each. Then the 20 subjects and cases with the
- *       most records, and a few searches outside the goal that match many records.
+ *       most records.
+ *   <li><b>Other calls.</b> {@link OfficerCalls}: every other call of the privacy officer's pages
+ *       and API, {@code bench.calls} times each after {@code bench.warmup-calls}.
  * </ol>
  *
- * The last line is {@code rows=<n> ingest_per_s=<n> subject_p95_ms=<ms> case_p95_ms=<ms>}.
+ * The last line is {@code rows=<n> ingest_per_s=<n> copy_per_s=<n> copy_ratio=<ingest/copy>
+ * subject_p95_ms=<ms> case_p95_ms=<ms> worst_p95_ms=<ms>}, worst being the slowest p95 of all
+ * calls.
  */
 public final class AuditBench {
   private static final String TOPIC = "hub.audit";
