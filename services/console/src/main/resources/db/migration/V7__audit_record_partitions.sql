@@ -34,7 +34,7 @@ DROP TABLE audit_record_v6;
 -- The searches, newest first: by subject, case, partner pair and time (as in V1, per partition). Searches by purpose
 -- or decision alone go by time (audit_record_decided): every purpose and the decisions DISCLOSED and WITHHELD are
 -- common, so the newest page is found after a short scan; only REJECTED is rare, and has a partial index of its own.
--- Two fewer B-trees make the ingest about a fifth faster (docs/benchmarks.md).
+-- Two fewer B-trees made the ingest about a tenth faster, and plain COPY a sixth (docs/benchmarks.md).
 CREATE INDEX audit_record_subject  ON audit_record (subject_pseudonym, decided_at DESC);
 CREATE INDEX audit_record_case     ON audit_record (case_reference, decided_at DESC);
 CREATE INDEX audit_record_partners ON audit_record (sender, recipient, decided_at DESC);

@@ -23,7 +23,6 @@ import org.postgresql.copy.PGCopyOutputStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.NestedExceptionUtils;
-import org.springframework.dao.DataAccessException;
 import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -35,7 +34,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * Writes a batch of hub.audit to PostgreSQL in one transaction: the records, the unreadable ones,
  * the chain heads and the offsets to resume from. So the index and its position never disagree:
  * after a crash the console resumes exactly after the last stored batch, and a record read twice is
- * stored once (its chain position is its key).
+ * stored once (each record is placed by its chain's head before it is stored).
  */
 @Component
 class IngestStore {
@@ -62,7 +61,7 @@ class IngestStore {
   void store(AuditBatch batch) {
     try {
       write(batch);
-    } catch (DataAccessException e) {
+    } catch (RuntimeException e) {
       months.forget(); // a partition created in the rolled-back transaction is gone
       // The driver's message quotes the statement with its values (case references, pseudonyms):
       // not for the log.
