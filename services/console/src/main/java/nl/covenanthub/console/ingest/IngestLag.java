@@ -7,7 +7,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import nl.covenanthub.console.ConsoleProperties;
-import nl.covenanthub.console.GrouplessConsumers;
+import nl.covenanthub.console.KeptConsumer;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
@@ -31,10 +31,9 @@ class IngestLag {
   private static final Duration ASK_WITHIN = Duration.ofSeconds(30);
 
   private final IngestStore store;
-  private final KafkaProperties kafka;
+  private final KeptConsumer consumer;
   private final String topic;
   private volatile double behind = Double.NaN;
-  private KafkaConsumer<String, byte[]> consumer;
 
   IngestLag(
       IngestStore store,
@@ -42,7 +41,7 @@ class IngestLag {
       ConsoleProperties properties,
       MeterRegistry registry) {
     this.store = store;
-    this.kafka = kafka;
+    this.consumer = new KeptConsumer(kafka);
     this.topic = properties.auditTopic();
     Gauge.builder("console.ingest.lag", this, lag -> lag.behind)
         .description(
@@ -63,14 +62,16 @@ class IngestLag {
   }
 
   /**
-   * Measures now and returns the offsets behind. One consumer, kept between measurements (it
-   * subscribes to nothing, and asks only for offsets); synchronized, as a consumer is not
-   * thread-safe.
+   * Measures now and returns the offsets behind, with one consumer kept between measurements (it
+   * subscribes to nothing, and asks only for offsets).
    */
-  synchronized long measure() {
-    if (consumer == null) {
-      consumer = GrouplessConsumers.of(kafka);
-    }
+  long measure() {
+    long lag = consumer.use(this::measure);
+    behind = lag;
+    return lag;
+  }
+
+  private long measure(KafkaConsumer<String, byte[]> consumer) {
     List<TopicPartition> partitions =
         consumer.partitionsFor(topic, ASK_WITHIN).stream()
             .map(p -> new TopicPartition(topic, p.partition()))
@@ -84,15 +85,11 @@ class IngestLag {
       long from = indexed.getOrDefault(partition, starts.get(partition));
       lag += Math.max(0, ends.get(partition) - from);
     }
-    behind = lag;
     return lag;
   }
 
   @PreDestroy
-  synchronized void close() {
-    if (consumer != null) {
-      consumer.close();
-      consumer = null;
-    }
+  void close() {
+    consumer.close();
   }
 }

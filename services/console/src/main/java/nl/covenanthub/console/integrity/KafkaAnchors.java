@@ -14,7 +14,7 @@ import nl.covenanthub.audit.AuditRecord;
 import nl.covenanthub.audit.ChainHead;
 import nl.covenanthub.audit.HeadSignatures;
 import nl.covenanthub.console.ConsoleProperties;
-import nl.covenanthub.console.GrouplessConsumers;
+import nl.covenanthub.console.KeptConsumer;
 import nl.covenanthub.events.TopicSnapshot;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -35,14 +35,13 @@ class KafkaAnchors {
   /** The hub's latest head of a chain, and whether its signature verifies. */
   record SignedHead(ChainHead head, boolean signatureValid) {}
 
-  private final KafkaProperties kafka;
   private final String auditTopic;
   private final String headsTopic;
   private final HeadSignatures.Verifier verifier;
-  private KafkaConsumer<String, byte[]> consumer;
+  private final KeptConsumer consumer;
 
   KafkaAnchors(KafkaProperties kafka, ConsoleProperties properties) {
-    this.kafka = kafka;
+    this.consumer = new KeptConsumer(kafka);
     this.auditTopic = properties.auditTopic();
     this.headsTopic = properties.auditChainTopic();
     List<String> keys = properties.headVerifyKeys().stream().filter(k -> !k.isBlank()).toList();
@@ -51,25 +50,23 @@ class KafkaAnchors {
   }
 
   /** The latest published head of every chain. */
-  synchronized Map<String, SignedHead> publishedHeads() {
-    Map<String, SignedHead> heads = new HashMap<>();
-    try {
-      TopicSnapshot.read(
-          consumer(),
-          headsTopic,
-          TIMEOUT,
-          record -> {
-            ChainHead head = decodeHead(record.value());
-            SignedHead known = heads.get(head.getChainId());
-            if (known == null || head.getSequence() >= known.head().getSequence()) {
-              heads.put(head.getChainId(), new SignedHead(head, verifies(head, record)));
-            }
-          });
-    } catch (RuntimeException e) {
-      closeConsumer();
-      throw e;
-    }
-    return heads;
+  Map<String, SignedHead> publishedHeads() {
+    return consumer.use(
+        kafka -> {
+          Map<String, SignedHead> heads = new HashMap<>();
+          TopicSnapshot.read(
+              kafka,
+              headsTopic,
+              TIMEOUT,
+              record -> {
+                ChainHead head = decodeHead(record.value());
+                SignedHead known = heads.get(head.getChainId());
+                if (known == null || head.getSequence() >= known.head().getSequence()) {
+                  heads.put(head.getChainId(), new SignedHead(head, verifies(head, record)));
+                }
+              });
+          return heads;
+        });
   }
 
   /** A place in hub.audit. */
@@ -78,17 +75,13 @@ class KafkaAnchors {
   /**
    * The hashes of the audit records at these places of hub.audit; a place without one is absent.
    */
-  synchronized Map<Place, String> auditHashesAt(Collection<Place> places) {
-    try {
-      return read(places);
-    } catch (RuntimeException e) {
-      closeConsumer();
-      throw e;
-    }
+  Map<Place, String> auditHashesAt(Collection<Place> places) {
+    return consumer.use(kafka -> read(kafka, places));
   }
 
   /** All partitions at once: each is sought to its next wanted offset, and polled together. */
-  private Map<Place, String> read(Collection<Place> places) {
+  private Map<Place, String> read(
+      KafkaConsumer<String, byte[]> consumer, Collection<Place> places) {
     Map<Place, String> hashes = new HashMap<>();
     Map<TopicPartition, TreeSet<Long>> wanted = new HashMap<>();
     for (Place place : places) {
@@ -99,7 +92,6 @@ class KafkaAnchors {
     if (wanted.isEmpty()) {
       return hashes;
     }
-    KafkaConsumer<String, byte[]> consumer = consumer();
     consumer.assign(wanted.keySet());
     consumer.resume(wanted.keySet()); // paused at the end of the check before
     Map<TopicPartition, Long> ends = consumer.endOffsets(wanted.keySet(), TIMEOUT);
@@ -144,20 +136,9 @@ class KafkaAnchors {
             head, new String(keyId.value(), StandardCharsets.UTF_8), signature.value());
   }
 
-  /** One consumer, kept between checks: a new one costs a connection and metadata each time. */
-  private KafkaConsumer<String, byte[]> consumer() {
-    if (consumer == null) {
-      consumer = GrouplessConsumers.of(kafka);
-    }
-    return consumer;
-  }
-
   @PreDestroy
-  synchronized void closeConsumer() {
-    if (consumer != null) {
-      consumer.close();
-      consumer = null;
-    }
+  void closeConsumer() {
+    consumer.close();
   }
 
   private static ChainHead decodeHead(byte[] bytes) {

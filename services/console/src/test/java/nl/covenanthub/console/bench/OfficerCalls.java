@@ -58,31 +58,19 @@ final class OfficerCalls {
               return search
                   .search(
                       forms.toQuery(
-                          new SearchForm(
-                              null,
-                              null,
-                              null,
+                          filters(
                               "politie",
                               "lzn",
                               null,
-                              null,
                               from.toString(),
-                              from.plusDays(7).toString(),
-                              0,
-                              PAGE)))
+                              from.plusDays(7).toString())))
                   .total();
             }));
     calls.add(
         new Call(
             "partner pair politie -> lzn, all time",
             random ->
-                search
-                    .search(
-                        forms.toQuery(
-                            new SearchForm(
-                                null, null, null, "politie", "lzn", null, null, null, null, 0,
-                                PAGE)))
-                    .total()));
+                search.search(forms.toQuery(filters("politie", "lzn", null, null, null))).total()));
     calls.add(
         new Call(
             "no filter, first page",
@@ -98,18 +86,12 @@ final class OfficerCalls {
               return search
                   .search(
                       forms.toQuery(
-                          new SearchForm(
-                              null,
-                              null,
-                              null,
-                              null,
+                          filters(
                               null,
                               null,
                               "WITHHELD",
                               from.toString(),
-                              from.plusMonths(1).toString(),
-                              0,
-                              PAGE)))
+                              from.plusMonths(1).toString())))
                   .total();
             }));
     List<String> disclosureIds = disclosureIds(db, first, span, new SplittableRandom(7));
@@ -134,19 +116,7 @@ final class OfficerCalls {
             random ->
                 search
                     .counts(
-                        forms.toQuery(
-                            new SearchForm(
-                                null,
-                                null,
-                                null,
-                                null,
-                                null,
-                                null,
-                                "DISCLOSED",
-                                null,
-                                null,
-                                null,
-                                null)),
+                        forms.toQuery(filters(null, null, "DISCLOSED", null, null)),
                         StatsPeriod.of("day"))
                     .size()));
     calls.add(
@@ -163,6 +133,12 @@ final class OfficerCalls {
               }
               return report.checked();
             }));
+  }
+
+  /** The first page of a search by partner pair, decision and dates (any may be null). */
+  private static SearchForm filters(
+      String sender, String recipient, String decision, String from, String to) {
+    return new SearchForm(null, null, null, sender, recipient, null, decision, from, to, 0, PAGE);
   }
 
   /** Disclosure ids of records spread over the time span. */
