@@ -43,7 +43,10 @@ import org.springframework.test.context.DynamicPropertySource;
     properties = {
       "spring.kafka.bootstrap-servers=${spring.embedded.kafka.brokers}",
       "console.postgres.port=0",
-      "console.covenants=../../covenants"
+      "console.covenants=../../covenants",
+      // The scheduled integrity checks run when a test calls them, not in the middle of one.
+      "console.monitoring.integrity-first-after=365d",
+      "console.monitoring.last-day-first-after=365d"
     })
 @EmbeddedKafka(
     partitions = 3,

@@ -76,11 +76,15 @@ final class ChainWalk {
     checked++;
   }
 
-  ChainReport finish() {
+  /** What a walk found, and the hash of the last record it verified (or of its anchor). */
+  record Result(ChainReport report, String lastHash) {}
+
+  Result finish() {
     if (firstBreak == null && expected <= lastSequence) {
       firstBreak = missing(expected, lastSequence);
     }
-    return new ChainReport(chainId, firstSequence, lastSequence, checked, firstBreak);
+    return new Result(
+        new ChainReport(chainId, firstSequence, lastSequence, checked, firstBreak), previousHash);
   }
 
   private static ChainBreak missing(long first, long last) {

@@ -1,6 +1,7 @@
 package nl.covenanthub.console.integrity;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -8,10 +9,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import javax.sql.DataSource;
 import nl.covenanthub.audit.AuditHash;
 import nl.covenanthub.console.Said;
 import nl.covenanthub.console.audit.AuditRecordTable;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -27,6 +30,14 @@ import org.springframework.transaction.support.TransactionTemplate;
  * while indexing ({@code chain_fork}), the head the hub signed on {@code hub.audit.chain}, and the
  * newest record against the same record in {@code hub.audit}. Someone who rewrites the database and
  * re-hashes a chain's tail passes the walk, but not these.
+ *
+ * <p>The check of the last day ({@link #verifySince}) re-hashes only what is new since the last
+ * full walk of the day, when that walk is recent: every intact walk leaves the stretch it re-hashed
+ * ({@link Rehashed}), and the console walks the whole day again every few minutes ({@link
+ * IntegrityMonitor}). A stretch is trusted for twice that interval, counted from when it was last
+ * re-hashed in full, not from when it was last extended; a chain found broken loses its stretch. So
+ * a view of the integrity page costs milliseconds instead of re-hashing a day of records, and a
+ * record changed after it was re-hashed is found by the next walk of the day.
  */
 @Service
 public class IntegrityCheck {
@@ -37,12 +48,19 @@ public class IntegrityCheck {
   private final Clock clock;
   private final KafkaAnchors kafka;
 
+  /** Per chain, the stretch the last intact walk re-hashed. */
+  private final Map<String, Rehashed> rehashed = new ConcurrentHashMap<>();
+
+  private final Duration trustRehashFor;
+
   public IntegrityCheck(
       DataSource dataSource,
       PlatformTransactionManager transactions,
       Clock clock,
-      KafkaAnchors kafka) {
+      KafkaAnchors kafka,
+      @Value("${console.monitoring.last-day-every:5m}") Duration lastDayEvery) {
     this.kafka = kafka;
+    this.trustRehashFor = lastDayEvery.multipliedBy(2);
     this.jdbc = new JdbcTemplate(dataSource);
     // PostgreSQL streams a result (instead of loading it whole) only with a fetch size inside a
     // transaction.
@@ -54,7 +72,15 @@ public class IntegrityCheck {
 
   /** Every chain, from its start or checkpoint to its head. */
   public IntegrityReport verifyAll() {
-    return verify(null, null, null);
+    return verify(null, null, null, false);
+  }
+
+  /**
+   * Every chain over the records decided since {@code from}, up to the newest record indexed,
+   * re-hashing only what no recent walk did (see the class comment).
+   */
+  public IntegrityReport verifySince(Instant from) {
+    return verify(null, from, null, true);
   }
 
   /**
@@ -63,6 +89,10 @@ public class IntegrityCheck {
    * at its start is found too.
    */
   public IntegrityReport verify(String chainId, Instant from, Instant to) {
+    return verify(chainId, from, to, false);
+  }
+
+  private IntegrityReport verify(String chainId, Instant from, Instant to, boolean reuse) {
     Instant checkedAt = clock.instant();
     List<Walk> walks =
         readOnly.execute(
@@ -88,16 +118,71 @@ public class IntegrityCheck {
               return chains;
             });
     // Chains are independent: walked side by side, each on a connection of its own (in order).
-    List<ChainReport> reports =
+    List<Walked> walked =
         walks.parallelStream()
-            .map(
-                w ->
-                    readOnly.execute(
-                        status -> walk(w.chain(), w.first(), w.last(), w.checkpoint())))
+            .map(w -> readOnly.execute(status -> walk(w, reuse ? usable(w, checkedAt) : null)))
             .toList();
-    List<ChainReport> forks = reports.stream().map(this::withFork).toList();
+    List<ChainReport> forks = walked.stream().map(w -> withFork(w.report())).toList();
     Anchored anchored = anchor(forks);
-    return new IntegrityReport(checkedAt, chainId, from, to, anchored.chains(), anchored.how());
+    for (int i = 0; i < walked.size(); i++) {
+      remember(walked.get(i), anchored.chains().get(i).intact(), checkedAt);
+    }
+    long rehashedNow = walked.stream().mapToLong(Walked::rehashed).sum();
+    Instant reusedFrom =
+        walked.stream()
+            .map(Walked::reused)
+            .filter(r -> r != null)
+            .map(Rehashed::at)
+            .min(Instant::compareTo)
+            .orElse(null);
+    return new IntegrityReport(
+        checkedAt, chainId, from, to, anchored.chains(), anchored.how(), rehashedNow, reusedFrom);
+  }
+
+  /**
+   * A stretch of a chain that an intact walk re-hashed: positions {@code first} to {@code last}
+   * (whose hash is {@code lastHash}), all of them re-hashed at {@code at} or later.
+   */
+  record Rehashed(long first, long last, String lastHash, Instant at) {}
+
+  /** A walk's report, how many records it hashed, and the stretch it went on from, if any. */
+  private record Walked(
+      Walk walk, ChainReport report, long rehashed, String lastHash, Rehashed reused) {}
+
+  /** The chain's re-hashed stretch, if it is recent and covers the start of this walk. */
+  private Rehashed usable(Walk w, Instant now) {
+    Rehashed stretch = rehashed.get(w.chain());
+    boolean usable =
+        stretch != null
+            && !stretch.at().isBefore(now.minus(trustRehashFor))
+            && stretch.first() <= w.first()
+            && stretch.last() >= w.first() - 1
+            && stretch.last() <= w.last();
+    return usable ? stretch : null;
+  }
+
+  /** After a walk: an intact chain keeps the stretch it was re-hashed over, a broken one none. */
+  private void remember(Walked walked, boolean intact, Instant walkedAt) {
+    String chain = walked.walk().chain();
+    if (!intact) {
+      rehashed.remove(chain);
+      return;
+    }
+    ChainReport report = walked.report();
+    if (report.lastSequence() < report.firstSequence()) {
+      return; // nothing walked
+    }
+    Rehashed stretch =
+        walked.reused() == null
+            ? new Rehashed(
+                report.firstSequence(), report.lastSequence(), walked.lastHash(), walkedAt)
+            // Went on from an earlier walk: re-hashed in full no later than that one was.
+            : new Rehashed(
+                walked.reused().first(),
+                report.lastSequence(),
+                walked.lastHash(),
+                walked.reused().at());
+    rehashed.merge(chain, stretch, (old, now) -> now.at().isBefore(old.at()) ? old : now);
   }
 
   private record Anchored(List<ChainReport> chains, Said how) {}
@@ -221,13 +306,8 @@ public class IntegrityCheck {
     if (sequence > chain.lastSequence() || sequence < chain.firstSequence()) {
       return chain; // not indexed yet, or before the range
     }
-    List<String> stored =
-        jdbc.queryForList(
-            "SELECT hash FROM audit_record WHERE chain_id = ? AND sequence = ?",
-            String.class,
-            chain.chainId(),
-            sequence);
-    if (!stored.isEmpty() && !stored.get(0).equals(head.head().getHash())) {
+    String stored = storedHash(chain.chainId(), sequence);
+    if (stored != null && !stored.equals(head.head().getHash())) {
       return chain.brokenAt(
           ChainBreak.Kind.UNANCHORED,
           sequence,
@@ -252,14 +332,23 @@ public class IntegrityCheck {
             : "this record differs from the one in hub.audit");
   }
 
+  private String storedHash(String chainId, long sequence) {
+    return columnAt("hash", chainId, sequence);
+  }
+
   private String disclosureAt(String chainId, long sequence) {
-    List<String> ids =
+    return columnAt("disclosure_id", chainId, sequence);
+  }
+
+  /** One text column of the record at a chain's position, or null when there is none. */
+  private String columnAt(String column, String chainId, long sequence) {
+    List<String> values =
         jdbc.queryForList(
-            "SELECT disclosure_id FROM audit_record WHERE chain_id = ? AND sequence = ?",
+            "SELECT " + column + " FROM audit_record WHERE chain_id = ? AND sequence = ?",
             String.class,
             chainId,
             sequence);
-    return ids.isEmpty() ? null : ids.get(0);
+    return values.isEmpty() ? null : values.get(0);
   }
 
   /**
@@ -274,26 +363,45 @@ public class IntegrityCheck {
                       "SELECT chain_id, sequence, hash FROM retention_checkpoint WHERE chain_id = ?",
                       chainId)
                   .getOrDefault(chainId, Anchor.GENESIS);
-          return walk(chainId, checkpoint.sequence() + 1, lastSequence, checkpoint);
+          return walk(chainId, checkpoint.sequence() + 1, lastSequence, checkpoint).report();
         });
   }
 
-  private ChainReport walk(String chainId, long first, long last, Anchor checkpoint) {
+  /** A walk of {@code w}, going on from {@code from} when it is not null. */
+  private Walked walk(Walk w, Rehashed from) {
+    if (from != null && !from.lastHash().equals(storedHash(w.chain(), from.last()))) {
+      from =
+          null; // not the record the walk ended on (the index was rebuilt, or changed): walk it all
+    }
+    if (from == null) {
+      ChainWalk.Result result = walk(w.chain(), w.first(), w.last(), w.checkpoint());
+      return new Walked(w, result.report(), result.report().checked(), result.lastHash(), null);
+    }
+    ChainWalk.Result result =
+        walkFrom(w.chain(), new Anchor(from.last(), from.lastHash()), w.last());
+    ChainReport tail = result.report();
+    long before = from.last() - w.first() + 1; // re-hashed by the earlier walk
+    ChainReport report =
+        new ChainReport(w.chain(), w.first(), w.last(), before + tail.checked(), tail.firstBreak());
+    return new Walked(w, report, tail.checked(), result.lastHash(), from);
+  }
+
+  private ChainWalk.Result walk(String chainId, long first, long last, Anchor checkpoint) {
     Anchor anchor;
     if (first - 1 == checkpoint.sequence()) {
       anchor = checkpoint;
     } else {
-      List<String> hashes =
-          jdbc.queryForList(
-              "SELECT hash FROM audit_record WHERE chain_id = ? AND sequence = ?",
-              String.class,
-              chainId,
-              first - 1);
-      if (hashes.isEmpty()) {
-        return ChainWalk.missingAnchor(chainId, first - 1, last);
+      String hash = storedHash(chainId, first - 1);
+      if (hash == null) {
+        return new ChainWalk.Result(ChainWalk.missingAnchor(chainId, first - 1, last), null);
       }
-      anchor = new Anchor(first - 1, hashes.get(0));
+      anchor = new Anchor(first - 1, hash);
     }
+    return walkFrom(chainId, anchor, last);
+  }
+
+  /** The records after {@code anchor} up to {@code last}, linked to it. */
+  private ChainWalk.Result walkFrom(String chainId, Anchor anchor, long last) {
     ChainWalk walk = new ChainWalk(chainId, anchor.sequence(), anchor.hash(), last);
     jdbc.query(
         "SELECT "
@@ -304,7 +412,7 @@ public class IntegrityCheck {
           walk.accept(AuditRecordTable.DISCLOSURE.mapRow(rs, 0));
         },
         chainId,
-        first,
+        anchor.sequence() + 1,
         last);
     return walk.finish();
   }

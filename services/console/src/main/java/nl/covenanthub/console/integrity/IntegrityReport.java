@@ -13,6 +13,10 @@ import nl.covenanthub.console.Said;
  * @param from start of the decidedAt range checked (inclusive), or null from the beginning
  * @param to end of the range (exclusive), or null up to the newest record
  * @param anchoredAs what the index was compared with outside the console's database, in words
+ * @param rehashed records whose hash this check computed again (the others of {@code checked} were
+ *     re-hashed by an earlier walk, at {@code rehashedBefore} or later)
+ * @param rehashedBefore when the oldest earlier walk this check went on from re-hashed its records,
+ *     or null when this check re-hashed every record itself
  */
 public record IntegrityReport(
     Instant checkedAt,
@@ -20,7 +24,9 @@ public record IntegrityReport(
     Instant from,
     Instant to,
     List<ChainReport> chains,
-    @JsonIgnore Said anchoredAs) {
+    @JsonIgnore Said anchoredAs,
+    long rehashed,
+    Instant rehashedBefore) {
   public IntegrityReport {
     chains = List.copyOf(chains);
   }

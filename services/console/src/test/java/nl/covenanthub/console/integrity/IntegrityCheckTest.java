@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import nl.covenanthub.audit.AuditHash;
@@ -66,6 +67,53 @@ class IntegrityCheckTest extends ConsoleTestBase {
     assertThat(metrics.get("console.integrity.chains.broken").gauge().value()).isEqualTo(1.0);
     assertThat(metrics.get("console.integrity.checked").gauge().value())
         .isEqualTo(clock.instant().getEpochSecond());
+  }
+
+  @Test
+  void theLastDayGoesOnFromTheLastWalkOfTheDay() {
+    IntegrityReport walked = monitor.rehashLastDay();
+    assertThat(walked.intact()).isTrue();
+    assertThat(walked.rehashed()).isEqualTo(30);
+    assertThat(walked.rehashedBefore()).isNull();
+    Instant walkedAt = clock.instant();
+
+    clock.set(walkedAt.plusSeconds(60));
+    ingest(politie.next(5));
+    IntegrityReport view = monitor.lastDay();
+    assertThat(view.intact()).as("intact: %s", view).isTrue();
+    assertThat(view.checked()).isEqualTo(35);
+    assertThat(view.rehashed()).as("only the records new since the walk").isEqualTo(5);
+    assertThat(view.rehashedBefore()).isEqualTo(walkedAt);
+
+    // A record changed after the walk: found by the next one, and on every view after it.
+    db.sql("UPDATE audit_record SET recipient = 'riec' WHERE chain_id = ? AND sequence = 3")
+        .param(lzn.chainId())
+        .update();
+    assertOnlyBreak(monitor.rehashLastDay(), lzn.chainId(), ChainBreak.Kind.ALTERED, 3);
+    assertOnlyBreak(monitor.lastDay(), lzn.chainId(), ChainBreak.Kind.ALTERED, 3);
+  }
+
+  @Test
+  void anOldWalkOfTheDayIsNotGoneOnFrom() {
+    monitor.rehashLastDay();
+    // Twice console.monitoring.last-day-every (5 min) later: the walk did not run since.
+    clock.set(clock.instant().plus(Duration.ofMinutes(11)));
+
+    IntegrityReport view = monitor.lastDay();
+    assertThat(view.intact()).isTrue();
+    assertThat(view.rehashed()).as("every record re-hashed again").isEqualTo(30);
+    assertThat(view.rehashedBefore()).isNull();
+  }
+
+  @Test
+  void aWalkIsNotGoneOnFromWhenItsLastRecordIsNoLongerThere() {
+    monitor.rehashLastDay();
+    // The index rebuilt, or the record the walk ended on rewritten: it is walked again in full.
+    db.sql("UPDATE audit_record SET hash = repeat('0', 64) WHERE chain_id = ? AND sequence = 20")
+        .param(politie.chainId())
+        .update();
+
+    assertOnlyBreak(monitor.lastDay(), politie.chainId(), ChainBreak.Kind.ALTERED, 20);
   }
 
   @Test
