@@ -41,7 +41,29 @@ public final class TopicSnapshot {
     readFrom(consumer, topic, timeout, (partition, end) -> end - perPartition, each);
   }
 
-  private static <K, V> void readFrom(
+  /**
+   * Reads every partition of {@code topic} from where {@code from} says (its beginning for a
+   * partition it does not name, or one whose offset is past the partition's end) up to its end
+   * then, and returns those ends: where to go on from the next time.
+   */
+  public static <K, V> Map<TopicPartition, Long> readSince(
+      KafkaConsumer<K, V> consumer,
+      String topic,
+      Map<TopicPartition, Long> from,
+      Duration timeout,
+      Consumer<ConsumerRecord<K, V>> each) {
+    return readFrom(
+        consumer,
+        topic,
+        timeout,
+        (partition, end) -> {
+          long since = from.getOrDefault(partition, 0L);
+          return since <= end ? since : 0L; // a topic made again
+        },
+        each);
+  }
+
+  private static <K, V> Map<TopicPartition, Long> readFrom(
       KafkaConsumer<K, V> consumer,
       String topic,
       Duration timeout,
@@ -53,7 +75,7 @@ public final class TopicSnapshot {
             .toList();
     consumer.assign(partitions);
     if (partitions.isEmpty()) {
-      return;
+      return Map.of();
     }
     Map<TopicPartition, Long> beginning = consumer.beginningOffsets(partitions, timeout);
     Map<TopicPartition, Long> end = consumer.endOffsets(partitions, timeout);
@@ -63,5 +85,6 @@ public final class TopicSnapshot {
     while (partitions.stream().anyMatch(p -> consumer.position(p, timeout) < end.get(p))) {
       consumer.poll(POLL).forEach(each);
     }
+    return end;
   }
 }

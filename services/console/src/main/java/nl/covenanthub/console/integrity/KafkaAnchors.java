@@ -49,23 +49,56 @@ class KafkaAnchors {
         HeadSignatures.Verifier.of(keys.isEmpty() ? List.of(HeadSignatures.DEMO_PUBLIC_KEY) : keys);
   }
 
-  /** The latest published head of every chain. */
+  /** The latest head read of each chain, with its signature: kept, and read on from. */
+  private final Map<String, PublishedHead> latestHeads = new HashMap<>();
+
+  /** Where in hub.audit.chain the heads were read up to. */
+  private Map<TopicPartition, Long> headsReadTo = Map.of();
+
+  private record PublishedHead(ChainHead head, Header signature, Header keyId) {}
+
+  /**
+   * The latest published head of every chain. The topic is read on from where the check before
+   * stopped, not from its start: until it is compacted it holds a head per chain per transaction of
+   * the hub. Only the latest head of each chain has its signature verified.
+   */
   Map<String, SignedHead> publishedHeads() {
     return consumer.use(
         kafka -> {
+          Map<TopicPartition, Long> before = headsReadTo;
+          headsReadTo = readHeadsSince(kafka, before);
+          if (before.entrySet().stream()
+              .anyMatch(p -> headsReadTo.getOrDefault(p.getKey(), 0L) < p.getValue())) {
+            // The topic ends before where it was read to: it was made again. All over.
+            latestHeads.clear();
+            headsReadTo = readHeadsSince(kafka, Map.of());
+          }
           Map<String, SignedHead> heads = new HashMap<>();
-          TopicSnapshot.read(
-              kafka,
-              headsTopic,
-              TIMEOUT,
-              record -> {
-                ChainHead head = decodeHead(record.value());
-                SignedHead known = heads.get(head.getChainId());
-                if (known == null || head.getSequence() >= known.head().getSequence()) {
-                  heads.put(head.getChainId(), new SignedHead(head, verifies(head, record)));
-                }
-              });
+          latestHeads.forEach(
+              (chain, published) ->
+                  heads.put(chain, new SignedHead(published.head(), verifies(published))));
           return heads;
+        });
+  }
+
+  private Map<TopicPartition, Long> readHeadsSince(
+      KafkaConsumer<String, byte[]> kafka, Map<TopicPartition, Long> since) {
+    return TopicSnapshot.readSince(
+        kafka,
+        headsTopic,
+        since,
+        TIMEOUT,
+        record -> {
+          ChainHead head = decodeHead(record.value());
+          PublishedHead known = latestHeads.get(head.getChainId());
+          if (known == null || head.getSequence() >= known.head().getSequence()) {
+            latestHeads.put(
+                head.getChainId(),
+                new PublishedHead(
+                    head,
+                    record.headers().lastHeader(HeadSignatures.SIGNATURE_HEADER),
+                    record.headers().lastHeader(HeadSignatures.KEY_ID_HEADER)));
+          }
         });
   }
 
@@ -127,13 +160,13 @@ class KafkaAnchors {
     }
   }
 
-  private boolean verifies(ChainHead head, ConsumerRecord<String, byte[]> record) {
-    Header signature = record.headers().lastHeader(HeadSignatures.SIGNATURE_HEADER);
-    Header keyId = record.headers().lastHeader(HeadSignatures.KEY_ID_HEADER);
-    return signature != null
-        && keyId != null
+  private boolean verifies(PublishedHead published) {
+    return published.signature() != null
+        && published.keyId() != null
         && verifier.verify(
-            head, new String(keyId.value(), StandardCharsets.UTF_8), signature.value());
+            published.head(),
+            new String(published.keyId().value(), StandardCharsets.UTF_8),
+            published.signature().value());
   }
 
   @PreDestroy
