@@ -149,6 +149,8 @@ public final class AuditBench {
     } finally {
       broker.destroy();
       deleteRecursively(data);
+      // The password the console generated for it, beside it.
+      Files.deleteIfExists(data.resolveSibling(data.getFileName() + ".password"));
     }
     System.out.printf(Locale.ROOT, "%ntotal run time %.0f s%n", seconds(started));
     System.out.print(report);
