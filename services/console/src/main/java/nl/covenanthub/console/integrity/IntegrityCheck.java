@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -102,7 +103,10 @@ public class IntegrityCheck {
               Map<String, Anchor> heads =
                   anchors("SELECT chain_id, sequence, hash FROM chain_head");
               List<Walk> chains = new ArrayList<>();
-              storedRanges(chainId, from, to, heads, checkpoints)
+              Collection<String> only = chainId == null ? null : List.of(chainId);
+              (reuse
+                      ? viewRanges(from, heads, checkpoints, checkedAt)
+                      : storedRanges(only, from, to, heads, checkpoints))
                   .forEach(
                       (chain, range) -> {
                         Anchor checkpoint = checkpoints.getOrDefault(chain, Anchor.GENESIS);
@@ -154,11 +158,15 @@ public class IntegrityCheck {
     Rehashed stretch = rehashed.get(w.chain());
     boolean usable =
         stretch != null
-            && !stretch.at().isBefore(now.minus(trustRehashFor))
+            && trusted(stretch, now)
             && stretch.first() <= w.first()
             && stretch.last() >= w.first() - 1
             && stretch.last() <= w.last();
     return usable ? stretch : null;
+  }
+
+  private boolean trusted(Rehashed stretch, Instant now) {
+    return !stretch.at().isBefore(now.minus(trustRehashFor));
   }
 
   /** After a walk: an intact chain keeps the stretch it was re-hashed over, a broken one none. */
@@ -418,21 +426,54 @@ public class IntegrityCheck {
   }
 
   /**
+   * Per chain, the range a view of the last day walks, without reading the day's records to find
+   * it: a chain with a recent walk of the day goes from where that walk started (so at most twice
+   * {@code last-day-every} more than a day) to its newest record; only the others are looked up
+   * among the records decided since {@code from}.
+   */
+  private Map<String, Range> viewRanges(
+      Instant from, Map<String, Anchor> heads, Map<String, Anchor> checkpoints, Instant now) {
+    Map<String, Range> ranges = new TreeMap<>();
+    List<String> others = new ArrayList<>();
+    for (String chain : union(heads, checkpoints)) {
+      Rehashed stretch = rehashed.get(chain);
+      long newest =
+          Math.max(heads.getOrDefault(chain, Anchor.GENESIS).sequence(), newestStored(chain));
+      if (stretch != null && trusted(stretch, now) && stretch.last() <= newest) {
+        ranges.put(chain, new Range(stretch.first(), newest));
+      } else {
+        others.add(chain);
+      }
+    }
+    if (!others.isEmpty()) {
+      ranges.putAll(storedRanges(others, from, null, heads, checkpoints));
+    }
+    return ranges;
+  }
+
+  private long newestStored(String chainId) {
+    Long newest =
+        jdbc.queryForObject(
+            "SELECT max(sequence) FROM audit_record WHERE chain_id = ?", Long.class, chainId);
+    return newest == null ? 0 : newest;
+  }
+
+  /**
    * Per chain, the first and last stored position in the range. Without a range, chains known only
    * from their head or checkpoint are included too (all their records removed is a break, not an
    * empty chain).
    */
   private Map<String, Range> storedRanges(
-      String chainId,
+      Collection<String> chainIds,
       Instant from,
       Instant to,
       Map<String, Anchor> heads,
       Map<String, Anchor> checkpoints) {
     List<String> conditions = new ArrayList<>();
     List<Object> args = new ArrayList<>();
-    if (chainId != null) {
-      conditions.add("chain_id = ?");
-      args.add(chainId);
+    if (chainIds != null) {
+      conditions.add("chain_id = ANY (?)");
+      args.add(chainIds.toArray(String[]::new));
     }
     if (from != null) {
       conditions.add("decided_at >= ?");
@@ -454,7 +495,7 @@ public class IntegrityCheck {
         args.toArray());
     if (from == null && to == null) {
       for (String chain : union(heads, checkpoints)) {
-        if (chainId == null || chain.equals(chainId)) {
+        if (chainIds == null || chainIds.contains(chain)) {
           ranges.putIfAbsent(chain, new Range(1, 0));
         }
       }

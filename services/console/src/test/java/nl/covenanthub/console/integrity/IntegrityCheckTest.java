@@ -79,10 +79,16 @@ class IntegrityCheckTest extends ConsoleTestBase {
 
     clock.set(walkedAt.plusSeconds(60));
     ingest(politie.next(5));
+    AuditTrail riec = AuditTrail.of("riec");
+    ingest(riec.next(4, r -> r.setSender("riec").setRecipient("politie")));
     IntegrityReport view = monitor.lastDay();
     assertThat(view.intact()).as("intact: %s", view).isTrue();
-    assertThat(view.checked()).isEqualTo(35);
-    assertThat(view.rehashed()).as("only the records new since the walk").isEqualTo(5);
+    assertThat(view.chains())
+        .extracting(ChainReport::chainId)
+        .as("a chain new since the walk too")
+        .containsExactlyInAnyOrder(politie.chainId(), lzn.chainId(), riec.chainId());
+    assertThat(view.checked()).isEqualTo(39);
+    assertThat(view.rehashed()).as("only the records new since the walk").isEqualTo(9);
     assertThat(view.rehashedBefore()).isEqualTo(walkedAt);
 
     // A record changed after the walk: found by the next one, and on every view after it.
