@@ -138,7 +138,8 @@ final class OfficerCalls {
     calls.add(
         new Call(
             "* the last day re-hashed in full (every 5 min)",
-            random -> checked(integrity.verify(null, end.minus(Duration.ofDays(1)), end)),
+            // As IntegrityMonitor.rehashLastDay: up to the newest record.
+            random -> checked(integrity.verify(null, end.minus(Duration.ofDays(1)), null)),
             false));
   }
 
