@@ -13,6 +13,7 @@ import nl.covenanthub.audit.AuditDecision;
 import nl.covenanthub.audit.AuditRecord;
 import nl.covenanthub.events.CaseSignal;
 import nl.covenanthub.events.Concern;
+import nl.covenanthub.hub.disclosure.OutboxContainers;
 import nl.covenanthub.hub.intake.IncomingEvent;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.AdviceWith;
@@ -20,9 +21,11 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
@@ -66,6 +69,17 @@ class NoStallTest {
   private static KafkaProbe kafka;
 
   @Autowired MeterRegistry metrics;
+  @Autowired OutboxContainers outboxes;
+
+  /**
+   * Every outbox's container in the group before a test sends: a rebalance while a record keeps
+   * failing starts its count again (its partition may have been another hub's meanwhile), so a
+   * container that joins late would add an attempt.
+   */
+  @BeforeEach
+  void everyOutboxIsProcessing() {
+    await().atMost(WAIT).until(() -> outboxes.health().getStatus().equals(Status.UP));
+  }
 
   @BeforeAll
   static void adviseTheRoute(@Autowired CamelContext camel, @Autowired EmbeddedKafkaBroker broker)
