@@ -43,8 +43,9 @@ public final class TopicSnapshot {
 
   /**
    * Reads every partition of {@code topic} from where {@code from} says (its beginning for a
-   * partition it does not name, or one whose offset is past the partition's end) up to its end
-   * then, and returns those ends: where to go on from the next time.
+   * partition it does not name) up to its end then, and returns those ends: where to go on from the
+   * next time. A partition that now ends before where {@code from} says is not read; the caller
+   * sees it in the ends returned (the topic was made again).
    */
   public static <K, V> Map<TopicPartition, Long> readSince(
       KafkaConsumer<K, V> consumer,
@@ -53,14 +54,7 @@ public final class TopicSnapshot {
       Duration timeout,
       Consumer<ConsumerRecord<K, V>> each) {
     return readFrom(
-        consumer,
-        topic,
-        timeout,
-        (partition, end) -> {
-          long since = from.getOrDefault(partition, 0L);
-          return since <= end ? since : 0L; // a topic made again
-        },
-        each);
+        consumer, topic, timeout, (partition, end) -> from.getOrDefault(partition, 0L), each);
   }
 
   private static <K, V> Map<TopicPartition, Long> readFrom(

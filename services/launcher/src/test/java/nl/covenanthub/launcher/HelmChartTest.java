@@ -14,6 +14,7 @@ import com.networknt.schema.SpecVersion;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -214,10 +215,14 @@ class HelmChartTest {
                 t.set("strimzi.enabled", true)
                     .set("hub.autoscaling.enabled", true)
                     .set("hub.autoscaling.maxReplicas", 3));
-    Map<String, JsonSchema> schemas = new java.util.HashMap<>(kubernetesSchemas());
-    schemas.put("kafka.strimzi.io/v1 KafkaTopic", crdSchema("strimzi-kafkatopic-crd.yaml"));
-    schemas.put("kafka.strimzi.io/v1 KafkaUser", crdSchema("strimzi-kafkauser-crd.yaml"));
-    schemas.put("keda.sh/v1alpha1 ScaledObject", crdSchema("keda-scaledobject-crd.yaml"));
+    Map<String, JsonSchema> schemas = new HashMap<>(kubernetesSchemas());
+    for (String crd :
+        List.of(
+            "strimzi-kafkatopic-crd.yaml",
+            "strimzi-kafkauser-crd.yaml",
+            "keda-scaledobject-crd.yaml")) {
+      schemas.putAll(crdSchema(crd));
+    }
     Set<String> kinds = new TreeSet<>();
     for (Map<String, Object> resource : manifests) {
       String kind = resource.get("apiVersion") + " " + resource.get("kind");
@@ -291,7 +296,7 @@ class HelmChartTest {
                   .add(JSON.createObjectNode().put("type", "integer"));
             });
     strict(definitions);
-    Map<String, JsonSchema> schemas = new java.util.HashMap<>();
+    Map<String, JsonSchema> schemas = new HashMap<>();
     JsonSchemaFactory factory = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V4);
     definitions
         .properties()
@@ -315,11 +320,11 @@ class HelmChartTest {
       new com.fasterxml.jackson.databind.ObjectMapper();
 
   /**
-   * The served version's openAPIV3Schema of a CRD in infra/deploy/schemas, made strict as the API
-   * server's strict field validation is: an object with properties takes no others, unless it says
-   * it keeps unknown fields.
+   * The served version's openAPIV3Schema of a CRD in infra/deploy/schemas, by "apiVersion kind",
+   * made strict as the API server's strict field validation is: an object with properties takes no
+   * others, unless it says it keeps unknown fields.
    */
-  private static JsonSchema crdSchema(String file) throws Exception {
+  private static Map<String, JsonSchema> crdSchema(String file) throws Exception {
     Map<String, Object> crd;
     try (var in = Files.newInputStream(Repository.root().resolve("infra/deploy/schemas/" + file))) {
       crd = new Yaml().load(in);
@@ -331,7 +336,13 @@ class HelmChartTest {
             .orElseThrow();
     JsonNode schema = JSON.valueToTree(path(version, "schema", "openAPIV3Schema"));
     strict(schema);
-    return JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V4).getSchema(schema);
+    return Map.of(
+        path(crd, "spec", "group")
+            + "/"
+            + version.get("name")
+            + " "
+            + path(crd, "spec", "names", "kind"),
+        JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V4).getSchema(schema));
   }
 
   private static void strict(JsonNode node) {

@@ -377,11 +377,9 @@ public class IntegrityCheck {
 
   /** A walk of {@code w}, going on from {@code from} when it is not null. */
   private Walked walk(Walk w, Rehashed from) {
-    if (from != null && !from.lastHash().equals(storedHash(w.chain(), from.last()))) {
-      from =
-          null; // not the record the walk ended on (the index was rebuilt, or changed): walk it all
-    }
-    if (from == null) {
+    // Only while the record the walk ended on is still there as it was (not when the index was
+    // rebuilt, or that record changed): otherwise the chain is walked in full.
+    if (from == null || !from.lastHash().equals(storedHash(w.chain(), from.last()))) {
       ChainWalk.Result result = walk(w.chain(), w.first(), w.last(), w.checkpoint());
       return new Walked(w, result.report(), result.report().checked(), result.lastHash(), null);
     }
@@ -438,8 +436,10 @@ public class IntegrityCheck {
     for (String chain : union(heads, checkpoints)) {
       Rehashed stretch = rehashed.get(chain);
       long newest =
-          Math.max(heads.getOrDefault(chain, Anchor.GENESIS).sequence(), newestStored(chain));
-      if (stretch != null && trusted(stretch, now) && stretch.last() <= newest) {
+          stretch != null && trusted(stretch, now)
+              ? Math.max(heads.getOrDefault(chain, Anchor.GENESIS).sequence(), newestStored(chain))
+              : -1;
+      if (newest >= 0 && stretch.last() <= newest) {
         ranges.put(chain, new Range(stretch.first(), newest));
       } else {
         others.add(chain);
