@@ -157,14 +157,9 @@ public final class AuditHash {
   public static byte[] sealed(AuditRecord record) {
     record.setHash("");
     byte[] unsealed = SingleObjectEncoding.bytes(record);
-    String hash;
-    try {
-      MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
-      sha256.update(unsealed, SINGLE_OBJECT_HEADER, unsealed.length - SINGLE_OBJECT_HEADER);
-      hash = HexFormat.of().formatHex(sha256.digest());
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    MessageDigest sha256 = SHA_256.get();
+    sha256.update(unsealed, SINGLE_OBJECT_HEADER, unsealed.length - SINGLE_OBJECT_HEADER);
+    String hash = HexFormat.of().formatHex(sha256.digest());
     record.setHash(hash);
     byte[] hashBytes = hash.getBytes(StandardCharsets.US_ASCII);
     byte[] sealed = Arrays.copyOf(unsealed, unsealed.length - 1 + 2 + hashBytes.length);

@@ -27,6 +27,15 @@ public final class SingleObjectEncoding {
   private static final Map<Schema, Writer> WRITERS = new ConcurrentHashMap<>();
   private static final ThreadLocal<BinaryEncoder> ENCODERS = new ThreadLocal<>();
 
+  /**
+   * A buffer per thread, reset for each record: an audit record outgrows a fresh 1 KB buffer, and
+   * growing it copies what was written.
+   */
+  private static final int KEPT_BUFFER = 64 * 1024;
+
+  private static final ThreadLocal<ByteArrayOutputStream> BUFFERS =
+      ThreadLocal.withInitial(() -> new ByteArrayOutputStream(4096));
+
   private record Writer(byte[] header, DatumWriter<Object> writer) {}
 
   private SingleObjectEncoding() {}
@@ -39,7 +48,8 @@ public final class SingleObjectEncoding {
                 new Writer(
                     header(schema),
                     SpecificData.getForClass(record.getClass()).createDatumWriter(schema)));
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream(1024);
+    ByteArrayOutputStream bytes = BUFFERS.get();
+    bytes.reset();
     bytes.writeBytes(writer.header);
     BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(bytes, ENCODERS.get());
     ENCODERS.set(encoder);
@@ -49,7 +59,11 @@ public final class SingleObjectEncoding {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    return bytes.toByteArray();
+    byte[] encoded = bytes.toByteArray();
+    if (encoded.length > KEPT_BUFFER) {
+      BUFFERS.remove(); // not kept at the size of a rare large record
+    }
+    return encoded;
   }
 
   private static byte[] header(Schema schema) {

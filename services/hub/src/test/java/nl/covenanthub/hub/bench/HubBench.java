@@ -2,6 +2,7 @@ package nl.covenanthub.hub.bench;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.ByteBuffer;
@@ -59,8 +60,8 @@ import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
  *       to read_committed.
  * </ol>
  *
- * Warm-up: per side, throughput phases of {@code bench.warmup} events until events/s settles (see
- * {@link #warmUp}).
+ * Warm-up: rounds of one throughput phase of {@code bench.warmup} events per side, until on both
+ * sides events/s settles and the JIT compiler is nearly done (see {@link #warmUp}).
  *
  * <p>With {@code -Dbench.threads=true}, each measured throughput phase also prints the CPU per
  * event of each group of threads (broker, hub, clients), to see where the time goes.
@@ -78,8 +79,12 @@ import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
  */
 public final class HubBench {
   private static final int WARMUP = Integer.getInteger("bench.warmup", 10_000);
-  private static final int WARMUP_PHASES = Integer.getInteger("bench.warmup-phases", 8);
+  private static final int WARMUP_PHASES = Integer.getInteger("bench.warmup-phases", 30);
   private static final int MIN_WARMUP_PHASES = Math.min(3, WARMUP_PHASES);
+
+  /** The JIT compiler's largest share of a phase's CPU at which a warm-up counts as settled. */
+  private static final double SETTLED_JIT_SHARE = 0.05;
+
   private static final int EVENTS = Integer.getInteger("bench.events", 20_000);
   private static final int ROUNDS = Integer.getInteger("bench.rounds", 5);
   private static final int PACED_SECONDS = Integer.getInteger("bench.paced-seconds", 5);
@@ -100,6 +105,11 @@ public final class HubBench {
   private final AtomicReference<Exception> sendFailure = new AtomicReference<>();
   private final AtomicLong nextSeq = new AtomicLong();
   private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+  private final CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+
+  /** Linux's clock ticks per second, in which /proc gives a thread's CPU time. */
+  private static final long TICKS_PER_SECOND = 100;
+
   private final com.sun.management.OperatingSystemMXBean os =
       (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
 
@@ -138,7 +148,8 @@ public final class HubBench {
       double seconds,
       double cpuMicros,
       double threadMicros,
-      double outBytes) {
+      double outBytes,
+      double jitShare) {
     double perSecond() {
       return events / seconds;
     }
@@ -354,7 +365,8 @@ public final class HubBench {
       System.out.printf(
           Locale.ROOT,
           "load: %d-byte police signals on average, %.1f output records each (inbox + audit);"
-              + " warm-up phases of %d events per side until events/s settles (%d to %d); %d rounds of %d events per side at"
+              + " warm-up rounds of %d events per side until events/s settles and the JIT takes <= 5%% of the CPU (%d to %d);"
+              + " %d rounds of %d events per side at"
               + " full speed and %d s per side at a fixed rate%n",
           Math.round(events.meanSize()),
           (BenchEvents.ZORG_OUTPUTS + BenchEvents.ONDERMIJNING_OUTPUTS) / 2.0,
@@ -367,7 +379,7 @@ public final class HubBench {
       String header =
           String.format(
               Locale.ROOT,
-              "%-7s %-12s %7s %8s %9s %12s %14s %11s",
+              "%-7s %-12s %7s %8s %9s %12s %14s %11s %5s",
               "phase",
               "side",
               "events",
@@ -375,11 +387,10 @@ public final class HubBench {
               "events/s",
               "cpu us/event",
               "thread us/event",
-              "out B/event");
+              "out B/event",
+              "jit %");
       System.out.println(header);
-      for (Side side : List.of(hub, pass)) {
-        warmUp(side);
-      }
+      warmUp(List.of(hub, pass));
 
       List<Phase> phases = new ArrayList<>();
       List<long[]> hubLatencies = new ArrayList<>();
@@ -422,26 +433,40 @@ public final class HubBench {
   }
 
   /**
-   * Throughput phases of {@code bench.warmup} events until the JIT has settled: at least {@link
-   * #MIN_WARMUP_PHASES}, then until a phase's events/s is within 10% of the one before, at most
-   * {@code bench.warmup-phases}.
+   * Warm-up rounds of one throughput phase of {@code bench.warmup} events per side, the sides
+   * taking turns as in the measured rounds (they share the broker's and the clients' code, whose
+   * compiled form each side's traffic reshapes), until both have settled: at least {@link
+   * #MIN_WARMUP_PHASES} rounds, then until, on both sides, events/s is within 10% of the round
+   * before and the JIT compiler took at most {@value #SETTLED_JIT_SHARE} of the phase's CPU; at
+   * most {@code bench.warmup-phases} rounds. Without the JIT condition the hub's measured rounds
+   * still paid for compiling: on 2026-12-07 the compiler threads took 40 to 80 us of CPU per hub
+   * event in rounds that began after 3 warm-up phases (docs/benchmarks.md, "Hub").
    */
-  private void warmUp(Side side) throws InterruptedException {
-    double previous = 0;
+  private void warmUp(List<Side> sides) throws InterruptedException {
+    Map<String, Double> previous = new TreeMap<>();
     for (int i = 1; i <= WARMUP_PHASES; i++) {
-      Phase phase = throughput(0, side, WARMUP);
-      print("warm-up", phase);
-      if (i >= MIN_WARMUP_PHASES && Math.abs(phase.perSecond() - previous) <= 0.1 * previous) {
+      boolean settled = i >= MIN_WARMUP_PHASES;
+      for (Side side : sides) {
+        Phase phase = throughput(0, side, WARMUP);
+        print("warm-up", phase);
+        double before = previous.getOrDefault(side.name, 0.0);
+        settled &=
+            Math.abs(phase.perSecond() - before) <= 0.1 * before
+                && phase.jitShare <= SETTLED_JIT_SHARE;
+        previous.put(side.name, phase.perSecond());
+      }
+      if (settled) {
         return;
       }
-      previous = phase.perSecond();
     }
+    System.out.printf(
+        Locale.ROOT, "warm-up: not settled after %d rounds; measuring anyway%n", WARMUP_PHASES);
   }
 
   private static void print(String label, Phase p) {
     System.out.printf(
         Locale.ROOT,
-        "%-7s %-12s %7d %8.2f %9.0f %12.0f %14.0f %11.0f%n",
+        "%-7s %-12s %7d %8.2f %9.0f %12.0f %14.0f %11.0f %5.0f%n",
         label,
         p.side,
         p.events,
@@ -449,7 +474,39 @@ public final class HubBench {
         p.perSecond(),
         p.cpuMicros,
         p.threadMicros,
-        p.outBytes);
+        p.outBytes,
+        100 * p.jitShare);
+  }
+
+  /**
+   * The CPU time of the JIT compiler's threads so far: from /proc on Linux (their names start with
+   * "C1 CompilerThre" or "C2 CompilerThre"); elsewhere the compilation MXBean's time, which counts
+   * a compile's waits for a core too.
+   */
+  private long jitCpuNanos() {
+    Path tasks = Path.of("/proc/self/task");
+    if (!Files.isDirectory(tasks)) {
+      return jit.getTotalCompilationTime() * 1_000_000;
+    }
+    long ticks = 0;
+    try (var threadDirs = Files.list(tasks)) {
+      for (Path task : threadDirs.toList()) {
+        try {
+          if (!Files.readString(task.resolve("comm")).matches("C[12] CompilerThre.*\\s*")) {
+            continue;
+          }
+          String stat = Files.readString(task.resolve("stat"));
+          // After the name in parentheses: state is field 3, utime 14 and stime 15 (proc(5)).
+          String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+          ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+        } catch (IOException e) {
+          // the thread ended meanwhile
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return ticks * (1_000_000_000 / TICKS_PER_SECOND);
   }
 
   /** Sends {@code n} events as fast as the producer goes; the time until the last one is done. */
@@ -458,6 +515,7 @@ public final class HubBench {
     long first = nextSeq.get();
     long bytes = side.meter.bytes();
     long cpu = os.getProcessCpuTime();
+    long jitCpu = jitCpuNanos();
     long threadCpu = threadCpu(side.processingThread);
     Map<Long, Long> cpuByThread = THREADS && round > 0 ? cpuByThread() : null;
     for (int i = 0; i < n; i++) {
@@ -466,6 +524,7 @@ public final class HubBench {
     long last = nextSeq.get() - 1;
     await(side, target);
     cpu = os.getProcessCpuTime() - cpu;
+    jitCpu = jitCpuNanos() - jitCpu;
     threadCpu = threadCpu(side.processingThread) - threadCpu;
     bytes = side.meter.bytes() - bytes;
     if (cpuByThread != null) {
@@ -482,7 +541,8 @@ public final class HubBench {
         (end - side.meter.sentNanos(first)) / 1e9,
         cpu / 1e3 / n,
         threadCpu / 1e3 / n,
-        (double) bytes / n);
+        (double) bytes / n,
+        (double) jitCpu / Math.max(1, cpu));
   }
 
   /**
