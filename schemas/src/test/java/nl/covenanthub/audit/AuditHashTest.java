@@ -82,6 +82,28 @@ class AuditHashTest {
   }
 
   @Test
+  void optionalFieldsAreEncodedAsAvroDoesWhetherSetOrNot() throws Exception {
+    AuditRecord every = record("set");
+    every.setSenderSpanId("00f067aa0ba902b7");
+    every.setReason("NO_RULE");
+    AuditRecord none = record("");
+    for (int field = 0; field < none.getSchema().getFields().size(); field++) {
+      if (none.getSchema().getFields().get(field).schema().isNullable()) {
+        none.put(field, null);
+      }
+    }
+    assertThat(none.getOccurredAt()).as("a logical type among them").isNull();
+    for (AuditRecord record : List.of(every, none)) {
+      ByteBuffer avro = record.toByteBuffer();
+      byte[] expected = new byte[avro.remaining()];
+      avro.get(expected);
+      assertThat(SingleObjectEncoding.bytes(record)).isEqualTo(expected);
+      assertThat(AuditRecord.fromByteBuffer(ByteBuffer.wrap(SingleObjectEncoding.bytes(record))))
+          .isEqualTo(record);
+    }
+  }
+
+  @Test
   void anyChangeBreaksTheLink() {
     AuditRecord record = record("detail");
     AuditHash.sealed(record);

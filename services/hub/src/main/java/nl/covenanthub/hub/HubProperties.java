@@ -12,6 +12,9 @@ import org.springframework.util.unit.DataSize;
  * @param maxEventSize larger outbox records are dead-lettered unread
  * @param subjectKey reference of the pseudonymisation key for audit subjects and inbox keys
  * @param topicPartitions partitions of the partner topics and hub.audit when the hub creates them
+ * @param outboxThreads consumer threads per partner outbox on this instance, each with its own
+ *     Kafka transactions: one per partition is the most that helps (a thread given no partition
+ *     waits); while one thread waits for its commit, another decides
  * @param maxAttempts how often an outbox record is tried before it is dead-lettered as
  *     PROCESSING_FAILED (its batch is rolled back and redelivered in between)
  * @param instanceId this instance's stable name (e.g. its pod name): with it, its consumers are
@@ -31,6 +34,7 @@ public record HubProperties(
     @DefaultValue("256KB") DataSize maxEventSize,
     @DefaultValue("subject-key") String subjectKey,
     @DefaultValue("3") int topicPartitions,
+    @DefaultValue("3") int outboxThreads,
     @DefaultValue("3") int maxAttempts,
     @DefaultValue("") String instanceId,
     @DefaultValue("14d") java.time.Duration deadLetterRetention,

@@ -25,9 +25,10 @@ import org.springframework.kafka.listener.ConsumerAwareRebalanceListener;
 import org.springframework.stereotype.Component;
 
 /**
- * One transactional listener container per partner outbox, each with its own consumer and thread: a
- * partner's backlog, or a record that keeps failing, holds only that partner's events, never the
- * others'. They share the consumer group, so hub instances split every outbox's partitions.
+ * One transactional listener container per partner outbox, each with consumers and threads of its
+ * own ({@code hub.outbox-threads}): a partner's backlog, or a record that keeps failing, holds only
+ * that partner's events, never the others'. They share the consumer group, so hub instances split
+ * every outbox's partitions.
  *
  * <p>Also the instance's readiness ({@code outbox} in the readiness group): ready once every
  * container runs and has its share of partitions, i.e. the instance actually processes.
@@ -36,7 +37,9 @@ import org.springframework.stereotype.Component;
 public class OutboxContainers implements HealthIndicator, SmartLifecycle {
   private final Map<String, ConcurrentMessageListenerContainer<Object, Object>> containers =
       new LinkedHashMap<>();
-  private final Map<String, Boolean> assigned = new ConcurrentHashMap<>();
+
+  /** Per partner, whether each of its container's consumers has its share of the partitions. */
+  private final Map<String, Map<Consumer<?, ?>, Boolean>> assigned = new ConcurrentHashMap<>();
 
   public OutboxContainers(
       ConcurrentKafkaListenerContainerFactory<Object, Object> factory,
@@ -50,6 +53,8 @@ public class OutboxContainers implements HealthIndicator, SmartLifecycle {
       ConcurrentMessageListenerContainer<Object, Object> container = factory.createContainer(topic);
       container.setBeanName("outbox-" + partner);
       container.setAutoStartup(false);
+      // Threads of their own per partner: while one waits for its commit, another decides.
+      container.setConcurrency(properties.outboxThreads());
       container.getContainerProperties().setClientId("covenant-hub-" + partner);
       container.getContainerProperties().setMessageListener(listener);
       // The heads the batch moved go with its offsets (AuditChain), fenced like them.
@@ -67,7 +72,7 @@ public class OutboxContainers implements HealthIndicator, SmartLifecycle {
                 ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, properties.instanceId() + "-" + partner);
       }
       containers.put(partner, container);
-      assigned.put(partner, false);
+      assigned.put(partner, new ConcurrentHashMap<>());
       Gauge.builder("hub.outbox.lag", container, c -> lag(c, topic))
           .description("Records in the partner's outbox this instance has yet to decide")
           .tag("partner", partner)
@@ -85,6 +90,7 @@ public class OutboxContainers implements HealthIndicator, SmartLifecycle {
   @Override
   public void stop() {
     containers.values().forEach(ConcurrentMessageListenerContainer::stop);
+    assigned.values().forEach(Map::clear); // a start makes consumers anew
   }
 
   @Override
@@ -105,7 +111,11 @@ public class OutboxContainers implements HealthIndicator, SmartLifecycle {
     for (Map.Entry<String, ConcurrentMessageListenerContainer<Object, Object>> e :
         containers.entrySet()) {
       boolean running = e.getValue().isRunning();
-      boolean inGroup = assigned.getOrDefault(e.getKey(), false);
+      // Every consumer of the container took part in a rebalance (one given no partition too: the
+      // group has more consumers than the outbox has partitions) and lost nothing since.
+      Map<Consumer<?, ?>, Boolean> consumers = assigned.get(e.getKey());
+      boolean inGroup =
+          consumers.size() == e.getValue().getConcurrency() && !consumers.containsValue(false);
       details.put(e.getKey(), !running ? "stopped" : inGroup ? "processing" : "joining");
       ready &= running && inGroup;
     }
@@ -118,7 +128,7 @@ public class OutboxContainers implements HealthIndicator, SmartLifecycle {
       public void onPartitionsAssigned(
           Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
         listener.onAssigned(consumer, partitions);
-        assigned.put(partner, true);
+        assigned.get(partner).put(consumer, true);
       }
 
       @Override
@@ -126,14 +136,14 @@ public class OutboxContainers implements HealthIndicator, SmartLifecycle {
           Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
         listener.onRevoked(partitions);
         if (!partitions.isEmpty()) {
-          assigned.put(partner, false);
+          assigned.get(partner).put(consumer, false);
         }
       }
 
       @Override
       public void onPartitionsLost(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
         listener.onRevoked(partitions);
-        assigned.put(partner, false);
+        assigned.get(partner).put(consumer, false);
       }
     };
   }

@@ -57,7 +57,7 @@ public class DuplicateEvents {
     }
     ConsumerRecord<String, byte[]> source = event.source();
     TopicPartition partition = new TopicPartition(source.topic(), source.partition());
-    Map<String, Long> batch = pending.get().computeIfAbsent(partition, p -> new HashMap<>());
+    Map<String, Long> batch = pending.get().computeIfAbsent(partition, p -> new LinkedHashMap<>());
     Long first = batch.get(event.eventId());
     Window committed = seen.get(partition);
     if (first == null && committed != null) {
@@ -81,7 +81,7 @@ public class DuplicateEvents {
       pending
           .get()
           .computeIfAbsent(
-              new TopicPartition(source.topic(), source.partition()), p -> new HashMap<>())
+              new TopicPartition(source.topic(), source.partition()), p -> new LinkedHashMap<>())
           .putIfAbsent(event.eventId(), source.offset());
     }
   }
@@ -172,10 +172,9 @@ public class DuplicateEvents {
       ids.putIfAbsent(eventId, offset);
     }
 
+    /** {@code batch} in the order its records were taken in, which is their offsets' order. */
     synchronized void addAll(Map<String, Long> batch) {
-      batch.entrySet().stream()
-          .sorted(Map.Entry.comparingByValue())
-          .forEach(e -> ids.putIfAbsent(e.getKey(), e.getValue()));
+      batch.forEach(ids::putIfAbsent);
     }
   }
 }

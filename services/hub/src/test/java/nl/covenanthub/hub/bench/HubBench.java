@@ -25,6 +25,7 @@ import java.util.function.ToLongFunction;
 import nl.covenanthub.audit.AuditHash;
 import nl.covenanthub.audit.AuditRecord;
 import nl.covenanthub.hub.HubApplication;
+import nl.covenanthub.hub.HubProperties;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -233,16 +234,23 @@ public final class HubBench {
           new NewTopic(Passthrough.INDEX, 1, (short) 1),
           new NewTopic(Passthrough.MATCHING, 1, (short) 1));
       Map<String, Object> producer = producerSettings(hub);
+      // As many loops as the hub has threads per outbox, unless told otherwise: like for like.
+      int loops =
+          Integer.getInteger(
+              "bench.passthrough-threads", hub.getBean(HubProperties.class).outboxThreads());
       System.out.printf(
           Locale.ROOT,
-          "broker and %d hub instance(s) started in %.1f s%s; producer settings of both sides: %s%n",
+          "broker and %d hub instance(s) started in %.1f s%s; producer settings of both sides: %s;"
+              + " threads per outbox: hub %d, passthrough %d%n",
           HUBS,
           (System.nanoTime() - started) / 1e9,
           overrides.isEmpty() ? "" : "; hub settings from bench.hub.*: " + overrides,
-          producer);
+          producer,
+          hub.getBean(HubProperties.class).outboxThreads(),
+          loops);
       report =
           new HubBench(brokers)
-              .run(broker, producer, new CovenantSwitches(brokers, covenants, hub));
+              .run(broker, producer, loops, new CovenantSwitches(brokers, covenants, hub));
       // Shutting the hub and the broker down logs warnings about connections closing; the report
       // comes last.
       if (LoggerFactory.getILoggerFactory()
@@ -304,6 +312,7 @@ public final class HubBench {
   private String run(
       EmbeddedKafkaKraftBroker broker,
       Map<String, Object> producerSettings,
+      int passthroughLoops,
       CovenantSwitches switches)
       throws Exception {
     String brokers = broker.getBrokersAsString();
@@ -344,7 +353,7 @@ public final class HubBench {
                         ? Meter.HUB_OWN
                         : BenchEvents.seqOfTraceparent(r.headers()),
                 CAPACITY);
-        Passthrough passthrough = new Passthrough(brokers, producerSettings)) {
+        Passthrough passthrough = new Passthrough(brokers, producerSettings, passthroughLoops)) {
       // The listener container names its consumer threads <listener id>-<n>-C-<n>; the hub's
       // listener id is "outbox".
       Side hub =
@@ -360,7 +369,7 @@ public final class HubBench {
               Passthrough.OUTBOX,
               passMeter,
               passthrough::check,
-              name -> name.equals(Passthrough.THREAD));
+              name -> name.startsWith(Passthrough.THREAD) && !name.endsWith("-matching"));
 
       System.out.printf(
           Locale.ROOT,

@@ -1,6 +1,7 @@
 package nl.covenanthub.hub.bench;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -29,8 +30,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * the hub writes for that event (its inbox records and its audit records, to mirror topics of the
  * same partition count), then {@code sendOffsetsToTransaction} and {@code commitTransaction}.
  * Consumer and producer settings are the hub's: max.poll.records 500 (as in application.yaml), and
- * acks, linger.ms and batch.size as the running hub has them. One thread, like the hub's one
- * listener.
+ * acks, linger.ms and batch.size as the running hub has them. As many loops (consumer, thread and
+ * transactional producer, in one group) as the hub has threads per outbox ({@code
+ * hub.outbox-threads}), unless {@code bench.passthrough-threads} says otherwise.
  *
  * <p>Like the hub since issue 14, it also writes one index fact per inbox record and, for an event
  * the matching takes (a BSN under zorg-en-veiligheid), one match candidate, each the size of the
@@ -56,9 +58,9 @@ final class Passthrough implements AutoCloseable {
   /** The key of the audit records of the second pass: a chain of the hub's own, as the hub's. */
   static final String MATCHING_CHAIN = "hub.matching-0";
 
-  private final KafkaConsumer<String, byte[]> consumer;
-  private final KafkaProducer<String, byte[]> producer;
-  private final Thread thread;
+  private final List<KafkaConsumer<String, byte[]>> consumers = new ArrayList<>();
+  private final List<KafkaProducer<String, byte[]>> producers = new ArrayList<>();
+  private final List<Thread> threads = new ArrayList<>();
   private final KafkaConsumer<String, byte[]> candidates;
   private final KafkaProducer<String, byte[]> checks;
   private final Thread matching;
@@ -67,28 +69,42 @@ final class Passthrough implements AutoCloseable {
 
   /**
    * @param producerSettings the hub's acks, linger.ms and batch.size
+   * @param loops how many consumers in the group, each with its thread and transactional producer
+   *     (the hub's {@code hub.outbox-threads})
    */
-  Passthrough(String brokers, Map<String, Object> producerSettings) {
-    consumer = consumer(brokers, "bench-passthrough", OUTBOX);
-    producer = producer(brokers, producerSettings, "bench-passthrough");
-    candidates = consumer(brokers, "bench-passthrough-matching", MATCHING);
+  Passthrough(String brokers, Map<String, Object> producerSettings, int loops) {
+    for (int i = 0; i < loops; i++) {
+      KafkaConsumer<String, byte[]> consumer =
+          consumer(brokers, "bench-passthrough", "bench-passthrough-" + i, OUTBOX);
+      KafkaProducer<String, byte[]> producer =
+          producer(brokers, producerSettings, "bench-passthrough-" + i);
+      Thread thread =
+          new Thread(
+              () -> consumeTransactionally(consumer, producer, r -> mirror(producer, r)),
+              THREAD + (i == 0 ? "" : "-" + i));
+      thread.setDaemon(true);
+      consumers.add(consumer);
+      producers.add(producer);
+      threads.add(thread);
+    }
+    threads.forEach(Thread::start);
+    candidates =
+        consumer(brokers, "bench-passthrough-matching", "bench-passthrough-matching", MATCHING);
     checks = producer(brokers, producerSettings, "bench-passthrough-matching");
-    thread = new Thread(this::run, THREAD);
-    thread.setDaemon(true);
-    thread.start();
     matching = new Thread(this::checkCandidates, THREAD + "-matching");
     matching.setDaemon(true);
     matching.start();
   }
 
-  private static KafkaConsumer<String, byte[]> consumer(String brokers, String id, String topic) {
+  private static KafkaConsumer<String, byte[]> consumer(
+      String brokers, String group, String id, String topic) {
     KafkaConsumer<String, byte[]> consumer =
         new KafkaConsumer<>(
             Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
                 brokers,
                 ConsumerConfig.GROUP_ID_CONFIG,
-                id,
+                group,
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG,
                 "read_committed",
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
@@ -123,12 +139,9 @@ final class Passthrough implements AutoCloseable {
     }
   }
 
-  private void run() {
-    consumeTransactionally(consumer, producer, this::mirror);
-  }
-
   /** What the hub writes for one outbox record, as the same bytes. */
-  private void mirror(ConsumerRecord<String, byte[]> record) {
+  private static void mirror(
+      KafkaProducer<String, byte[]> producer, ConsumerRecord<String, byte[]> record) {
     Header inboxes = record.headers().lastHeader(BenchEvents.INBOXES_HEADER);
     boolean twoInboxes = inboxes != null && inboxes.value()[0] == '2';
     producer.send(
@@ -200,13 +213,15 @@ final class Passthrough implements AutoCloseable {
   @Override
   public void close() throws InterruptedException {
     running = false;
-    consumer.wakeup();
+    consumers.forEach(KafkaConsumer::wakeup);
     candidates.wakeup();
-    thread.join(5_000);
+    for (Thread thread : threads) {
+      thread.join(5_000);
+    }
     matching.join(5_000);
-    producer.close(Duration.ofSeconds(2));
+    producers.forEach(p -> p.close(Duration.ofSeconds(2)));
     checks.close(Duration.ofSeconds(2));
-    consumer.close(CloseOptions.timeout(Duration.ofSeconds(2)));
+    consumers.forEach(c -> c.close(CloseOptions.timeout(Duration.ofSeconds(2))));
     candidates.close(CloseOptions.timeout(Duration.ofSeconds(2)));
   }
 }

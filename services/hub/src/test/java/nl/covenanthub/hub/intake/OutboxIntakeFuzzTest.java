@@ -67,6 +67,7 @@ class OutboxIntakeFuzzTest {
               "subject-key",
               3,
               3,
+              3,
               "",
               Duration.ofDays(14),
               10_000,
