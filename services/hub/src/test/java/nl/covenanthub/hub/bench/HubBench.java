@@ -69,7 +69,7 @@ import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
  *
  * <p>System properties {@code bench.hub.<property>=<value>} are handed to the hub as {@code
  * <property>=<value>}, to try a setting without a code change, e.g. {@code
- * -Dbench.hub.spring.kafka.listener.concurrency=3}.
+ * -Dbench.hub.hub.outbox-threads=1}.
  *
  * <p>The last line is {@code ratio=<hub/passthrough> hub=<events/s> passthrough=<events/s>
  * hub_p99_ms=<ms>}: the median events/s of each side over the rounds, and the hub's p99 over all
