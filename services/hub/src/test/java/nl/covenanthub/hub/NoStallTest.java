@@ -64,8 +64,12 @@ class NoStallTest {
   /** Processing an event with this case reference hangs until released: a stuck partner. */
   private static final String HANG = "CASE-HANG";
 
+  /** Processing an event with this case reference hangs until released, on its partition only. */
+  private static final String HANG_ONE_PARTITION = "CASE-HANG-ONE-PARTITION";
+
   private static final AtomicInteger poisonAttempts = new AtomicInteger();
   private static final CountDownLatch release = new CountDownLatch(1);
+  private static final CountDownLatch releasePartition = new CountDownLatch(1);
   private static KafkaProbe kafka;
 
   @Autowired MeterRegistry metrics;
@@ -102,12 +106,16 @@ class NoStallTest {
                       if (HANG.equals(in.caseReference())) {
                         release.await();
                       }
+                      if (HANG_ONE_PARTITION.equals(in.caseReference())) {
+                        releasePartition.await();
+                      }
                     }));
   }
 
   @AfterAll
   static void close() {
     release.countDown();
+    releasePartition.countDown();
     kafka.close();
   }
 
@@ -202,6 +210,38 @@ class NoStallTest {
     assertThat(audited(hanging)).as("politie's stuck event, meanwhile").isEmpty();
 
     release.countDown();
+    await()
+        .atMost(WAIT)
+        .until(() -> audited(hanging).size() == PartnerEvents.UNDERMINING_RECIPIENTS);
+  }
+
+  /**
+   * A partner's outbox is read by hub.outbox-threads consumers (3), one per partition here: an
+   * event whose processing hangs holds up only its own partition, and the partner's other
+   * partitions go on.
+   */
+  @Test
+  void aHangingEventHoldsUpOnlyItsOwnPartitionOfThePartnersOutbox() {
+    CaseSignal hanging =
+        PartnerEvents.signal("politie", "aanpak-ondermijning", Concern.HENNEPTEELT)
+            .setCaseReference(HANG_ONE_PARTITION)
+            .build();
+    kafka.publish(
+        new ProducerRecord<>(
+            "partner.politie.outbox", 0, HANG_ONE_PARTITION, PartnerEvents.bytes(hanging)));
+    CaseSignal samePartnerOtherPartition =
+        PartnerEvents.signal("politie", "aanpak-ondermijning", Concern.HENNEPTEELT).build();
+    kafka.publish(
+        new ProducerRecord<>(
+            "partner.politie.outbox",
+            1,
+            samePartnerOtherPartition.getCaseReference(),
+            PartnerEvents.bytes(samePartnerOtherPartition)));
+
+    await().atMost(WAIT).until(() -> !audited(samePartnerOtherPartition).isEmpty());
+    assertThat(audited(hanging)).as("the stuck event of partition 0, meanwhile").isEmpty();
+
+    releasePartition.countDown();
     await()
         .atMost(WAIT)
         .until(() -> audited(hanging).size() == PartnerEvents.UNDERMINING_RECIPIENTS);
