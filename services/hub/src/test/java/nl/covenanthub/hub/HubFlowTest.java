@@ -51,7 +51,9 @@ import org.springframework.test.context.DynamicPropertySource;
     properties = {
       "spring.kafka.bootstrap-servers=${spring.embedded.kafka.brokers}",
       "hub.covenants=../../covenants",
-      "hub.max-event-size=4KB"
+      "hub.max-event-size=4KB",
+      // The default, against the suite's one (pom.xml).
+      "hub.outbox-threads=3"
     })
 @EmbeddedKafka(
     brokerProperties = {

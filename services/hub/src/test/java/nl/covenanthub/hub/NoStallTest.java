@@ -42,7 +42,10 @@ import org.springframework.kafka.test.context.EmbeddedKafka;
       "hub.covenants=../../covenants",
       "server.port=0",
       // Named, so that this test's advised route and broker are a context of their own.
-      "hub.max-attempts=3"
+      "hub.max-attempts=3",
+      // The default, against the suite's one (pom.xml): a partner's partitions on threads of their
+      // own.
+      "hub.outbox-threads=3"
     })
 @EmbeddedKafka(
     brokerProperties = {
