@@ -28,12 +28,13 @@ public final class SingleObjectEncoding {
   private static final Map<Schema, Writer> WRITERS = new ConcurrentHashMap<>();
   private static final ThreadLocal<BinaryEncoder> ENCODERS = new ThreadLocal<>();
 
+  /** The largest buffer a thread keeps for the next record. */
+  private static final int KEPT_BUFFER = 64 * 1024;
+
   /**
    * A buffer per thread, reset for each record: an audit record outgrows a fresh 1 KB buffer, and
    * growing it copies what was written.
    */
-  private static final int KEPT_BUFFER = 64 * 1024;
-
   private static final ThreadLocal<ByteArrayOutputStream> BUFFERS =
       ThreadLocal.withInitial(() -> new ByteArrayOutputStream(4096));
 

@@ -28,8 +28,7 @@ public record TraceContext(String traceId, String senderSpanId) {
       }
     }
     String coordinates = source.topic() + "/" + source.partition() + "/" + source.offset();
-    return new TraceContext(
-        hex(UUID.nameUUIDFromBytes(coordinates.getBytes(StandardCharsets.UTF_8))), null);
+    return new TraceContext(hex(DisclosureIds.nameUuid(coordinates)), null);
   }
 
   /**

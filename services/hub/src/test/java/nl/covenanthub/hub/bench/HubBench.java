@@ -235,9 +235,8 @@ public final class HubBench {
           new NewTopic(Passthrough.MATCHING, 1, (short) 1));
       Map<String, Object> producer = producerSettings(hub);
       // As many loops as the hub has threads per outbox, unless told otherwise: like for like.
-      int loops =
-          Integer.getInteger(
-              "bench.passthrough-threads", hub.getBean(HubProperties.class).outboxThreads());
+      int hubThreads = hub.getBean(HubProperties.class).outboxThreads();
+      int loops = Integer.getInteger("bench.passthrough-threads", hubThreads);
       System.out.printf(
           Locale.ROOT,
           "broker and %d hub instance(s) started in %.1f s%s; producer settings of both sides: %s;"
@@ -246,7 +245,7 @@ public final class HubBench {
           (System.nanoTime() - started) / 1e9,
           overrides.isEmpty() ? "" : "; hub settings from bench.hub.*: " + overrides,
           producer,
-          hub.getBean(HubProperties.class).outboxThreads(),
+          hubThreads,
           loops);
       report =
           new HubBench(brokers)
