@@ -33,6 +33,9 @@ import nl.covenanthub.hub.covenants.ActiveCovenants;
 import nl.covenanthub.hub.covenants.CovenantFeed;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.awaitility.core.ConditionEvaluationListener;
+import org.awaitility.core.EvaluatedCondition;
+import org.awaitility.core.TimeoutEvent;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.health.contributor.HealthIndicator;
@@ -131,6 +134,16 @@ class CovenantSwitchAcrossInstancesTest {
         await("B waits for hub.covenants, or decides A's partitions under v2")
             .atMost(WAIT)
             .pollInterval(POLL)
+            .conditionEvaluationListener(
+                new ConditionEvaluationListener<Boolean>() {
+                  @Override
+                  public void conditionEvaluated(EvaluatedCondition<Boolean> condition) {}
+
+                  @Override
+                  public void onTimeout(TimeoutEvent timeout) {
+                    printConsumerThreads(); // what B's consumers do instead, for the report
+                  }
+                })
             .until(
                 () ->
                     waitsForCatchUp("outbox-politie")
@@ -302,7 +315,12 @@ class CovenantSwitchAcrossInstancesTest {
             "--hub.covenants=../../covenants",
             "--hub.topic-partitions=" + OUTBOX_PARTITIONS,
             "--server.port=0",
-            "--spring.kafka.consumer.properties.session.timeout.ms=10000");
+            "--spring.kafka.consumer.properties.session.timeout.ms=10000",
+            // A rebalance waits this long for every member to rejoin. While A shuts down, one of
+            // its
+            // consumers can be busy (a batch, a callback) and neither rejoin nor leave; with the
+            // default of 5 minutes B could not get A's partitions within WAIT.
+            "--spring.kafka.consumer.properties.max.poll.interval.ms=60000");
   }
 
   /** Every partner container runs and has its share of partitions. */
@@ -337,6 +355,17 @@ class CovenantSwitchAcrossInstancesTest {
                         f ->
                             f.getClassName().equals(CovenantFeed.class.getName())
                                 && f.getMethodName().equals("catchUp")));
+  }
+
+  /** The stacks of every consumer thread in this JVM: why a rebalance did not come. */
+  private static void printConsumerThreads() {
+    Thread.getAllStackTraces().entrySet().stream()
+        .filter(e -> e.getKey().getName().contains("-C-"))
+        .forEach(
+            e -> {
+              System.out.println("Consumer thread " + e.getKey().getName());
+              Arrays.stream(e.getValue()).limit(25).forEach(f -> System.out.println("    at " + f));
+            });
   }
 
   private static long decisionsFor(List<AuditRecord> audit, List<CaseSignal> sent) {
