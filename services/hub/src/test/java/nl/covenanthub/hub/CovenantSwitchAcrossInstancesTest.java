@@ -316,10 +316,9 @@ class CovenantSwitchAcrossInstancesTest {
             "--hub.topic-partitions=" + OUTBOX_PARTITIONS,
             "--server.port=0",
             "--spring.kafka.consumer.properties.session.timeout.ms=10000",
-            // A rebalance waits this long for every member to rejoin. While A shuts down, one of
-            // its
-            // consumers can be busy (a batch, a callback) and neither rejoin nor leave; with the
-            // default of 5 minutes B could not get A's partitions within WAIT.
+            // A rebalance waits this long for every member to rejoin. While A shuts down, one
+            // of its consumers can be busy (a batch, a callback) and neither rejoin nor leave:
+            // with the default of 5 minutes, B could not get A's partitions within WAIT.
             "--spring.kafka.consumer.properties.max.poll.interval.ms=60000");
   }
 

@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import nl.covenanthub.audit.AuditDecision;
@@ -71,8 +72,11 @@ class NoStallTest {
   private static final String HANG_ONE_PARTITION = "CASE-HANG-ONE-PARTITION";
 
   private static final AtomicInteger poisonAttempts = new AtomicInteger();
-  private static final CountDownLatch release = new CountDownLatch(1);
-  private static final CountDownLatch releasePartition = new CountDownLatch(1);
+
+  /** Per hanging case reference, what releases it. */
+  private static final Map<String, CountDownLatch> hangs =
+      Map.of(HANG, new CountDownLatch(1), HANG_ONE_PARTITION, new CountDownLatch(1));
+
   private static KafkaProbe kafka;
 
   @Autowired MeterRegistry metrics;
@@ -106,19 +110,16 @@ class NoStallTest {
                         poisonAttempts.incrementAndGet();
                         throw new IllegalArgumentException("cannot handle " + QUOTED_VALUE);
                       }
-                      if (HANG.equals(in.caseReference())) {
-                        release.await();
-                      }
-                      if (HANG_ONE_PARTITION.equals(in.caseReference())) {
-                        releasePartition.await();
+                      CountDownLatch hang = hangs.get(in.caseReference());
+                      if (hang != null) {
+                        hang.await();
                       }
                     }));
   }
 
   @AfterAll
   static void close() {
-    release.countDown();
-    releasePartition.countDown();
+    hangs.values().forEach(CountDownLatch::countDown);
     kafka.close();
   }
 
@@ -197,10 +198,7 @@ class NoStallTest {
 
   @Test
   void aPartnerWhoseProcessingHangsHoldsUpOnlyItself() {
-    CaseSignal hanging =
-        PartnerEvents.signal("politie", "aanpak-ondermijning", Concern.HENNEPTEELT)
-            .setCaseReference(HANG)
-            .build();
+    CaseSignal hanging = hangingSignal(HANG);
     kafka.publish("partner.politie.outbox", HANG, PartnerEvents.bytes(hanging));
     CaseSignal fromVeiligThuis =
         PartnerEvents.signal("veilig-thuis", "huiselijk-geweld", Concern.HUISELIJK_GEWELD).build();
@@ -209,7 +207,7 @@ class NoStallTest {
         fromVeiligThuis.getCaseReference(),
         PartnerEvents.bytes(fromVeiligThuis));
 
-    goesOnWhileItHangs(fromVeiligThuis, hanging, release);
+    goesOnWhileItHangs(fromVeiligThuis, hanging);
   }
 
   /**
@@ -219,10 +217,7 @@ class NoStallTest {
    */
   @Test
   void aHangingEventHoldsUpOnlyItsOwnPartitionOfThePartnersOutbox() {
-    CaseSignal hanging =
-        PartnerEvents.signal("politie", "aanpak-ondermijning", Concern.HENNEPTEELT)
-            .setCaseReference(HANG_ONE_PARTITION)
-            .build();
+    CaseSignal hanging = hangingSignal(HANG_ONE_PARTITION);
     kafka.publish(
         new ProducerRecord<>(
             "partner.politie.outbox", 0, HANG_ONE_PARTITION, PartnerEvents.bytes(hanging)));
@@ -235,22 +230,28 @@ class NoStallTest {
             samePartnerOtherPartition.getCaseReference(),
             PartnerEvents.bytes(samePartnerOtherPartition)));
 
-    goesOnWhileItHangs(samePartnerOtherPartition, hanging, releasePartition);
+    goesOnWhileItHangs(samePartnerOtherPartition, hanging);
   }
 
   /**
    * {@code other} is decided while {@code hanging} is not; once released, {@code hanging} is
    * decided for every recipient of the undermining covenant.
    */
-  private static void goesOnWhileItHangs(
-      CaseSignal other, CaseSignal hanging, CountDownLatch release) {
+  private static void goesOnWhileItHangs(CaseSignal other, CaseSignal hanging) {
     await().atMost(WAIT).until(() -> !audited(other).isEmpty());
     assertThat(audited(hanging)).as("the stuck event, meanwhile").isEmpty();
 
-    release.countDown();
+    hangs.get(hanging.getCaseReference()).countDown();
     await()
         .atMost(WAIT)
         .until(() -> audited(hanging).size() == PartnerEvents.UNDERMINING_RECIPIENTS);
+  }
+
+  /** A police signal under the undermining covenant whose processing hangs until released. */
+  private static CaseSignal hangingSignal(String caseReference) {
+    return PartnerEvents.signal("politie", "aanpak-ondermijning", Concern.HENNEPTEELT)
+        .setCaseReference(caseReference)
+        .build();
   }
 
   private static List<AuditRecord> audited(CaseSignal signal) {

@@ -57,7 +57,7 @@ public class DuplicateEvents {
     }
     ConsumerRecord<String, byte[]> source = event.source();
     TopicPartition partition = new TopicPartition(source.topic(), source.partition());
-    Map<String, Long> batch = pending.get().computeIfAbsent(partition, p -> new LinkedHashMap<>());
+    Map<String, Long> batch = pendingOf(partition);
     Long first = batch.get(event.eventId());
     Window committed = seen.get(partition);
     if (first == null && committed != null) {
@@ -78,12 +78,14 @@ public class DuplicateEvents {
   public void remember(IncomingEvent event) {
     if (window > 0) {
       ConsumerRecord<String, byte[]> source = event.source();
-      pending
-          .get()
-          .computeIfAbsent(
-              new TopicPartition(source.topic(), source.partition()), p -> new LinkedHashMap<>())
+      pendingOf(new TopicPartition(source.topic(), source.partition()))
           .putIfAbsent(event.eventId(), source.offset());
     }
+  }
+
+  /** This thread's ids taken in from {@code partition} in its open transaction, in offset order. */
+  private Map<String, Long> pendingOf(TopicPartition partition) {
+    return pending.get().computeIfAbsent(partition, p -> new LinkedHashMap<>());
   }
 
   public void afterCommit() {
