@@ -40,7 +40,12 @@ final class MatchBook {
   }
 
   private final Map<String, Map<String, MatchCandidate>> open = new HashMap<>();
-  private final Set<String> told = new HashSet<>();
+
+  /**
+   * The pairs told, per book key: a candidate looks only at its own subject's pairs, however many
+   * other subjects have some.
+   */
+  private final Map<String, Set<String>> told = new HashMap<>();
 
   Outcome take(MatchCandidate c) {
     Map<String, MatchCandidate> cases =
@@ -57,7 +62,8 @@ final class MatchBook {
           List<Tell> tell = new ArrayList<>();
           others.forEach(
               (partner, other) -> {
-                if (told.add(pair(c.bookKey(), c.partner(), partner))) {
+                if (told.computeIfAbsent(c.bookKey(), k -> new HashSet<>())
+                    .add(pair(c.partner(), partner))) {
                   tell.add(new Tell(c, other));
                   tell.add(new Tell(other, c));
                 }
@@ -103,21 +109,28 @@ final class MatchBook {
     return latest;
   }
 
-  /** Forgets the pairs of which a partner holds no case any more; returns how many. */
+  /** Forgets the book's pairs of which a partner holds no case any more; returns how many. */
   private int forgetPairsWithoutCases(String bookKey, Map<String, MatchCandidate> cases) {
+    Set<String> pairs = told.get(bookKey);
+    if (pairs == null) {
+      return 0;
+    }
     Set<String> holders = new HashSet<>();
     cases.values().forEach(o -> holders.add(o.partner()));
-    int before = told.size();
-    told.removeIf(
+    int before = pairs.size();
+    pairs.removeIf(
         p -> {
-          String[] parts = p.split("\n");
-          return parts[0].equals(bookKey)
-              && (!holders.contains(parts[1]) || !holders.contains(parts[2]));
+          String[] partners = p.split("\n");
+          return !holders.contains(partners[0]) || !holders.contains(partners[1]);
         });
-    return before - told.size();
+    int forgotten = before - pairs.size();
+    if (pairs.isEmpty()) {
+      told.remove(bookKey);
+    }
+    return forgotten;
   }
 
-  private static String pair(String bookKey, String a, String b) {
-    return a.compareTo(b) < 0 ? bookKey + "\n" + a + "\n" + b : bookKey + "\n" + b + "\n" + a;
+  private static String pair(String a, String b) {
+    return a.compareTo(b) < 0 ? a + "\n" + b : b + "\n" + a;
   }
 }

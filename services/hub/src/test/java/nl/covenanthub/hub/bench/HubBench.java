@@ -65,7 +65,9 @@ import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
  * compiler is nearly done (see {@link #warmUp}).
  *
  * <p>With {@code -Dbench.threads=true}, each measured throughput phase also prints the CPU per
- * event of each group of threads (broker, hub, clients), to see where the time goes.
+ * event of each group of threads (broker, hub, clients), to see where the time goes, and the
+ * broker's requests per 1,000 events by type (from its JMX request metrics), to see whether a side
+ * costs the broker more requests or more per request.
  *
  * <p>System properties {@code bench.hub.<property>=<value>} are handed to the hub as {@code
  * <property>=<value>}, to try a setting without a code change, e.g. {@code
@@ -526,6 +528,7 @@ public final class HubBench {
     long jitCpu = jitCpuNanos();
     long threadCpu = threadCpu(side.processingThread);
     Map<Long, Long> cpuByThread = THREADS && round > 0 ? cpuByThread() : null;
+    Map<String, Long> requests = THREADS && round > 0 ? brokerRequests() : null;
     for (int i = 0; i < n; i++) {
       send(side, nextSeq.getAndIncrement());
     }
@@ -537,6 +540,7 @@ public final class HubBench {
     bytes = side.meter.bytes() - bytes;
     if (cpuByThread != null) {
       printThreadGroups(side.name, cpuByThread, n);
+      printRequests(side.name, requests, n);
     }
     long end = 0;
     for (long seq = first; seq <= last; seq++) {
@@ -676,6 +680,40 @@ public final class HubBench {
       cpu.put(thread.getId(), Math.max(0, threads.getThreadCpuTime(thread.getId())));
     }
     return cpu;
+  }
+
+  /** The broker's requests so far by type, from its {@code RequestsPerSec} meters. */
+  private static Map<String, Long> brokerRequests() {
+    Map<String, Long> counts = new TreeMap<>();
+    try {
+      javax.management.MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+      for (javax.management.ObjectName name :
+          server.queryNames(
+              new javax.management.ObjectName(
+                  "kafka.network:type=RequestMetrics,name=RequestsPerSec,*"),
+              null)) {
+        counts.merge(
+            name.getKeyProperty("request"),
+            ((Number) server.getAttribute(name, "Count")).longValue(),
+            Long::sum);
+      }
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+    return counts;
+  }
+
+  private static void printRequests(String side, Map<String, Long> before, int n) {
+    StringBuilder line = new StringBuilder("  " + side + " broker requests per 1000 events:");
+    brokerRequests()
+        .forEach(
+            (type, count) -> {
+              long delta = count - before.getOrDefault(type, 0L);
+              if (delta * 1000 / n >= 1) {
+                line.append(String.format(Locale.ROOT, " %s %d;", type, delta * 1000 / n));
+              }
+            });
+    System.out.println(line);
   }
 
   /**

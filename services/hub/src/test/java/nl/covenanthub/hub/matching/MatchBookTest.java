@@ -62,6 +62,23 @@ class MatchBookTest {
   }
 
   @Test
+  void aCloseForgetsOnlyTheClosedSubjectsPairs() {
+    MatchBook book = new MatchBook();
+    for (String subject : List.of("s", "t")) {
+      book.take(open("politie", "p-" + subject, subject, 0));
+      book.take(open("lzn", "l-" + subject, subject, 1));
+    }
+    assertThat(book.take(candidate(MatchCandidate.Kind.CLOSE, "lzn", "l-t", "t", 2)).check())
+        .isEqualTo("MATCH_ENDED");
+    assertThat(book.take(open("politie", "p2-s", "s", 3)).check())
+        .as("the pair about s still knows of each other")
+        .isEqualTo("ALREADY_MATCHED");
+    assertThat(told(book.take(open("lzn", "l2-t", "t", 4))))
+        .as("the pair about t was forgotten: told again")
+        .containsExactlyInAnyOrder("lzn about p-t", "politie about l2-t");
+  }
+
+  @Test
   void aSignalCountsTwoYearsAndOtherSubjectsNeverMatch() {
     MatchBook book = new MatchBook();
     book.take(open("politie", "p1", "s", 0));
