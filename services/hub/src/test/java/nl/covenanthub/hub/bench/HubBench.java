@@ -65,9 +65,9 @@ import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
  * compiler is nearly done (see {@link #warmUp}).
  *
  * <p>With {@code -Dbench.threads=true}, each measured throughput phase also prints the CPU per
- * event of each group of threads (broker, hub, clients), to see where the time goes, and the
- * broker's requests per 1,000 events by type (from its JMX request metrics), to see whether a side
- * costs the broker more requests or more per request.
+ * event of each group of threads (broker, hub, clients) and of the garbage collector's threads, the
+ * bytes all Java threads allocated per event, and the broker's requests per 1,000 events by type
+ * (from its JMX request metrics), to see where the time goes.
  *
  * <p>System properties {@code bench.hub.<property>=<value>} are handed to the hub as {@code
  * <property>=<value>}, to try a setting without a code change, e.g. {@code
@@ -112,6 +112,11 @@ public final class HubBench {
 
   /** Linux's clock ticks per second, in which /proc gives a thread's CPU time. */
   private static final long TICKS_PER_SECOND = 100;
+
+  private static final Path TASKS = Path.of("/proc/self/task");
+
+  /** G1's threads as /proc names them (workers, marking, refinement) and the VM thread. */
+  private static final String GC_THREADS = "GC Thread.*|G1 .*|VM Thread";
 
   private final com.sun.management.OperatingSystemMXBean os =
       (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
@@ -494,15 +499,26 @@ public final class HubBench {
    * a compile's waits for a core too.
    */
   private long jitCpuNanos() {
-    Path tasks = Path.of("/proc/self/task");
-    if (!Files.isDirectory(tasks)) {
+    if (!Files.isDirectory(TASKS)) {
       return jit.getTotalCompilationTime() * 1_000_000;
     }
+    return nativeCpuNanos("C[12] CompilerThre.*");
+  }
+
+  /**
+   * The CPU time so far of the JVM's own threads whose names (as /proc shows them, 15 characters at
+   * most) match {@code name}; 0 where there is no /proc. The JIT's and the GC's threads are not
+   * Java threads, so the thread MXBean does not see them.
+   */
+  private static long nativeCpuNanos(String name) {
+    if (!Files.isDirectory(TASKS)) {
+      return 0;
+    }
     long ticks = 0;
-    try (var threadDirs = Files.list(tasks)) {
+    try (var threadDirs = Files.list(TASKS)) {
       for (Path task : threadDirs.toList()) {
         try {
-          if (!Files.readString(task.resolve("comm")).matches("C[12] CompilerThre.*\\s*")) {
+          if (!Files.readString(task.resolve("comm")).strip().matches(name)) {
             continue;
           }
           String stat = Files.readString(task.resolve("stat"));
@@ -529,6 +545,8 @@ public final class HubBench {
     long threadCpu = threadCpu(side.processingThread);
     Map<Long, Long> cpuByThread = THREADS && round > 0 ? cpuByThread() : null;
     Map<String, Long> requests = THREADS && round > 0 ? brokerRequests() : null;
+    long gcCpu = nativeCpuNanos(GC_THREADS);
+    long allocated = allocatedBytes();
     for (int i = 0; i < n; i++) {
       send(side, nextSeq.getAndIncrement());
     }
@@ -540,6 +558,16 @@ public final class HubBench {
     bytes = side.meter.bytes() - bytes;
     if (cpuByThread != null) {
       printThreadGroups(side.name, cpuByThread, n);
+      System.out.printf(
+          Locale.ROOT,
+          "  %s cpu us/event of the garbage collector's threads: %.0f%n",
+          side.name,
+          (nativeCpuNanos(GC_THREADS) - gcCpu) / 1e3 / n);
+      System.out.printf(
+          Locale.ROOT,
+          "  %s bytes allocated per event by all Java threads: %.0f%n",
+          side.name,
+          (double) (allocatedBytes() - allocated) / n);
       printRequests(side.name, requests, n);
     }
     long end = 0;
@@ -680,6 +708,16 @@ public final class HubBench {
       cpu.put(thread.getId(), Math.max(0, threads.getThreadCpuTime(thread.getId())));
     }
     return cpu;
+  }
+
+  /** What the live Java threads allocated so far (HotSpot's thread MXBean). */
+  private long allocatedBytes() {
+    long total = 0;
+    com.sun.management.ThreadMXBean hotspot = (com.sun.management.ThreadMXBean) threads;
+    for (Thread thread : Thread.getAllStackTraces().keySet()) {
+      total += Math.max(0, hotspot.getThreadAllocatedBytes(thread.getId()));
+    }
+    return total;
   }
 
   /** The broker's requests so far by type, from its {@code RequestsPerSec} meters. */
