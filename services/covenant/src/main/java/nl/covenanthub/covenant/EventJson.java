@@ -171,13 +171,15 @@ public final class EventJson {
       case INT -> {
         if (schema.getLogicalType() instanceof LogicalTypes.Date && json.isTextual()) {
           try {
-            return (int) LocalDate.parse(json.asText()).toEpochDay();
+            return Math.toIntExact(LocalDate.parse(json.asText()).toEpochDay());
           } catch (DateTimeException e) {
             problems.add(new FieldProblem(where, "is not a date (YYYY-MM-DD)"));
-            return null;
+          } catch (ArithmeticException e) {
+            problems.add(new FieldProblem(where, "is a date too far from 1970"));
           }
+          return null;
         }
-        Number n = number(json, where, problems);
+        Long n = whole(json, Integer.MIN_VALUE, Integer.MAX_VALUE, where, problems);
         return n == null ? null : n.intValue();
       }
       case LONG -> {
@@ -186,11 +188,12 @@ public final class EventJson {
             return Instant.parse(json.asText()).toEpochMilli();
           } catch (DateTimeException e) {
             problems.add(new FieldProblem(where, "is not an ISO instant (2026-11-29T10:15:00Z)"));
-            return null;
+          } catch (ArithmeticException e) {
+            problems.add(new FieldProblem(where, "is an instant too far from 1970"));
           }
+          return null;
         }
-        Number n = number(json, where, problems);
-        return n == null ? null : n.longValue();
+        return whole(json, Long.MIN_VALUE, Long.MAX_VALUE, where, problems);
       }
       case BOOLEAN -> {
         if (!json.isBoolean()) {
@@ -204,9 +207,15 @@ public final class EventJson {
         if (n == null) {
           return null;
         }
-        return schema.getType() == Schema.Type.DOUBLE
-            ? (Object) n.doubleValue()
-            : (Object) n.floatValue();
+        Object value =
+            schema.getType() == Schema.Type.DOUBLE
+                ? (Object) n.doubleValue()
+                : (Object) n.floatValue();
+        if (!Double.isFinite(((Number) value).doubleValue())) {
+          problems.add(new FieldProblem(where, "is too large"));
+          return null;
+        }
+        return value;
       }
       default -> {
         problems.add(
@@ -267,6 +276,23 @@ public final class EventJson {
 
   private static boolean isTimestamp(LogicalType type) {
     return type instanceof LogicalTypes.TimestampMillis;
+  }
+
+  /**
+   * A whole number from {@code min} to {@code max}, or a problem: a value is never rounded or
+   * wrapped into range (Jackson's {@code intValue()} of 4294967297 is 1).
+   */
+  private static Long whole(
+      JsonNode json, long min, long max, String where, List<FieldProblem> problems) {
+    if (json == null || !json.isIntegralNumber()) {
+      problems.add(new FieldProblem(where, "must be a whole number"));
+      return null;
+    }
+    if (!json.canConvertToLong() || json.longValue() < min || json.longValue() > max) {
+      problems.add(new FieldProblem(where, "is out of range (" + min + " to " + max + ")"));
+      return null;
+    }
+    return json.longValue();
   }
 
   private static Number number(JsonNode json, String where, List<FieldProblem> problems) {

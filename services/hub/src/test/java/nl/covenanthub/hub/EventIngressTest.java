@@ -226,6 +226,30 @@ class EventIngressTest {
         .isEqualTo(404);
   }
 
+  /**
+   * What the fuzzer of the bodies found (EventBodiesFuzzTest's seeds): a body beyond the JSON
+   * parser's limits has no location, and an instant in year 999999999 overflows milliseconds; both
+   * were answered 500. A birth date past what an Avro date holds was silently moved.
+   */
+  @Test
+  void bodiesBeyondWhatAnEventCanHoldAre400sNot500s() {
+    HttpResponse<String> deep =
+        post("CaseSignal", "[".repeat(1200), "k-" + UUID.randomUUID(), partnerToken("politie"));
+    assertThat(deep.statusCode()).isEqualTo(400);
+    assertThat(json(deep).path("detail").asText()).startsWith("not valid JSON");
+
+    ObjectNode farFuture = signal();
+    farFuture.put("occurredAt", "+999999999-01-01T00:00:00Z");
+    ((ObjectNode) farFuture.get("subject")).put("birthDate", "+999999999-12-31");
+    HttpResponse<String> refused =
+        post("CaseSignal", farFuture, "k-" + UUID.randomUUID(), partnerToken("politie"));
+    assertThat(refused.statusCode()).isEqualTo(400);
+    List<String> fields = new ArrayList<>();
+    json(refused).path("errors").forEach(e -> fields.add(e.path("field").asText()));
+    assertThat(fields).containsExactlyInAnyOrder("occurredAt", "subject.birthDate");
+    assertThat(outbox("politie", farFuture.get("eventId").asText())).isEmpty();
+  }
+
   @Test
   void theSenderIsTheTokensPartnerAndNobodyElsePublishesForIt() {
     ObjectNode signal = signal(); // "sender": "politie"

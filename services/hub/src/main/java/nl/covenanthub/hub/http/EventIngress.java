@@ -1,28 +1,16 @@
 package nl.covenanthub.hub.http;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
-import java.util.Arrays;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import nl.covenanthub.covenant.EventCatalog;
-import nl.covenanthub.covenant.EventJson;
-import nl.covenanthub.events.ErasureRequest;
-import nl.covenanthub.events.MatchQuery;
-import nl.covenanthub.events.WithdrawalAcknowledgement;
 import nl.covenanthub.hub.HubProperties;
 import nl.covenanthub.hub.Topics;
 import nl.covenanthub.hub.covenants.ActiveCovenants;
@@ -31,7 +19,6 @@ import nl.covenanthub.hub.http.IdempotencyKeys.Remembered;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
-import org.apache.avro.message.BinaryMessageEncoder;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -56,16 +43,12 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 class EventIngress {
   static final String IDEMPOTENCY_KEY = "Idempotency-Key";
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final int MAX_KEY_LENGTH = 255;
 
   private final ActiveCovenants covenants;
 
-  /**
-   * What a partner may publish, by name: the covenants' event types, and what it sends the hub
-   * about what follows a disclosure (docs/case-lifecycle.md).
-   */
-  private final Map<String, Schema> eventTypes = new LinkedHashMap<>();
+  /** What a partner may publish, by name ({@link EventBodies#eventTypes}). */
+  private final Map<String, Schema> eventTypes;
 
   private final IdempotencyKeys keys;
   private final PartnerRateLimits limits;
@@ -82,14 +65,7 @@ class EventIngress {
       HubProperties properties,
       Clock clock) {
     this.covenants = covenants;
-    catalog.eventTypes().forEach(t -> eventTypes.put(t, catalog.eventType(t).orElseThrow().avro()));
-    for (Schema lifecycle :
-        List.of(
-            WithdrawalAcknowledgement.getClassSchema(),
-            ErasureRequest.getClassSchema(),
-            MatchQuery.getClassSchema())) {
-      eventTypes.put(lifecycle.getName(), lifecycle);
-    }
+    this.eventTypes = EventBodies.eventTypes(catalog);
     this.keys = keys;
     this.limits = limits;
     this.kafka = kafka;
@@ -131,32 +107,11 @@ class EventIngress {
       return Problems.of(
           HttpStatus.NOT_FOUND, "no event type of that name; the types are " + eventTypes.keySet());
     }
-    JsonNode json;
-    try {
-      json = JSON.readTree(body);
-    } catch (JsonProcessingException e) {
-      // Jackson's message quotes the body: only where it broke.
-      return Problems.of(
-          HttpStatus.BAD_REQUEST,
-          "not valid JSON (line "
-              + e.getLocation().getLineNr()
-              + ", column "
-              + e.getLocation().getColumnNr()
-              + ")");
+    EventBodies.Body read = EventBodies.read(body, schema, partner);
+    if (read instanceof EventBodies.Refused refused) {
+      return refused(refused);
     }
-    if (!(json instanceof ObjectNode event)) {
-      return Problems.of(HttpStatus.BAD_REQUEST, "the body must be a JSON object: the event");
-    }
-    JsonNode sender = event.get("sender");
-    if (sender != null && !sender.isNull() && !partner.equals(sender.asText())) {
-      return invalid(List.of(new EventJson.FieldProblem("sender", "must be you, or be left out")));
-    }
-    event.put("sender", partner);
-    EventJson.Reading reading = EventJson.readAll(event, schema);
-    if (reading.record().isEmpty()) {
-      return invalid(reading.problems());
-    }
-    GenericData.Record record = reading.record().get();
+    GenericData.Record record = ((EventBodies.Event) read).record();
     String fingerprint = fingerprint(type, body);
     Claim claim = keys.claim(partner, key, fingerprint);
     if (claim instanceof Claim.Replay replay) {
@@ -184,7 +139,9 @@ class EventIngress {
     Remembered first = new Remembered(fingerprint, eventId, clock.millis());
     ProducerRecord<String, byte[]> outbox =
         new ProducerRecord<>(
-            Topics.outbox(partner), record.get("caseReference").toString(), encoded(record));
+            Topics.outbox(partner),
+            record.get("caseReference").toString(),
+            EventBodies.encoded(record));
     try {
       kafka.executeInTransaction(
           operations -> {
@@ -198,21 +155,6 @@ class EventIngress {
     }
     keys.committed(claim, first);
     return ResponseEntity.accepted().body(new Accepted(eventId));
-  }
-
-  /** Avro single-object encoding, as a partner's own producer writes it. */
-  private static byte[] encoded(GenericRecord record) {
-    try {
-      ByteBuffer bytes =
-          new BinaryMessageEncoder<GenericRecord>(GenericData.get(), record.getSchema())
-              .encode(record);
-      return Arrays.copyOfRange(
-          bytes.array(),
-          bytes.arrayOffset() + bytes.position(),
-          bytes.arrayOffset() + bytes.limit());
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot encode a validated event", e);
-    }
   }
 
   /** The body, or null when it is larger than an event may be. */
@@ -237,13 +179,17 @@ class EventIngress {
     }
   }
 
-  private static ResponseEntity<?> invalid(List<EventJson.FieldProblem> problems) {
+  /** A 400 that says what is wrong, and where when the JSON has the wrong shape. */
+  private static ResponseEntity<?> refused(EventBodies.Refused refused) {
     ProblemDetail problem =
-        ProblemDetail.forStatusAndDetail(
-            HttpStatus.BAD_REQUEST, "the event does not match its schema");
-    problem.setProperty(
-        "errors",
-        problems.stream().map(p -> Map.of("field", p.path(), "detail", p.problem())).toList());
+        ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, refused.detail());
+    if (!refused.errors().isEmpty()) {
+      problem.setProperty(
+          "errors",
+          refused.errors().stream()
+              .map(p -> Map.of("field", p.path(), "detail", p.problem()))
+              .toList());
+    }
     return ResponseEntity.badRequest().body(problem);
   }
 }
