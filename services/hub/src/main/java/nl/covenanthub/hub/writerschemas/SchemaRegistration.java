@@ -53,7 +53,7 @@ public class SchemaRegistration {
       String detail,
       Optional<String> eventType,
       List<WriterCompatibility.Problem> problems)
-      implements Result {
+      implements Result, Checked {
     static Refused because(Reason reason, String detail) {
       return new Refused(reason, detail, Optional.empty(), List.of());
     }
@@ -90,6 +90,28 @@ public class SchemaRegistration {
       return Refused.because(
           Reason.TOO_LARGE, "a schema may be at most " + properties.maxSize() + " of JSON");
     }
+    Checked checked = checked(body, schemas);
+    return checked instanceof Compatible compatible
+        ? registered(partner, compatible.writer(), compatible.canonical())
+        : (Refused) checked;
+  }
+
+  /** What {@link #checked} makes of a body. */
+  sealed interface Checked permits Compatible, Refused {}
+
+  /**
+   * A schema Avro resolves into the hub's own schema of its name.
+   *
+   * @param canonical its parsing canonical form: what is registered and fingerprinted
+   */
+  record Compatible(Schema writer, String canonical) implements Checked {}
+
+  /**
+   * The Avro schema (JSON) in {@code body} checked against the hub's {@code schemas}: compatible,
+   * or refused with the reason; never an exception. Pure, so that it can be fuzzed ({@code
+   * SchemaRegistrationFuzzTest}).
+   */
+  static Checked checked(byte[] body, WriterSchemas schemas) {
     String canonical;
     Schema writer;
     try {
@@ -103,7 +125,7 @@ public class SchemaRegistration {
       return Refused.because(Reason.NOT_A_SCHEMA, notASchema(e));
     }
     WriterCompatibility.Verdict verdict = schemas.check(writer);
-    return verdict.compatible() ? registered(partner, writer, canonical) : refused(verdict);
+    return verdict.compatible() ? new Compatible(writer, canonical) : refused(verdict, schemas);
   }
 
   /** Registers a compatible schema, unless the partner registered it before. */
@@ -127,7 +149,7 @@ public class SchemaRegistration {
     return new Registered(schemas.registered(partner, fingerprint).orElse(registration), true);
   }
 
-  private Refused refused(WriterCompatibility.Verdict verdict) {
+  private static Refused refused(WriterCompatibility.Verdict verdict, WriterSchemas schemas) {
     return switch (verdict.outcome()) {
       case NOT_A_RECORD ->
           Refused.because(
@@ -135,7 +157,7 @@ public class SchemaRegistration {
       case UNKNOWN_EVENT_TYPE ->
           Refused.because(
               Reason.UNKNOWN_EVENT_TYPE,
-              "the record's full name is none of the hub's event types " + eventTypes());
+              "the record's full name is none of the hub's event types " + schemas.eventTypes());
       case COMPATIBLE -> throw new IllegalArgumentException("a compatible schema is not refused");
       case INCOMPATIBLE -> {
         String eventType = verdict.reader().orElseThrow().getFullName();
