@@ -207,15 +207,13 @@ public final class EventJson {
         if (n == null) {
           return null;
         }
-        Object value =
-            schema.getType() == Schema.Type.DOUBLE
-                ? (Object) n.doubleValue()
-                : (Object) n.floatValue();
-        if (!Double.isFinite(((Number) value).doubleValue())) {
+        boolean isDouble = schema.getType() == Schema.Type.DOUBLE;
+        double value = isDouble ? n.doubleValue() : n.floatValue();
+        if (!Double.isFinite(value)) {
           problems.add(new FieldProblem(where, "is too large"));
           return null;
         }
-        return value;
+        return isDouble ? (Object) value : (Object) (float) value;
       }
       default -> {
         problems.add(

@@ -13,9 +13,7 @@ import java.util.List;
 import java.util.Map;
 import nl.covenanthub.covenant.EventCatalog;
 import nl.covenanthub.covenant.EventJson;
-import nl.covenanthub.events.ErasureRequest;
-import nl.covenanthub.events.MatchQuery;
-import nl.covenanthub.events.WithdrawalAcknowledgement;
+import nl.covenanthub.hub.PartnerEventTypes;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
@@ -31,20 +29,10 @@ final class EventBodies {
 
   private EventBodies() {}
 
-  /**
-   * What a partner may publish, by name: the covenants' event types, and what it sends the hub
-   * about what follows a disclosure (docs/case-lifecycle.md).
-   */
+  /** What a partner may publish, by name ({@link PartnerEventTypes}). */
   static Map<String, Schema> eventTypes(EventCatalog catalog) {
     Map<String, Schema> types = new LinkedHashMap<>();
-    catalog.eventTypes().forEach(t -> types.put(t, catalog.eventType(t).orElseThrow().avro()));
-    for (Schema lifecycle :
-        List.of(
-            WithdrawalAcknowledgement.getClassSchema(),
-            ErasureRequest.getClassSchema(),
-            MatchQuery.getClassSchema())) {
-      types.put(lifecycle.getName(), lifecycle);
-    }
+    PartnerEventTypes.of(catalog).forEach(schema -> types.put(schema.getName(), schema));
     return types;
   }
 

@@ -1,13 +1,8 @@
 package nl.covenanthub.hub.writerschemas;
 
-import java.util.ArrayList;
-import java.util.List;
 import nl.covenanthub.covenant.EventCatalog;
-import nl.covenanthub.events.ErasureRequest;
-import nl.covenanthub.events.MatchQuery;
-import nl.covenanthub.events.WithdrawalAcknowledgement;
 import nl.covenanthub.events.WriterSchemas;
-import org.apache.avro.Schema;
+import nl.covenanthub.hub.PartnerEventTypes;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.core.ConsumerFactory;
@@ -23,12 +18,7 @@ class WriterSchemaConfiguration {
 
   @Bean
   WriterSchemas writerSchemas(EventCatalog catalog) {
-    // The covenants' event types, and what partners send the hub about what follows a disclosure.
-    List<Schema> schemas = new ArrayList<>(catalog.avroSchemas());
-    schemas.add(WithdrawalAcknowledgement.getClassSchema());
-    schemas.add(ErasureRequest.getClassSchema());
-    schemas.add(MatchQuery.getClassSchema());
-    return new WriterSchemas(schemas);
+    return new WriterSchemas(PartnerEventTypes.of(catalog));
   }
 
   @Bean

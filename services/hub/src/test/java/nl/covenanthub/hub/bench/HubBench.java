@@ -543,10 +543,7 @@ public final class HubBench {
     long cpu = os.getProcessCpuTime();
     long jitCpu = jitCpuNanos();
     long threadCpu = threadCpu(side.processingThread);
-    Map<Long, Long> cpuByThread = THREADS && round > 0 ? cpuByThread() : null;
-    Map<String, Long> requests = THREADS && round > 0 ? brokerRequests() : null;
-    long gcCpu = nativeCpuNanos(GC_THREADS);
-    long allocated = allocatedBytes();
+    Diagnostics before = THREADS && round > 0 ? diagnostics() : null;
     for (int i = 0; i < n; i++) {
       send(side, nextSeq.getAndIncrement());
     }
@@ -556,19 +553,8 @@ public final class HubBench {
     jitCpu = jitCpuNanos() - jitCpu;
     threadCpu = threadCpu(side.processingThread) - threadCpu;
     bytes = side.meter.bytes() - bytes;
-    if (cpuByThread != null) {
-      printThreadGroups(side.name, cpuByThread, n);
-      System.out.printf(
-          Locale.ROOT,
-          "  %s cpu us/event of the garbage collector's threads: %.0f%n",
-          side.name,
-          (nativeCpuNanos(GC_THREADS) - gcCpu) / 1e3 / n);
-      System.out.printf(
-          Locale.ROOT,
-          "  %s bytes allocated per event by all Java threads: %.0f%n",
-          side.name,
-          (double) (allocatedBytes() - allocated) / n);
-      printRequests(side.name, requests, n);
+    if (before != null) {
+      printDiagnostics(side.name, before, n);
     }
     long end = 0;
     for (long seq = first; seq <= last; seq++) {
@@ -708,6 +694,31 @@ public final class HubBench {
       cpu.put(thread.getId(), Math.max(0, threads.getThreadCpuTime(thread.getId())));
     }
     return cpu;
+  }
+
+  /** What {@code -Dbench.threads=true} compares before and after a phase. */
+  private record Diagnostics(
+      Map<Long, Long> cpuByThread, long gcCpu, long allocated, Map<String, Long> requests) {}
+
+  private Diagnostics diagnostics() {
+    return new Diagnostics(
+        cpuByThread(), nativeCpuNanos(GC_THREADS), allocatedBytes(), brokerRequests());
+  }
+
+  /** Per event since {@code before}: CPU by thread group and of the GC, allocation, requests. */
+  private void printDiagnostics(String side, Diagnostics before, int n) {
+    printThreadGroups(side, before.cpuByThread(), n);
+    System.out.printf(
+        Locale.ROOT,
+        "  %s cpu us/event of the garbage collector's threads: %.0f%n",
+        side,
+        (nativeCpuNanos(GC_THREADS) - before.gcCpu()) / 1e3 / n);
+    System.out.printf(
+        Locale.ROOT,
+        "  %s bytes allocated per event by all Java threads: %.0f%n",
+        side,
+        (double) (allocatedBytes() - before.allocated()) / n);
+    printRequests(side, before.requests(), n);
   }
 
   /** What the live Java threads allocated so far (HotSpot's thread MXBean). */

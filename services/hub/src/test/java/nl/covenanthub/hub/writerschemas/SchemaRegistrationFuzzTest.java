@@ -12,10 +12,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import nl.covenanthub.covenant.EventCatalog;
-import nl.covenanthub.events.ErasureRequest;
-import nl.covenanthub.events.MatchQuery;
-import nl.covenanthub.events.WithdrawalAcknowledgement;
 import nl.covenanthub.events.WriterSchemas;
+import nl.covenanthub.hub.PartnerEventTypes;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaNormalization;
 import org.apache.avro.io.DecoderFactory;
@@ -32,7 +30,7 @@ import org.junit.jupiter.api.Test;
  * from it (docs/reliability.md).
  */
 class SchemaRegistrationFuzzTest {
-  private static final List<Schema> READERS = readers();
+  private static final List<Schema> READERS = PartnerEventTypes.of(EventCatalog.standard());
   private static final WriterSchemas SCHEMAS = new WriterSchemas(READERS);
   private static final Map<String, Schema> BY_NAME =
       READERS.stream().collect(Collectors.toMap(Schema::getFullName, s -> s));
@@ -103,14 +101,5 @@ class SchemaRegistrationFuzzTest {
       }
     }
     assertThat(seen).containsAll(compatible);
-  }
-
-  /** The hub's reader schemas, as its writer-schema configuration lists them. */
-  private static List<Schema> readers() {
-    List<Schema> readers = new ArrayList<>(EventCatalog.standard().avroSchemas());
-    readers.add(WithdrawalAcknowledgement.getClassSchema());
-    readers.add(ErasureRequest.getClassSchema());
-    readers.add(MatchQuery.getClassSchema());
-    return readers;
   }
 }
