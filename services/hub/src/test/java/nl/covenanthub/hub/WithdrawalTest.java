@@ -277,6 +277,36 @@ class WithdrawalTest {
   }
 
   @Test
+  void aCaseWithdrawnTwiceIsToldOnce() {
+    SignalledCase signalled = withdrawn();
+    noticeTo("lzn", signalled);
+    noticeTo("veilig-thuis", signalled);
+
+    CaseStatusChange again = withdrawal(signalled.caseReference());
+    publish("politie", signalled.caseReference(), PartnerEvents.bytes(again));
+
+    // Notices are written in the transaction that audits the withdrawal: once its audit is
+    // visible, so would a second notice be.
+    List<AuditRecord> audit =
+        await().atMost(WAIT).until(() -> auditOf(again.getEventId()), a -> !a.isEmpty());
+    assertThat(audit)
+        .extracting(AuditRecord::getEventType)
+        .as("the second withdrawal is decided, and tells nobody again")
+        .containsOnly("CaseStatusChange");
+    for (String partner : List.of("lzn", "veilig-thuis")) {
+      assertThat(kafka.committed("partner." + partner + ".inbox"))
+          .filteredOn(r -> "WithdrawalNotice".equals(KafkaProbe.header(r, "event-type")))
+          .filteredOn(
+              r ->
+                  signalled
+                      .caseReference()
+                      .equals(String.valueOf(kafka.view(r).get("caseReference"))))
+          .as("one notice to %s about the case", partner)
+          .hasSize(1);
+    }
+  }
+
+  @Test
   void anAcknowledgementIsRecordedAndPassedOnUnderTheWithdrawingPartnersReference() {
     SignalledCase signalled = withdrawn();
     String noticeId = kafka.view(noticeTo("veilig-thuis", signalled)).get("noticeId").toString();

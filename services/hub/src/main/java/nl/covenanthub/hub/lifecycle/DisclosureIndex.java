@@ -55,6 +55,10 @@ public class DisclosureIndex implements SmartLifecycle {
   private final Set<String> known = ConcurrentHashMap.newKeySet();
   private final Map<String, Set<String>> casesBySubject = new ConcurrentHashMap<>();
   private final Map<String, Notice> notices = new ConcurrentHashMap<>();
+
+  /** The notices about each case: what a withdrawal of one case looks at, not every notice. */
+  private final Map<String, Set<Notice>> noticesByCase = new ConcurrentHashMap<>();
+
   private final Map<String, Acknowledgement> acknowledgements = new ConcurrentHashMap<>();
   private final ThreadLocal<List<Object>> pending = ThreadLocal.withInitial(ArrayList::new);
   private final KafkaTemplate<String, byte[]> kafka;
@@ -102,12 +106,8 @@ public class DisclosureIndex implements SmartLifecycle {
 
   /** Whether {@code recipient} was told already, for {@code reason}, about the case. */
   public boolean notified(String caseKey, String recipient, String reason) {
-    return Stream.concat(notices.values().stream(), pendingOf(Notice.class))
-        .anyMatch(
-            n ->
-                n.caseKey().equals(caseKey)
-                    && n.recipient().equals(recipient)
-                    && n.reason().equals(reason));
+    return noticesAbout(caseKey)
+        .anyMatch(n -> n.recipient().equals(recipient) && n.reason().equals(reason));
   }
 
   /**
@@ -127,10 +127,17 @@ public class DisclosureIndex implements SmartLifecycle {
   /** The disclosure ids a notice to {@code recipient} named already, about the case. */
   public Set<String> named(String caseKey, String recipient) {
     Set<String> named = new java.util.HashSet<>();
-    Stream.concat(notices.values().stream(), pendingOf(Notice.class))
-        .filter(n -> n.caseKey().equals(caseKey) && n.recipient().equals(recipient))
+    noticesAbout(caseKey)
+        .filter(n -> n.recipient().equals(recipient))
         .forEach(n -> named.addAll(n.disclosureIds()));
     return named;
+  }
+
+  /** The notices about a case, committed or in this thread's batch. */
+  private Stream<Notice> noticesAbout(String caseKey) {
+    return Stream.concat(
+        noticesByCase.getOrDefault(caseKey, Set.of()).stream(),
+        pendingOf(Notice.class).filter(n -> n.caseKey().equals(caseKey)));
   }
 
   /** A notice, even one another instance sent just now. */
@@ -233,6 +240,7 @@ public class DisclosureIndex implements SmartLifecycle {
       }
     } else if (fact instanceof Notice n) {
       notices.put(n.noticeId(), n);
+      noticesByCase.computeIfAbsent(n.caseKey(), c -> ConcurrentHashMap.newKeySet()).add(n);
     } else if (fact instanceof Acknowledgement a) {
       acknowledgements.putIfAbsent(a.noticeId(), a);
     }
