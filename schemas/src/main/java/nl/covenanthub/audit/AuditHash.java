@@ -4,10 +4,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import nl.covenanthub.events.GeneratedClasses;
@@ -52,6 +50,9 @@ public final class AuditHash {
 
   /** Single-object encoding starts with a 2-byte marker and an 8-byte schema fingerprint. */
   private static final int SINGLE_OBJECT_HEADER = 10;
+
+  /** An encoded hash: its length (64, two bytes in Avro's varint) and 64 hex digits. */
+  private static final int SEAL_LENGTH = 2 + 64;
 
   static {
     // sealed() relies on hash being the last field: its empty value is then the encoding's last
@@ -151,22 +152,23 @@ public final class AuditHash {
   /**
    * Seals {@code record} (sets its hash) and returns its single-object encoding, encoding it once:
    * the hash is taken over the body with an empty hash, whose encoding is a final zero byte, and
-   * that byte is then replaced by the encoded hash. The result equals encoding the sealed record
-   * afresh.
+   * that byte is then replaced by the encoded hash, in room the encoding left for it. The result
+   * equals encoding the sealed record afresh.
    */
   public static byte[] sealed(AuditRecord record) {
     record.setHash("");
-    byte[] unsealed = SingleObjectEncoding.bytes(record);
+    byte[] sealed = SingleObjectEncoding.bytes(record, SEAL_LENGTH - 1);
+    int unsealed = sealed.length - (SEAL_LENGTH - 1);
     MessageDigest sha256 = SHA_256.get();
-    sha256.update(unsealed, SINGLE_OBJECT_HEADER, unsealed.length - SINGLE_OBJECT_HEADER);
+    sha256.update(sealed, SINGLE_OBJECT_HEADER, unsealed - SINGLE_OBJECT_HEADER);
     String hash = HexFormat.of().formatHex(sha256.digest());
     record.setHash(hash);
-    byte[] hashBytes = hash.getBytes(StandardCharsets.US_ASCII);
-    byte[] sealed = Arrays.copyOf(unsealed, unsealed.length - 1 + 2 + hashBytes.length);
     // Avro writes a string as its zig-zag varint length, then the bytes: 64 is 0x80 0x01.
-    sealed[unsealed.length - 1] = (byte) 0x80;
-    sealed[unsealed.length] = (byte) 0x01;
-    System.arraycopy(hashBytes, 0, sealed, unsealed.length + 1, hashBytes.length);
+    sealed[unsealed - 1] = (byte) 0x80;
+    sealed[unsealed] = (byte) 0x01;
+    for (int i = 0; i < hash.length(); i++) {
+      sealed[unsealed + 1 + i] = (byte) hash.charAt(i); // hex digits: ASCII
+    }
     return sealed;
   }
 

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -35,14 +36,32 @@ public final class SingleObjectEncoding {
    * A buffer per thread, reset for each record: an audit record outgrows a fresh 1 KB buffer, and
    * growing it copies what was written.
    */
-  private static final ThreadLocal<ByteArrayOutputStream> BUFFERS =
-      ThreadLocal.withInitial(() -> new ByteArrayOutputStream(4096));
+  private static final ThreadLocal<Buffer> BUFFERS = ThreadLocal.withInitial(Buffer::new);
+
+  /** A byte stream that hands out its content with room after it, in one copy. */
+  private static final class Buffer extends ByteArrayOutputStream {
+    Buffer() {
+      super(4096);
+    }
+
+    byte[] copy(int spare) {
+      return Arrays.copyOf(buf, count + spare);
+    }
+  }
 
   private record Writer(byte[] header, DatumWriter<Object> writer) {}
 
   private SingleObjectEncoding() {}
 
   public static byte[] bytes(SpecificRecord record) {
+    return bytes(record, 0);
+  }
+
+  /**
+   * The encoding of {@code record} followed by {@code spare} zero bytes, for a caller that appends
+   * to it (the audit's seal) without copying it again.
+   */
+  public static byte[] bytes(SpecificRecord record, int spare) {
     Writer writer =
         WRITERS.computeIfAbsent(
             record.getSchema(),
@@ -51,7 +70,7 @@ public final class SingleObjectEncoding {
                     header(schema),
                     new OptionalFields(SpecificData.getForClass(record.getClass()))
                         .createDatumWriter(schema)));
-    ByteArrayOutputStream bytes = BUFFERS.get();
+    Buffer bytes = BUFFERS.get();
     bytes.reset();
     bytes.writeBytes(writer.header);
     BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(bytes, ENCODERS.get());
@@ -62,8 +81,8 @@ public final class SingleObjectEncoding {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    byte[] encoded = bytes.toByteArray();
-    if (encoded.length > KEPT_BUFFER) {
+    byte[] encoded = bytes.copy(spare);
+    if (bytes.size() > KEPT_BUFFER) {
       BUFFERS.remove(); // not kept at the size of a rare large record
     }
     return encoded;
