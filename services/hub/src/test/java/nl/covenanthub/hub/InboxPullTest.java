@@ -204,4 +204,37 @@ class InboxPullTest {
     assertThat(pull("?wait=PT5M", token("lzn")).statusCode()).isEqualTo(400);
     assertThat(ack("!!", token("lzn")).statusCode()).isEqualTo(400);
   }
+
+  @Test
+  void aCursorTheHubCouldNotHaveHandedOutIsRefusedAndNothingIsAcknowledged() {
+    String lzn = token("lzn");
+    CaseSignal signal = send();
+    await()
+        .atMost(WAIT)
+        .until(() -> eventIds(page("?wait=PT1S", lzn)).contains(signal.getEventId()));
+    String handedOut = page("?wait=PT1S", lzn).path("records").get(0).path("cursor").asText();
+
+    for (String cursor :
+        List.of(
+            cursor("99:0"), // a partition the inbox does not have
+            cursor("0:999999999"), // beyond the end of the inbox
+            cursor("0:-1"),
+            cursor("0:1:2"),
+            cursor("0:99999999999999999999"),
+            cursor("x:1"))) {
+      assertThat(pull("?after=" + cursor, lzn).statusCode())
+          .as("pull after %s", cursor)
+          .isEqualTo(400);
+      HttpResponse<String> ack = ack(cursor, lzn);
+      assertThat(ack.statusCode()).as("ack %s", cursor).isEqualTo(400);
+      assertThat(ack.body()).contains("not a cursor of your inbox").doesNotContain(cursor);
+    }
+    assertThat(ack(handedOut, lzn).statusCode()).as("a cursor it did hand out").isEqualTo(204);
+  }
+
+  private static String cursor(String plain) {
+    return java.util.Base64.getUrlEncoder()
+        .withoutPadding()
+        .encodeToString(plain.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+  }
 }

@@ -2,6 +2,7 @@ package nl.covenanthub.hub.http;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -26,10 +27,15 @@ final class InboxCursor {
   }
 
   /**
-   * The positions in {@code topic} that {@code cursor} names; throws {@link
-   * IllegalArgumentException} when it is not a cursor.
+   * The positions that {@code cursor} names in an inbox whose partitions end at {@code ends} (their
+   * last stable offsets). Throws {@link IllegalArgumentException} when it is not a cursor the hub
+   * could have handed out: not exactly what {@link #of} makes of some positions (URL-safe Base64 of
+   * {@code partition:offset,...}), a partition the inbox does not have, or an offset before its
+   * start or beyond its end.
    */
-  static Map<TopicPartition, Long> parse(String cursor, String topic) {
+  static Map<TopicPartition, Long> parse(String cursor, Map<TopicPartition, Long> ends) {
+    Map<Integer, TopicPartition> byNumber = new HashMap<>();
+    ends.keySet().forEach(p -> byNumber.put(p.partition(), p));
     String plain = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
     Map<TopicPartition, Long> positions = new LinkedHashMap<>();
     if (plain.isEmpty()) {
@@ -40,12 +46,16 @@ final class InboxCursor {
       if (pair.length != 2) {
         throw new IllegalArgumentException("not a cursor");
       }
-      int partition = Integer.parseInt(pair[0]);
+      TopicPartition partition = byNumber.get(Integer.parseInt(pair[0]));
       long offset = Long.parseLong(pair[1]);
-      if (partition < 0 || offset < 0 || partition > 10_000) {
+      if (partition == null || offset < 0 || offset > ends.get(partition)) {
         throw new IllegalArgumentException("not a cursor");
       }
-      positions.put(new TopicPartition(topic, partition), offset);
+      positions.put(partition, offset);
+    }
+    if (!of(positions).equals(cursor)) {
+      // Signs, leading zeros, other digits than ASCII, a partition twice, padding: not the hub's.
+      throw new IllegalArgumentException("not a cursor");
     }
     return positions;
   }

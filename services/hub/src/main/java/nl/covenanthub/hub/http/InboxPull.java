@@ -87,13 +87,11 @@ class InboxPull {
     }
     String topic = Topics.inbox(partner);
     try (Consumer<String, byte[]> consumer = consumer()) {
-      List<TopicPartition> partitions =
-          consumer.partitionsFor(topic, TIMEOUT).stream()
-              .map(p -> new TopicPartition(topic, p.partition()))
-              .toList();
+      Map<TopicPartition, Long> ends = ends(consumer, topic);
+      List<TopicPartition> partitions = List.copyOf(ends.keySet());
       Map<TopicPartition, Long> start;
       try {
-        start = after == null ? acknowledged(partner, partitions) : InboxCursor.parse(after, topic);
+        start = after == null ? acknowledged(partner, partitions) : InboxCursor.parse(after, ends);
       } catch (IllegalArgumentException e) {
         return Problems.of(HttpStatus.BAD_REQUEST, "not a cursor of your inbox");
       }
@@ -125,8 +123,8 @@ class InboxPull {
   ResponseEntity<?> ack(@RequestBody Ack ack, Authentication authentication) {
     String partner = PartnerIdentity.required(authentication, covenants.partners());
     Map<TopicPartition, Long> cursor;
-    try {
-      cursor = InboxCursor.parse(ack.cursor(), Topics.inbox(partner));
+    try (Consumer<String, byte[]> consumer = consumer()) {
+      cursor = InboxCursor.parse(ack.cursor(), ends(consumer, Topics.inbox(partner)));
     } catch (IllegalArgumentException | NullPointerException e) {
       return Problems.of(HttpStatus.BAD_REQUEST, "not a cursor of your inbox");
     }
@@ -141,6 +139,15 @@ class InboxPull {
       throw new IllegalStateException(e);
     }
     return ResponseEntity.noContent().build();
+  }
+
+  /** Where each partition of {@code topic} ends for a read_committed reader. */
+  private static Map<TopicPartition, Long> ends(Consumer<?, ?> consumer, String topic) {
+    List<TopicPartition> partitions =
+        consumer.partitionsFor(topic, TIMEOUT).stream()
+            .map(p -> new TopicPartition(topic, p.partition()))
+            .toList();
+    return consumer.endOffsets(partitions, TIMEOUT);
   }
 
   /** The group whose committed offsets are what {@code partner} acknowledged. */
