@@ -7,9 +7,9 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.HexFormat;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import nl.covenanthub.hub.HubProperties;
 import nl.covenanthub.hub.TopicFollower;
@@ -58,16 +58,14 @@ public class IdempotencyKeys implements SmartLifecycle {
   private static final org.slf4j.Logger log =
       org.slf4j.LoggerFactory.getLogger(IdempotencyKeys.class);
 
-  private final Map<String, Remembered> remembered = new ConcurrentHashMap<>();
+  private final RememberedKeys remembered;
   private final Map<String, Boolean> inFlight = new ConcurrentHashMap<>();
-  private final Duration window;
-  private final Clock clock;
   private final TopicFollower follower;
 
   public IdempotencyKeys(
       HubProperties properties, ConsumerFactory<?, ?> consumers, KafkaAdmin admin, Clock clock) {
-    this.window = properties.http().idempotencyWindow();
-    this.clock = clock;
+    Duration window = properties.http().idempotencyWindow();
+    this.remembered = new RememberedKeys(window, clock);
     admin.createOrModifyTopics(topic(window));
     this.follower = new TopicFollower(TOPIC, consumers, this::take);
   }
@@ -84,9 +82,11 @@ public class IdempotencyKeys implements SmartLifecycle {
   /** Claims {@code key} of {@code partner} for a request with {@code fingerprint}. */
   public Claim claim(String partner, String key, String fingerprint) {
     String storeKey = storeKey(partner, key);
-    Remembered first = remembered.get(storeKey);
-    if (first != null && Instant.ofEpochMilli(first.at()).plus(window).isAfter(clock.instant())) {
-      return first.fingerprint().equals(fingerprint) ? new Claim.Replay(first) : new Claim.Reused();
+    Optional<Remembered> first = remembered.within(storeKey);
+    if (first.isPresent()) {
+      return first.get().fingerprint().equals(fingerprint)
+          ? new Claim.Replay(first.get())
+          : new Claim.Reused();
     }
     return inFlight.putIfAbsent(storeKey, Boolean.TRUE) == null
         ? new Claim.Fresh(storeKey)
@@ -104,7 +104,7 @@ public class IdempotencyKeys implements SmartLifecycle {
 
   /** After the transaction committed: a retry to this instance sees it at once. */
   public void committed(Claim.Fresh claim, Remembered first) {
-    remembered.put(claim.storeKey(), first);
+    remembered.remember(claim.storeKey(), first);
     inFlight.remove(claim.storeKey());
   }
 
@@ -115,11 +115,11 @@ public class IdempotencyKeys implements SmartLifecycle {
 
   private void take(ConsumerRecord<String, byte[]> record) {
     if (record.value() == null) {
-      remembered.remove(record.key());
+      remembered.forget(record.key());
       return;
     }
     try {
-      remembered.put(record.key(), JSON.readValue(record.value(), Remembered.class));
+      remembered.remember(record.key(), JSON.readValue(record.value(), Remembered.class));
     } catch (IOException e) {
       log.warn("{}@{} is not a remembered key; ignored", TOPIC, record.offset());
     }
