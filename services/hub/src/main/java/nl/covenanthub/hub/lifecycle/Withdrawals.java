@@ -354,10 +354,11 @@ public class Withdrawals {
     GenericData.Record view = disclosed.view();
     Object viewCaseReference =
         view.getSchema().getField("caseReference") == null ? null : view.get("caseReference");
+    // The plan's strings, one instance for all the index's facts (DisclosureIndex keeps every one).
     return new IndexFacts.Disclosure(
         id,
         caseKey,
-        in.sender(),
+        plan.key().sender(),
         in.caseReference(),
         subject,
         plan.key().recipient(),
@@ -365,7 +366,9 @@ public class Withdrawals {
         plan.covenant().id(),
         plan.covenant().version(),
         plan.covenant().contentHash(),
-        viewCaseReference == null ? null : viewCaseReference.toString(),
+        viewCaseReference == null
+            ? null
+            : DisclosureIndex.sameAs(in.caseReference(), viewCaseReference.toString()),
         at.toEpochMilli(),
         plan.retainUntil(at).map(Instant::toEpochMilli).orElse(null));
   }
