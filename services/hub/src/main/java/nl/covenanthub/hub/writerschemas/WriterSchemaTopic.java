@@ -3,6 +3,7 @@ package nl.covenanthub.hub.writerschemas;
 import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.CompletionException;
 import nl.covenanthub.events.WriterSchemas;
 import nl.covenanthub.events.WriterSchemas.Registration;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -86,28 +87,48 @@ public final class WriterSchemaTopic implements AutoCloseable {
    * @throws Unavailable if that takes longer than {@code hub.writer-schemas.read-timeout}
    */
   public synchronized void readToEnd() {
-    long deadline = System.nanoTime() + timeout.toNanos();
     try {
-      long end = consumer.endOffsets(List.of(PARTITION), timeout).get(PARTITION);
-      while (consumer.position(PARTITION, timeout) < end) {
-        if (System.nanoTime() > deadline) {
-          throw new Unavailable(TOPIC + " not read to its end within " + timeout, null);
-        }
-        consumer.poll(POLL).forEach(this::take);
-      }
+      readTo(consumer.endOffsets(List.of(PARTITION), timeout).get(PARTITION));
     } catch (KafkaException e) {
       throw new Unavailable(TOPIC + " cannot be read: " + e.getClass().getSimpleName(), e);
     }
   }
 
-  /** Registers: appends {@code registration} in a transaction of its own, then reads it back. */
+  /**
+   * Registers: appends {@code registration} in a transaction of its own, then reads up to it. Not
+   * only to the end: a commit returns before the broker has marked the partition committed, and
+   * until then a read_committed reader's end is before the registration. Once this returns, an
+   * instance that starts reads it too.
+   */
   public void append(Registration registration) {
+    long offset;
     try {
-      kafka.executeInTransaction(operations -> operations.send(registration.toRecord()));
-    } catch (KafkaException e) {
+      offset =
+          kafka
+              .executeInTransaction(operations -> operations.send(registration.toRecord()))
+              .join() // sent: the transaction committed
+              .getRecordMetadata()
+              .offset();
+    } catch (KafkaException | CompletionException e) {
       throw new Unavailable(TOPIC + " cannot be written: " + e.getClass().getSimpleName(), e);
     }
-    readToEnd();
+    synchronized (this) {
+      try {
+        readTo(offset + 1);
+      } catch (KafkaException e) {
+        throw new Unavailable(TOPIC + " cannot be read: " + e.getClass().getSimpleName(), e);
+      }
+    }
+  }
+
+  private void readTo(long end) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (consumer.position(PARTITION, timeout) < end) {
+      if (System.nanoTime() > deadline) {
+        throw new Unavailable(TOPIC + " not read to offset " + end + " within " + timeout, null);
+      }
+      consumer.poll(POLL).forEach(this::take);
+    }
   }
 
   private void take(ConsumerRecord<String, byte[]> record) {
