@@ -126,6 +126,13 @@ class InboxPullTest {
     }
   }
 
+  /** Waits until a pull with {@code token} shows the signal. */
+  private void awaitInInbox(CaseSignal signal, String token) {
+    await("the signal in the inbox")
+        .atMost(WAIT)
+        .until(() -> eventIds(page("?wait=PT1S", token)).contains(signal.getEventId()));
+  }
+
   private static List<String> eventIds(JsonNode page) {
     List<String> ids = new ArrayList<>();
     page.path("records").forEach(r -> ids.add(r.path("event").path("eventId").asText()));
@@ -137,9 +144,7 @@ class InboxPullTest {
     CaseSignal signal = send();
     String lzn = token("lzn");
 
-    await("the signal in lzn's inbox")
-        .atMost(WAIT)
-        .until(() -> eventIds(page("?wait=PT1S", lzn)).contains(signal.getEventId()));
+    awaitInInbox(signal, lzn);
     JsonNode page = page("?wait=PT1S", lzn);
     JsonNode record =
         java.util.stream.StreamSupport.stream(page.path("records").spliterator(), false)
@@ -177,9 +182,7 @@ class InboxPullTest {
     // A first signal through the whole path, then everything acknowledged: the poll below starts
     // before the next record exists, on a warm path.
     CaseSignal first = send();
-    await()
-        .atMost(WAIT)
-        .until(() -> eventIds(page("?wait=PT1S", lzn)).contains(first.getEventId()));
+    awaitInInbox(first, lzn);
     JsonNode now = page("?wait=PT1S&max=500", lzn);
     while (now.path("records").size() > 0) {
       ack(now.path("next").asText(), lzn);
@@ -209,9 +212,7 @@ class InboxPullTest {
   void aCursorTheHubCouldNotHaveHandedOutIsRefusedAndNothingIsAcknowledged() {
     String lzn = token("lzn");
     CaseSignal signal = send();
-    await()
-        .atMost(WAIT)
-        .until(() -> eventIds(page("?wait=PT1S", lzn)).contains(signal.getEventId()));
+    awaitInInbox(signal, lzn);
     String handedOut = page("?wait=PT1S", lzn).path("records").get(0).path("cursor").asText();
 
     for (String cursor :

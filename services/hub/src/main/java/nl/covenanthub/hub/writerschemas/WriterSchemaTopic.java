@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.CompletionException;
+import java.util.function.LongSupplier;
 import nl.covenanthub.events.WriterSchemas;
 import nl.covenanthub.events.WriterSchemas.Registration;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -86,12 +87,8 @@ public final class WriterSchemaTopic implements AutoCloseable {
    *
    * @throws Unavailable if that takes longer than {@code hub.writer-schemas.read-timeout}
    */
-  public synchronized void readToEnd() {
-    try {
-      readTo(consumer.endOffsets(List.of(PARTITION), timeout).get(PARTITION));
-    } catch (KafkaException e) {
-      throw new Unavailable(TOPIC + " cannot be read: " + e.getClass().getSimpleName(), e);
-    }
+  public void readToEnd() {
+    readUpTo(() -> consumer.endOffsets(List.of(PARTITION), timeout).get(PARTITION));
   }
 
   /**
@@ -112,22 +109,23 @@ public final class WriterSchemaTopic implements AutoCloseable {
     } catch (KafkaException | CompletionException e) {
       throw new Unavailable(TOPIC + " cannot be written: " + e.getClass().getSimpleName(), e);
     }
-    synchronized (this) {
-      try {
-        readTo(offset + 1);
-      } catch (KafkaException e) {
-        throw new Unavailable(TOPIC + " cannot be read: " + e.getClass().getSimpleName(), e);
-      }
-    }
+    readUpTo(() -> offset + 1);
   }
 
-  private void readTo(long end) {
+  /** Takes every registration before offset {@code end}, within the read timeout. */
+  private synchronized void readUpTo(LongSupplier end) {
     long deadline = System.nanoTime() + timeout.toNanos();
-    while (consumer.position(PARTITION, timeout) < end) {
-      if (System.nanoTime() > deadline) {
-        throw new Unavailable(TOPIC + " not read to offset " + end + " within " + timeout, null);
+    try {
+      long target = end.getAsLong();
+      while (consumer.position(PARTITION, timeout) < target) {
+        if (System.nanoTime() > deadline) {
+          throw new Unavailable(
+              TOPIC + " not read to offset " + target + " within " + timeout, null);
+        }
+        consumer.poll(POLL).forEach(this::take);
       }
-      consumer.poll(POLL).forEach(this::take);
+    } catch (KafkaException e) {
+      throw new Unavailable(TOPIC + " cannot be read: " + e.getClass().getSimpleName(), e);
     }
   }
 
