@@ -5,13 +5,11 @@ import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -31,6 +29,7 @@ import nl.covenanthub.devkit.Keycloak;
 import nl.covenanthub.events.CaseSignal;
 import nl.covenanthub.events.Concern;
 import nl.covenanthub.events.WebhookSignatures;
+import nl.covenanthub.hub.webhook.DeliveryStates;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
@@ -77,29 +76,23 @@ import org.springframework.test.context.DynamicPropertySource;
 class WebhookDeliveryTest {
   static final String OLD_SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
   static final String NEW_SECRET = "whsec_dGhlIG5ldyBzZWNyZXQgb2YgdmVpbGlnIHRodWlz";
-  private static final String HOOK = "/hooks/veilig-thuis";
+  private static final String HOOK = VeiligThuisReceiver.HOOK;
   private static final Duration WAIT = Duration.ofMinutes(2);
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final HttpClient HTTP =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
-  private static final WireMockServer VEILIG_THUIS = started();
+  private static final VeiligThuisReceiver VEILIG_THUIS = new VeiligThuisReceiver();
   private static KafkaProbe kafka;
 
   @Autowired ShiftedClock clock;
   @Autowired MeterRegistry registry;
   @LocalServerPort int port;
 
-  private static WireMockServer started() {
-    WireMockServer server = new WireMockServer(options().dynamicPort());
-    server.start();
-    return server;
-  }
-
   @DynamicPropertySource
   static void endpoints(DynamicPropertyRegistry registry) {
     registry.add(
         "spring.security.oauth2.resourceserver.jwt.issuer-uri", () -> Keycloak.shared().issuer());
-    registry.add("hub.webhooks.endpoints[veilig-thuis].url", () -> VEILIG_THUIS.baseUrl() + HOOK);
+    registry.add("hub.webhooks.endpoints[veilig-thuis].url", () -> VEILIG_THUIS.url());
   }
 
   @BeforeAll
@@ -131,15 +124,11 @@ class WebhookDeliveryTest {
 
   /** Veilig Thuis answers {@code status} to the deliveries of this event. */
   private static void answer(CaseSignal signal, int status) {
-    VEILIG_THUIS.stubFor(
-        post(urlEqualTo(HOOK))
-            .withRequestBody(containing(signal.getEventId()))
-            .willReturn(aResponse().withStatus(status)));
+    VEILIG_THUIS.answer(signal, status);
   }
 
   private static List<LoggedRequest> deliveriesOf(CaseSignal signal) {
-    return VEILIG_THUIS.findAll(
-        postRequestedFor(urlEqualTo(HOOK)).withRequestBody(containing(signal.getEventId())));
+    return VEILIG_THUIS.deliveriesOf(signal);
   }
 
   private static JsonNode json(String body) {
@@ -214,7 +203,7 @@ class WebhookDeliveryTest {
   @Test
   void aDeliveryIsSignedAndCarriesWhatTheCovenantAllowsAndNothingMore() {
     CaseSignal signal = send(newCase());
-    VEILIG_THUIS.stubFor(
+    VEILIG_THUIS.server.stubFor(
         post(urlEqualTo(HOOK))
             .withRequestBody(containing(signal.getEventId()))
             .willReturn(aResponse().withStatus(204).withFixedDelay(300))); // a slow answer
@@ -251,21 +240,21 @@ class WebhookDeliveryTest {
   void serverErrorsAndTimeoutsAreRetriedOnTheScheduleUntilOnePasses() {
     CaseSignal signal = send(newCase());
     String scenario = "flaky-" + signal.getEventId();
-    VEILIG_THUIS.stubFor(
+    VEILIG_THUIS.server.stubFor(
         post(urlEqualTo(HOOK))
             .withRequestBody(containing(signal.getEventId()))
             .inScenario(scenario)
             .whenScenarioStateIs(Scenario.STARTED)
             .willReturn(aResponse().withStatus(500))
             .willSetStateTo("slow"));
-    VEILIG_THUIS.stubFor(
+    VEILIG_THUIS.server.stubFor(
         post(urlEqualTo(HOOK))
             .withRequestBody(containing(signal.getEventId()))
             .inScenario(scenario)
             .whenScenarioStateIs("slow")
             .willReturn(aResponse().withStatus(200).withFixedDelay(3000)) // the hub waits 1 s
             .willSetStateTo("well"));
-    VEILIG_THUIS.stubFor(
+    VEILIG_THUIS.server.stubFor(
         post(urlEqualTo(HOOK))
             .withRequestBody(containing(signal.getEventId()))
             .inScenario(scenario)
@@ -334,7 +323,7 @@ class WebhookDeliveryTest {
     awaitState(first, "DELIVERED", 2);
     awaitState(second, "DELIVERED", 1);
     List<LoggedRequest> order =
-        VEILIG_THUIS.findAll(postRequestedFor(urlEqualTo(HOOK))).stream()
+        VEILIG_THUIS.server.findAll(postRequestedFor(urlEqualTo(HOOK))).stream()
             .filter(r -> r.getBodyAsString().contains(sameCase))
             .toList();
     assertThat(order.get(order.size() - 1).getBodyAsString())
@@ -398,6 +387,81 @@ class WebhookDeliveryTest {
       assertThat(circuitGauge()).isZero();
     } finally {
       clock.restart();
+    }
+  }
+
+  /**
+   * What the hub knows of a delivery lives as long as the inbox keeps the record it delivers
+   * ({@code hub.lifecycle.inbox-retention}, 7 days): then the instance forgets the state, and a
+   * tombstone makes the topic forget it too, so neither grows with every delivery ever made. A
+   * record still parked is still listed, with its attempts from the record itself.
+   */
+  @Test
+  void aDeliveryStateIsForgottenWhenTheInboxRetentionEndsAndTheTopicForgetsItToo() {
+    CaseSignal delivered = send(newCase());
+    answer(delivered, 200);
+    CaseSignal parked = send(newCase());
+    answer(parked, 400);
+    awaitState(delivered, "DELIVERED", 1);
+    awaitState(parked, "PARKED", 1);
+    double parkedBefore = parkedGauge();
+
+    later(Duration.ofDays(7).minusMinutes(1));
+    awaitState(delivered, "DELIVERED", 1);
+    later(Duration.ofMinutes(1));
+
+    for (CaseSignal signal : List.of(delivered, parked)) {
+      String id = disclosureIdOf(signal);
+      assertThat(operatorStatus("/api/operator/webhooks/deliveries/" + id))
+          .as("forgotten by the instance")
+          .isEqualTo(404);
+      await("a tombstone on " + DeliveryStates.TOPIC)
+          .atMost(WAIT)
+          .untilAsserted(
+              () -> {
+                List<ConsumerRecord<String, byte[]>> states =
+                    kafka.committed(DeliveryStates.TOPIC).stream()
+                        .filter(r -> id.equals(r.key()))
+                        .toList();
+                assertThat(states).isNotEmpty();
+                assertThat(states.get(states.size() - 1).value()).isNull();
+              });
+    }
+    assertThat(parkedGauge()).as("not counted as parked any more").isLessThan(parkedBefore);
+    JsonNode stillParked = operator("GET", "/api/operator/webhooks/veilig-thuis/parked");
+    List<JsonNode> ours = new ArrayList<>();
+    stillParked.forEach(
+        p -> {
+          if (p.path("disclosureId").asText().equals(disclosureIdOf(parked))) {
+            ours.add(p);
+          }
+        });
+    assertThat(ours).hasSize(1);
+    assertThat(ours.get(0).path("attempts").asInt()).isEqualTo(1);
+    assertThat(ours.get(0).path("lastStatus").asInt()).isEqualTo(400);
+  }
+
+  private double parkedGauge() {
+    return registry
+        .get("hub.webhook.deliveries")
+        .tag("partner", "veilig-thuis")
+        .tag("state", "parked")
+        .gauge()
+        .value();
+  }
+
+  private int operatorStatus(String path) {
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+            .header("Authorization", "Bearer " + Keycloak.shared().userToken("operator", "demo"))
+            .build();
+    try {
+      return HTTP.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
     }
   }
 

@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import nl.covenanthub.hub.HubProperties;
 import nl.covenanthub.hub.TopicFollower;
+import nl.covenanthub.hub.WindowedMemory;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -58,14 +59,14 @@ public class IdempotencyKeys implements SmartLifecycle {
   private static final org.slf4j.Logger log =
       org.slf4j.LoggerFactory.getLogger(IdempotencyKeys.class);
 
-  private final RememberedKeys remembered;
+  private final WindowedMemory<Remembered> remembered;
   private final Map<String, Boolean> inFlight = new ConcurrentHashMap<>();
   private final TopicFollower follower;
 
   public IdempotencyKeys(
       HubProperties properties, ConsumerFactory<?, ?> consumers, KafkaAdmin admin, Clock clock) {
     Duration window = properties.http().idempotencyWindow();
-    this.remembered = new RememberedKeys(window, clock);
+    this.remembered = new WindowedMemory<>(window, clock, Remembered::at, (key, gone) -> {});
     admin.createOrModifyTopics(topic(window));
     this.follower = new TopicFollower(TOPIC, consumers, this::take);
   }
@@ -82,7 +83,7 @@ public class IdempotencyKeys implements SmartLifecycle {
   /** Claims {@code key} of {@code partner} for a request with {@code fingerprint}. */
   public Claim claim(String partner, String key, String fingerprint) {
     String storeKey = storeKey(partner, key);
-    Optional<Remembered> first = remembered.within(storeKey);
+    Optional<Remembered> first = remembered.get(storeKey);
     if (first.isPresent()) {
       return first.get().fingerprint().equals(fingerprint)
           ? new Claim.Replay(first.get())
@@ -104,7 +105,7 @@ public class IdempotencyKeys implements SmartLifecycle {
 
   /** After the transaction committed: a retry to this instance sees it at once. */
   public void committed(Claim.Fresh claim, Remembered first) {
-    remembered.remember(claim.storeKey(), first);
+    remembered.put(claim.storeKey(), first);
     inFlight.remove(claim.storeKey());
   }
 
@@ -115,11 +116,11 @@ public class IdempotencyKeys implements SmartLifecycle {
 
   private void take(ConsumerRecord<String, byte[]> record) {
     if (record.value() == null) {
-      remembered.forget(record.key());
+      remembered.remove(record.key());
       return;
     }
     try {
-      remembered.remember(record.key(), JSON.readValue(record.value(), Remembered.class));
+      remembered.put(record.key(), JSON.readValue(record.value(), Remembered.class));
     } catch (IOException e) {
       log.warn("{}@{} is not a remembered key; ignored", TOPIC, record.offset());
     }

@@ -3,10 +3,12 @@ package nl.covenanthub.hub.webhook;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import nl.covenanthub.hub.TopicFollower;
+import nl.covenanthub.hub.WindowedMemory;
 import nl.covenanthub.hub.security.KafkaAcls;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -24,6 +26,11 @@ import org.springframework.kafka.core.ProducerFactory;
  * The delivery state of each disclosure sent by webhook (delivered, retrying, parked, with its
  * attempts), and which endpoints are disabled: on the compacted topic {@value #TOPIC}, followed by
  * every hub instance, so an operator can ask any of them. Holds no values: ids, counts, statuses.
+ *
+ * <p>A delivery's state is kept for as long as the inbox keeps the record it delivers ({@code
+ * hub.lifecycle.inbox-retention}) after it last changed, then forgotten: in memory, and on the
+ * topic by a tombstone (each instance that forgets it writes one; a second is harmless). So memory
+ * and the topic hold one retention's deliveries, not every delivery since the hub began.
  */
 public final class DeliveryStates {
   public static final String TOPIC = KafkaAcls.WEBHOOK_DELIVERIES;
@@ -49,7 +56,11 @@ public final class DeliveryStates {
   /** An endpoint the hub stopped calling (410 Gone), until an operator enables it again. */
   public record Disabled(String partner, String reason, long at) {}
 
-  private final Map<String, Delivery> deliveries = new ConcurrentHashMap<>();
+  private final WindowedMemory<Delivery> deliveries;
+
+  /** The deliveries retrying or parked, for the gauges: as many as wait, not all there were. */
+  private final Map<String, Delivery> unfinished = new ConcurrentHashMap<>();
+
   private final Map<String, Disabled> disabled = new ConcurrentHashMap<>();
   private final Producer<Object, Object> producer;
   private final Clock clock;
@@ -59,8 +70,10 @@ public final class DeliveryStates {
       ConsumerFactory<?, ?> consumers,
       ProducerFactory<Object, Object> producers,
       KafkaAdmin admin,
+      Duration kept,
       Clock clock) {
     this.clock = clock;
+    this.deliveries = new WindowedMemory<>(kept, clock, Delivery::at, this::forgotten);
     admin.createOrModifyTopics(topic());
     this.producer = producers.createNonTransactionalProducer();
     this.follower = new TopicFollower(TOPIC, consumers, this::take);
@@ -74,7 +87,7 @@ public final class DeliveryStates {
   }
 
   public Optional<Delivery> of(String disclosureId) {
-    return Optional.ofNullable(deliveries.get(disclosureId));
+    return deliveries.get(disclosureId);
   }
 
   public Optional<Disabled> disabled(String partner) {
@@ -85,7 +98,8 @@ public final class DeliveryStates {
    * How many of {@code partner}'s disclosures are in {@code state}, as far as this instance knows.
    */
   public long count(String partner, State state) {
-    return deliveries.values().stream()
+    deliveries.forgetEnded();
+    return unfinished.values().stream()
         .filter(d -> d.partner().equals(partner) && d.state() == state)
         .count();
   }
@@ -93,8 +107,23 @@ public final class DeliveryStates {
   void record(
       String disclosureId, String partner, State state, int attempts, int status, String reason) {
     Delivery delivery = new Delivery(partner, state, attempts, status, reason, clock.millis());
-    deliveries.put(disclosureId, delivery);
+    hold(disclosureId, delivery);
     write(disclosureId, delivery);
+  }
+
+  private void hold(String disclosureId, Delivery delivery) {
+    deliveries.put(disclosureId, delivery);
+    if (delivery.state() == State.DELIVERED) {
+      unfinished.remove(disclosureId);
+    } else {
+      unfinished.put(disclosureId, delivery);
+    }
+  }
+
+  /** Its time is up here: the topic forgets it too. */
+  private void forgotten(String disclosureId, Delivery delivery) {
+    unfinished.remove(disclosureId, delivery);
+    write(disclosureId, null);
   }
 
   void disable(String partner, String reason) {
@@ -142,8 +171,11 @@ public final class DeliveryStates {
         } else {
           disabled.put(partner, JSON.readValue(record.value(), Disabled.class));
         }
-      } else if (record.value() != null) {
-        deliveries.put(key, JSON.readValue(record.value(), Delivery.class));
+      } else if (record.value() == null) {
+        deliveries.remove(key);
+        unfinished.remove(key);
+      } else {
+        hold(key, JSON.readValue(record.value(), Delivery.class));
       }
     } catch (IOException e) {
       log.warn("{}@{} is not a delivery state; ignored", TOPIC, record.offset());

@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -18,6 +19,7 @@ import nl.covenanthub.events.InboxViews;
 import nl.covenanthub.hub.HubProperties;
 import nl.covenanthub.hub.covenants.ActiveCovenants;
 import nl.covenanthub.hub.http.InboxRecordJson;
+import nl.covenanthub.hub.lifecycle.LifecycleProperties;
 import nl.covenanthub.hub.security.KafkaAcls;
 import nl.covenanthub.hub.webhook.DeliveryStates.State;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -59,6 +61,7 @@ public class WebhookDelivery implements SmartLifecycle {
 
   public WebhookDelivery(
       HubProperties properties,
+      LifecycleProperties lifecycle,
       ActiveCovenants covenants,
       ConsumerFactory<?, ?> consumers,
       ProducerFactory<Object, Object> producers,
@@ -89,7 +92,8 @@ public class WebhookDelivery implements SmartLifecycle {
       this.producer = null;
       return;
     }
-    this.states = new DeliveryStates(consumers, producers, admin, clock);
+    Duration kept = lifecycle.inboxRetention();
+    this.states = new DeliveryStates(consumers, producers, admin, kept, clock);
     this.producer = producers.createNonTransactionalProducer();
     Map<String, Object> kafka = new HashMap<>(consumers.getConfigurationProperties());
     InboxRecordJson json = new InboxRecordJson(new InboxViews(kafka));
@@ -101,7 +105,7 @@ public class WebhookDelivery implements SmartLifecycle {
     WebhookMetrics metrics = new WebhookMetrics(registry);
     for (Map.Entry<String, HubProperties.Endpoint> endpoint : endpoints.entrySet()) {
       String partner = endpoint.getKey();
-      admin.createOrModifyTopics(Parking.newTopic(partner));
+      admin.createOrModifyTopics(Parking.newTopic(partner, kept));
       CircuitBreaker breaker =
           CircuitBreaker.of(
               "webhook-" + partner,
@@ -122,7 +126,7 @@ public class WebhookDelivery implements SmartLifecycle {
               http,
               config.timeout(),
               clock);
-      Parking parking = new Parking(partner, producer, () -> plainConsumer(kafka), states);
+      Parking parking = new Parking(partner, producer, () -> plainConsumer(kafka));
       metrics.watch(partner, states, breaker);
       breakers.put(partner, breaker);
       senders.put(partner, sender);
@@ -173,8 +177,10 @@ public class WebhookDelivery implements SmartLifecycle {
               id,
               header(record, "event-type"),
               header(record, Parking.REASON_HEADER),
-              state.map(DeliveryStates.Delivery::attempts).orElse(0),
-              state.map(DeliveryStates.Delivery::lastStatus).orElse(0)));
+              attempts(record),
+              state
+                  .map(DeliveryStates.Delivery::lastStatus)
+                  .orElseGet(() -> number(record, Parking.STATUS_HEADER))));
     }
     return parked;
   }
@@ -193,7 +199,7 @@ public class WebhookDelivery implements SmartLifecycle {
     Set<String> stuckCases = new java.util.HashSet<>();
     for (ConsumerRecord<String, byte[]> record : parking.parked()) {
       String id = WebhookSender.disclosureId(record);
-      int attempts = states.of(id).map(DeliveryStates.Delivery::attempts).orElse(0);
+      int attempts = attempts(record);
       if (stuckCases.contains(String.valueOf(record.key()))) {
         results.add(new Replayed(id, "PARKED", 0, "behind a parked record of its case"));
         continue;
@@ -221,6 +227,25 @@ public class WebhookDelivery implements SmartLifecycle {
   public void enable(String partner) {
     states.enable(partner);
     log.info("The webhook endpoint of {} is enabled again by an operator", partner);
+  }
+
+  /**
+   * The attempts made to deliver a parked record: its state's, or, once that is forgotten, what the
+   * record says of when it was parked.
+   */
+  private int attempts(ConsumerRecord<String, byte[]> record) {
+    return states
+        .of(WebhookSender.disclosureId(record))
+        .map(DeliveryStates.Delivery::attempts)
+        .orElseGet(() -> number(record, Parking.ATTEMPTS_HEADER));
+  }
+
+  private static int number(ConsumerRecord<String, byte[]> record, String header) {
+    try {
+      return Integer.parseInt(header(record, header));
+    } catch (NumberFormatException e) {
+      return 0;
+    }
   }
 
   private static String header(ConsumerRecord<String, byte[]> record, String name) {
