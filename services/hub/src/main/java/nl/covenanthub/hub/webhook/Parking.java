@@ -1,12 +1,13 @@
 package nl.covenanthub.hub.webhook;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -27,14 +28,17 @@ import org.springframework.kafka.config.TopicBuilder;
  * inbox record as it was (key, value, headers) with why it was parked. An operator lists and
  * replays them; a record a replay delivered is followed on the topic by a marker without a value,
  * so every instance, now or after a restart, knows it is done. While a case has a parked record,
- * its later records are parked behind it, so that a replay delivers them in order. The topic keeps
- * a record as long as the inbox does ({@code hub.lifecycle.inbox-retention}): it is the inbox's
- * record held for an operator, with the same personal data.
+ * its later records are parked behind it, so that a replay delivers them in order. A parked record
+ * lasts as long as the inbox keeps a record ({@code hub.lifecycle.inbox-retention}), counted on the
+ * hub's clock from when it was parked: then it is no longer listed, replayed or holding its case,
+ * and the broker deletes it (the topic has the inbox's retention). It is the inbox's record held
+ * for an operator, with the same personal data.
  */
 final class Parking {
   static final String REASON_HEADER = "parked-reason";
   static final String ATTEMPTS_HEADER = "parked-attempts";
   static final String STATUS_HEADER = "parked-status";
+  static final String AT_HEADER = "parked-at";
 
   /** On the marker that says a replay delivered the parked record of its disclosure id. */
   static final String DELIVERED_HEADER = "parked-delivered";
@@ -44,19 +48,28 @@ final class Parking {
   private final String topic;
   private final Producer<Object, Object> producer;
   private final java.util.function.Supplier<KafkaConsumer<String, byte[]>> consumers;
+  private final long keptMillis;
+  private final Clock clock;
 
-  /** Per inbox key (one case), the disclosures parked and not yet delivered. */
-  private final Map<String, Set<String>> heldCases = new ConcurrentHashMap<>();
+  /**
+   * Per inbox key (one case), the disclosures parked and not yet delivered, with when each was
+   * parked. Changed only inside the map's atomic operations on the case.
+   */
+  private final Map<String, Map<String, Long>> heldCases = new ConcurrentHashMap<>();
 
   Parking(
       String partner,
       Producer<Object, Object> producer,
-      java.util.function.Supplier<KafkaConsumer<String, byte[]>> consumers) {
+      java.util.function.Supplier<KafkaConsumer<String, byte[]>> consumers,
+      Duration kept,
+      Clock clock) {
     this.topic = topic(partner);
     this.producer = producer;
     this.consumers = consumers;
+    this.keptMillis = kept.toMillis();
+    this.clock = clock;
     for (ConsumerRecord<String, byte[]> record : parked()) {
-      hold(record);
+      hold(record, parkedAt(record));
     }
   }
 
@@ -82,9 +95,11 @@ final class Parking {
         .headers()
         .add(ATTEMPTS_HEADER, Integer.toString(attempts).getBytes(StandardCharsets.UTF_8));
     parked.headers().add(STATUS_HEADER, Integer.toString(status).getBytes(StandardCharsets.UTF_8));
+    long now = clock.millis();
+    parked.headers().add(AT_HEADER, Long.toString(now).getBytes(StandardCharsets.UTF_8));
     // Not parked, so not done: the record is not committed and is tried again.
     send(parked, "a webhook delivery could not be parked");
-    hold(record);
+    hold(record, now);
   }
 
   private void send(ProducerRecord<Object, Object> record, String failure) {
@@ -100,8 +115,13 @@ final class Parking {
 
   /** Whether a record of the case of {@code record} is parked and not yet delivered. */
   boolean holdsCaseOf(ConsumerRecord<String, byte[]> record) {
-    Set<String> held = heldCases.get(String.valueOf(record.key()));
-    return held != null && !held.isEmpty();
+    heldCases.computeIfPresent(
+        String.valueOf(record.key()),
+        (caseKey, held) -> {
+          held.values().removeIf(this::ended);
+          return held.isEmpty() ? null : held;
+        });
+    return heldCases.containsKey(String.valueOf(record.key()));
   }
 
   /** A parked record was delivered (by a replay): its case may go on when nothing else holds it. */
@@ -112,15 +132,17 @@ final class Parking {
     marker.headers().add(DELIVERED_HEADER, new byte[0]);
     // Without its marker, the record would be parked again for whoever reads the topic next.
     send(marker, "a replayed webhook delivery could not be marked delivered");
-    Set<String> held = heldCases.get(String.valueOf(record.key()));
-    if (held != null) {
-      held.remove(WebhookSender.disclosureId(record));
-    }
+    heldCases.computeIfPresent(
+        String.valueOf(record.key()),
+        (caseKey, held) -> {
+          held.remove(id);
+          return held.isEmpty() ? null : held;
+        });
   }
 
   /**
-   * Every parked record not delivered since, in the order they were parked; a disclosure parked
-   * twice (a delivery tried again after a restart) once.
+   * Every parked record not delivered since and not older than the inbox's retention, in the order
+   * they were parked; a disclosure parked twice (a delivery tried again after a restart) once.
    */
   List<ConsumerRecord<String, byte[]>> parked() {
     Map<String, ConsumerRecord<String, byte[]>> parked = new LinkedHashMap<>();
@@ -133,7 +155,7 @@ final class Parking {
             String id = WebhookSender.disclosureId(record);
             if (record.headers().lastHeader(DELIVERED_HEADER) != null) {
               parked.remove(id);
-            } else {
+            } else if (!ended(parkedAt(record))) {
               parked.putIfAbsent(id, record);
             }
           });
@@ -141,9 +163,32 @@ final class Parking {
     return new ArrayList<>(parked.values());
   }
 
-  private void hold(ConsumerRecord<String, byte[]> record) {
-    heldCases
-        .computeIfAbsent(String.valueOf(record.key()), k -> ConcurrentHashMap.newKeySet())
-        .add(WebhookSender.disclosureId(record));
+  private void hold(ConsumerRecord<String, byte[]> record, long parkedAt) {
+    heldCases.compute(
+        String.valueOf(record.key()),
+        (caseKey, held) -> {
+          Map<String, Long> holding = held == null ? new HashMap<>() : held;
+          holding.put(WebhookSender.disclosureId(record), parkedAt);
+          return holding;
+        });
+  }
+
+  /**
+   * When a record was parked, on the hub's clock (the broker's time for one parked before it said).
+   */
+  private static long parkedAt(ConsumerRecord<String, byte[]> record) {
+    Header at = record.headers().lastHeader(AT_HEADER);
+    try {
+      return at == null
+          ? record.timestamp()
+          : Long.parseLong(new String(at.value(), StandardCharsets.UTF_8));
+    } catch (NumberFormatException e) {
+      return record.timestamp();
+    }
+  }
+
+  /** Past the inbox's retention: the broker deletes it, as it deletes the inbox record. */
+  private boolean ended(long parkedAt) {
+    return parkedAt + keptMillis <= clock.millis();
   }
 }

@@ -126,7 +126,7 @@ public class WebhookDelivery implements SmartLifecycle {
               http,
               config.timeout(),
               clock);
-      Parking parking = new Parking(partner, producer, () -> plainConsumer(kafka));
+      Parking parking = new Parking(partner, producer, () -> plainConsumer(kafka), kept, clock);
       metrics.watch(partner, states, breaker);
       breakers.put(partner, breaker);
       senders.put(partner, sender);
@@ -177,10 +177,8 @@ public class WebhookDelivery implements SmartLifecycle {
               id,
               header(record, "event-type"),
               header(record, Parking.REASON_HEADER),
-              attempts(record),
-              state
-                  .map(DeliveryStates.Delivery::lastStatus)
-                  .orElseGet(() -> number(record, Parking.STATUS_HEADER))));
+              state.map(DeliveryStates.Delivery::attempts).orElse(0),
+              state.map(DeliveryStates.Delivery::lastStatus).orElse(0)));
     }
     return parked;
   }
@@ -199,7 +197,7 @@ public class WebhookDelivery implements SmartLifecycle {
     Set<String> stuckCases = new java.util.HashSet<>();
     for (ConsumerRecord<String, byte[]> record : parking.parked()) {
       String id = WebhookSender.disclosureId(record);
-      int attempts = attempts(record);
+      int attempts = states.of(id).map(DeliveryStates.Delivery::attempts).orElse(0);
       if (stuckCases.contains(String.valueOf(record.key()))) {
         results.add(new Replayed(id, "PARKED", 0, "behind a parked record of its case"));
         continue;
@@ -227,25 +225,6 @@ public class WebhookDelivery implements SmartLifecycle {
   public void enable(String partner) {
     states.enable(partner);
     log.info("The webhook endpoint of {} is enabled again by an operator", partner);
-  }
-
-  /**
-   * The attempts made to deliver a parked record: its state's, or, once that is forgotten, what the
-   * record says of when it was parked.
-   */
-  private int attempts(ConsumerRecord<String, byte[]> record) {
-    return states
-        .of(WebhookSender.disclosureId(record))
-        .map(DeliveryStates.Delivery::attempts)
-        .orElseGet(() -> number(record, Parking.ATTEMPTS_HEADER));
-  }
-
-  private static int number(ConsumerRecord<String, byte[]> record, String header) {
-    try {
-      return Integer.parseInt(header(record, header));
-    } catch (NumberFormatException e) {
-      return 0;
-    }
   }
 
   private static String header(ConsumerRecord<String, byte[]> record, String name) {
