@@ -83,11 +83,14 @@ public record HubProperties(
    * @param period the period the rate is counted over
    * @param idempotencyWindow how long an {@code Idempotency-Key} is remembered: a retry within it
    *     gets the first answer
+   * @param pullsAtOnce how many inbox pulls one partner may have running on an instance (429
+   *     beyond): each holds a request thread and a Kafka consumer while it waits
    */
   public record Http(
       @DefaultValue("50") int requestsPerPeriod,
       @DefaultValue("1s") java.time.Duration period,
-      @DefaultValue("24h") java.time.Duration idempotencyWindow) {}
+      @DefaultValue("24h") java.time.Duration idempotencyWindow,
+      @DefaultValue("2") int pullsAtOnce) {}
 
   /** Topic names; partner topics are {@code partner.<id>.outbox} and {@code partner.<id>.inbox}. */
   public record Topics(

@@ -123,6 +123,10 @@ class EventIngressTest {
     if (key != null) {
       request.header("Idempotency-Key", key);
     }
+    return send(request, token);
+  }
+
+  private HttpResponse<String> send(HttpRequest.Builder request, String token) {
     if (token != null) {
       request.header("Authorization", "Bearer " + token);
     }
@@ -331,6 +335,18 @@ class EventIngressTest {
 
     assertThat(beyond.statusCode()).isEqualTo(429);
     assertThat(beyond.headers().firstValue("Retry-After")).contains("3600");
+    URI inbox = URI.create("http://localhost:" + port + "/api/partner/inbox");
+    assertThat(send(HttpRequest.newBuilder(URI.create(inbox + "?wait=PT0S")), veiligThuis))
+        .as("a pull counts against the same share")
+        .satisfies(r -> assertThat(r.statusCode()).isEqualTo(429));
+    assertThat(
+            send(
+                HttpRequest.newBuilder(URI.create(inbox + "/ack"))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"cursor\": \"MDow\"}")),
+                veiligThuis))
+        .as("and so does an acknowledgement")
+        .satisfies(r -> assertThat(r.statusCode()).isEqualTo(429));
     HttpResponse<String> politie =
         post("CaseSignal", signal(), "k-" + UUID.randomUUID(), partnerToken("politie"));
     assertThat(politie.statusCode()).as("another partner's share is its own").isEqualTo(202);

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -15,6 +16,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import nl.covenanthub.devkit.Keycloak;
 import nl.covenanthub.events.CaseSignal;
 import nl.covenanthub.events.Concern;
@@ -53,6 +60,7 @@ class InboxPullTest {
   private static KafkaProbe kafka;
 
   @LocalServerPort int port;
+  @Autowired MeterRegistry registry;
 
   @DynamicPropertySource
   static void trustTheTestRealm(DynamicPropertyRegistry registry) {
@@ -196,6 +204,53 @@ class InboxPullTest {
     assertThat(eventIds(poll.join()))
         .as("the poll that was waiting answers with the record that arrived")
         .containsExactly(signal.getEventId());
+  }
+
+  /**
+   * A long poll holds a request thread and a Kafka consumer, which every partner shares: a partner
+   * that opens more pulls than {@code hub.http.pulls-at-once} (2) is told to wait, and the other
+   * partners pull on.
+   */
+  @Test
+  void aPartnerRunsAtMostTwoPullsAtOnceAndTheOthersPullOn() {
+    String riec = token("riec");
+    String end = page("?wait=PT0S&max=500", riec).path("next").asText();
+    for (JsonNode more = page("?wait=PT0S&max=500&after=" + end, riec);
+        more.path("records").size() > 0;
+        more = page("?wait=PT0S&max=500&after=" + end, riec)) {
+      end = more.path("next").asText();
+    }
+    String waiting = "?wait=PT30S&after=" + end; // nothing comes for riec here: each waits 30 s
+    ExecutorService clients = Executors.newFixedThreadPool(2);
+    try {
+      List<Future<HttpResponse<String>>> held = new ArrayList<>();
+      for (int i = 0; i < 2; i++) {
+        held.add(clients.submit(() -> pull(waiting, riec)));
+      }
+      await("two pulls running").atMost(WAIT).until(() -> pullsRunning("riec") == 2);
+
+      HttpResponse<String> third = pull(waiting, riec);
+
+      assertThat(third.statusCode()).as(third.body()).isEqualTo(429);
+      assertThat(third.headers().firstValue("Retry-After")).contains("1");
+      assertThat(third.body()).contains("at most 2 pulls at once");
+      assertThat(pull("?wait=PT0S", token("lzn")).statusCode())
+          .as("another partner pulls on")
+          .isEqualTo(200);
+      for (Future<HttpResponse<String>> pull : held) {
+        assertThat(pull.get(2, TimeUnit.MINUTES).statusCode()).isEqualTo(200);
+      }
+    } catch (InterruptedException | ExecutionException | TimeoutException e) {
+      throw new IllegalStateException(e);
+    } finally {
+      clients.shutdownNow();
+    }
+    assertThat(pullsRunning("riec")).isZero();
+    assertThat(pull("?wait=PT0S", riec).statusCode()).as("and riec may pull again").isEqualTo(200);
+  }
+
+  private double pullsRunning(String partner) {
+    return registry.get("hub.http.inbox.pulls").tag("partner", partner).gauge().value();
   }
 
   @Test

@@ -9,7 +9,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.util.HexFormat;
 import java.util.Map;
-import java.util.OptionalLong;
+import java.util.Optional;
 import nl.covenanthub.covenant.EventCatalog;
 import nl.covenanthub.hub.HubProperties;
 import nl.covenanthub.hub.Topics;
@@ -20,7 +20,6 @@ import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
@@ -84,13 +83,9 @@ class EventIngress {
       Authentication authentication)
       throws IOException {
     String partner = PartnerIdentity.required(authentication, covenants.partners());
-    OptionalLong retryAfter = limits.retryAfterSeconds(partner);
-    if (retryAfter.isPresent()) {
-      return ResponseEntity.status(HttpStatus.TOO_MANY_REQUESTS)
-          .header(HttpHeaders.RETRY_AFTER, Long.toString(retryAfter.getAsLong()))
-          .body(
-              ProblemDetail.forStatusAndDetail(
-                  HttpStatus.TOO_MANY_REQUESTS, "too many requests: try again later"));
+    Optional<ResponseEntity<ProblemDetail>> beyondRate = limits.refusal(partner);
+    if (beyondRate.isPresent()) {
+      return beyondRate.get();
     }
     byte[] body = boundedBody(request);
     if (body == null) {

@@ -1,16 +1,22 @@
 package nl.covenanthub.hub.http;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import nl.covenanthub.events.InboxViews;
+import nl.covenanthub.hub.HubProperties;
 import nl.covenanthub.hub.Topics;
 import nl.covenanthub.hub.covenants.ActiveCovenants;
 import nl.covenanthub.hub.security.KafkaAcls;
@@ -21,6 +27,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.kafka.core.ConsumerFactory;
 import org.springframework.kafka.core.KafkaAdmin;
@@ -37,20 +44,41 @@ import org.springframework.web.bind.annotation.RestController;
  * after what it acknowledged; it acknowledges explicitly ({@code POST /api/partner/inbox/ack}).
  * What is not acknowledged comes again: at least once. The acknowledged position is the committed
  * offsets of the consumer group {@code <partner>.http-pull}, so every hub instance knows it.
+ *
+ * <p>Pulls and acknowledgements count against the partner's rate ({@link PartnerRateLimits}), and a
+ * partner has at most {@code hub.http.pulls-at-once} pulls running on an instance: a long poll
+ * holds a request thread and a Kafka consumer for up to {@value #MAX_WAIT_SECONDS} seconds, and
+ * those are shared by every partner.
  */
 @RestController
 class InboxPull {
   static final int MAX_RECORDS = 500;
-  static final Duration MAX_WAIT = Duration.ofSeconds(30);
+  static final int MAX_WAIT_SECONDS = 30;
+  static final Duration MAX_WAIT = Duration.ofSeconds(MAX_WAIT_SECONDS);
   private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
   private final ActiveCovenants covenants;
   private final ConsumerFactory<?, ?> consumers;
   private final Admin admin;
   private final InboxRecordJson json;
+  private final PartnerRateLimits limits;
+  private final int pullsAtOnce;
+  private final MeterRegistry registry;
 
-  InboxPull(ActiveCovenants covenants, ConsumerFactory<?, ?> consumers, KafkaAdmin kafkaAdmin) {
+  /** Per partner, the pulls it may still start now. */
+  private final Map<String, Semaphore> pulls = new ConcurrentHashMap<>();
+
+  InboxPull(
+      ActiveCovenants covenants,
+      ConsumerFactory<?, ?> consumers,
+      KafkaAdmin kafkaAdmin,
+      PartnerRateLimits limits,
+      HubProperties properties,
+      MeterRegistry registry) {
     this.covenants = covenants;
+    this.limits = limits;
+    this.pullsAtOnce = properties.http().pullsAtOnce();
+    this.registry = registry;
     this.consumers = consumers;
     this.admin = Admin.create(kafkaAdmin.getConfigurationProperties());
     this.json =
@@ -76,6 +104,10 @@ class InboxPull {
       @RequestParam(defaultValue = "PT20S") Duration wait,
       Authentication authentication) {
     String partner = PartnerIdentity.required(authentication, covenants.partners());
+    Optional<ResponseEntity<ProblemDetail>> refused = limits.refusal(partner);
+    if (refused.isPresent()) {
+      return refused.get();
+    }
     if (max < 1 || max > MAX_RECORDS || wait.isNegative() || wait.compareTo(MAX_WAIT) > 0) {
       return Problems.of(
           HttpStatus.BAD_REQUEST,
@@ -85,6 +117,19 @@ class InboxPull {
               + MAX_WAIT
               + " (ISO-8601, e.g. PT20S)");
     }
+    Semaphore running = pullsOf(partner);
+    if (!running.tryAcquire()) {
+      return Problems.tooMany(
+          1, "at most " + pullsAtOnce + " pulls at once: wait for one to answer, then pull again");
+    }
+    try {
+      return pull(partner, after, max, wait);
+    } finally {
+      running.release();
+    }
+  }
+
+  private ResponseEntity<?> pull(String partner, String after, int max, Duration wait) {
     String topic = Topics.inbox(partner);
     try (Consumer<String, byte[]> consumer = consumer()) {
       Map<TopicPartition, Long> ends = ends(consumer, topic);
@@ -122,6 +167,10 @@ class InboxPull {
   @PostMapping("/api/partner/inbox/ack")
   ResponseEntity<?> ack(@RequestBody Ack ack, Authentication authentication) {
     String partner = PartnerIdentity.required(authentication, covenants.partners());
+    Optional<ResponseEntity<ProblemDetail>> refused = limits.refusal(partner);
+    if (refused.isPresent()) {
+      return refused.get();
+    }
     Map<TopicPartition, Long> cursor;
     try (Consumer<String, byte[]> consumer = consumer()) {
       cursor = InboxCursor.parse(ack.cursor(), ends(consumer, Topics.inbox(partner)));
@@ -139,6 +188,19 @@ class InboxPull {
       throw new IllegalStateException(e);
     }
     return ResponseEntity.noContent().build();
+  }
+
+  private Semaphore pullsOf(String partner) {
+    return pulls.computeIfAbsent(
+        partner,
+        p -> {
+          Semaphore semaphore = new Semaphore(pullsAtOnce);
+          Gauge.builder("hub.http.inbox.pulls", semaphore, s -> pullsAtOnce - s.availablePermits())
+              .tag("partner", p)
+              .description("Inbox pulls of the partner running on this instance")
+              .register(registry);
+          return semaphore;
+        });
   }
 
   /** Where each partition of {@code topic} ends for a read_committed reader. */

@@ -4,13 +4,16 @@ import io.github.resilience4j.ratelimiter.RateLimiter;
 import io.github.resilience4j.ratelimiter.RateLimiterConfig;
 import io.github.resilience4j.ratelimiter.RateLimiterRegistry;
 import java.time.Duration;
-import java.util.OptionalLong;
+import java.util.Optional;
 import nl.covenanthub.hub.HubProperties;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
 import org.springframework.stereotype.Component;
 
 /**
  * One rate limiter per partner (Resilience4j): {@code hub.http.requests-per-period} requests per
- * {@code hub.http.period}, never waiting; one partner's burst cannot use the others' share.
+ * {@code hub.http.period}, never waiting, for all of a partner's API requests (events, pulls,
+ * acknowledgements, schemas); one partner's burst cannot use the others' share.
  */
 @Component
 class PartnerRateLimits {
@@ -29,9 +32,11 @@ class PartnerRateLimits {
                 .build());
   }
 
-  /** Empty when {@code partner} may go on; else how many seconds until it may try again. */
-  OptionalLong retryAfterSeconds(String partner) {
+  /** Empty when {@code partner} may go on; else the 429 that tells it when to try again. */
+  Optional<ResponseEntity<ProblemDetail>> refusal(String partner) {
     RateLimiter limiter = limiters.rateLimiter(partner);
-    return limiter.acquirePermission() ? OptionalLong.empty() : OptionalLong.of(retryAfterSeconds);
+    return limiter.acquirePermission()
+        ? Optional.empty()
+        : Optional.of(Problems.tooMany(retryAfterSeconds, "too many requests: try again later"));
   }
 }

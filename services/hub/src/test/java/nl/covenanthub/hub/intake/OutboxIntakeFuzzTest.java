@@ -74,7 +74,7 @@ class OutboxIntakeFuzzTest {
               "",
               "",
               new HubProperties.Topics("hub.audit", "hub.audit.chain", "hub.deadletter"),
-              new HubProperties.Http(50, Duration.ofSeconds(1), Duration.ofHours(24)),
+              new HubProperties.Http(50, Duration.ofSeconds(1), Duration.ofHours(24), 2),
               new HubProperties.Webhooks(
                   Map.of(),
                   List.of(Duration.ZERO),
