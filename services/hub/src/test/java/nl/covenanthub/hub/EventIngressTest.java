@@ -347,6 +347,22 @@ class EventIngressTest {
                 veiligThuis))
         .as("and so does an acknowledgement")
         .satisfies(r -> assertThat(r.statusCode()).isEqualTo(429));
+    URI schemas = URI.create("http://localhost:" + port + "/api/partner/schemas");
+    assertThat(send(HttpRequest.newBuilder(schemas), veiligThuis))
+        .as("and reading its writer schemas")
+        .satisfies(r -> assertThat(r.statusCode()).isEqualTo(429));
+    assertThat(
+            send(
+                HttpRequest.newBuilder(schemas)
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{}")),
+                veiligThuis))
+        .as("and registering one")
+        .satisfies(
+            r -> {
+              assertThat(r.statusCode()).isEqualTo(429);
+              assertThat(r.headers().firstValue("Retry-After")).contains("3600");
+            });
     HttpResponse<String> politie =
         post("CaseSignal", signal(), "k-" + UUID.randomUUID(), partnerToken("politie"));
     assertThat(politie.statusCode()).as("another partner's share is its own").isEqualTo(202);

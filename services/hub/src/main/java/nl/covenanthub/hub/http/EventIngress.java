@@ -9,7 +9,6 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.util.HexFormat;
 import java.util.Map;
-import java.util.Optional;
 import nl.covenanthub.covenant.EventCatalog;
 import nl.covenanthub.hub.HubProperties;
 import nl.covenanthub.hub.Topics;
@@ -83,10 +82,7 @@ class EventIngress {
       Authentication authentication)
       throws IOException {
     String partner = PartnerIdentity.required(authentication, covenants.partners());
-    Optional<ResponseEntity<ProblemDetail>> beyondRate = limits.refusal(partner);
-    if (beyondRate.isPresent()) {
-      return beyondRate.get();
-    }
+    limits.count(partner);
     byte[] body = boundedBody(request);
     if (body == null) {
       return Problems.of(

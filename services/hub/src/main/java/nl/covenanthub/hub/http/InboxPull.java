@@ -8,7 +8,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -27,7 +26,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.kafka.core.ConsumerFactory;
 import org.springframework.kafka.core.KafkaAdmin;
@@ -104,10 +102,7 @@ class InboxPull {
       @RequestParam(defaultValue = "PT20S") Duration wait,
       Authentication authentication) {
     String partner = PartnerIdentity.required(authentication, covenants.partners());
-    Optional<ResponseEntity<ProblemDetail>> refused = limits.refusal(partner);
-    if (refused.isPresent()) {
-      return refused.get();
-    }
+    limits.count(partner);
     if (max < 1 || max > MAX_RECORDS || wait.isNegative() || wait.compareTo(MAX_WAIT) > 0) {
       return Problems.of(
           HttpStatus.BAD_REQUEST,
@@ -167,10 +162,7 @@ class InboxPull {
   @PostMapping("/api/partner/inbox/ack")
   ResponseEntity<?> ack(@RequestBody Ack ack, Authentication authentication) {
     String partner = PartnerIdentity.required(authentication, covenants.partners());
-    Optional<ResponseEntity<ProblemDetail>> refused = limits.refusal(partner);
-    if (refused.isPresent()) {
-      return refused.get();
-    }
+    limits.count(partner);
     Map<TopicPartition, Long> cursor;
     try (Consumer<String, byte[]> consumer = consumer()) {
       cursor = InboxCursor.parse(ack.cursor(), ends(consumer, Topics.inbox(partner)));

@@ -11,6 +11,7 @@ import nl.covenanthub.events.WriterSchemas;
 import nl.covenanthub.events.WriterSchemas.Registration;
 import nl.covenanthub.hub.covenants.ActiveCovenants;
 import nl.covenanthub.hub.http.PartnerIdentity;
+import nl.covenanthub.hub.http.PartnerRateLimits;
 import nl.covenanthub.hub.writerschemas.SchemaRegistration.Refused;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
@@ -27,7 +28,8 @@ import org.springframework.web.bind.annotation.RestController;
  * client-credentials token): register one (the body is the schema's JSON), list them, read one.
  * Registered: 201 with its fingerprint, 200 when it was registered before. Refused: an RFC 9457
  * problem with a {@code code}, 400 for a body that is no schema, 413 for one too large, 422 for a
- * schema the hub cannot take (with Avro's {@code problems} when resolution fails).
+ * schema the hub cannot take (with Avro's {@code problems} when resolution fails). Every request
+ * counts against the partner's rate ({@link PartnerRateLimits}): each reads the schema topic.
  */
 @RestController
 class PartnerSchemaApi {
@@ -37,12 +39,15 @@ class PartnerSchemaApi {
   private final WriterSchemas schemas;
   private final WriterSchemaTopic topic;
   private final ActiveCovenants covenants;
+  private final PartnerRateLimits limits;
 
   PartnerSchemaApi(
       SchemaRegistration registration,
       WriterSchemas schemas,
       WriterSchemaTopic topic,
-      ActiveCovenants covenants) {
+      ActiveCovenants covenants,
+      PartnerRateLimits limits) {
+    this.limits = limits;
     this.registration = registration;
     this.schemas = schemas;
     this.topic = topic;
@@ -112,8 +117,11 @@ class PartnerSchemaApi {
                 "the hub cannot reach its schema registrations now; try again"));
   }
 
+  /** The partner of the request, which counts against its rate (a 429 beyond it). */
   private String partner(Authentication authentication) {
-    return PartnerIdentity.required(authentication, covenants.partners());
+    String partner = PartnerIdentity.required(authentication, covenants.partners());
+    limits.count(partner);
+    return partner;
   }
 
   private ResponseEntity<Object> problem(Refused refused) {
