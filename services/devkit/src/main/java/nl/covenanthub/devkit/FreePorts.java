@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Ports on the loopback interface: a free one to take, or a check that one is free before a process
@@ -18,6 +20,30 @@ public final class FreePorts {
       return socket.getLocalPort();
     } catch (IOException e) {
       throw new UncheckedIOException("no free port", e);
+    }
+  }
+
+  /**
+   * {@code count} ports nothing listens on now, no two the same: each is held until all are found
+   * (ports taken one by one and let go at once can come back twice).
+   */
+  public static int[] distinct(int count) {
+    List<ServerSocket> held = new ArrayList<>();
+    try {
+      for (int i = 0; i < count; i++) {
+        held.add(new ServerSocket(0, 1, InetAddress.getLoopbackAddress()));
+      }
+      return held.stream().mapToInt(ServerSocket::getLocalPort).toArray();
+    } catch (IOException e) {
+      throw new UncheckedIOException("no free port", e);
+    } finally {
+      for (ServerSocket socket : held) {
+        try {
+          socket.close();
+        } catch (IOException e) {
+          // closing a socket that only held a port: nothing to do
+        }
+      }
     }
   }
 

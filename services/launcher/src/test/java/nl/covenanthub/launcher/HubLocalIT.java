@@ -335,6 +335,9 @@ class HubLocalIT {
 
   private Process launch(Path out, Path err, String... options) throws IOException {
     Files.createDirectories(STATE);
+    // Keycloak, hub, console, PostgreSQL, webhook receiver: no two the same (a console once got the
+    // port of the PostgreSQL started before it), and none in the broker's run.
+    int[] ports = FreePorts.distinct(5);
     List<String> command =
         new ArrayList<>(
             List.of(
@@ -345,17 +348,17 @@ class HubLocalIT {
                 "--state-dir",
                 STATE.toString(),
                 "--keycloak-port",
-                String.valueOf(keycloakPort = FreePorts.any()),
+                String.valueOf(keycloakPort = ports[0]),
                 "--kafka-port",
-                String.valueOf(freePortRun(3)),
+                String.valueOf(freePortRun(3, ports)),
                 "--hub-port",
-                String.valueOf(hubPort = FreePorts.any()),
+                String.valueOf(hubPort = ports[1]),
                 "--console-port",
-                String.valueOf(consolePort = FreePorts.any()),
+                String.valueOf(consolePort = ports[2]),
                 "--postgres-port",
-                String.valueOf(FreePorts.any()),
+                String.valueOf(ports[3]),
                 "--webhook-port",
-                String.valueOf(FreePorts.any())));
+                String.valueOf(ports[4])));
     command.addAll(List.of(options));
     ProcessBuilder builder =
         new ProcessBuilder(command)
@@ -449,11 +452,13 @@ class HubLocalIT {
     }
   }
 
-  /** The first of {@code n} consecutive free ports (the broker takes three). */
-  private static int freePortRun(int n) throws IOException {
+  /**
+   * The first of {@code n} consecutive free ports (the broker takes three), none of {@code taken}.
+   */
+  private static int freePortRun(int n, int[] taken) throws IOException {
     for (int attempt = 0; attempt < 100; attempt++) {
       int first = ThreadLocalRandom.current().nextInt(20_000, 40_000);
-      boolean free = true;
+      boolean free = java.util.Arrays.stream(taken).noneMatch(p -> p >= first && p < first + n);
       for (int port = first; port < first + n && free; port++) {
         try (ServerSocket ignored = new ServerSocket(port)) {
           // free
