@@ -52,9 +52,13 @@ public final class WindowedMemory<V> {
 
   /** Holds {@code value} for {@code key} (in place of what it held) until its window ends. */
   public void put(String key, V value) {
-    values.put(key, value);
-    synchronized (oldestFirst) {
-      oldestFirst.add(new Put(key, at.applyAsLong(value)));
+    V previous = values.put(key, value);
+    long when = at.applyAsLong(value);
+    // The same time again (a value read back from the topic it was written to): already queued.
+    if (previous == null || at.applyAsLong(previous) != when) {
+      synchronized (oldestFirst) {
+        oldestFirst.add(new Put(key, when));
+      }
     }
     forgetEnded();
   }

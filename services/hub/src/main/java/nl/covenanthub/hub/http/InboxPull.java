@@ -45,14 +45,13 @@ import org.springframework.web.bind.annotation.RestController;
  *
  * <p>Pulls and acknowledgements count against the partner's rate ({@link PartnerRateLimits}), and a
  * partner has at most {@code hub.http.pulls-at-once} pulls running on an instance: a long poll
- * holds a request thread and a Kafka consumer for up to {@value #MAX_WAIT_SECONDS} seconds, and
- * those are shared by every partner.
+ * holds a request thread and a Kafka consumer for as long as it waits (up to {@link #MAX_WAIT}),
+ * and those are shared by every partner.
  */
 @RestController
 class InboxPull {
   static final int MAX_RECORDS = 500;
-  static final int MAX_WAIT_SECONDS = 30;
-  static final Duration MAX_WAIT = Duration.ofSeconds(MAX_WAIT_SECONDS);
+  static final Duration MAX_WAIT = Duration.ofSeconds(30);
   private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
   private final ActiveCovenants covenants;

@@ -36,12 +36,12 @@ import org.springframework.kafka.config.TopicBuilder;
  */
 final class Parking {
   static final String REASON_HEADER = "parked-reason";
-  static final String ATTEMPTS_HEADER = "parked-attempts";
-  static final String STATUS_HEADER = "parked-status";
-  static final String AT_HEADER = "parked-at";
+  private static final String ATTEMPTS_HEADER = "parked-attempts";
+  private static final String STATUS_HEADER = "parked-status";
+  private static final String AT_HEADER = "parked-at";
 
   /** On the marker that says a replay delivered the parked record of its disclosure id. */
-  static final String DELIVERED_HEADER = "parked-delivered";
+  private static final String DELIVERED_HEADER = "parked-delivered";
 
   private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
