@@ -19,7 +19,9 @@ import org.springframework.util.unit.DataSize;
  *     PROCESSING_FAILED (its batch is rolled back and redelivered in between)
  * @param instanceId this instance's stable name (e.g. its pod name): with it, its consumers are
  *     static members of the group ({@code group.instance.id}), so a restart is not a rebalance
- * @param deadLetterRetention how long hub.deadletter keeps what it holds, when the hub creates it
+ * @param deadLetterRetention how long hub.deadletter keeps what it holds
+ * @param auditRetention how long hub.audit keeps its records; none (the default): for ever. Set it
+ *     longer than the console's retention, or the console can no longer be rebuilt from it
  * @param headSigningKey the hub's Ed25519 private key (base64 PKCS#8) that signs the audit chain
  *     heads it publishes; empty: a public LOCAL DEMO key, never for real data
  * @param headPublicKey its public key (base64 X.509), which verifiers (the console) get
@@ -38,12 +40,23 @@ public record HubProperties(
     @DefaultValue("3") int maxAttempts,
     @DefaultValue("") String instanceId,
     @DefaultValue("14d") java.time.Duration deadLetterRetention,
+    java.time.Duration auditRetention,
     @DefaultValue("10000") int duplicateWindow,
     @DefaultValue("") String headSigningKey,
     @DefaultValue("") String headPublicKey,
     @DefaultValue Topics topics,
     @DefaultValue Http http,
     @DefaultValue Webhooks webhooks) {
+
+  public HubProperties {
+    if (deadLetterRetention.isNegative() || deadLetterRetention.isZero()) {
+      throw new IllegalArgumentException("hub.dead-letter-retention must be positive");
+    }
+    if (auditRetention != null && (auditRetention.isNegative() || auditRetention.isZero())) {
+      throw new IllegalArgumentException(
+          "hub.audit-retention must be positive; leave it out to keep hub.audit for ever");
+    }
+  }
 
   /**
    * Delivery of partners' inboxes as signed HTTPS POSTs (Standard Webhooks).

@@ -1,5 +1,6 @@
 package nl.covenanthub.hub;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import nl.covenanthub.events.InboxViews;
@@ -72,12 +73,15 @@ class KafkaConfiguration {
       HubProperties properties, ActiveCovenants covenants, LifecycleProperties lifecycle) {
     List<NewTopic> topics = new ArrayList<>();
     int partitions = properties.topicPartitions();
-    // The audit is the record of every disclosure: kept until the console's retention removes it
-    // from its index.
+    // The audit is the record of every disclosure: kept for ever unless hub.audit-retention says
+    // otherwise (longer than the console's retention, which removes it from the index).
+    Duration auditRetention = properties.auditRetention();
     topics.add(
         TopicBuilder.name(properties.topics().audit())
             .partitions(partitions)
-            .config(TopicConfig.RETENTION_MS_CONFIG, "-1")
+            .config(
+                TopicConfig.RETENTION_MS_CONFIG,
+                auditRetention == null ? "-1" : Long.toString(auditRetention.toMillis()))
             .build());
     // Dead letters hold whole refused events, special categories included: kept only as long as an
     // operator needs to look at them (docs/hub.md, "Dead letters").

@@ -36,6 +36,8 @@ import nl.covenanthub.hub.writerschemas.SchemaRegistration;
 import nl.covenanthub.hub.writerschemas.WriterSchemaTopic;
 import org.apache.avro.Schema;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -47,6 +49,8 @@ import org.apache.kafka.common.acl.AccessControlEntry;
 import org.apache.kafka.common.acl.AclBinding;
 import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.acl.AclPermissionType;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.GroupAuthorizationException;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
@@ -61,6 +65,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -173,6 +178,44 @@ class KafkaAccessControlTest {
           .extracting(AuditRecord::getSender)
           .as("the sender is who authenticated")
           .containsOnly("politie");
+    }
+  }
+
+  /**
+   * What the hub does at every start, as {@code User:covenant-hub} under the generated ACLs: the
+   * retention it is configured with is put back on a topic that has another.
+   */
+  @Test
+  void theHubPutsItsRetentionBackOnATopicThatExists(@Autowired KafkaAdmin hubAdmin)
+      throws Exception {
+    ConfigResource deadLetters =
+        new ConfigResource(ConfigResource.Type.TOPIC, KafkaAcls.DEAD_LETTER);
+    try (Admin admin = broker().admin()) {
+      admin
+          .incrementalAlterConfigs(
+              Map.of(
+                  deadLetters,
+                  List.of(
+                      new AlterConfigOp(
+                          new ConfigEntry(
+                              TopicConfig.RETENTION_MS_CONFIG,
+                              Long.toString(Duration.ofDays(30).toMillis())),
+                          AlterConfigOp.OpType.SET))))
+          .all()
+          .get();
+
+      assertThat(hubAdmin.initialize()).as("the hub's topics as configured").isTrue();
+
+      assertThat(
+              admin
+                  .describeConfigs(List.of(deadLetters))
+                  .all()
+                  .get()
+                  .get(deadLetters)
+                  .get(TopicConfig.RETENTION_MS_CONFIG)
+                  .value())
+          .as("hub.dead-letter-retention, 14 days by default")
+          .isEqualTo(Long.toString(Duration.ofDays(14).toMillis()));
     }
   }
 

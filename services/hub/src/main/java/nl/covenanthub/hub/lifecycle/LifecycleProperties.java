@@ -11,7 +11,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     overdue
  * @param sweepEvery how often the hub looks for disclosures whose retention ended
  * @param inboxRetention how long an inbox topic keeps a record: the longest a partner may be away
- *     before it must have read it (transport, not storage), set when the hub creates the topic
+ *     before it must have read it (transport, not storage); the hub sets it on every inbox topic
+ *     and on the webhooks' parked topics, also on those that exist
  */
 @ConfigurationProperties("hub.lifecycle")
 public record LifecycleProperties(

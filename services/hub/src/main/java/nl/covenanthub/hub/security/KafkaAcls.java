@@ -255,7 +255,30 @@ public final class KafkaAcls {
             ResourceType.TRANSACTIONAL_ID, HUB_TRANSACTIONAL_ID_PREFIX, PatternType.PREFIXED);
     acls.add(allow(user, AclOperation.WRITE, transactionalIds));
     acls.add(allow(user, AclOperation.DESCRIBE, transactionalIds));
+    acls.addAll(settingsOfCreated(user, acls, partners));
     return acls;
+  }
+
+  /**
+   * Of every topic the hub may create, it may read the settings, and change them where it sets any
+   * (all but the partners' outboxes): what it configures (retention above all) follows its
+   * configuration also where the topic exists (spring.kafka.admin.modify-topic-configs).
+   */
+  private static List<AclBinding> settingsOfCreated(
+      String user, List<AclBinding> acls, Collection<String> partners) {
+    Set<String> outboxes = new TreeSet<>();
+    partners.forEach(p -> outboxes.add(Topics.outbox(p)));
+    List<AclBinding> settings = new ArrayList<>();
+    for (AclBinding binding : acls) {
+      if (binding.entry().operation() == AclOperation.CREATE
+          && binding.pattern().resourceType() == ResourceType.TOPIC) {
+        settings.add(allow(user, AclOperation.DESCRIBE_CONFIGS, binding.pattern()));
+        if (!outboxes.contains(binding.pattern().name())) {
+          settings.add(allow(user, AclOperation.ALTER_CONFIGS, binding.pattern()));
+        }
+      }
+    }
+    return settings;
   }
 
   static List<AclBinding> console(Collection<String> partners) {

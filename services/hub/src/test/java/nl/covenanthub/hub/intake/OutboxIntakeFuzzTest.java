@@ -70,6 +70,7 @@ class OutboxIntakeFuzzTest {
               3,
               "",
               Duration.ofDays(14),
+              null,
               10_000,
               "",
               "",

@@ -150,7 +150,35 @@ class KafkaAclsTest {
       assertThat(allowed(KafkaAcls.HUB, AclOperation.READ, group(partner + ".inbox-reader")))
           .as("use %s own consumer groups", partner)
           .isFalse();
+      assertThat(allowed(KafkaAcls.HUB, AclOperation.ALTER_CONFIGS, topic(Topics.inbox(partner))))
+          .as("keeps %s inbox's retention as configured", partner)
+          .isTrue();
+      assertThat(
+              allowed(
+                  KafkaAcls.HUB,
+                  AclOperation.ALTER_CONFIGS,
+                  topic(KafkaAcls.webhookParked(partner))))
+          .as("keeps %s parked deliveries' retention as configured", partner)
+          .isTrue();
+      assertThat(
+              allowed(KafkaAcls.HUB, AclOperation.DESCRIBE_CONFIGS, topic(Topics.outbox(partner))))
+          .as("reads the settings of %s outbox", partner)
+          .isTrue();
+      assertThat(allowed(KafkaAcls.HUB, AclOperation.ALTER_CONFIGS, topic(Topics.outbox(partner))))
+          .as("changes the settings of %s outbox, which it sets none of", partner)
+          .isFalse();
     }
+    for (String own : List.of(KafkaAcls.AUDIT, KafkaAcls.DEAD_LETTER, KafkaAcls.AUDIT_CHAIN)) {
+      assertThat(allowed(KafkaAcls.HUB, AclOperation.DESCRIBE_CONFIGS, topic(own)))
+          .as("reads the settings of %s", own)
+          .isTrue();
+      assertThat(allowed(KafkaAcls.HUB, AclOperation.ALTER_CONFIGS, topic(own)))
+          .as("keeps the settings of %s as configured", own)
+          .isTrue();
+    }
+    assertThat(allowed(KafkaAcls.HUB, AclOperation.DESCRIBE_CONFIGS, topic("some.other.topic")))
+        .as("reads the settings of a topic not its own")
+        .isFalse();
     assertThat(allowed(KafkaAcls.HUB, AclOperation.WRITE, topic(KafkaAcls.AUDIT))).isTrue();
     assertThat(allowed(KafkaAcls.HUB, AclOperation.READ, topic(KafkaAcls.AUDIT)))
         .as("the hub reads the audit back (a chain head found nowhere else)")
