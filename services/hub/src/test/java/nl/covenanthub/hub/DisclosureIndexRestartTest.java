@@ -7,10 +7,15 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
+import nl.covenanthub.audit.AuditDecision;
+import nl.covenanthub.audit.AuditRecord;
 import nl.covenanthub.events.CaseSignal;
 import nl.covenanthub.events.CaseStatus;
 import nl.covenanthub.events.CaseStatusChange;
 import nl.covenanthub.events.Concern;
+import nl.covenanthub.events.ErasureRequest;
+import nl.covenanthub.events.ErasureScope;
+import nl.covenanthub.events.WithdrawalAcknowledgement;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
@@ -21,7 +26,9 @@ import org.springframework.kafka.test.context.EmbeddedKafka;
 
 /**
  * The hub that disclosed a case is gone before the case is withdrawn; a new one, which never saw
- * the disclosure, still knows the recipient from {@code hub.disclosure-index} and tells it.
+ * the disclosure, still knows the recipient from {@code hub.disclosure-index} and tells it. The
+ * recipient confirms the erasure; a third hub, which saw neither, knows from the same topic that
+ * nobody holds anything of the case any more.
  */
 @EmbeddedKafka(
     brokerProperties = {
@@ -76,6 +83,59 @@ class DisclosureIndexRestartTest {
                     .orElseThrow());
         assertThat(notice.get("disclosureIds").toString()).contains(disclosureId);
         assertThat(notice.get("sender").toString()).isEqualTo("politie");
+
+        String noticeId = notice.get("noticeId").toString();
+        kafka.publish(
+            "partner.veilig-thuis.outbox",
+            "VT-2026-0815",
+            PartnerEvents.bytes(
+                WithdrawalAcknowledgement.newBuilder()
+                    .setEventId(UUID.randomUUID().toString())
+                    .setSender("veilig-thuis")
+                    .setCaseReference("VT-2026-0815")
+                    .setPurpose("huiselijk-geweld")
+                    .setOccurredAt(Instant.parse("2026-12-02T10:00:00Z"))
+                    .setNoticeId(noticeId)
+                    .build()));
+        // Passed on to politie in the transaction that made the index forget the disclosure.
+        await()
+            .atMost(WAIT)
+            .until(
+                () ->
+                    kafka.committed("partner.politie.inbox").stream()
+                        .map(kafka::view)
+                        .anyMatch(
+                            v ->
+                                v.hasField("noticeId")
+                                    && noticeId.equals(v.get("noticeId").toString())));
+      }
+
+      try (ConfigurableApplicationContext third = startHub(broker)) {
+        ErasureRequest erasure =
+            ErasureRequest.newBuilder()
+                .setEventId(UUID.randomUUID().toString())
+                .setSender("politie")
+                .setCaseReference(caseReference)
+                .setPurpose("huiselijk-geweld")
+                .setOccurredAt(Instant.parse("2026-12-03T08:00:00Z"))
+                .setScope(ErasureScope.CASE)
+                .build();
+        kafka.publish("partner.politie.outbox", caseReference, PartnerEvents.bytes(erasure));
+
+        AuditRecord audited =
+            await()
+                .atMost(WAIT)
+                .until(
+                    () ->
+                        kafka.audit().stream()
+                            .filter(r -> erasure.getEventId().equals(r.getEventId()))
+                            .toList(),
+                    a -> !a.isEmpty())
+                .get(0);
+        assertThat(audited.getDecision())
+            .as("Veilig Thuis erased the only disclosure: nobody is told")
+            .isEqualTo(AuditDecision.WITHHELD);
+        assertThat(audited.getReason()).isEqualTo("NOTHING_DISCLOSED");
       }
     }
   }

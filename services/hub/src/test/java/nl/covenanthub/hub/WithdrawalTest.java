@@ -335,6 +335,66 @@ class WithdrawalTest {
     assertThat(audited.getSubjectPseudonym()).isNotBlank();
   }
 
+  /**
+   * A recipient that acknowledged a notice confirmed it erased what the notice named: the hub's
+   * index forgets those disclosures (on its topic too), and a later erasure of the case is not
+   * about them; the other recipient, which did not acknowledge, is told.
+   */
+  @Test
+  void whatARecipientConfirmedItErasedIsForgottenAndNotToldAgain() {
+    SignalledCase signalled = withdrawn();
+    String noticeId = kafka.view(noticeTo("veilig-thuis", signalled)).get("noticeId").toString();
+    noticeTo("lzn", signalled);
+    publish("veilig-thuis", "VT-2026-0815", acknowledgement("veilig-thuis", noticeId));
+    await().atMost(WAIT).until(() -> stateOf(noticeId).equals("ACKNOWLEDGED"));
+
+    assertThat(lastIndexRecord("disclosure/" + signalled.toVeiligThuis()).value() == null)
+        .as("the disclosure Veilig Thuis erased: a tombstone on the index's topic")
+        .isTrue();
+    assertThat(lastIndexRecord("disclosure/" + signalled.toLzn()).value() == null)
+        .as("lzn did not confirm yet")
+        .isFalse();
+
+    ErasureRequest erasure =
+        ErasureRequest.newBuilder()
+            .setEventId(UUID.randomUUID().toString())
+            .setSender("politie")
+            .setCaseReference(signalled.caseReference())
+            .setPurpose("huiselijk-geweld")
+            .setOccurredAt(Instant.parse("2026-12-03T08:00:00Z"))
+            .setScope(ErasureScope.CASE)
+            .build();
+    publish("politie", signalled.caseReference(), PartnerEvents.bytes(erasure));
+
+    // The notices are written in the transaction that audits the erasure: once one is visible, so
+    // would a second be.
+    List<AuditRecord> notices =
+        await()
+            .atMost(WAIT)
+            .until(
+                () ->
+                    auditOf(erasure.getEventId()).stream()
+                        .filter(r -> "WithdrawalNotice".equals(r.getEventType()))
+                        .toList(),
+                n -> !n.isEmpty());
+    assertThat(notices)
+        .extracting(AuditRecord::getRecipient)
+        .as("lzn still holds its copy; Veilig Thuis erased its own")
+        .containsExactly("lzn");
+  }
+
+  private static ConsumerRecord<String, byte[]> lastIndexRecord(String key) {
+    return await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                kafka.committed("hub.disclosure-index").stream()
+                    .filter(r -> key.equals(r.key()))
+                    .reduce((first, second) -> second),
+            Optional::isPresent)
+        .orElseThrow();
+  }
+
   /** A partner without Kafka acknowledges over HTTPS, as it publishes its events. */
   @Test
   void anAcknowledgementPostedOverHttpCountsTheSame() throws Exception {

@@ -53,7 +53,10 @@ public class DisclosureIndex implements SmartLifecycle {
   private static final String ACK = "ack/";
 
   private final Map<String, Map<String, Disclosure>> disclosuresByCase = new ConcurrentHashMap<>();
-  private final Set<String> known = ConcurrentHashMap.newKeySet();
+
+  /** The case of each disclosure the index holds, by its id. */
+  private final Map<String, String> caseOfDisclosure = new ConcurrentHashMap<>();
+
   private final Map<String, Set<String>> casesBySubject = new ConcurrentHashMap<>();
   private final Map<String, Notice> notices = new ConcurrentHashMap<>();
 
@@ -84,14 +87,22 @@ public class DisclosureIndex implements SmartLifecycle {
         .build();
   }
 
-  /** What was disclosed of a case, committed or in this thread's batch, oldest first. */
+  /**
+   * What was disclosed of a case, committed or in this thread's batch, oldest first; not what its
+   * recipient confirmed it erased.
+   */
   public List<Disclosure> disclosuresOf(String caseKey) {
     Map<String, Disclosure> committed = disclosuresByCase.getOrDefault(caseKey, Map.of());
+    Set<String> forgotten =
+        pendingOf(Forgotten.class)
+            .map(Forgotten::disclosureId)
+            .collect(java.util.stream.Collectors.toSet());
     return Stream.concat(
             committed.values().stream(),
             pendingOf(Disclosure.class)
                 .filter(d -> d.caseKey().equals(caseKey))
                 .filter(d -> !committed.containsKey(d.disclosureId())))
+        .filter(d -> !forgotten.contains(d.disclosureId()))
         .sorted(Comparator.comparingLong(Disclosure::at))
         .toList();
   }
@@ -186,6 +197,22 @@ public class DisclosureIndex implements SmartLifecycle {
     pending.get().add(fact);
   }
 
+  /**
+   * Forgets these disclosures in the current transaction: their recipient confirmed it erased them
+   * (it acknowledged a notice naming them), so no later withdrawal, erasure or end of retention is
+   * about them. A tombstone per disclosure on the topic, so every instance forgets them, and the
+   * topic too once it is compacted.
+   */
+  public void forget(Collection<String> disclosureIds) {
+    for (String id : disclosureIds) {
+      kafka.send(TOPIC, 0, DISCLOSURE + id, null);
+      pending.get().add(new Forgotten(id));
+    }
+  }
+
+  /** A disclosure forgotten in this thread's batch, until the batch commits. */
+  private record Forgotten(String disclosureId) {}
+
   /** Before a hub works on partitions it was given: what their previous owner committed. */
   public void catchUp() {
     follower.catchUp(CATCH_UP);
@@ -211,11 +238,14 @@ public class DisclosureIndex implements SmartLifecycle {
 
   private void take(ConsumerRecord<String, byte[]> record) {
     if (record.value() == null) {
+      if (record.key() != null && record.key().startsWith(DISCLOSURE)) {
+        apply(new Forgotten(record.key().substring(DISCLOSURE.length())));
+      }
       return;
     }
     try {
       if (record.key().startsWith(DISCLOSURE)) {
-        if (known.contains(record.key().substring(DISCLOSURE.length()))) {
+        if (caseOfDisclosure.containsKey(record.key().substring(DISCLOSURE.length()))) {
           return; // this instance's own, applied when it committed: not parsed again
         }
         apply(sharingStrings(JSON.readValue(record.value(), Disclosure.class)));
@@ -262,16 +292,34 @@ public class DisclosureIndex implements SmartLifecycle {
     return Objects.equals(original, value) ? original : value;
   }
 
+  /**
+   * A case's disclosures, and its place among its subject's cases, change only inside the atomic
+   * operation on its entry (compute, computeIfPresent): a disclosure applied while another of its
+   * case is forgotten is never put into a map just removed, and no empty entry is left behind.
+   */
   private void apply(Object fact) {
     if (fact instanceof Disclosure d) {
-      known.add(d.disclosureId());
-      disclosuresByCase
-          .computeIfAbsent(d.caseKey(), c -> new ConcurrentHashMap<>())
-          .put(d.disclosureId(), d);
-      if (d.subject() != null) {
-        casesBySubject
-            .computeIfAbsent(d.subject(), s -> ConcurrentHashMap.newKeySet())
-            .add(d.caseKey());
+      caseOfDisclosure.put(d.disclosureId(), d.caseKey());
+      disclosuresByCase.compute(
+          d.caseKey(),
+          (c, held) -> {
+            Map<String, Disclosure> disclosures = held == null ? new ConcurrentHashMap<>() : held;
+            disclosures.put(d.disclosureId(), d);
+            if (d.subject() != null) {
+              casesBySubject.compute(
+                  d.subject(),
+                  (s, cases) -> {
+                    Set<String> of = cases == null ? ConcurrentHashMap.newKeySet() : cases;
+                    of.add(c);
+                    return of;
+                  });
+            }
+            return disclosures;
+          });
+    } else if (fact instanceof Forgotten f) {
+      String caseKey = caseOfDisclosure.remove(f.disclosureId());
+      if (caseKey != null) {
+        forget(caseKey, f.disclosureId());
       }
     } else if (fact instanceof Notice n) {
       notices.put(n.noticeId(), n);
@@ -279,6 +327,29 @@ public class DisclosureIndex implements SmartLifecycle {
     } else if (fact instanceof Acknowledgement a) {
       acknowledgements.putIfAbsent(a.noticeId(), a);
     }
+  }
+
+  /**
+   * Removes a disclosure from its case, and the case from its subject's cases when no other
+   * disclosure of the case names that subject.
+   */
+  private void forget(String caseKey, String disclosureId) {
+    disclosuresByCase.computeIfPresent(
+        caseKey,
+        (c, held) -> {
+          Disclosure removed = held.remove(disclosureId);
+          String subject = removed == null ? null : removed.subject();
+          if (subject != null
+              && held.values().stream().noneMatch(d -> subject.equals(d.subject()))) {
+            casesBySubject.computeIfPresent(
+                subject,
+                (s, cases) -> {
+                  cases.remove(c);
+                  return cases.isEmpty() ? null : cases;
+                });
+          }
+          return held.isEmpty() ? null : held;
+        });
   }
 
   @Override

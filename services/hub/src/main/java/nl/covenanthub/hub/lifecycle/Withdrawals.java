@@ -176,6 +176,8 @@ public class Withdrawals {
       index.record(
           new IndexFacts.Acknowledgement(
               noticeId, ack.sender(), ack.eventId(), now.toEpochMilli()));
+      // The recipient erased what the notice named: nothing later is about it any more.
+      index.forget(notice.disclosureIds());
     }
     GenericData.Record passedOn = new GenericData.Record(ACKNOWLEDGEMENT_SCHEMA);
     passedOn.put("eventId", ack.eventId());
