@@ -216,6 +216,18 @@ class WithdrawalTest {
     return "absent";
   }
 
+  /** The audited notices that {@code eventId} caused, once there are at least {@code atLeast}. */
+  private static List<AuditRecord> noticesAudited(String eventId, int atLeast) {
+    return await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                auditOf(eventId).stream()
+                    .filter(r -> "WithdrawalNotice".equals(r.getEventType()))
+                    .toList(),
+            n -> n.size() >= atLeast);
+  }
+
   private static List<AuditRecord> auditOf(String eventId) {
     return kafka.audit().stream().filter(r -> eventId.equals(r.getEventId())).toList();
   }
@@ -368,15 +380,7 @@ class WithdrawalTest {
 
     // The notices are written in the transaction that audits the erasure: once one is visible, so
     // would a second be.
-    List<AuditRecord> notices =
-        await()
-            .atMost(WAIT)
-            .until(
-                () ->
-                    auditOf(erasure.getEventId()).stream()
-                        .filter(r -> "WithdrawalNotice".equals(r.getEventType()))
-                        .toList(),
-                n -> !n.isEmpty());
+    List<AuditRecord> notices = noticesAudited(erasure.getEventId(), 1);
     assertThat(notices)
         .extracting(AuditRecord::getRecipient)
         .as("lzn still holds its copy; Veilig Thuis erased its own")
@@ -516,15 +520,7 @@ class WithdrawalTest {
             .build();
     publish("politie", first, PartnerEvents.bytes(erasure));
 
-    List<AuditRecord> notices =
-        await()
-            .atMost(WAIT)
-            .until(
-                () ->
-                    auditOf(erasure.getEventId()).stream()
-                        .filter(r -> "WithdrawalNotice".equals(r.getEventType()))
-                        .toList(),
-                n -> n.size() == 2);
+    List<AuditRecord> notices = noticesAudited(erasure.getEventId(), 2);
     assertThat(notices)
         .extracting(AuditRecord::getRecipient, AuditRecord::getCaseReference)
         .containsExactlyInAnyOrder(
