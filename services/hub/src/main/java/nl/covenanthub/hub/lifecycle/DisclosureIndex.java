@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import nl.covenanthub.hub.TopicFollower;
 import nl.covenanthub.hub.lifecycle.IndexFacts.Acknowledgement;
@@ -94,9 +95,7 @@ public class DisclosureIndex implements SmartLifecycle {
   public List<Disclosure> disclosuresOf(String caseKey) {
     Map<String, Disclosure> committed = disclosuresByCase.getOrDefault(caseKey, Map.of());
     Set<String> forgotten =
-        pendingOf(Forgotten.class)
-            .map(Forgotten::disclosureId)
-            .collect(java.util.stream.Collectors.toSet());
+        pendingOf(Forgotten.class).map(Forgotten::disclosureId).collect(Collectors.toSet());
     return Stream.concat(
             committed.values().stream(),
             pendingOf(Disclosure.class)
