@@ -5,8 +5,13 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apache.kafka.common.config.TopicConfig;
+import org.springframework.kafka.config.TopicBuilder;
 
-/** Partner topic names: the partner id is part of the name, which is what ACLs bind to. */
+/**
+ * Partner topic names (the partner id is part of the name, which is what ACLs bind to), and how the
+ * hub's compacted topics that delete keys are made.
+ */
 public final class Topics {
   /** Every partner outbox; the hub subscribes by pattern so a new partner needs no restart. */
   public static final String OUTBOX_PATTERN = "partner\\.[a-z0-9-]+\\.outbox";
@@ -16,7 +21,24 @@ public final class Topics {
   /** Asked once per record, of a handful of topic names. */
   private static final Map<String, Optional<String>> OWNERS = new ConcurrentHashMap<>();
 
+  /** Kafka's lag and segment time of {@link #compactedForgettingSoon}: a day. */
+  private static final String A_DAY_MS = "86400000";
+
   private Topics() {}
+
+  /**
+   * One partition, compacted, for facts that are deleted (a tombstone) when the hub is done with
+   * them: what is deleted leaves the broker's disk within about a day, whatever share of the log is
+   * dirty (segments roll daily, {@code max.compaction.lag.ms} a day); the tombstone follows a day
+   * later ({@code delete.retention.ms}).
+   */
+  public static TopicBuilder compactedForgettingSoon(String name) {
+    return TopicBuilder.name(name)
+        .partitions(1)
+        .config(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)
+        .config(TopicConfig.SEGMENT_MS_CONFIG, A_DAY_MS)
+        .config(TopicConfig.MAX_COMPACTION_LAG_MS_CONFIG, A_DAY_MS);
+  }
 
   public static String outbox(String partner) {
     return "partner." + partner + ".outbox";

@@ -35,6 +35,7 @@ class TopicSettingsTest {
   private static final String INBOX = Topics.inbox("lzn");
   private static final String OUTBOX = Topics.outbox("lzn");
   private static final String PARKED = "partner.veilig-thuis.webhook-parked";
+  private static final String INDEX = "hub.disclosure-index";
 
   @Test
   void aRetentionShortenedInTheSettingsIsShortenedOnTheTopicsThatExist(EmbeddedKafkaBroker broker)
@@ -50,6 +51,11 @@ class TopicSettingsTest {
                   new NewTopic(AUDIT, 3, (short) 1)
                       .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1")),
                   new NewTopic(PARKED, 1, (short) 1),
+                  new NewTopic(INDEX, 1, (short) 1)
+                      .configs(
+                          Map.of(
+                              TopicConfig.CLEANUP_POLICY_CONFIG,
+                              TopicConfig.CLEANUP_POLICY_COMPACT)),
                   new NewTopic(OUTBOX, 3, (short) 1)))
           .all()
           .get();
@@ -69,6 +75,11 @@ class TopicSettingsTest {
             .as("the parked deliveries are kept as long as the inbox they came from")
             .isEqualTo(Duration.ofDays(2).toMillis());
         assertThat(retention(admin, AUDIT)).isEqualTo(Duration.ofDays(3650).toMillis());
+        assertThat(setting(admin, INDEX, TopicConfig.MAX_COMPACTION_LAG_MS_CONFIG).value())
+            .as("what the index forgets leaves the topic within a day, also on one made before")
+            .isEqualTo(Long.toString(Duration.ofDays(1).toMillis()));
+        assertThat(setting(admin, INDEX, TopicConfig.SEGMENT_MS_CONFIG).value())
+            .isEqualTo(Long.toString(Duration.ofDays(1).toMillis()));
         assertThat(setting(admin, OUTBOX, TopicConfig.RETENTION_MS_CONFIG).source())
             .as("a partner's outbox keeps what it has: the hub sets nothing on it")
             .isNotEqualTo(ConfigEntry.ConfigSource.DYNAMIC_TOPIC_CONFIG);

@@ -17,16 +17,15 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import nl.covenanthub.hub.TopicFollower;
+import nl.covenanthub.hub.Topics;
 import nl.covenanthub.hub.lifecycle.IndexFacts.Acknowledgement;
 import nl.covenanthub.hub.lifecycle.IndexFacts.Disclosure;
 import nl.covenanthub.hub.lifecycle.IndexFacts.Notice;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.config.TopicConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
-import org.springframework.kafka.config.TopicBuilder;
 import org.springframework.kafka.core.ConsumerFactory;
 import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.kafka.core.KafkaTemplate;
@@ -79,13 +78,10 @@ public class DisclosureIndex implements SmartLifecycle {
 
   /**
    * One partition: every instance reads all of it. Compacted, although each key is written once: a
-   * fact deleted later (a tombstone) is then gone for good.
+   * disclosure its recipient erased (a tombstone) leaves the topic within about a day.
    */
   static NewTopic topic() {
-    return TopicBuilder.name(TOPIC)
-        .partitions(1)
-        .config(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)
-        .build();
+    return Topics.compactedForgettingSoon(TOPIC).build();
   }
 
   /**

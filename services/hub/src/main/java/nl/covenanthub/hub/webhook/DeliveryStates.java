@@ -8,16 +8,15 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import nl.covenanthub.hub.TopicFollower;
+import nl.covenanthub.hub.Topics;
 import nl.covenanthub.hub.WindowedMemory;
 import nl.covenanthub.hub.security.KafkaAcls;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.config.TopicConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.kafka.config.TopicBuilder;
 import org.springframework.kafka.core.ConsumerFactory;
 import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.kafka.core.ProducerFactory;
@@ -80,10 +79,7 @@ public final class DeliveryStates {
   }
 
   static NewTopic topic() {
-    return TopicBuilder.name(TOPIC)
-        .partitions(1)
-        .config(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)
-        .build();
+    return Topics.compactedForgettingSoon(TOPIC).build();
   }
 
   public Optional<Delivery> of(String disclosureId) {
