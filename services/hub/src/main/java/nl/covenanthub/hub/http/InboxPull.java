@@ -25,6 +25,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.kafka.core.ConsumerFactory;
@@ -49,7 +50,7 @@ import org.springframework.web.bind.annotation.RestController;
  * and those are shared by every partner.
  */
 @RestController
-class InboxPull {
+class InboxPull implements DisposableBean {
   static final int MAX_RECORDS = 500;
   static final Duration MAX_WAIT = Duration.ofSeconds(30);
   private static final Duration TIMEOUT = Duration.ofSeconds(30);
@@ -80,6 +81,13 @@ class InboxPull {
     this.admin = Admin.create(kafkaAdmin.getConfigurationProperties());
     this.json =
         new InboxRecordJson(new InboxViews(new HashMap<>(consumers.getConfigurationProperties())));
+  }
+
+  /** Its Kafka clients' threads end with the hub (or with a test's context). */
+  @Override
+  public void destroy() {
+    admin.close(Duration.ofSeconds(5));
+    json.close();
   }
 
   /**

@@ -14,13 +14,19 @@ import org.apache.kafka.common.header.Header;
  * are on Kafka, and its view (only the fields the covenant let through) as plain JSON in the form a
  * partner publishes in. Maps and lists, so any JSON writer writes them the same.
  */
-public final class InboxRecordJson {
+public final class InboxRecordJson implements AutoCloseable {
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
   private final InboxViews views;
 
   public InboxRecordJson(InboxViews views) {
     this.views = views;
+  }
+
+  /** Closes the views' Kafka consumer. */
+  @Override
+  public void close() {
+    views.close();
   }
 
   public Map<String, String> headers(ConsumerRecord<String, byte[]> record) {

@@ -57,6 +57,7 @@ public class WebhookDelivery implements SmartLifecycle {
   private final Map<String, CircuitBreaker> breakers = new HashMap<>();
   private final DeliveryStates states;
   private final Producer<Object, Object> producer;
+  private final InboxRecordJson json;
   private volatile boolean running;
 
   public WebhookDelivery(
@@ -90,13 +91,14 @@ public class WebhookDelivery implements SmartLifecycle {
     if (endpoints.isEmpty()) {
       this.states = null;
       this.producer = null;
+      this.json = null;
       return;
     }
     Duration kept = lifecycle.inboxRetention();
     this.states = new DeliveryStates(consumers, producers, admin, kept, clock);
     this.producer = producers.createNonTransactionalProducer();
     Map<String, Object> kafka = new HashMap<>(consumers.getConfigurationProperties());
-    InboxRecordJson json = new InboxRecordJson(new InboxViews(kafka));
+    this.json = new InboxRecordJson(new InboxViews(kafka));
     HttpClient http =
         HttpClient.newBuilder()
             .connectTimeout(config.timeout())
@@ -271,6 +273,7 @@ public class WebhookDelivery implements SmartLifecycle {
     if (states != null) {
       states.stop();
       producer.close();
+      json.close();
     }
   }
 
