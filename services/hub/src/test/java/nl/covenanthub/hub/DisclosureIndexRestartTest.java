@@ -15,7 +15,6 @@ import nl.covenanthub.events.CaseStatusChange;
 import nl.covenanthub.events.Concern;
 import nl.covenanthub.events.ErasureRequest;
 import nl.covenanthub.events.ErasureScope;
-import nl.covenanthub.events.WithdrawalAcknowledgement;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
@@ -88,15 +87,7 @@ class DisclosureIndexRestartTest {
         kafka.publish(
             "partner.veilig-thuis.outbox",
             "VT-2026-0815",
-            PartnerEvents.bytes(
-                WithdrawalAcknowledgement.newBuilder()
-                    .setEventId(UUID.randomUUID().toString())
-                    .setSender("veilig-thuis")
-                    .setCaseReference("VT-2026-0815")
-                    .setPurpose("huiselijk-geweld")
-                    .setOccurredAt(Instant.parse("2026-12-02T10:00:00Z"))
-                    .setNoticeId(noticeId)
-                    .build()));
+            PartnerEvents.bytes(PartnerEvents.acknowledgement("veilig-thuis", noticeId)));
         // Passed on to politie in the transaction that made the index forget the disclosure.
         await()
             .atMost(WAIT)
@@ -112,25 +103,13 @@ class DisclosureIndexRestartTest {
 
       try (ConfigurableApplicationContext third = startHub(broker)) {
         ErasureRequest erasure =
-            ErasureRequest.newBuilder()
-                .setEventId(UUID.randomUUID().toString())
-                .setSender("politie")
-                .setCaseReference(caseReference)
-                .setPurpose("huiselijk-geweld")
-                .setOccurredAt(Instant.parse("2026-12-03T08:00:00Z"))
-                .setScope(ErasureScope.CASE)
-                .build();
+            PartnerEvents.erasure("politie", caseReference, ErasureScope.CASE).build();
         kafka.publish("partner.politie.outbox", caseReference, PartnerEvents.bytes(erasure));
 
         AuditRecord audited =
             await()
                 .atMost(WAIT)
-                .until(
-                    () ->
-                        kafka.audit().stream()
-                            .filter(r -> erasure.getEventId().equals(r.getEventId()))
-                            .toList(),
-                    a -> !a.isEmpty())
+                .until(() -> kafka.auditOf(erasure.getEventId()), a -> !a.isEmpty())
                 .get(0);
         assertThat(audited.getDecision())
             .as("Veilig Thuis erased the only disclosure: nobody is told")

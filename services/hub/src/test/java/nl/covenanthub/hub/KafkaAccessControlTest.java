@@ -168,13 +168,13 @@ class KafkaAccessControlTest {
           .atMost(WAIT)
           .untilAsserted(
               () ->
-                  assertThat(auditOf(console, signal.getEventId()))
+                  assertThat(console.auditOf(signal.getEventId()))
                       .as("the audit, read by the console")
                       .extracting(a -> String.valueOf(a.getRecipient()), AuditRecord::getDecision)
                       .containsExactlyInAnyOrder(
                           tuple("lzn", AuditDecision.DISCLOSED),
                           tuple("veilig-thuis", AuditDecision.WITHHELD)));
-      assertThat(auditOf(console, signal.getEventId()))
+      assertThat(console.auditOf(signal.getEventId()))
           .extracting(AuditRecord::getSender)
           .as("the sender is who authenticated")
           .containsOnly("politie");
@@ -516,10 +516,6 @@ class KafkaAccessControlTest {
   }
 
   // --- helpers ---
-
-  private static List<AuditRecord> auditOf(KafkaProbe console, String eventId) {
-    return console.audit().stream().filter(a -> eventId.equals(a.getEventId())).toList();
-  }
 
   private static Throwable publishing(KafkaProducer<String, byte[]> producer) {
     try (producer) {

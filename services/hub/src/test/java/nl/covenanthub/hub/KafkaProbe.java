@@ -88,6 +88,11 @@ final class KafkaProbe implements AutoCloseable {
     return committed("hub.audit").stream().map(r -> decodeAudit(r.value())).toList();
   }
 
+  /** The committed audit records of one event. */
+  List<AuditRecord> auditOf(String eventId) {
+    return audit().stream().filter(r -> eventId.equals(r.getEventId())).toList();
+  }
+
   static AuditRecord decodeAudit(byte[] bytes) {
     try {
       return AuditRecord.fromByteBuffer(ByteBuffer.wrap(bytes));

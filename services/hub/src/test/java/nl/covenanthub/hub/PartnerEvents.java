@@ -12,10 +12,13 @@ import nl.covenanthub.events.Address;
 import nl.covenanthub.events.CaseSignal;
 import nl.covenanthub.events.Concern;
 import nl.covenanthub.events.Contact;
+import nl.covenanthub.events.ErasureRequest;
+import nl.covenanthub.events.ErasureScope;
 import nl.covenanthub.events.RiskLevel;
 import nl.covenanthub.events.SingleObjectDecoder;
 import nl.covenanthub.events.SingleObjectEncoding;
 import nl.covenanthub.events.Subject;
+import nl.covenanthub.events.WithdrawalAcknowledgement;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
@@ -60,6 +63,29 @@ final class PartnerEvents {
         .setNarrative("Buren melden geschreeuw; betrokkene hoort stemmen.")
         .setContact(
             Contact.newBuilder().setName("wijkagent R. Jansen").setOrganisation("Politie").build());
+  }
+
+  /** A sender's request to erase one case ({@code CASE}) or its cases about a subject. */
+  static ErasureRequest.Builder erasure(String sender, String caseReference, ErasureScope scope) {
+    return ErasureRequest.newBuilder()
+        .setEventId(UUID.randomUUID().toString())
+        .setSender(sender)
+        .setCaseReference(caseReference)
+        .setPurpose("huiselijk-geweld")
+        .setOccurredAt(Instant.parse("2026-12-03T08:00:00Z"))
+        .setScope(scope);
+  }
+
+  /** {@code partner} confirms it erased what the notice named. */
+  static WithdrawalAcknowledgement acknowledgement(String partner, String noticeId) {
+    return WithdrawalAcknowledgement.newBuilder()
+        .setEventId(UUID.randomUUID().toString())
+        .setSender(partner)
+        .setCaseReference("VT-2026-0815")
+        .setPurpose("huiselijk-geweld")
+        .setOccurredAt(Instant.parse("2026-12-02T10:00:00Z"))
+        .setNoticeId(noticeId)
+        .build();
   }
 
   static byte[] bytes(SpecificRecordBase event) {

@@ -26,7 +26,6 @@ import nl.covenanthub.events.CaseStatusChange;
 import nl.covenanthub.events.Concern;
 import nl.covenanthub.events.ErasureRequest;
 import nl.covenanthub.events.ErasureScope;
-import nl.covenanthub.events.WithdrawalAcknowledgement;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
@@ -179,15 +178,7 @@ class WithdrawalTest {
   }
 
   private static byte[] acknowledgement(String partner, String noticeId) {
-    return PartnerEvents.bytes(
-        WithdrawalAcknowledgement.newBuilder()
-            .setEventId(UUID.randomUUID().toString())
-            .setSender(partner)
-            .setCaseReference("VT-2026-0815")
-            .setPurpose("huiselijk-geweld")
-            .setOccurredAt(Instant.parse("2026-12-02T10:00:00Z"))
-            .setNoticeId(noticeId)
-            .build());
+    return PartnerEvents.bytes(PartnerEvents.acknowledgement(partner, noticeId));
   }
 
   private JsonNode withdrawals() {
@@ -229,7 +220,7 @@ class WithdrawalTest {
   }
 
   private static List<AuditRecord> auditOf(String eventId) {
-    return kafka.audit().stream().filter(r -> eventId.equals(r.getEventId())).toList();
+    return kafka.auditOf(eventId);
   }
 
   @Test
@@ -368,14 +359,7 @@ class WithdrawalTest {
         .isFalse();
 
     ErasureRequest erasure =
-        ErasureRequest.newBuilder()
-            .setEventId(UUID.randomUUID().toString())
-            .setSender("politie")
-            .setCaseReference(signalled.caseReference())
-            .setPurpose("huiselijk-geweld")
-            .setOccurredAt(Instant.parse("2026-12-03T08:00:00Z"))
-            .setScope(ErasureScope.CASE)
-            .build();
+        PartnerEvents.erasure("politie", signalled.caseReference(), ErasureScope.CASE).build();
     publish("politie", signalled.caseReference(), PartnerEvents.bytes(erasure));
 
     // The notices are written in the transaction that audits the erasure: once one is visible, so
@@ -509,13 +493,7 @@ class WithdrawalTest {
         KafkaProbe.header(inboxRecord("lzn", "eventId", care.getEventId()), "disclosure-id");
 
     ErasureRequest erasure =
-        ErasureRequest.newBuilder()
-            .setEventId(UUID.randomUUID().toString())
-            .setSender("politie")
-            .setCaseReference(first)
-            .setPurpose("huiselijk-geweld")
-            .setOccurredAt(Instant.parse("2026-12-03T08:00:00Z"))
-            .setScope(ErasureScope.SUBJECT)
+        PartnerEvents.erasure("politie", first, ErasureScope.SUBJECT)
             .setSubject(violence.getSubject())
             .build();
     publish("politie", first, PartnerEvents.bytes(erasure));
@@ -540,14 +518,7 @@ class WithdrawalTest {
   @Test
   void anErasureOfACaseNobodyReceivedIsAuditedAsWithheld() {
     ErasureRequest erasure =
-        ErasureRequest.newBuilder()
-            .setEventId(UUID.randomUUID().toString())
-            .setSender("politie")
-            .setCaseReference("PL-" + UUID.randomUUID())
-            .setPurpose("huiselijk-geweld")
-            .setOccurredAt(Instant.parse("2026-12-03T08:00:00Z"))
-            .setScope(ErasureScope.CASE)
-            .build();
+        PartnerEvents.erasure("politie", "PL-" + UUID.randomUUID(), ErasureScope.CASE).build();
     publish("politie", erasure.getCaseReference(), PartnerEvents.bytes(erasure));
 
     AuditRecord audited =

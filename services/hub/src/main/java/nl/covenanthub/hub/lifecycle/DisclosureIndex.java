@@ -314,7 +314,7 @@ public class DisclosureIndex implements SmartLifecycle {
     } else if (fact instanceof Forgotten f) {
       String caseKey = caseOfDisclosure.remove(f.disclosureId());
       if (caseKey != null) {
-        forget(caseKey, f.disclosureId());
+        removeFromCase(caseKey, f.disclosureId());
       }
     } else if (fact instanceof Notice n) {
       notices.put(n.noticeId(), n);
@@ -328,7 +328,7 @@ public class DisclosureIndex implements SmartLifecycle {
    * Removes a disclosure from its case, and the case from its subject's cases when no other
    * disclosure of the case names that subject.
    */
-  private void forget(String caseKey, String disclosureId) {
+  private void removeFromCase(String caseKey, String disclosureId) {
     disclosuresByCase.computeIfPresent(
         caseKey,
         (c, held) -> {
