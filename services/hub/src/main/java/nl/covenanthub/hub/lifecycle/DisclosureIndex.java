@@ -57,6 +57,13 @@ public class DisclosureIndex implements SmartLifecycle {
   /** The case of each disclosure the index holds, by its id. */
   private final Map<String, String> caseOfDisclosure = new ConcurrentHashMap<>();
 
+  /**
+   * Disclosures this instance forgot when its acknowledgement committed, until its follower reads
+   * their tombstones: a follower still behind reads the disclosure itself first, and must not bring
+   * it back. As many as the follower lags behind.
+   */
+  private final Set<String> forgottenAhead = ConcurrentHashMap.newKeySet();
+
   private final Map<String, Set<String>> casesBySubject = new ConcurrentHashMap<>();
   private final Map<String, Notice> notices = new ConcurrentHashMap<>();
 
@@ -214,6 +221,17 @@ public class DisclosureIndex implements SmartLifecycle {
   }
 
   public void afterCommit() {
+    // Only while this instance still holds it: once the follower applied the tombstone, it is
+    // past the disclosure too (atomic with its removal there, so no id is left behind).
+    pendingOf(Forgotten.class)
+        .forEach(
+            f ->
+                caseOfDisclosure.computeIfPresent(
+                    f.disclosureId(),
+                    (id, caseKey) -> {
+                      forgottenAhead.add(id);
+                      return caseKey;
+                    }));
     pending.get().forEach(this::apply);
     pending.get().clear();
   }
@@ -234,14 +252,17 @@ public class DisclosureIndex implements SmartLifecycle {
   private void take(ConsumerRecord<String, byte[]> record) {
     if (record.value() == null) {
       if (record.key() != null && record.key().startsWith(DISCLOSURE)) {
-        apply(new Forgotten(record.key().substring(DISCLOSURE.length())));
+        String disclosureId = record.key().substring(DISCLOSURE.length());
+        apply(new Forgotten(disclosureId));
+        forgottenAhead.remove(disclosureId);
       }
       return;
     }
     try {
       if (record.key().startsWith(DISCLOSURE)) {
-        if (caseOfDisclosure.containsKey(record.key().substring(DISCLOSURE.length()))) {
-          return; // this instance's own, applied when it committed: not parsed again
+        String disclosureId = record.key().substring(DISCLOSURE.length());
+        if (caseOfDisclosure.containsKey(disclosureId) || forgottenAhead.contains(disclosureId)) {
+          return; // applied, or forgotten, when this instance committed: not parsed again
         }
         apply(sharingStrings(JSON.readValue(record.value(), Disclosure.class)));
       } else if (record.key().startsWith(NOTICE)) {
