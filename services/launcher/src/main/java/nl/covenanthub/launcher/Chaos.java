@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.Callable;
+import nl.covenanthub.audit.HeadSignatures;
 import nl.covenanthub.devkit.Await;
 import nl.covenanthub.devkit.Directories;
 import nl.covenanthub.devkit.KafkaBroker;
@@ -163,7 +164,22 @@ public final class Chaos implements Callable<Integer> {
       String jdbcUrl = "jdbc:postgresql://localhost:" + ports.postgres() + "/postgres";
       String password = ((PostgresService) stack.service("postgres").orElseThrow()).password();
       java.util.Set<String> indexed = awaitIndexed(jdbcUrl, password, observed.audit().size());
-      Verdict verdict = Verdict.of(observed, valid.values(), refused, indexed, killed);
+      Verdict verdict =
+          Verdict.of(
+              observed,
+              valid.values(),
+              refused,
+              traffic.withdrawals(),
+              indexed,
+              HeadSignatures.Verifier.of(List.of(HeadKeys.of(settings.stateDir()).publicKey())),
+              killed);
+      say.line(
+          traffic.withdrawals().size()
+              + " of the events withdrew a case; "
+              + observed.audit().stream()
+                  .filter(a -> Verdict.WITHDRAWAL_NOTICE.equals(a.getEventType()))
+                  .count()
+              + " withdrawal notices disclosed");
       say.line("done in " + Say.since(started));
       System.out.println(verdict.line());
       return verdict.holds() ? 0 : 1;

@@ -5,12 +5,18 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import nl.covenanthub.events.Address;
 import nl.covenanthub.events.CaseSignal;
+import nl.covenanthub.events.CaseStatus;
+import nl.covenanthub.events.CaseStatusChange;
 import nl.covenanthub.events.Concern;
 import nl.covenanthub.events.Contact;
 import nl.covenanthub.events.RiskLevel;
@@ -24,8 +30,10 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * A steady stream of realistic events from the partners, each logged in as itself: the police's
- * signals of confused behaviour and cannabis farms, Veilig Thuis's reports. An event counts as
- * published once the broker acknowledged it; those are what the verdict holds the hub to.
+ * signals of confused behaviour and cannabis farms, Veilig Thuis's reports, and now and then the
+ * withdrawal of a case published before (its sender found it was a mistake), which every recipient
+ * of the case must be told of. An event counts as published once the broker acknowledged it; those
+ * are what the verdict holds the hub to.
  */
 final class Traffic implements AutoCloseable {
   /** A published record: where it is, and its event id (null for hostile input). */
@@ -39,10 +47,18 @@ final class Traffic implements AutoCloseable {
           new Scenario("lzn", "huiselijk-geweld", Concern.HUISELIJK_GEWELD));
   private static final List<String> BSNS = List.of("999990019", "999991772", "999993653");
 
+  /** One event in this many withdraws a case published before. */
+  private static final int WITHDRAW_ONE_IN = 10;
+
   private record Scenario(String sender, String purpose, Concern concern) {}
+
+  /** A withdrawal the broker took, and the signal of the case it withdraws. */
+  record Withdrawal(Published withdrawal, Published signal) {}
 
   private final Map<String, KafkaProducer<String, byte[]>> producers = new ConcurrentHashMap<>();
   private final Map<String, Published> published = new ConcurrentHashMap<>();
+  private final Queue<Sent> withdrawable = new ConcurrentLinkedQueue<>();
+  private final List<Withdrawal> withdrawals = new CopyOnWriteArrayList<>();
   private final AtomicBoolean running = new AtomicBoolean(true);
   private final Random random;
   private final double perSecond;
@@ -89,26 +105,36 @@ final class Traffic implements AutoCloseable {
     return Map.copyOf(published);
   }
 
+  /** The withdrawals the broker acknowledged. */
+  List<Withdrawal> withdrawals() {
+    return List.copyOf(withdrawals);
+  }
+
+  /** A signal the broker took, with what its withdrawal needs. */
+  private record Sent(CaseSignal signal, Published at) {}
+
   private void run() {
     long intervalNanos = (long) (1e9 / perSecond);
     long next = System.nanoTime();
     while (running.get()) {
-      Scenario scenario = SCENARIOS.get(random.nextInt(SCENARIOS.size()));
-      CaseSignal signal = signal(scenario);
-      String topic = "partner." + scenario.sender() + ".outbox";
-      producers
-          .get(scenario.sender())
-          .send(
-              new ProducerRecord<>(
-                  topic, signal.getCaseReference(), SingleObjectEncoding.bytes(signal)),
-              (metadata, error) -> {
-                if (error == null) {
-                  published.put(
-                      signal.getEventId(),
-                      new Published(
-                          topic, metadata.partition(), metadata.offset(), signal.getEventId()));
-                }
-              });
+      Sent earlier = random.nextInt(WITHDRAW_ONE_IN) == 0 ? withdrawable.poll() : null;
+      if (earlier != null) {
+        CaseStatusChange withdrawal = withdrawal(earlier.signal());
+        send(
+            withdrawal.getSender(),
+            withdrawal.getCaseReference(),
+            withdrawal.getEventId(),
+            SingleObjectEncoding.bytes(withdrawal),
+            at -> withdrawals.add(new Withdrawal(at, earlier.at())));
+      } else {
+        CaseSignal signal = signal(SCENARIOS.get(random.nextInt(SCENARIOS.size())));
+        send(
+            signal.getSender(),
+            signal.getCaseReference(),
+            signal.getEventId(),
+            SingleObjectEncoding.bytes(signal),
+            at -> withdrawable.add(new Sent(signal, at)));
+      }
       next += intervalNanos;
       long wait = next - System.nanoTime();
       if (wait > 0) {
@@ -120,6 +146,41 @@ final class Traffic implements AutoCloseable {
         }
       }
     }
+  }
+
+  /**
+   * Sends an event on its sender's outbox, keyed by its case (so a withdrawal follows its signal in
+   * one partition); {@code then} gets where the broker put it.
+   */
+  private void send(
+      String sender, String caseReference, String eventId, byte[] bytes, Consumer<Published> then) {
+    String topic = "partner." + sender + ".outbox";
+    producers
+        .get(sender)
+        .send(
+            new ProducerRecord<>(topic, caseReference, bytes),
+            (metadata, error) -> {
+              if (error == null) {
+                Published at =
+                    new Published(topic, metadata.partition(), metadata.offset(), eventId);
+                published.put(eventId, at);
+                then.accept(at);
+              }
+            });
+  }
+
+  private static CaseStatusChange withdrawal(CaseSignal signal) {
+    return CaseStatusChange.newBuilder()
+        .setEventId(UUID.randomUUID().toString())
+        .setSender(signal.getSender())
+        .setCaseReference(signal.getCaseReference())
+        .setOccurredAt(Instant.now())
+        .setPurpose(signal.getPurpose())
+        .setSubject(signal.getSubject())
+        .setStatus(CaseStatus.WITHDRAWN)
+        .setReason("Melding ten onrechte gedaan.")
+        .setContact(signal.getContact())
+        .build();
   }
 
   private CaseSignal signal(Scenario scenario) {

@@ -19,6 +19,8 @@ import java.util.Set;
 import nl.covenanthub.audit.AuditDecision;
 import nl.covenanthub.audit.AuditHash;
 import nl.covenanthub.audit.AuditRecord;
+import nl.covenanthub.audit.ChainHead;
+import nl.covenanthub.audit.HeadSignatures;
 import nl.covenanthub.events.TopicSnapshot;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -29,8 +31,10 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
  * What happened, read back as a privacy officer would, with read_committed consumers: every event
- * decided exactly once per recipient, no delivery without its audit record, every chain unbroken,
- * and the console's index holding every audit record.
+ * decided exactly once per recipient, no delivery without its audit record nor a disclosure audited
+ * without its delivery, every withdrawal told once to each recipient of its case, every chain
+ * unbroken and ending where its signed head says, and the console's index holding every audit
+ * record.
  */
 record Verdict(
     long events,
@@ -75,11 +79,15 @@ record Verdict(
         + kills;
   }
 
-  /** The audit, the inboxes and the dead letters as they are now. */
+  /** The event type of the notice that tells a recipient of a withdrawal. */
+  static final String WITHDRAWAL_NOTICE = "WithdrawalNotice";
+
+  /** The audit, the inboxes, the dead letters and the signed chain heads as they are now. */
   record Observed(
       List<AuditRecord> audit,
       List<ConsumerRecord<String, byte[]>> inboxes,
-      List<ConsumerRecord<String, byte[]>> deadLetters) {
+      List<ConsumerRecord<String, byte[]>> deadLetters,
+      List<ConsumerRecord<String, byte[]>> heads) {
     static Observed read(Map<String, Object> superUser, Collection<String> partners) {
       AuditHash.trustGeneratedClasses();
       List<AuditRecord> audit = new ArrayList<>();
@@ -95,7 +103,11 @@ record Verdict(
       for (String partner : partners) {
         inboxes.addAll(snapshot(superUser, "partner." + partner + ".inbox"));
       }
-      return new Observed(audit, inboxes, snapshot(superUser, "hub.deadletter"));
+      return new Observed(
+          audit,
+          inboxes,
+          snapshot(superUser, "hub.deadletter"),
+          snapshot(superUser, "hub.audit.chain"));
     }
 
     /** Whether every record the partners had acknowledged has at least one audit record. */
@@ -113,28 +125,19 @@ record Verdict(
       Observed observed,
       Collection<Traffic.Published> valid,
       Collection<Traffic.Published> hostile,
+      Collection<Traffic.Withdrawal> withdrawals,
       Set<String> indexed,
+      HeadSignatures.Verifier heads,
       int kills) {
     Map<String, List<AuditRecord>> bySource = new HashMap<>();
     Map<String, Integer> perEventAndRecipient = new HashMap<>();
     Set<String> disclosed = new HashSet<>();
     long withheld = 0;
     for (AuditRecord a : observed.audit()) {
-      bySource
-          .computeIfAbsent(
-              a.getSourceTopic() + "/" + a.getSourcePartition() + "/" + a.getSourceOffset(),
-              k -> new ArrayList<>())
-          .add(a);
+      bySource.computeIfAbsent(source(a), k -> new ArrayList<>()).add(a);
+      // By event type too: a withdrawal is decided for a recipient, and may also be told to it.
       perEventAndRecipient.merge(
-          a.getSourceTopic()
-              + "/"
-              + a.getSourcePartition()
-              + "/"
-              + a.getSourceOffset()
-              + "/"
-              + a.getRecipient(),
-          1,
-          Integer::sum);
+          source(a) + "/" + a.getRecipient() + "/" + a.getEventType(), 1, Integer::sum);
       if (a.getDecision() == AuditDecision.DISCLOSED) {
         disclosed.add(a.getDisclosureId());
       } else if (a.getDecision() == AuditDecision.WITHHELD) {
@@ -143,7 +146,7 @@ record Verdict(
     }
     long lost = 0;
     for (Traffic.Published p : concat(valid, hostile)) {
-      if (!bySource.containsKey(p.topic() + "/" + p.partition() + "/" + p.offset())) {
+      if (!bySource.containsKey(source(p))) {
         lost++;
       }
     }
@@ -177,6 +180,19 @@ record Verdict(
       }
     }
     duplicated += deliveries.values().stream().filter(n -> n > 1).count();
+    for (AuditRecord a : observed.audit()) {
+      if (a.getDecision() == AuditDecision.DISCLOSED
+          && !deliveries.containsKey(a.getDisclosureId())) {
+        lost++; // audited as disclosed, never delivered
+      }
+    }
+    for (Traffic.Withdrawal w : withdrawals) {
+      Set<String> received = recipients(bySource, source(w.signal()), null);
+      Set<String> told = recipients(bySource, source(w.withdrawal()), WITHDRAWAL_NOTICE);
+      lost += received.stream().filter(r -> !told.contains(r)).count();
+      // Told twice is counted above (the same event, recipient and type).
+      duplicated += told.stream().filter(r -> !received.contains(r)).count();
+    }
     long consoleMissing =
         observed.audit().stream()
             .filter(a -> !indexed.contains(a.getChainId() + "#" + a.getSequence()))
@@ -189,13 +205,84 @@ record Verdict(
         lost,
         duplicated,
         unaudited,
-        chainBreaks(observed.audit()),
+        chainBreaks(observed.audit(), observed.heads(), heads),
         consoleMissing,
         kills);
   }
 
+  /** The recipients of what the audit disclosed from one source record (of one event type). */
+  private static Set<String> recipients(
+      Map<String, List<AuditRecord>> bySource, String source, String eventType) {
+    Set<String> recipients = new HashSet<>();
+    for (AuditRecord a : bySource.getOrDefault(source, List.of())) {
+      if (a.getDecision() == AuditDecision.DISCLOSED
+          && (eventType == null || eventType.equals(a.getEventType()))) {
+        recipients.add(a.getRecipient());
+      }
+    }
+    return recipients;
+  }
+
+  private static String source(AuditRecord a) {
+    return a.getSourceTopic() + "/" + a.getSourcePartition() + "/" + a.getSourceOffset();
+  }
+
+  private static String source(Traffic.Published p) {
+    return p.topic() + "/" + p.partition() + "/" + p.offset();
+  }
+
+  /**
+   * Chains that do not count 1, 2, 3… in hub.audit order or do not link hash to hash, and chains
+   * whose latest head on hub.audit.chain is missing, not signed by the hubs' key, or not their last
+   * record.
+   */
+  static long chainBreaks(
+      List<AuditRecord> audit,
+      List<ConsumerRecord<String, byte[]>> headRecords,
+      HeadSignatures.Verifier verifier) {
+    Set<String> broken = linkBreaks(audit);
+    Map<String, AuditRecord> last = new HashMap<>();
+    audit.forEach(a -> last.put(a.getChainId(), a));
+    Map<String, ConsumerRecord<String, byte[]>> latest = new HashMap<>();
+    Map<String, ChainHead> latestHead = new HashMap<>();
+    for (ConsumerRecord<String, byte[]> record : headRecords) {
+      ChainHead head = head(record);
+      ChainHead known = latestHead.get(head.getChainId());
+      if (known == null || head.getSequence() >= known.getSequence()) {
+        latestHead.put(head.getChainId(), head);
+        latest.put(head.getChainId(), record);
+      }
+    }
+    last.forEach(
+        (chain, record) -> {
+          ChainHead head = latestHead.get(chain);
+          if (head == null
+              || head.getSequence() != record.getSequence()
+              || !head.getHash().equals(record.getHash())
+              || !signed(latest.get(chain), head, verifier)) {
+            broken.add(chain);
+          }
+        });
+    return broken.size();
+  }
+
+  private static boolean signed(
+      ConsumerRecord<String, byte[]> record, ChainHead head, HeadSignatures.Verifier verifier) {
+    String keyId = header(record, HeadSignatures.KEY_ID_HEADER);
+    Header signature = record.headers().lastHeader(HeadSignatures.SIGNATURE_HEADER);
+    return keyId != null && signature != null && verifier.verify(head, keyId, signature.value());
+  }
+
+  private static ChainHead head(ConsumerRecord<String, byte[]> record) {
+    try {
+      return ChainHead.fromByteBuffer(ByteBuffer.wrap(record.value()));
+    } catch (IOException e) {
+      throw new IllegalStateException("an unreadable chain head at offset " + record.offset(), e);
+    }
+  }
+
   /** Chains (in hub.audit order) that do not count 1, 2, 3… or do not link hash to hash. */
-  static long chainBreaks(List<AuditRecord> audit) {
+  static Set<String> linkBreaks(List<AuditRecord> audit) {
     Map<String, AuditRecord> last = new HashMap<>();
     Set<String> broken = new HashSet<>();
     for (AuditRecord record : audit) {
@@ -207,7 +294,7 @@ record Verdict(
       }
       last.put(record.getChainId(), record);
     }
-    return broken.size();
+    return broken;
   }
 
   /** What the console's index holds: chain and position of every record. */
