@@ -309,6 +309,48 @@ class WithdrawalTest {
     }
   }
 
+  /**
+   * The police go on reporting on a case they withdrew (it turned out to be real after all), and
+   * withdraw it again: Veilig Thuis, told of the first withdrawal, received something new since,
+   * and is told of the second about that; lzn received nothing new and is not told again.
+   */
+  @Test
+  void whatWasDisclosedAfterAWithdrawalIsToldOfTheNextOne() {
+    SignalledCase signalled = withdrawn();
+    noticeTo("lzn", signalled);
+    noticeTo("veilig-thuis", signalled);
+    CaseSignal later =
+        PartnerEvents.signal("politie", "huiselijk-geweld", Concern.HUISELIJK_GEWELD)
+            .setCaseReference(signalled.caseReference())
+            .build();
+    publish("politie", signalled.caseReference(), PartnerEvents.bytes(later));
+    String laterToVeiligThuis =
+        KafkaProbe.header(
+            inboxRecord("veilig-thuis", "eventId", later.getEventId()), "disclosure-id");
+
+    CaseStatusChange again = withdrawal(signalled.caseReference());
+    publish("politie", signalled.caseReference(), PartnerEvents.bytes(again));
+
+    // Written in one transaction with the withdrawal's audit: once one is visible, all are.
+    List<AuditRecord> notices = noticesAudited(again.getEventId(), 1);
+    assertThat(notices).extracting(AuditRecord::getRecipient).containsExactly("veilig-thuis");
+    GenericRecord notice =
+        kafka.view(
+            kafka.committed("partner.veilig-thuis.inbox").stream()
+                .filter(
+                    r ->
+                        notices
+                            .get(0)
+                            .getDisclosureId()
+                            .equals(KafkaProbe.header(r, "disclosure-id")))
+                .findFirst()
+                .orElseThrow());
+    assertThat(notice.get("disclosureIds").toString())
+        .as("what it was not told of yet, and only that")
+        .contains(laterToVeiligThuis)
+        .doesNotContain(signalled.toVeiligThuis());
+  }
+
   @Test
   void anAcknowledgementIsRecordedAndPassedOnUnderTheWithdrawingPartnersReference() {
     SignalledCase signalled = withdrawn();

@@ -119,12 +119,6 @@ public class DisclosureIndex implements SmartLifecycle {
     return cases;
   }
 
-  /** Whether {@code recipient} was told already, for {@code reason}, about the case. */
-  public boolean notified(String caseKey, String recipient, String reason) {
-    return noticesAbout(caseKey)
-        .anyMatch(n -> n.recipient().equals(recipient) && n.reason().equals(reason));
-  }
-
   /**
    * The committed disclosures whose retention ended by {@code now} and that no notice named yet: to
    * be told to their recipients.
@@ -141,10 +135,22 @@ public class DisclosureIndex implements SmartLifecycle {
 
   /** The disclosure ids a notice to {@code recipient} named already, about the case. */
   public Set<String> named(String caseKey, String recipient) {
+    return named(noticesAbout(caseKey).filter(n -> n.recipient().equals(recipient)));
+  }
+
+  /**
+   * The disclosure ids a notice to {@code recipient} named already for {@code reason}, about the
+   * case: not what it received since.
+   */
+  public Set<String> named(String caseKey, String recipient, String reason) {
+    return named(
+        noticesAbout(caseKey)
+            .filter(n -> n.recipient().equals(recipient) && n.reason().equals(reason)));
+  }
+
+  private static Set<String> named(Stream<Notice> notices) {
     Set<String> named = new java.util.HashSet<>();
-    noticesAbout(caseKey)
-        .filter(n -> n.recipient().equals(recipient))
-        .forEach(n -> named.addAll(n.disclosureIds()));
+    notices.forEach(n -> named.addAll(n.disclosureIds()));
     return named;
   }
 

@@ -111,7 +111,7 @@ public class Withdrawals {
           new Cause(in.source(), in.eventId(), in.occurredAt(), decided.trace()),
           caseKey,
           NoticeReason.WITHDRAWN,
-          d -> !index.notified(caseKey, d.recipient(), NoticeReason.WITHDRAWN.name()),
+          notNamedYet(caseKey, NoticeReason.WITHDRAWN),
           decided.decidedAt());
     }
   }
@@ -138,11 +138,7 @@ public class Withdrawals {
     for (String caseKey : cases) {
       told +=
           notifyRecipients(
-              cause,
-              caseKey,
-              NoticeReason.ERASURE,
-              d -> !index.notified(caseKey, d.recipient(), NoticeReason.ERASURE.name()),
-              at);
+              cause, caseKey, NoticeReason.ERASURE, notNamedYet(caseKey, NoticeReason.ERASURE), at);
     }
     if (told == 0) {
       auditor.withheldByHub(
@@ -237,6 +233,18 @@ public class Withdrawals {
                     .computeIfAbsent(d.recipient(), r -> index.named(caseKey, r))
                     .contains(d.disclosureId()),
         clock.instant());
+  }
+
+  /**
+   * The disclosures of the case that no notice for {@code reason} named yet: a recipient told once
+   * is not told again, but is told of what it received since.
+   */
+  private Predicate<IndexFacts.Disclosure> notNamedYet(String caseKey, NoticeReason reason) {
+    Map<String, Set<String>> named = new HashMap<>();
+    return d ->
+        !named
+            .computeIfAbsent(d.recipient(), r -> index.named(caseKey, r, reason.name()))
+            .contains(d.disclosureId());
   }
 
   /** What a notice follows from: the record (and its event, if any) that made the hub send it. */
