@@ -164,14 +164,17 @@ public final class Chaos implements Callable<Integer> {
       String jdbcUrl = "jdbc:postgresql://localhost:" + ports.postgres() + "/postgres";
       String password = ((PostgresService) stack.service("postgres").orElseThrow()).password();
       java.util.Set<String> indexed = awaitIndexed(jdbcUrl, password, observed.audit().size());
+      HeadSignatures.Verifier verifier =
+          HeadSignatures.Verifier.of(List.of(HeadKeys.of(settings.stateDir()).publicKey()));
       Verdict verdict =
           Verdict.of(
               observed,
               valid.values(),
               refused,
               traffic.withdrawals(),
+              traffic.acknowledgements(),
               indexed,
-              HeadSignatures.Verifier.of(List.of(HeadKeys.of(settings.stateDir()).publicKey())),
+              verifier,
               killed);
       say.line(
           traffic.withdrawals().size()
@@ -179,7 +182,11 @@ public final class Chaos implements Callable<Integer> {
               + observed.audit().stream()
                   .filter(a -> Verdict.WITHDRAWAL_NOTICE.equals(a.getEventType()))
                   .count()
-              + " withdrawal notices disclosed");
+              + " withdrawal notices disclosed; "
+              + traffic.acknowledgements().size()
+              + " of them acknowledged");
+      Verdict.brokenChains(observed.audit(), observed.heads(), verifier)
+          .forEach((chain, why) -> say.line("chain " + chain + " broken: " + why));
       say.line("done in " + Say.since(started));
       System.out.println(verdict.line());
       return verdict.holds() ? 0 : 1;
@@ -188,16 +195,26 @@ public final class Chaos implements Callable<Integer> {
     }
   }
 
-  /** Reads back until every published record is decided, or {@link #SETTLE} has passed. */
+  /**
+   * Reads back until every published record is decided and the audit stopped growing, or {@link
+   * #SETTLE} has passed. Some of it is written after its event was decided (the match notices, by
+   * the matching listener), and a read takes the audit before the chain heads: so the read kept is
+   * one whose audit the next read found unchanged, which brackets its heads.
+   */
   private Verdict.Observed settle(
       Map<String, Object> superUser, List<Traffic.Published> published) {
     long deadline = System.nanoTime() + SETTLE.toNanos();
     Verdict.Observed observed = Verdict.Observed.read(superUser, PARTNERS);
-    while (!observed.decidedAll(published) && System.nanoTime() < deadline) {
+    Verdict.Observed before = null;
+    while ((!observed.decidedAll(published)
+            || before == null
+            || before.audit().size() != observed.audit().size())
+        && System.nanoTime() < deadline) {
       Await.sleep(Duration.ofSeconds(5));
+      before = observed;
       observed = Verdict.Observed.read(superUser, PARTNERS);
     }
-    return observed;
+    return before != null && before.audit().size() == observed.audit().size() ? before : observed;
   }
 
   /**

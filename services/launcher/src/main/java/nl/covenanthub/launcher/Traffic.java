@@ -1,8 +1,10 @@
 package nl.covenanthub.launcher;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
@@ -22,18 +24,26 @@ import nl.covenanthub.events.Contact;
 import nl.covenanthub.events.RiskLevel;
 import nl.covenanthub.events.SingleObjectEncoding;
 import nl.covenanthub.events.Subject;
+import nl.covenanthub.events.WithdrawalAcknowledgement;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * A steady stream of realistic events from the partners, each logged in as itself: the police's
  * signals of confused behaviour and cannabis farms, Veilig Thuis's reports, and now and then the
  * withdrawal of a case published before (its sender found it was a mistake), which every recipient
- * of the case must be told of. An event counts as published once the broker acknowledged it; those
- * are what the verdict holds the hub to.
+ * of the case must be told of. The recipients read their inboxes, each as itself, and acknowledge
+ * about half of the withdrawal notices they get. An event counts as published once the broker
+ * acknowledged it; those are what the verdict holds the hub to.
  */
 final class Traffic implements AutoCloseable {
   /** A published record: where it is, and its event id (null for hostile input). */
@@ -50,6 +60,9 @@ final class Traffic implements AutoCloseable {
   /** One event in this many withdraws a case published before. */
   private static final int WITHDRAW_ONE_IN = 10;
 
+  /** A recipient acknowledges one withdrawal notice in this many; the others stay open. */
+  private static final int ACKNOWLEDGE_ONE_IN = 2;
+
   private record Scenario(String sender, String purpose, Concern concern) {}
 
   /** A withdrawal the broker took, and the signal of the case it withdraws. */
@@ -59,16 +72,23 @@ final class Traffic implements AutoCloseable {
   private final Map<String, Published> published = new ConcurrentHashMap<>();
   private final Queue<Sent> withdrawable = new ConcurrentLinkedQueue<>();
   private final List<Withdrawal> withdrawals = new CopyOnWriteArrayList<>();
+  private final List<Published> acknowledgements = new CopyOnWriteArrayList<>();
   private final AtomicBoolean running = new AtomicBoolean(true);
+  private final Map<String, Map<String, Object>> logins;
   private final Random random;
+  private final Random recipientsRandom;
   private final double perSecond;
   private final Thread thread;
+  private final Thread recipients;
 
   Traffic(Map<String, Map<String, Object>> logins, double perSecond, long seed) {
+    this.logins = Map.copyOf(logins);
     this.random = new Random(seed);
+    this.recipientsRandom = new Random(random.nextLong());
     this.perSecond = perSecond;
     logins.forEach((partner, login) -> producers.put(partner, producer(login)));
     this.thread = new Thread(this::run, "chaos-traffic");
+    this.recipients = new Thread(this::acknowledge, "chaos-recipients");
   }
 
   static KafkaProducer<String, byte[]> producer(Map<String, Object> login) {
@@ -85,6 +105,7 @@ final class Traffic implements AutoCloseable {
 
   void start() {
     thread.start();
+    recipients.start();
   }
 
   /** Stops sending and waits until every send has been answered. */
@@ -93,6 +114,7 @@ final class Traffic implements AutoCloseable {
     running.set(false);
     try {
       thread.join(Duration.ofMinutes(6).toMillis());
+      recipients.join(Duration.ofMinutes(1).toMillis());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
@@ -108,6 +130,11 @@ final class Traffic implements AutoCloseable {
   /** The withdrawals the broker acknowledged. */
   List<Withdrawal> withdrawals() {
     return List.copyOf(withdrawals);
+  }
+
+  /** The acknowledgements of withdrawal notices the broker took. */
+  List<Published> acknowledgements() {
+    return List.copyOf(acknowledgements);
   }
 
   /** A signal the broker took, with what its withdrawal needs. */
@@ -167,6 +194,72 @@ final class Traffic implements AutoCloseable {
                 then.accept(at);
               }
             });
+  }
+
+  /**
+   * The recipients: each reads its own inbox as itself and acknowledges some of the withdrawal
+   * notices it gets, quoting the notice's id (its {@code disclosure-id}) under a case reference of
+   * its own.
+   */
+  private void acknowledge() {
+    Map<String, KafkaConsumer<String, byte[]>> inboxes = new HashMap<>();
+    try {
+      logins.forEach((partner, login) -> inboxes.put(partner, inboxReader(partner, login)));
+      while (running.get()) {
+        inboxes.forEach(
+            (partner, inbox) -> {
+              for (ConsumerRecord<String, byte[]> record : poll(inbox)) {
+                if (Verdict.WITHDRAWAL_NOTICE.equals(header(record, "event-type"))
+                    && recipientsRandom.nextInt(ACKNOWLEDGE_ONE_IN) == 0) {
+                  WithdrawalAcknowledgement ack =
+                      WithdrawalAcknowledgement.newBuilder()
+                          .setEventId(UUID.randomUUID().toString())
+                          .setSender(partner)
+                          .setCaseReference("CHAOS-" + partner + "-" + UUID.randomUUID())
+                          .setPurpose(String.valueOf(header(record, "purpose")))
+                          .setOccurredAt(Instant.now())
+                          .setNoticeId(header(record, "disclosure-id"))
+                          .build();
+                  send(
+                      partner,
+                      ack.getCaseReference(),
+                      ack.getEventId(),
+                      SingleObjectEncoding.bytes(ack),
+                      acknowledgements::add);
+                }
+              }
+            });
+      }
+    } finally {
+      inboxes.values().forEach(KafkaConsumer::close);
+    }
+  }
+
+  private static KafkaConsumer<String, byte[]> inboxReader(
+      String partner, Map<String, Object> login) {
+    Map<String, Object> config = new HashMap<>(login);
+    config.put(ConsumerConfig.GROUP_ID_CONFIG, partner + ".chaos");
+    config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    KafkaConsumer<String, byte[]> consumer =
+        new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
+    consumer.subscribe(List.of("partner." + partner + ".inbox"));
+    return consumer;
+  }
+
+  /** What came; nothing while the broker is away (it is restarted on purpose). */
+  private static Iterable<ConsumerRecord<String, byte[]>> poll(
+      KafkaConsumer<String, byte[]> inbox) {
+    try {
+      return inbox.poll(Duration.ofMillis(100));
+    } catch (RuntimeException e) {
+      return List.of();
+    }
+  }
+
+  private static String header(ConsumerRecord<String, byte[]> record, String name) {
+    Header header = record.headers().lastHeader(name);
+    return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
   }
 
   private static CaseStatusChange withdrawal(CaseSignal signal) {

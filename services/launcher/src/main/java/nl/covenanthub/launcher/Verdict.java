@@ -16,6 +16,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import nl.covenanthub.audit.AuditDecision;
 import nl.covenanthub.audit.AuditHash;
 import nl.covenanthub.audit.AuditRecord;
@@ -82,6 +83,9 @@ record Verdict(
   /** The event type of the notice that tells a recipient of a withdrawal. */
   static final String WITHDRAWAL_NOTICE = "WithdrawalNotice";
 
+  /** The event type of a recipient's acknowledgement, passed on to the partner that withdrew. */
+  static final String ACKNOWLEDGEMENT = "WithdrawalAcknowledgement";
+
   /** The audit, the inboxes, the dead letters and the signed chain heads as they are now. */
   record Observed(
       List<AuditRecord> audit,
@@ -126,6 +130,7 @@ record Verdict(
       Collection<Traffic.Published> valid,
       Collection<Traffic.Published> hostile,
       Collection<Traffic.Withdrawal> withdrawals,
+      Collection<Traffic.Published> acknowledgements,
       Set<String> indexed,
       HeadSignatures.Verifier heads,
       int kills) {
@@ -193,6 +198,11 @@ record Verdict(
       // Told twice is counted above (the same event, recipient and type).
       duplicated += told.stream().filter(r -> !received.contains(r)).count();
     }
+    for (Traffic.Published ack : acknowledgements) {
+      if (recipients(bySource, source(ack), ACKNOWLEDGEMENT).isEmpty()) {
+        lost++; // not passed on to the partner that withdrew
+      }
+    }
     long consoleMissing =
         observed.audit().stream()
             .filter(a -> !indexed.contains(a.getChainId() + "#" + a.getSequence()))
@@ -240,7 +250,15 @@ record Verdict(
       List<AuditRecord> audit,
       List<ConsumerRecord<String, byte[]>> headRecords,
       HeadSignatures.Verifier verifier) {
-    Set<String> broken = linkBreaks(audit);
+    return brokenChains(audit, headRecords, verifier).size();
+  }
+
+  /** The broken chains, each with why: chain ids and positions only, for the operator. */
+  static Map<String, String> brokenChains(
+      List<AuditRecord> audit,
+      List<ConsumerRecord<String, byte[]>> headRecords,
+      HeadSignatures.Verifier verifier) {
+    Map<String, String> broken = new TreeMap<>(linkBreaks(audit));
     Map<String, AuditRecord> last = new HashMap<>();
     audit.forEach(a -> last.put(a.getChainId(), a));
     Map<String, ConsumerRecord<String, byte[]>> latest = new HashMap<>();
@@ -256,14 +274,25 @@ record Verdict(
     last.forEach(
         (chain, record) -> {
           ChainHead head = latestHead.get(chain);
-          if (head == null
-              || head.getSequence() != record.getSequence()
-              || !head.getHash().equals(record.getHash())
-              || !signed(latest.get(chain), head, verifier)) {
-            broken.add(chain);
+          String why = null;
+          if (head == null) {
+            why = "no head on hub.audit.chain";
+          } else if (head.getSequence() != record.getSequence()
+              || !head.getHash().equals(record.getHash())) {
+            why =
+                "the latest head is at "
+                    + head.getSequence()
+                    + ", the last record at "
+                    + record.getSequence()
+                    + (head.getSequence() == record.getSequence() ? " with another hash" : "");
+          } else if (!signed(latest.get(chain), head, verifier)) {
+            why = "the latest head's signature does not verify";
+          }
+          if (why != null) {
+            broken.putIfAbsent(chain, why);
           }
         });
-    return broken.size();
+    return broken;
   }
 
   private static boolean signed(
@@ -282,15 +311,21 @@ record Verdict(
   }
 
   /** Chains (in hub.audit order) that do not count 1, 2, 3… or do not link hash to hash. */
-  static Set<String> linkBreaks(List<AuditRecord> audit) {
+  static Map<String, String> linkBreaks(List<AuditRecord> audit) {
     Map<String, AuditRecord> last = new HashMap<>();
-    Set<String> broken = new HashSet<>();
+    Map<String, String> broken = new HashMap<>();
     for (AuditRecord record : audit) {
       AuditRecord before = last.get(record.getChainId());
       long expected = before == null ? 1 : before.getSequence() + 1;
       String previous = before == null ? AuditHash.GENESIS : before.getHash();
-      if (record.getSequence() != expected || !AuditHash.follows(record, previous)) {
-        broken.add(record.getChainId());
+      if (record.getSequence() != expected) {
+        broken.putIfAbsent(
+            record.getChainId(),
+            "record " + record.getSequence() + " where " + expected + " was due");
+      } else if (!AuditHash.follows(record, previous)) {
+        broken.putIfAbsent(
+            record.getChainId(),
+            "record " + record.getSequence() + " does not link to the one before");
       }
       last.put(record.getChainId(), record);
     }

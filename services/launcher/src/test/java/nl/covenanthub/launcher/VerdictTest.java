@@ -19,15 +19,17 @@ import org.junit.jupiter.api.Test;
 
 /**
  * What {@code bin/chaos} counts at the end, on a small world made by hand: police signal a case to
- * lzn and withdraw it; the hub must have delivered and audited the signal, told lzn of the
- * withdrawal once, and signed the chain's last record. Each way of breaking one of these shows in
- * the count that names it.
+ * lzn and withdraw it, and lzn acknowledges; the hub must have delivered and audited the signal,
+ * told lzn of the withdrawal once, passed the acknowledgement on, and signed the chain's last
+ * record. Each way of breaking one of these shows in the count that names it.
  */
 class VerdictTest {
   private static final String OUTBOX = "partner.politie.outbox";
   private static final String CHAIN = OUTBOX + "-0";
   private static final Traffic.Published SIGNAL = new Traffic.Published(OUTBOX, 0, 10, "e-1");
   private static final Traffic.Published WITHDRAWAL = new Traffic.Published(OUTBOX, 0, 11, "e-2");
+  private static final Traffic.Published ACK =
+      new Traffic.Published("partner.lzn.outbox", 0, 5, "e-3");
   private static final HeadSignatures.Signer HUBS =
       HeadSignatures.Signer.of(HeadSignatures.DEMO_PRIVATE_KEY, HeadSignatures.DEMO_PUBLIC_KEY);
   private static final HeadSignatures.Verifier CHECKER =
@@ -42,7 +44,8 @@ class VerdictTest {
     decided(SIGNAL, "CaseSignal", "lzn", AuditDecision.DISCLOSED, "d-1");
     decided(WITHDRAWAL, "CaseStatusChange", "lzn", AuditDecision.WITHHELD, "d-2");
     decided(WITHDRAWAL, Verdict.WITHDRAWAL_NOTICE, "lzn", AuditDecision.DISCLOSED, "n-1");
-    inboxIds.addAll(List.of("d-1", "n-1"));
+    decided(ACK, Verdict.ACKNOWLEDGEMENT, "politie", AuditDecision.DISCLOSED, "a-1");
+    inboxIds.addAll(List.of("d-1", "n-1", "a-1"));
   }
 
   @Test
@@ -51,13 +54,14 @@ class VerdictTest {
     assertThat(verdict.holds()).isTrue();
     assertThat(verdict.line())
         .isEqualTo(
-            "events=2 delivered=2 withheld=1 deadlettered=0 lost=0 duplicated=0 unaudited=0"
+            "events=3 delivered=3 withheld=1 deadlettered=0 lost=0 duplicated=0 unaudited=0"
                 + " chain_breaks=0 console_missing=0 kills=1");
   }
 
   @Test
   void aWithdrawalNotToldToARecipientOfItsCaseIsLost() {
     audit.remove(2);
+    rehashFrom(2);
     inboxIds.remove("n-1");
     Verdict verdict = verdict(signedHead(lastRecord()));
     assertThat(verdict.lost()).isEqualTo(1);
@@ -75,6 +79,15 @@ class VerdictTest {
     assertThat(verdict(signedHead(lastRecord())).duplicated())
         .as("told a partner that received nothing of the case")
         .isEqualTo(1);
+  }
+
+  @Test
+  void anAcknowledgementNotPassedOnToThePartnerThatWithdrewIsLost() {
+    AuditRecord passedOn = audit.get(3);
+    passedOn.setDecision(AuditDecision.WITHHELD);
+    rehashFrom(3);
+    inboxIds.remove("a-1");
+    assertThat(verdict(signedHead(lastRecord())).lost()).isEqualTo(1);
   }
 
   @Test
@@ -135,9 +148,10 @@ class VerdictTest {
     audit.forEach(a -> indexed.add(a.getChainId() + "#" + a.getSequence()));
     return Verdict.of(
         new Verdict.Observed(List.copyOf(audit), inboxes, List.of(), heads),
-        List.of(SIGNAL, WITHDRAWAL),
+        List.of(SIGNAL, WITHDRAWAL, ACK),
         List.of(),
         List.of(new Traffic.Withdrawal(WITHDRAWAL, SIGNAL)),
+        List.of(ACK),
         indexed,
         CHECKER,
         1);
@@ -172,10 +186,14 @@ class VerdictTest {
     rehashFrom(audit.size() - 1);
   }
 
-  /** Links and seals the chain from {@code index} on, as the hub (or a careful forger) would. */
+  /**
+   * Numbers, links and seals the chain from {@code index} on, as the hub (or a careful forger)
+   * would.
+   */
   private void rehashFrom(int index) {
     for (int i = index; i < audit.size(); i++) {
       AuditRecord record = audit.get(i);
+      record.setSequence(i + 1L);
       record.setPreviousHash(i == 0 ? AuditHash.GENESIS : audit.get(i - 1).getHash());
       record.setHash(AuditHash.of(record));
     }
