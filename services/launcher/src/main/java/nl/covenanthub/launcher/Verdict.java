@@ -117,11 +117,8 @@ record Verdict(
     /** Whether every record the partners had acknowledged has at least one audit record. */
     boolean decidedAll(Collection<Traffic.Published> published) {
       Set<String> sources = new HashSet<>();
-      for (AuditRecord a : audit) {
-        sources.add(a.getSourceTopic() + "/" + a.getSourcePartition() + "/" + a.getSourceOffset());
-      }
-      return published.stream()
-          .allMatch(p -> sources.contains(p.topic() + "/" + p.partition() + "/" + p.offset()));
+      audit.forEach(a -> sources.add(source(a)));
+      return published.stream().allMatch(p -> sources.contains(source(p)));
     }
   }
 
@@ -261,19 +258,18 @@ record Verdict(
     Map<String, String> broken = new TreeMap<>(linkBreaks(audit));
     Map<String, AuditRecord> last = new HashMap<>();
     audit.forEach(a -> last.put(a.getChainId(), a));
-    Map<String, ConsumerRecord<String, byte[]>> latest = new HashMap<>();
-    Map<String, ChainHead> latestHead = new HashMap<>();
+    Map<String, SignedHead> latest = new HashMap<>();
     for (ConsumerRecord<String, byte[]> record : headRecords) {
       ChainHead head = head(record);
-      ChainHead known = latestHead.get(head.getChainId());
-      if (known == null || head.getSequence() >= known.getSequence()) {
-        latestHead.put(head.getChainId(), head);
-        latest.put(head.getChainId(), record);
+      SignedHead known = latest.get(head.getChainId());
+      if (known == null || head.getSequence() >= known.head().getSequence()) {
+        latest.put(head.getChainId(), new SignedHead(head, record));
       }
     }
     last.forEach(
         (chain, record) -> {
-          ChainHead head = latestHead.get(chain);
+          SignedHead published = latest.get(chain);
+          ChainHead head = published == null ? null : published.head();
           String why = null;
           if (head == null) {
             why = "no head on hub.audit.chain";
@@ -285,7 +281,7 @@ record Verdict(
                     + ", the last record at "
                     + record.getSequence()
                     + (head.getSequence() == record.getSequence() ? " with another hash" : "");
-          } else if (!signed(latest.get(chain), head, verifier)) {
+          } else if (!signed(published.record(), head, verifier)) {
             why = "the latest head's signature does not verify";
           }
           if (why != null) {
@@ -294,6 +290,9 @@ record Verdict(
         });
     return broken;
   }
+
+  /** A chain head and the record it came in, with its signature. */
+  private record SignedHead(ChainHead head, ConsumerRecord<String, byte[]> record) {}
 
   private static boolean signed(
       ConsumerRecord<String, byte[]> record, ChainHead head, HeadSignatures.Verifier verifier) {
