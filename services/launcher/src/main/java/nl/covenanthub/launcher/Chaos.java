@@ -166,23 +166,27 @@ public final class Chaos implements Callable<Integer> {
       java.util.Set<String> indexed = awaitIndexed(jdbcUrl, password, observed.audit().size());
       HeadSignatures.Verifier verifier =
           HeadSignatures.Verifier.of(List.of(HeadKeys.of(settings.stateDir()).publicKey()));
+      List<Traffic.NoticeRequest> noticeRequests = new ArrayList<>(traffic.withdrawals());
+      noticeRequests.addAll(traffic.erasures());
       Verdict verdict =
           Verdict.of(
               observed,
               valid.values(),
               refused,
-              traffic.withdrawals(),
+              noticeRequests,
               traffic.acknowledgements(),
               indexed,
               verifier,
               killed);
       say.line(
           traffic.withdrawals().size()
-              + " of the events withdrew a case; "
+              + " of the events withdrew a case and "
+              + traffic.erasures().size()
+              + " asked erasure of one; "
               + observed.audit().stream()
                   .filter(a -> Verdict.WITHDRAWAL_NOTICE.equals(a.getEventType()))
                   .count()
-              + " withdrawal notices disclosed; "
+              + " notices disclosed; "
               + traffic.acknowledgements().size()
               + " of them acknowledged");
       Verdict.brokenChains(observed.audit(), observed.heads(), verifier)

@@ -21,6 +21,8 @@ import nl.covenanthub.events.CaseStatus;
 import nl.covenanthub.events.CaseStatusChange;
 import nl.covenanthub.events.Concern;
 import nl.covenanthub.events.Contact;
+import nl.covenanthub.events.ErasureRequest;
+import nl.covenanthub.events.ErasureScope;
 import nl.covenanthub.events.RiskLevel;
 import nl.covenanthub.events.SingleObjectEncoding;
 import nl.covenanthub.events.Subject;
@@ -40,10 +42,10 @@ import org.apache.kafka.common.serialization.StringSerializer;
 /**
  * A steady stream of realistic events from the partners, each logged in as itself: the police's
  * signals of confused behaviour and cannabis farms, Veilig Thuis's reports, and now and then the
- * withdrawal of a case published before (its sender found it was a mistake), which every recipient
- * of the case must be told of. The recipients read their inboxes, each as itself, and acknowledge
- * about half of the withdrawal notices they get. An event counts as published once the broker
- * acknowledged it; those are what the verdict holds the hub to.
+ * withdrawal of a case published before (its sender found it was a mistake) or a request to erase
+ * one (its subject objected), which every recipient of the case must be told of. The recipients
+ * read their inboxes, each as itself, and acknowledge about half of the notices they get. An event
+ * counts as published once the broker acknowledged it; those are what the verdict holds the hub to.
  */
 final class Traffic implements AutoCloseable {
   /** A published record: where it is, and its event id (null for hostile input). */
@@ -57,21 +59,32 @@ final class Traffic implements AutoCloseable {
           new Scenario("lzn", "huiselijk-geweld", Concern.HUISELIJK_GEWELD));
   private static final List<String> BSNS = List.of("999990019", "999991772", "999993653");
 
-  /** One event in this many withdraws a case published before. */
-  private static final int WITHDRAW_ONE_IN = 10;
+  /** One event in this many withdraws, or asks erasure of, a case published before. */
+  private static final int END_ONE_IN = 10;
 
-  /** A recipient acknowledges one withdrawal notice in this many; the others stay open. */
+  /**
+   * Of those, one in this many is an erasure request (scope CASE), the others withdrawals. Each
+   * case is ended once, so that what its recipients must be told does not depend on what they
+   * acknowledged before.
+   */
+  private static final int ERASE_ONE_IN = 3;
+
+  /** A recipient acknowledges one notice in this many; the others stay open. */
   private static final int ACKNOWLEDGE_ONE_IN = 2;
 
   private record Scenario(String sender, String purpose, Concern concern) {}
 
-  /** A withdrawal the broker took, and the signal of the case it withdraws. */
-  record Withdrawal(Published withdrawal, Published signal) {}
+  /**
+   * A withdrawal or an erasure request the broker took, and the signal of the case it is about:
+   * each recipient of the signal must be told by one notice from the request's record.
+   */
+  record NoticeRequest(Published request, Published signal) {}
 
   private final Map<String, KafkaProducer<String, byte[]>> producers = new ConcurrentHashMap<>();
   private final Map<String, Published> published = new ConcurrentHashMap<>();
-  private final Queue<Sent> withdrawable = new ConcurrentLinkedQueue<>();
-  private final List<Withdrawal> withdrawals = new CopyOnWriteArrayList<>();
+  private final Queue<Sent> endable = new ConcurrentLinkedQueue<>();
+  private final List<NoticeRequest> withdrawals = new CopyOnWriteArrayList<>();
+  private final List<NoticeRequest> erasures = new CopyOnWriteArrayList<>();
   private final List<Published> acknowledgements = new CopyOnWriteArrayList<>();
   private final AtomicBoolean running = new AtomicBoolean(true);
   private final Map<String, Map<String, Object>> logins;
@@ -128,11 +141,16 @@ final class Traffic implements AutoCloseable {
   }
 
   /** The withdrawals the broker acknowledged. */
-  List<Withdrawal> withdrawals() {
+  List<NoticeRequest> withdrawals() {
     return List.copyOf(withdrawals);
   }
 
-  /** The acknowledgements of withdrawal notices the broker took. */
+  /** The erasure requests the broker acknowledged. */
+  List<NoticeRequest> erasures() {
+    return List.copyOf(erasures);
+  }
+
+  /** The acknowledgements of notices the broker took. */
   List<Published> acknowledgements() {
     return List.copyOf(acknowledgements);
   }
@@ -144,15 +162,23 @@ final class Traffic implements AutoCloseable {
     long intervalNanos = (long) (1e9 / perSecond);
     long next = System.nanoTime();
     while (running.get()) {
-      Sent earlier = random.nextInt(WITHDRAW_ONE_IN) == 0 ? withdrawable.poll() : null;
-      if (earlier != null) {
+      Sent earlier = random.nextInt(END_ONE_IN) == 0 ? endable.poll() : null;
+      if (earlier != null && random.nextInt(ERASE_ONE_IN) == 0) {
+        ErasureRequest erasure = erasure(earlier.signal());
+        send(
+            erasure.getSender(),
+            erasure.getCaseReference(),
+            erasure.getEventId(),
+            SingleObjectEncoding.bytes(erasure),
+            at -> erasures.add(new NoticeRequest(at, earlier.at())));
+      } else if (earlier != null) {
         CaseStatusChange withdrawal = withdrawal(earlier.signal());
         send(
             withdrawal.getSender(),
             withdrawal.getCaseReference(),
             withdrawal.getEventId(),
             SingleObjectEncoding.bytes(withdrawal),
-            at -> withdrawals.add(new Withdrawal(at, earlier.at())));
+            at -> withdrawals.add(new NoticeRequest(at, earlier.at())));
       } else {
         CaseSignal signal = signal(SCENARIOS.get(random.nextInt(SCENARIOS.size())));
         send(
@@ -160,7 +186,7 @@ final class Traffic implements AutoCloseable {
             signal.getCaseReference(),
             signal.getEventId(),
             SingleObjectEncoding.bytes(signal),
-            at -> withdrawable.add(new Sent(signal, at)));
+            at -> endable.add(new Sent(signal, at)));
       }
       next += intervalNanos;
       long wait = next - System.nanoTime();
@@ -197,9 +223,9 @@ final class Traffic implements AutoCloseable {
   }
 
   /**
-   * The recipients: each reads its own inbox as itself and acknowledges some of the withdrawal
-   * notices it gets, quoting the notice's id (its {@code disclosure-id}) under a case reference of
-   * its own.
+   * The recipients: each reads its own inbox as itself and acknowledges some of the notices it gets
+   * (of a withdrawal or an erasure request), quoting the notice's id (its {@code disclosure-id})
+   * under a case reference of its own.
    */
   private void acknowledge() {
     Map<String, KafkaConsumer<String, byte[]>> inboxes = new HashMap<>();
@@ -273,6 +299,17 @@ final class Traffic implements AutoCloseable {
         .setStatus(CaseStatus.WITHDRAWN)
         .setReason("Melding ten onrechte gedaan.")
         .setContact(signal.getContact())
+        .build();
+  }
+
+  private static ErasureRequest erasure(CaseSignal signal) {
+    return ErasureRequest.newBuilder()
+        .setEventId(UUID.randomUUID().toString())
+        .setSender(signal.getSender())
+        .setCaseReference(signal.getCaseReference())
+        .setPurpose(signal.getPurpose())
+        .setOccurredAt(Instant.now())
+        .setScope(ErasureScope.CASE)
         .build();
   }
 

@@ -33,8 +33,8 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 /**
  * What happened, read back as a privacy officer would, with read_committed consumers: every event
  * decided exactly once per recipient, no delivery without its audit record nor a disclosure audited
- * without its delivery, every withdrawal told once to each recipient of its case, every chain
- * unbroken and ending where its signed head says, and the console's index holding every audit
+ * without its delivery, every withdrawal and erasure request told once to each recipient of its
+ * case, unbroken and ending where its signed head says, and the console's index holding every audit
  * record.
  */
 record Verdict(
@@ -80,10 +80,10 @@ record Verdict(
         + kills;
   }
 
-  /** The event type of the notice that tells a recipient of a withdrawal. */
+  /** The event type of the notice that tells a recipient of a withdrawal or an erasure request. */
   static final String WITHDRAWAL_NOTICE = "WithdrawalNotice";
 
-  /** The event type of a recipient's acknowledgement, passed on to the partner that withdrew. */
+  /** The event type of a recipient's acknowledgement, passed on to the partner that asked. */
   static final String ACKNOWLEDGEMENT = "WithdrawalAcknowledgement";
 
   /** The audit, the inboxes, the dead letters and the signed chain heads as they are now. */
@@ -126,7 +126,7 @@ record Verdict(
       Observed observed,
       Collection<Traffic.Published> valid,
       Collection<Traffic.Published> hostile,
-      Collection<Traffic.Withdrawal> withdrawals,
+      Collection<Traffic.NoticeRequest> noticeRequests,
       Collection<Traffic.Published> acknowledgements,
       Set<String> indexed,
       HeadSignatures.Verifier heads,
@@ -188,16 +188,16 @@ record Verdict(
         lost++; // audited as disclosed, never delivered
       }
     }
-    for (Traffic.Withdrawal w : withdrawals) {
-      Set<String> received = recipients(bySource, source(w.signal()), null);
-      Set<String> told = recipients(bySource, source(w.withdrawal()), WITHDRAWAL_NOTICE);
+    for (Traffic.NoticeRequest n : noticeRequests) {
+      Set<String> received = recipients(bySource, source(n.signal()), null);
+      Set<String> told = recipients(bySource, source(n.request()), WITHDRAWAL_NOTICE);
       lost += received.stream().filter(r -> !told.contains(r)).count();
       // Told twice is counted above (the same event, recipient and type).
       duplicated += told.stream().filter(r -> !received.contains(r)).count();
     }
     for (Traffic.Published ack : acknowledgements) {
       if (recipients(bySource, source(ack), ACKNOWLEDGEMENT).isEmpty()) {
-        lost++; // not passed on to the partner that withdrew
+        lost++; // not passed on to the partner that withdrew or asked erasure
       }
     }
     long consoleMissing =

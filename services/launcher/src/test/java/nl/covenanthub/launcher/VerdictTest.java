@@ -82,6 +82,31 @@ class VerdictTest {
   }
 
   @Test
+  void anErasureRequestIsHeldToTheSamePromiseAsAWithdrawal() {
+    // A second case, to lzn and veilig-thuis; its sender asks erasure, and the hub tells lzn only.
+    Traffic.Published signal = new Traffic.Published(OUTBOX, 0, 12, "e-4");
+    Traffic.Published erasure = new Traffic.Published(OUTBOX, 0, 13, "e-5");
+    decided(signal, "CaseSignal", "lzn", AuditDecision.DISCLOSED, "d-3");
+    decided(signal, "CaseSignal", "veilig-thuis", AuditDecision.DISCLOSED, "d-4");
+    decided(erasure, Verdict.WITHDRAWAL_NOTICE, "lzn", AuditDecision.DISCLOSED, "n-2");
+    inboxIds.addAll(List.of("d-3", "d-4", "n-2"));
+    List<Traffic.NoticeRequest> requests =
+        List.of(
+            new Traffic.NoticeRequest(WITHDRAWAL, SIGNAL),
+            new Traffic.NoticeRequest(erasure, signal));
+    List<Traffic.Published> events = List.of(SIGNAL, WITHDRAWAL, ACK, signal, erasure);
+
+    Verdict verdict = verdict(List.of(signedHead(lastRecord())), events, requests);
+    assertThat(verdict.lost()).as("veilig-thuis not told").isEqualTo(1);
+
+    decided(erasure, Verdict.WITHDRAWAL_NOTICE, "veilig-thuis", AuditDecision.DISCLOSED, "n-3");
+    inboxIds.add("n-3");
+    verdict = verdict(List.of(signedHead(lastRecord())), events, requests);
+    assertThat(verdict.holds()).as("both told").isTrue();
+    assertThat(verdict.events()).isEqualTo(5);
+  }
+
+  @Test
   void anAcknowledgementNotPassedOnToThePartnerThatWithdrewIsLost() {
     AuditRecord passedOn = audit.get(3);
     passedOn.setDecision(AuditDecision.WITHHELD);
@@ -136,6 +161,16 @@ class VerdictTest {
   }
 
   private Verdict verdict(List<ConsumerRecord<String, byte[]>> heads) {
+    return verdict(
+        heads,
+        List.of(SIGNAL, WITHDRAWAL, ACK),
+        List.of(new Traffic.NoticeRequest(WITHDRAWAL, SIGNAL)));
+  }
+
+  private Verdict verdict(
+      List<ConsumerRecord<String, byte[]>> heads,
+      List<Traffic.Published> events,
+      List<Traffic.NoticeRequest> noticeRequests) {
     List<ConsumerRecord<String, byte[]>> inboxes = new ArrayList<>();
     for (String id : inboxIds) {
       inboxes.add(
@@ -148,9 +183,9 @@ class VerdictTest {
     audit.forEach(a -> indexed.add(a.getChainId() + "#" + a.getSequence()));
     return Verdict.of(
         new Verdict.Observed(List.copyOf(audit), inboxes, List.of(), heads),
-        List.of(SIGNAL, WITHDRAWAL, ACK),
+        events,
         List.of(),
-        List.of(new Traffic.Withdrawal(WITHDRAWAL, SIGNAL)),
+        noticeRequests,
         List.of(ACK),
         indexed,
         CHECKER,
