@@ -1,5 +1,6 @@
 package nl.covenanthub.launcher;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -36,6 +37,9 @@ import picocli.CommandLine.Option;
 public final class Chaos implements Callable<Integer> {
   private static final List<String> PARTNERS = List.of("lzn", "politie", "veilig-thuis", "riec");
   private static final Duration SETTLE = Duration.ofMinutes(4);
+
+  /** The partner that publishes over HTTP instead of Kafka. */
+  private static final String HTTP_PARTNER = "lzn";
 
   @Option(
       names = {"-h", "--help"},
@@ -115,10 +119,28 @@ public final class Chaos implements Callable<Integer> {
               settings.secret(LocalSettings.partnerSecretVariable(partner), partner)));
     }
     int killed = 0;
-    try (Traffic traffic = new Traffic(logins, rate, random.nextLong());
+    // The municipality's system speaks HTTPS: lzn publishes its signals to the hubs' API.
+    List<URI> hubs =
+        List.of(
+            URI.create("http://localhost:" + ports.hub(1)),
+            URI.create("http://localhost:" + ports.hub(2)));
+    try (HttpPartner overHttp =
+            new HttpPartner(
+                HTTP_PARTNER,
+                settings.secret(LocalSettings.partnerSecretVariable(HTTP_PARTNER), HTTP_PARTNER),
+                settings.tokenEndpoint(),
+                hubs);
+        Traffic traffic = new Traffic(logins, overHttp, rate, random.nextLong());
         HostilePartner hostile = new HostilePartner("lzn", logins.get("lzn"), random.nextLong())) {
       traffic.start();
-      say.line("traffic: " + rate + " events/s from " + String.join(", ", PARTNERS));
+      say.line(
+          "traffic: "
+              + rate
+              + " events/s from "
+              + String.join(", ", PARTNERS)
+              + " ("
+              + HTTP_PARTNER
+              + "'s signals over HTTP, to either hub)");
       hostile.attack();
       for (int kill = 1; kill <= kills; kill++) {
         Await.sleep(Duration.ofMillis(1_000 + random.nextInt(4_000)));
@@ -143,14 +165,31 @@ public final class Chaos implements Callable<Integer> {
       }
       hostile.attack();
       traffic.close();
+      overHttp.close(); // every request answered, or given up on
       Map<String, Traffic.Published> valid = traffic.published();
       List<Traffic.Published> refused = hostile.sent();
+      List<Traffic.NoticeRequest> noticeRequests = new ArrayList<>(traffic.withdrawals());
+      noticeRequests.addAll(traffic.erasures());
+      Verdict.Sent sent =
+          new Verdict.Sent(
+              valid.values(),
+              refused,
+              noticeRequests,
+              traffic.acknowledgements(),
+              overHttp.accepted(),
+              overHttp.notAccepted());
       say.line(
           "faults done ("
               + killed
               + " kills); "
               + valid.size()
-              + " events and "
+              + " events on Kafka, "
+              + sent.acceptedOverHttp().size()
+              + " over HTTP ("
+              + overHttp.retries()
+              + " requests sent again after no answer, a 409 or a 5xx; "
+              + sent.refusedOverHttp().size()
+              + " not accepted) and "
               + refused.size()
               + " hostile records published; waiting for the hub and the console to settle…");
       Map<String, Object> superUser =
@@ -158,26 +197,13 @@ public final class Chaos implements Callable<Integer> {
               "localhost:" + ports.kafkaInternal(),
               KafkaBroker.ADMIN_USER,
               KafkaBroker.DEMO_ADMIN_PASSWORD);
-      List<Traffic.Published> all = new ArrayList<>(valid.values());
-      all.addAll(refused);
-      Verdict.Observed observed = settle(superUser, all);
+      Verdict.Observed observed = settle(superUser, sent);
       String jdbcUrl = "jdbc:postgresql://localhost:" + ports.postgres() + "/postgres";
       String password = ((PostgresService) stack.service("postgres").orElseThrow()).password();
       java.util.Set<String> indexed = awaitIndexed(jdbcUrl, password, observed.audit().size());
       HeadSignatures.Verifier verifier =
           HeadSignatures.Verifier.of(List.of(HeadKeys.of(settings.stateDir()).publicKey()));
-      List<Traffic.NoticeRequest> noticeRequests = new ArrayList<>(traffic.withdrawals());
-      noticeRequests.addAll(traffic.erasures());
-      Verdict verdict =
-          Verdict.of(
-              observed,
-              valid.values(),
-              refused,
-              noticeRequests,
-              traffic.acknowledgements(),
-              indexed,
-              verifier,
-              killed);
+      Verdict verdict = Verdict.of(observed, sent, indexed, verifier, killed);
       say.line(
           traffic.withdrawals().size()
               + " of the events withdrew a case and "
@@ -205,12 +231,11 @@ public final class Chaos implements Callable<Integer> {
    * the matching listener), and a read takes the audit before the chain heads: so the read kept is
    * one whose audit the next read found unchanged, which brackets its heads.
    */
-  private Verdict.Observed settle(
-      Map<String, Object> superUser, List<Traffic.Published> published) {
+  private Verdict.Observed settle(Map<String, Object> superUser, Verdict.Sent sent) {
     long deadline = System.nanoTime() + SETTLE.toNanos();
     Verdict.Observed observed = Verdict.Observed.read(superUser, PARTNERS);
     Verdict.Observed before = null;
-    while ((!observed.decidedAll(published)
+    while ((!observed.decidedAll(sent)
             || before == null
             || before.audit().size() != observed.audit().size())
         && System.nanoTime() < deadline) {

@@ -1,5 +1,7 @@
 package nl.covenanthub.launcher;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -57,6 +59,7 @@ final class Traffic implements AutoCloseable {
           new Scenario("politie", "aanpak-ondermijning", Concern.HENNEPTEELT),
           new Scenario("veilig-thuis", "huiselijk-geweld", Concern.HUISELIJK_GEWELD),
           new Scenario("lzn", "huiselijk-geweld", Concern.HUISELIJK_GEWELD));
+  private static final ObjectMapper JSON = new ObjectMapper();
   private static final List<String> BSNS = List.of("999990019", "999991772", "999993653");
 
   /** One event in this many withdraws, or asks erasure of, a case published before. */
@@ -88,14 +91,20 @@ final class Traffic implements AutoCloseable {
   private final List<Published> acknowledgements = new CopyOnWriteArrayList<>();
   private final AtomicBoolean running = new AtomicBoolean(true);
   private final Map<String, Map<String, Object>> logins;
+  private final HttpPartner overHttp;
   private final Random random;
   private final Random recipientsRandom;
   private final double perSecond;
   private final Thread thread;
   private final Thread recipients;
 
-  Traffic(Map<String, Map<String, Object>> logins, double perSecond, long seed) {
+  /**
+   * @param overHttp the partner whose signals go to the hubs' HTTP API instead of its outbox
+   */
+  Traffic(
+      Map<String, Map<String, Object>> logins, HttpPartner overHttp, double perSecond, long seed) {
     this.logins = Map.copyOf(logins);
+    this.overHttp = overHttp;
     this.random = new Random(seed);
     this.recipientsRandom = new Random(random.nextLong());
     this.perSecond = perSecond;
@@ -181,12 +190,17 @@ final class Traffic implements AutoCloseable {
             at -> withdrawals.add(new NoticeRequest(at, earlier.at())));
       } else {
         CaseSignal signal = signal(SCENARIOS.get(random.nextInt(SCENARIOS.size())));
-        send(
-            signal.getSender(),
-            signal.getCaseReference(),
-            signal.getEventId(),
-            SingleObjectEncoding.bytes(signal),
-            at -> endable.add(new Sent(signal, at)));
+        if (signal.getSender().equals(overHttp.partner())) {
+          // Not ended later: its place on the outbox is the hub's to choose.
+          overHttp.publish("CaseSignal", json(signal));
+        } else {
+          send(
+              signal.getSender(),
+              signal.getCaseReference(),
+              signal.getEventId(),
+              SingleObjectEncoding.bytes(signal),
+              at -> endable.add(new Sent(signal, at)));
+        }
       }
       next += intervalNanos;
       long wait = next - System.nanoTime();
@@ -300,6 +314,35 @@ final class Traffic implements AutoCloseable {
         .setReason("Melding ten onrechte gedaan.")
         .setContact(signal.getContact())
         .build();
+  }
+
+  /** The signal as a partner posts it: plain JSON, as in docs/examples/. */
+  private static ObjectNode json(CaseSignal signal) {
+    ObjectNode event = JSON.createObjectNode();
+    event.put("eventId", signal.getEventId());
+    event.put("caseReference", signal.getCaseReference());
+    event.put("occurredAt", signal.getOccurredAt().toString());
+    event.put("purpose", signal.getPurpose());
+    Subject subject = signal.getSubject();
+    ObjectNode person = event.putObject("subject");
+    person.put("bsn", subject.getBsn());
+    person.put("name", subject.getName());
+    person.put("birthDate", subject.getBirthDate().toString());
+    Address address = subject.getAddress();
+    person
+        .putObject("address")
+        .put("street", address.getStreet())
+        .put("houseNumber", address.getHouseNumber())
+        .put("postcode", address.getPostcode())
+        .put("city", address.getCity());
+    signal.getConcerns().forEach(c -> event.withArray("concerns").add(c.name()));
+    event.put("riskLevel", signal.getRiskLevel().name());
+    event.put("narrative", signal.getNarrative());
+    event
+        .putObject("contact")
+        .put("name", signal.getContact().getName())
+        .put("organisation", signal.getContact().getOrganisation());
+    return event;
   }
 
   private static ErasureRequest erasure(CaseSignal signal) {

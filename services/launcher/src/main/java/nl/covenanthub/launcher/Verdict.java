@@ -114,23 +114,44 @@ record Verdict(
           snapshot(superUser, "hub.audit.chain"));
     }
 
-    /** Whether every record the partners had acknowledged has at least one audit record. */
-    boolean decidedAll(Collection<Traffic.Published> published) {
+    /**
+     * Whether every record the broker took for the partners, and every event a hub accepted over
+     * HTTP, has at least one audit record.
+     */
+    boolean decidedAll(Sent sent) {
       Set<String> sources = new HashSet<>();
-      audit.forEach(a -> sources.add(source(a)));
-      return published.stream().allMatch(p -> sources.contains(source(p)));
+      Set<String> eventIds = new HashSet<>();
+      audit.forEach(
+          a -> {
+            sources.add(source(a));
+            eventIds.add(a.getEventId());
+          });
+      return concat(sent.valid(), sent.hostile()).stream()
+              .allMatch(p -> sources.contains(source(p)))
+          && eventIds.containsAll(sent.acceptedOverHttp());
     }
   }
 
-  static Verdict of(
-      Observed observed,
+  /**
+   * What the partners sent that the hubs must account for.
+   *
+   * @param valid the valid events the broker took on the partners' outboxes
+   * @param hostile the hostile partner's records the broker took
+   * @param noticeRequests the withdrawals and erasure requests among {@code valid}
+   * @param acknowledgements the acknowledgements of notices among {@code valid}
+   * @param acceptedOverHttp the event ids a hub answered 202 for over HTTP (however often sent)
+   * @param refusedOverHttp the event ids of valid events over HTTP that no hub accepted
+   */
+  record Sent(
       Collection<Traffic.Published> valid,
       Collection<Traffic.Published> hostile,
       Collection<Traffic.NoticeRequest> noticeRequests,
       Collection<Traffic.Published> acknowledgements,
-      Set<String> indexed,
-      HeadSignatures.Verifier heads,
-      int kills) {
+      Collection<String> acceptedOverHttp,
+      Collection<String> refusedOverHttp) {}
+
+  static Verdict of(
+      Observed observed, Sent sent, Set<String> indexed, HeadSignatures.Verifier heads, int kills) {
     Map<String, List<AuditRecord>> bySource = new HashMap<>();
     Map<String, Integer> perEventAndRecipient = new HashMap<>();
     Set<String> disclosed = new HashSet<>();
@@ -147,7 +168,7 @@ record Verdict(
       }
     }
     long lost = 0;
-    for (Traffic.Published p : concat(valid, hostile)) {
+    for (Traffic.Published p : concat(sent.valid(), sent.hostile())) {
       if (!bySource.containsKey(source(p))) {
         lost++;
       }
@@ -188,24 +209,44 @@ record Verdict(
         lost++; // audited as disclosed, never delivered
       }
     }
-    for (Traffic.NoticeRequest n : noticeRequests) {
+    for (Traffic.NoticeRequest n : sent.noticeRequests()) {
       Set<String> received = recipients(bySource, source(n.signal()), null);
       Set<String> told = recipients(bySource, source(n.request()), WITHDRAWAL_NOTICE);
       lost += received.stream().filter(r -> !told.contains(r)).count();
       // Told twice is counted above (the same event, recipient and type).
       duplicated += told.stream().filter(r -> !received.contains(r)).count();
     }
-    for (Traffic.Published ack : acknowledgements) {
+    for (Traffic.Published ack : sent.acknowledgements()) {
       if (recipients(bySource, source(ack), ACKNOWLEDGEMENT).isEmpty()) {
         lost++; // not passed on to the partner that withdrew or asked erasure
       }
     }
+    // An event sent over HTTP may reach the outbox more than once (a retry after the hub that took
+    // it
+    // died before answering): it must be decided, and disclosed to each recipient at most once.
+    Map<String, Map<String, Integer>> disclosuresOfEvent = new HashMap<>();
+    for (AuditRecord a : observed.audit()) {
+      Map<String, Integer> ofEvent =
+          disclosuresOfEvent.computeIfAbsent(a.getEventId(), e -> new HashMap<>());
+      if (a.getDecision() == AuditDecision.DISCLOSED) {
+        ofEvent.merge(a.getRecipient() + "/" + a.getEventType(), 1, Integer::sum);
+      }
+    }
+    for (String eventId : sent.acceptedOverHttp()) {
+      Map<String, Integer> ofEvent = disclosuresOfEvent.get(eventId);
+      if (ofEvent == null) {
+        lost++; // accepted, never decided
+      } else {
+        duplicated += ofEvent.values().stream().filter(n -> n > 1).count();
+      }
+    }
+    lost += sent.refusedOverHttp().size(); // valid events no hub took
     long consoleMissing =
         observed.audit().stream()
             .filter(a -> !indexed.contains(a.getChainId() + "#" + a.getSequence()))
             .count();
     return new Verdict(
-        valid.size(),
+        sent.valid().size() + sent.acceptedOverHttp().size(),
         observed.inboxes().size(),
         withheld,
         deadLettered.size(),

@@ -39,6 +39,11 @@ class VerdictTest {
   private final List<AuditRecord> audit = new ArrayList<>();
 
   private final List<String> inboxIds = new ArrayList<>();
+  private final List<Traffic.Published> events = new ArrayList<>(List.of(SIGNAL, WITHDRAWAL, ACK));
+  private final List<Traffic.NoticeRequest> noticeRequests =
+      new ArrayList<>(List.of(new Traffic.NoticeRequest(WITHDRAWAL, SIGNAL)));
+  private final List<String> acceptedOverHttp = new ArrayList<>();
+  private final List<String> refusedOverHttp = new ArrayList<>();
 
   VerdictTest() {
     decided(SIGNAL, "CaseSignal", "lzn", AuditDecision.DISCLOSED, "d-1");
@@ -90,20 +95,50 @@ class VerdictTest {
     decided(signal, "CaseSignal", "veilig-thuis", AuditDecision.DISCLOSED, "d-4");
     decided(erasure, Verdict.WITHDRAWAL_NOTICE, "lzn", AuditDecision.DISCLOSED, "n-2");
     inboxIds.addAll(List.of("d-3", "d-4", "n-2"));
-    List<Traffic.NoticeRequest> requests =
-        List.of(
-            new Traffic.NoticeRequest(WITHDRAWAL, SIGNAL),
-            new Traffic.NoticeRequest(erasure, signal));
-    List<Traffic.Published> events = List.of(SIGNAL, WITHDRAWAL, ACK, signal, erasure);
+    noticeRequests.add(new Traffic.NoticeRequest(erasure, signal));
+    events.addAll(List.of(signal, erasure));
 
-    Verdict verdict = verdict(List.of(signedHead(lastRecord())), events, requests);
+    Verdict verdict = verdict(signedHead(lastRecord()));
     assertThat(verdict.lost()).as("veilig-thuis not told").isEqualTo(1);
 
     decided(erasure, Verdict.WITHDRAWAL_NOTICE, "veilig-thuis", AuditDecision.DISCLOSED, "n-3");
     inboxIds.add("n-3");
-    verdict = verdict(List.of(signedHead(lastRecord())), events, requests);
+    verdict = verdict(signedHead(lastRecord()));
     assertThat(verdict.holds()).as("both told").isTrue();
     assertThat(verdict.events()).isEqualTo(5);
+  }
+
+  @Test
+  void anEventOverHttpMustBeDecidedAndDisclosedOnceHoweverOftenItReachedTheOutbox() {
+    // lzn posted e-6; the hub that took it died before answering, and the retry reached the
+    // outbox again: the first copy is disclosed to politie, the second refused as a duplicate.
+    Traffic.Published first = new Traffic.Published("partner.lzn.outbox", 1, 7, "e-6");
+    Traffic.Published again = new Traffic.Published("partner.lzn.outbox", 1, 8, "e-6");
+    decided(first, "CaseSignal", "politie", AuditDecision.DISCLOSED, "d-5");
+    decided(again, "CaseSignal", null, AuditDecision.REJECTED, "r-1");
+    inboxIds.add("d-5");
+    acceptedOverHttp.add("e-6");
+    Verdict verdict = verdict(signedHead(lastRecord()), List.of(dead(again)));
+    assertThat(verdict.holds()).as("decided once").isTrue();
+    assertThat(verdict.events()).isEqualTo(4);
+
+    AuditRecord rejected = lastRecord();
+    rejected.setDecision(AuditDecision.DISCLOSED);
+    rejected.setRecipient("politie");
+    rehashFrom(audit.size() - 1);
+    inboxIds.add("r-1");
+    assertThat(verdict(signedHead(lastRecord())).duplicated())
+        .as("disclosed twice to politie")
+        .isEqualTo(1);
+
+    acceptedOverHttp.add("e-7");
+    assertThat(verdict(signedHead(lastRecord())).lost()).as("accepted, never decided").isEqualTo(1);
+  }
+
+  @Test
+  void aValidEventNoHubAcceptedOverHttpIsLost() {
+    refusedOverHttp.add("e-8");
+    assertThat(verdict(signedHead(lastRecord())).lost()).isEqualTo(1);
   }
 
   @Test
@@ -161,16 +196,17 @@ class VerdictTest {
   }
 
   private Verdict verdict(List<ConsumerRecord<String, byte[]>> heads) {
-    return verdict(
-        heads,
-        List.of(SIGNAL, WITHDRAWAL, ACK),
-        List.of(new Traffic.NoticeRequest(WITHDRAWAL, SIGNAL)));
+    return verdict(heads, List.of());
+  }
+
+  private Verdict verdict(
+      ConsumerRecord<String, byte[]> head, List<ConsumerRecord<String, byte[]>> deadLetters) {
+    return verdict(List.of(head), deadLetters);
   }
 
   private Verdict verdict(
       List<ConsumerRecord<String, byte[]>> heads,
-      List<Traffic.Published> events,
-      List<Traffic.NoticeRequest> noticeRequests) {
+      List<ConsumerRecord<String, byte[]>> deadLetters) {
     List<ConsumerRecord<String, byte[]>> inboxes = new ArrayList<>();
     for (String id : inboxIds) {
       inboxes.add(
@@ -182,14 +218,26 @@ class VerdictTest {
     Set<String> indexed = new java.util.HashSet<>();
     audit.forEach(a -> indexed.add(a.getChainId() + "#" + a.getSequence()));
     return Verdict.of(
-        new Verdict.Observed(List.copyOf(audit), inboxes, List.of(), heads),
-        events,
-        List.of(),
-        noticeRequests,
-        List.of(ACK),
+        new Verdict.Observed(List.copyOf(audit), inboxes, deadLetters, heads),
+        new Verdict.Sent(
+            events, List.of(), noticeRequests, List.of(ACK), acceptedOverHttp, refusedOverHttp),
         indexed,
         CHECKER,
         1);
+  }
+
+  /** The dead letter of a refused outbox record. */
+  private static ConsumerRecord<String, byte[]> dead(Traffic.Published source) {
+    return record(
+        "hub.deadletter",
+        new byte[0],
+        new RecordHeader("deadletter-source-topic", bytes(source.topic())),
+        new RecordHeader("deadletter-source-partition", bytes(source.partition())),
+        new RecordHeader("deadletter-source-offset", bytes(source.offset())));
+  }
+
+  private static byte[] bytes(Object value) {
+    return String.valueOf(value).getBytes(StandardCharsets.UTF_8);
   }
 
   private void decided(
