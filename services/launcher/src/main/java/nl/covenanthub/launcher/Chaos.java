@@ -187,7 +187,9 @@ public final class Chaos implements Callable<Integer> {
               + sent.acceptedOverHttp().size()
               + " over HTTP ("
               + overHttp.retries()
-              + " requests sent again after no answer, a 409 or a 5xx; "
+              + " requests sent again after no answer, a 409 or a 5xx, "
+              + overHttp.replays()
+              + " of them answered as a replay; "
               + sent.refusedOverHttp().size()
               + " not accepted) and "
               + refused.size()

@@ -40,6 +40,7 @@ final class HttpPartner implements AutoCloseable {
   private final Map<String, Boolean> outcomes = new ConcurrentHashMap<>();
 
   private final AtomicInteger retries = new AtomicInteger();
+  private final AtomicInteger replays = new AtomicInteger();
   private final ExecutorService sender;
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -89,6 +90,14 @@ final class HttpPartner implements AutoCloseable {
     return retries.get();
   }
 
+  /**
+   * Retries a hub answered as the first request's replay ({@code Idempotent-Replayed}): the first
+   * had reached the outbox.
+   */
+  int replays() {
+    return replays.get();
+  }
+
   private void send(String eventType, String eventId, ObjectNode event) {
     String key = UUID.randomUUID().toString();
     byte[] body;
@@ -101,8 +110,12 @@ final class HttpPartner implements AutoCloseable {
     int attempt = 0;
     while (System.nanoTime() < deadline && !Thread.currentThread().isInterrupted()) {
       URI hub = hubs.get(attempt % hubs.size()).resolve("/api/partner/events/" + eventType);
-      int status = post(hub, key, body);
+      HttpResponse<Void> answer = post(hub, key, body);
+      int status = answer == null ? 0 : answer.statusCode();
       if (status == 202) {
+        if (answer.headers().firstValue("Idempotent-Replayed").isPresent()) {
+          replays.incrementAndGet();
+        }
         outcomes.put(eventId, true);
         return;
       }
@@ -120,8 +133,8 @@ final class HttpPartner implements AutoCloseable {
     }
   }
 
-  /** The answer's status, or 0 when there was none (the hub was down or died mid-request). */
-  private int post(URI uri, String key, byte[] body) {
+  /** The answer, or null when there was none (the hub was down or died mid-request). */
+  private HttpResponse<Void> post(URI uri, String key, byte[] body) {
     try {
       HttpRequest request =
           HttpRequest.newBuilder(uri)
@@ -131,12 +144,12 @@ final class HttpPartner implements AutoCloseable {
               .header("Idempotency-Key", key)
               .POST(HttpRequest.BodyPublishers.ofByteArray(body))
               .build();
-      return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+      return http.send(request, HttpResponse.BodyHandlers.discarding());
     } catch (IOException | RuntimeException e) {
-      return 0; // no answer (Keycloak's token endpoint included): tried again
+      return null; // no answer (Keycloak's token endpoint included): tried again
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return 0;
+      return null;
     }
   }
 
