@@ -57,17 +57,40 @@ public final class TopicFollower {
 
   /**
    * Returns once everything committed to the topic before this call has been taken: the
-   * transactions that ended by now, whoever wrote them.
+   * transactions that ended by now, whoever wrote them, up to the oldest one still open. What
+   * another writer committed behind an open transaction (a killed instance's stays open until the
+   * broker aborts it) is not waited for: see {@link #catchUpThroughOpenTransactions}.
+   */
+  public void catchUp(Duration timeout) {
+    readTo(endOffset("read_committed", timeout), timeout);
+  }
+
+  /**
+   * Returns once every transaction that wrote to the topic before this call has ended and what of
+   * it committed has been taken: also what another writer committed behind a transaction still
+   * open, which read_committed readers cannot see until that one ends. Not from inside a
+   * transaction that wrote to the topic: it would wait for itself.
+   */
+  public void catchUpThroughOpenTransactions(Duration timeout) {
+    readTo(endOffset("read_uncommitted", timeout), timeout);
+  }
+
+  /**
+   * The offset after the last record committed now (read_committed: up to the oldest open
+   * transaction), or after the last record written (read_uncommitted).
    */
   @SuppressWarnings({"unchecked", "rawtypes"})
-  public void catchUp(Duration timeout) {
-    long end;
+  private long endOffset(String isolation, Duration timeout) {
     Properties overrides = new Properties();
-    overrides.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    overrides.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation);
     try (org.apache.kafka.clients.consumer.Consumer<?, ?> probe =
         ((ConsumerFactory) consumers).createConsumer(null, topic + "-end", "", overrides)) {
-      end = probe.endOffsets(List.of(partition), timeout).get(partition);
+      return probe.endOffsets(List.of(partition), timeout).get(partition);
     }
+  }
+
+  /** Waits until the follower has taken everything before {@code end}. */
+  private void readTo(long end, Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (position < end) {
       if (System.nanoTime() > deadline) {

@@ -6,14 +6,14 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Queue;
 import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
@@ -85,7 +85,10 @@ final class Traffic implements AutoCloseable {
 
   private final Map<String, KafkaProducer<String, byte[]>> producers = new ConcurrentHashMap<>();
   private final Map<String, Published> published = new ConcurrentHashMap<>();
-  private final Queue<Sent> endable = new ConcurrentLinkedQueue<>();
+
+  /** Signals not ended yet, oldest first. */
+  private final Deque<Sent> endable = new ConcurrentLinkedDeque<>();
+
   private final List<NoticeRequest> withdrawals = new CopyOnWriteArrayList<>();
   private final List<NoticeRequest> erasures = new CopyOnWriteArrayList<>();
   private final List<Published> acknowledgements = new CopyOnWriteArrayList<>();
@@ -171,7 +174,7 @@ final class Traffic implements AutoCloseable {
     long intervalNanos = (long) (1e9 / perSecond);
     long next = System.nanoTime();
     while (running.get()) {
-      Sent earlier = random.nextInt(END_ONE_IN) == 0 ? endable.poll() : null;
+      Sent earlier = random.nextInt(END_ONE_IN) == 0 ? caseToEnd() : null;
       if (earlier != null && random.nextInt(ERASE_ONE_IN) == 0) {
         ErasureRequest erasure = erasure(earlier.signal());
         send(
@@ -213,6 +216,14 @@ final class Traffic implements AutoCloseable {
         }
       }
     }
+  }
+
+  /**
+   * The newest signal half the time, so that some cases end seconds after they were disclosed
+   * (maybe by the other hub, while the one that ends them was down), the oldest otherwise.
+   */
+  private Sent caseToEnd() {
+    return random.nextBoolean() ? endable.pollLast() : endable.pollFirst();
   }
 
   /**

@@ -40,7 +40,8 @@ import org.springframework.stereotype.Component;
  * decision it follows from (so the index knows a recipient exactly when the disclosure committed),
  * and followed by every hub instance from the beginning. Within a batch, the facts it wrote count
  * at once for that batch; for others only once it committed. Before a hub works on partitions it
- * was given, it reads what was committed up to then ({@link #catchUp}).
+ * was given, it reads what was committed up to then, also behind a transaction still open ({@link
+ * #catchUp}).
  */
 @Component
 public class DisclosureIndex implements SmartLifecycle {
@@ -165,8 +166,9 @@ public class DisclosureIndex implements SmartLifecycle {
   public Optional<Notice> notice(String noticeId) {
     Optional<Notice> notice = findNotice(noticeId);
     if (notice.isEmpty()) {
-      // Sent by another instance, maybe just now: what committed before this call counts.
-      follower.catchUp(CATCH_UP);
+      // Sent by another instance, maybe just now: what committed before this call counts. Not past
+      // a transaction still open, which may be this one.
+      catchUpCommitted();
       notice = findNotice(noticeId);
     }
     return notice;
@@ -221,8 +223,19 @@ public class DisclosureIndex implements SmartLifecycle {
   /** A disclosure forgotten in this thread's batch, until the batch commits. */
   private record Forgotten(String disclosureId) {}
 
-  /** Before a hub works on partitions it was given: what their previous owner committed. */
+  /**
+   * Before a hub works on partitions it was given: what their previous owner committed. Also what
+   * it committed behind a transaction still open: one a killed instance left holds back every
+   * read_committed reader until the broker aborts it, and a case disclosed meanwhile by the
+   * instance that took over the killed one's partitions, then withdrawn here after they came back,
+   * would not reach its recipients. Never called inside a transaction (it would wait for itself).
+   */
   public void catchUp() {
+    follower.catchUpThroughOpenTransactions(CATCH_UP);
+  }
+
+  /** What was committed before this call, up to the oldest transaction still open. */
+  void catchUpCommitted() {
     follower.catchUp(CATCH_UP);
   }
 

@@ -2,6 +2,7 @@ package nl.covenanthub.hub.lifecycle;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -14,6 +15,8 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
 import org.springframework.kafka.core.DefaultKafkaProducerFactory;
@@ -23,54 +26,100 @@ import org.springframework.kafka.test.EmbeddedKafkaBroker;
 import org.springframework.kafka.test.context.EmbeddedKafka;
 
 /**
- * An instance forgets a disclosure when the acknowledgement it wrote commits, possibly before its
- * own follower of {@value DisclosureIndex#TOPIC} has read that disclosure: the follower must not
- * bring it back when it gets there.
+ * How an instance's follower of {@value DisclosureIndex#TOPIC} meets what other instances write: an
+ * instance forgets a disclosure when the acknowledgement it wrote commits, possibly before its own
+ * follower has read that disclosure, and the follower must not bring it back when it gets there;
+ * and an instance given partitions knows what their previous owner committed, also behind a
+ * transaction a killed instance left open.
  */
 @EmbeddedKafka(
     brokerProperties = {
       "transaction.state.log.replication.factor=1",
-      "transaction.state.log.min.isr=1"
+      "transaction.state.log.min.isr=1",
+      // The broker looks for expired transactions every second (Kafka's default is 10 s).
+      "transaction.abort.timed.out.transaction.cleanup.interval.ms=1000"
     })
 class DisclosureIndexFollowerTest {
+  private String servers;
+  private DefaultKafkaProducerFactory<String, byte[]> producers;
+  private KafkaTemplate<String, byte[]> kafka;
+  private DefaultKafkaConsumerFactory<String, byte[]> consumers;
+  private KafkaAdmin admin;
+  private final String caseKey = "case-" + UUID.randomUUID();
+  private final String subject = "subject-" + UUID.randomUUID();
+  private final Disclosure disclosure =
+      new Disclosure(
+          UUID.randomUUID().toString(),
+          caseKey,
+          "politie",
+          "PL-1",
+          subject,
+          "veilig-thuis",
+          "huiselijk-geweld",
+          "huiselijk-geweld",
+          1,
+          "hash",
+          "PL-1",
+          0L,
+          null);
 
-  @Test
-  void aDisclosureForgottenAheadOfTheFollowerStaysForgotten(EmbeddedKafkaBroker broker) {
-    String servers = broker.getBrokersAsString();
-    DefaultKafkaProducerFactory<String, byte[]> producers =
+  @BeforeEach
+  void clients(EmbeddedKafkaBroker broker) {
+    servers = broker.getBrokersAsString();
+    producers =
         new DefaultKafkaProducerFactory<>(
             Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, servers,
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
                 ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class));
     producers.setTransactionIdPrefix("index-test-");
-    KafkaTemplate<String, byte[]> kafka = new KafkaTemplate<>(producers);
-    DefaultKafkaConsumerFactory<String, byte[]> consumers =
+    kafka = new KafkaTemplate<>(producers);
+    consumers =
         new DefaultKafkaConsumerFactory<>(
             Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, servers,
                 ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
                 ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class));
-    KafkaAdmin admin = new KafkaAdmin(Map.of("bootstrap.servers", servers));
+    admin = new KafkaAdmin(Map.of("bootstrap.servers", servers));
+  }
+
+  @AfterEach
+  void close() {
+    producers.destroy();
+  }
+
+  @Test
+  void whatThePreviousOwnerCommittedBehindAKilledInstancesTransactionIsKnownAfterCatchUp() {
+    // The instance that gets the partitions back; it read the index when it started.
+    DisclosureIndex restarted = new DisclosureIndex(kafka, consumers, admin);
+    restarted.start();
+    DisclosureIndex previousOwner = new DisclosureIndex(kafka, consumers, admin);
+    try (KafkaProducer<String, byte[]> killed =
+        hangingTransactionOn(servers, Duration.ofSeconds(10))) {
+      // The killed instance's last batch: open until the broker aborts it, 10 s on.
+      killed.send(
+          new ProducerRecord<>(DisclosureIndex.TOPIC, 0, "ack/killed", new byte[] {'{', '}'}));
+      killed.flush();
+      // Meanwhile the instance that took its partitions over discloses a case of one of them.
+      inTransaction(kafka, () -> previousOwner.record(disclosure));
+      previousOwner.afterCommit();
+
+      restarted.catchUp(); // before it works on the partitions
+      assertThat(restarted.disclosuresOf(caseKey))
+          .as("what the previous owner committed behind the open transaction")
+          .containsExactly(disclosure);
+    } finally {
+      restarted.stop();
+      previousOwner.stop();
+    }
+  }
+
+  @Test
+  void aDisclosureForgottenAheadOfTheFollowerStaysForgotten() {
     // Not started: its follower reads nothing after the constructor until the test says so.
     DisclosureIndex index = new DisclosureIndex(kafka, consumers, admin);
-    String caseKey = "case-" + UUID.randomUUID();
-    Disclosure disclosure =
-        new Disclosure(
-            UUID.randomUUID().toString(),
-            caseKey,
-            "politie",
-            "PL-1",
-            "subject-pseudonym",
-            "veilig-thuis",
-            "huiselijk-geweld",
-            "huiselijk-geweld",
-            1,
-            "hash",
-            "PL-1",
-            0L,
-            null);
-    try (KafkaProducer<String, byte[]> other = hangingTransactionOn(servers)) {
+    try (KafkaProducer<String, byte[]> other =
+        hangingTransactionOn(servers, Duration.ofMinutes(5))) {
       inTransaction(kafka, () -> index.record(disclosure));
       index.afterCommit();
       assertThat(index.disclosuresOf(caseKey)).containsExactly(disclosure);
@@ -85,27 +134,30 @@ class DisclosureIndexFollowerTest {
       assertThat(index.disclosuresOf(caseKey)).isEmpty();
 
       index.start();
-      index.catchUp(); // read what committed before the open transaction: the disclosure itself
+      index.catchUpCommitted(); // what committed before the open transaction: the disclosure
       assertThat(index.disclosuresOf(caseKey)).as("read, and still forgotten").isEmpty();
-      assertThat(index.casesOf("politie", "subject-pseudonym")).isEmpty();
+      assertThat(index.casesOf("politie", subject)).isEmpty();
 
       other.abortTransaction();
       index.catchUp(); // now past the tombstone
       assertThat(index.disclosuresOf(caseKey)).isEmpty();
     } finally {
       index.stop();
-      producers.destroy();
     }
   }
 
-  private static KafkaProducer<String, byte[]> hangingTransactionOn(String servers) {
+  /** A producer of another instance, in a transaction the broker aborts after {@code timeout}. */
+  private static KafkaProducer<String, byte[]> hangingTransactionOn(
+      String servers, Duration timeout) {
     KafkaProducer<String, byte[]> producer =
         new KafkaProducer<>(
             Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
                 servers,
                 ProducerConfig.TRANSACTIONAL_ID_CONFIG,
-                "another-instance",
+                "another-instance-" + UUID.randomUUID(),
+                ProducerConfig.TRANSACTION_TIMEOUT_CONFIG,
+                (int) timeout.toMillis(),
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
                 StringSerializer.class,
                 ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
