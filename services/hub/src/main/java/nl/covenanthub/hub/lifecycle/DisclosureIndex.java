@@ -162,13 +162,20 @@ public class DisclosureIndex implements SmartLifecycle {
         pendingOf(Notice.class).filter(n -> n.caseKey().equals(caseKey)));
   }
 
-  /** A notice, even one another instance sent just now. */
+  /**
+   * A notice, even one another instance sent just now: what committed before this call counts, also
+   * behind a transaction still open (a killed instance's) as long as this thread's transaction
+   * wrote nothing to the index yet. Once it did, only up to the oldest open transaction, which may
+   * be this one: waiting for it would wait for itself.
+   */
   public Optional<Notice> notice(String noticeId) {
     Optional<Notice> notice = findNotice(noticeId);
     if (notice.isEmpty()) {
-      // Sent by another instance, maybe just now: what committed before this call counts. Not past
-      // a transaction still open, which may be this one.
-      catchUpCommitted();
+      if (pending.get().isEmpty()) {
+        catchUp();
+      } else {
+        catchUpCommitted();
+      }
       notice = findNotice(noticeId);
     }
     return notice;
@@ -228,7 +235,8 @@ public class DisclosureIndex implements SmartLifecycle {
    * it committed behind a transaction still open: one a killed instance left holds back every
    * read_committed reader until the broker aborts it, and a case disclosed meanwhile by the
    * instance that took over the killed one's partitions, then withdrawn here after they came back,
-   * would not reach its recipients. Never called inside a transaction (it would wait for itself).
+   * would not reach its recipients. Not inside a transaction that wrote to the index (it would wait
+   * for itself).
    */
   public void catchUp() {
     follower.catchUpThroughOpenTransactions(CATCH_UP);

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import nl.covenanthub.hub.lifecycle.IndexFacts.Disclosure;
+import nl.covenanthub.hub.lifecycle.IndexFacts.Notice;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -111,6 +112,46 @@ class DisclosureIndexFollowerTest {
     } finally {
       restarted.stop();
       previousOwner.stop();
+    }
+  }
+
+  @Test
+  void aNoticeAnotherInstanceSentBehindAKilledInstancesTransactionIsFoundForItsAcknowledgement() {
+    DisclosureIndex acknowledging = new DisclosureIndex(kafka, consumers, admin);
+    acknowledging.start();
+    DisclosureIndex notifying = new DisclosureIndex(kafka, consumers, admin);
+    Notice notice =
+        new Notice(
+            "notice-" + UUID.randomUUID(),
+            caseKey,
+            "politie",
+            "PL-1",
+            subject,
+            "veilig-thuis",
+            "WITHDRAWN",
+            "huiselijk-geweld",
+            "huiselijk-geweld",
+            1,
+            "hash",
+            List.of(disclosure.disclosureId()),
+            0L,
+            1L);
+    try (KafkaProducer<String, byte[]> killed =
+        hangingTransactionOn(servers, Duration.ofSeconds(10))) {
+      killed.send(
+          new ProducerRecord<>(DisclosureIndex.TOPIC, 0, "ack/killed", new byte[] {'{', '}'}));
+      killed.flush();
+      inTransaction(kafka, () -> notifying.record(notice));
+      notifying.afterCommit();
+
+      // The recipient's acknowledgement, first in its batch: nothing of this transaction on the
+      // index yet.
+      assertThat(acknowledging.notice(notice.noticeId()))
+          .as("the notice committed behind the open transaction")
+          .contains(notice);
+    } finally {
+      acknowledging.stop();
+      notifying.stop();
     }
   }
 
