@@ -95,12 +95,7 @@ class DisclosureIndexFollowerTest {
     DisclosureIndex restarted = new DisclosureIndex(kafka, consumers, admin);
     restarted.start();
     DisclosureIndex previousOwner = new DisclosureIndex(kafka, consumers, admin);
-    try (KafkaProducer<String, byte[]> killed =
-        hangingTransactionOn(servers, Duration.ofSeconds(10))) {
-      // The killed instance's last batch: open until the broker aborts it, 10 s on.
-      killed.send(
-          new ProducerRecord<>(DisclosureIndex.TOPIC, 0, "ack/killed", new byte[] {'{', '}'}));
-      killed.flush();
+    try (KafkaProducer<String, byte[]> killed = killedMidBatch()) {
       // Meanwhile the instance that took its partitions over discloses a case of one of them.
       inTransaction(kafka, () -> previousOwner.record(disclosure));
       previousOwner.afterCommit();
@@ -136,11 +131,7 @@ class DisclosureIndexFollowerTest {
             List.of(disclosure.disclosureId()),
             0L,
             1L);
-    try (KafkaProducer<String, byte[]> killed =
-        hangingTransactionOn(servers, Duration.ofSeconds(10))) {
-      killed.send(
-          new ProducerRecord<>(DisclosureIndex.TOPIC, 0, "ack/killed", new byte[] {'{', '}'}));
-      killed.flush();
+    try (KafkaProducer<String, byte[]> killed = killedMidBatch()) {
       inTransaction(kafka, () -> notifying.record(notice));
       notifying.afterCommit();
 
@@ -185,6 +176,15 @@ class DisclosureIndexFollowerTest {
     } finally {
       index.stop();
     }
+  }
+
+  /** A killed instance's last batch on the index: open until the broker aborts it, 10 s on. */
+  private KafkaProducer<String, byte[]> killedMidBatch() {
+    KafkaProducer<String, byte[]> killed = hangingTransactionOn(servers, Duration.ofSeconds(10));
+    killed.send(
+        new ProducerRecord<>(DisclosureIndex.TOPIC, 0, "ack/killed", new byte[] {'{', '}'}));
+    killed.flush();
+    return killed;
   }
 
   /** A producer of another instance, in a transaction the broker aborts after {@code timeout}. */
