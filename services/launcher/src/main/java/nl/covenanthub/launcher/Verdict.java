@@ -34,8 +34,8 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * What happened, read back as a privacy officer would, with read_committed consumers: every event
  * decided exactly once per recipient, no delivery without its audit record nor a disclosure audited
  * without its delivery, every withdrawal and erasure request told once to each recipient of its
- * case, unbroken and ending where its signed head says, and the console's index holding every audit
- * record.
+ * case, every event accepted over HTTP disclosed at most once per recipient, every chain unbroken
+ * and ending where its signed head says, and the console's index holding every audit record.
  */
 record Verdict(
     long events,
@@ -154,15 +154,21 @@ record Verdict(
       Observed observed, Sent sent, Set<String> indexed, HeadSignatures.Verifier heads, int kills) {
     Map<String, List<AuditRecord>> bySource = new HashMap<>();
     Map<String, Integer> perEventAndRecipient = new HashMap<>();
+    // By event id: an event sent over HTTP may reach the outbox more than once (a retry after the
+    // hub that took it died before answering), and is still disclosed at most once per recipient.
+    Map<String, Map<String, Integer>> disclosuresOfEvent = new HashMap<>();
     Set<String> disclosed = new HashSet<>();
     long withheld = 0;
     for (AuditRecord a : observed.audit()) {
       bySource.computeIfAbsent(source(a), k -> new ArrayList<>()).add(a);
       // By event type too: a withdrawal is decided for a recipient, and may also be told to it.
-      perEventAndRecipient.merge(
-          source(a) + "/" + a.getRecipient() + "/" + a.getEventType(), 1, Integer::sum);
+      String recipientAndType = a.getRecipient() + "/" + a.getEventType();
+      perEventAndRecipient.merge(source(a) + "/" + recipientAndType, 1, Integer::sum);
+      Map<String, Integer> ofEvent =
+          disclosuresOfEvent.computeIfAbsent(a.getEventId(), e -> new HashMap<>());
       if (a.getDecision() == AuditDecision.DISCLOSED) {
         disclosed.add(a.getDisclosureId());
+        ofEvent.merge(recipientAndType, 1, Integer::sum);
       } else if (a.getDecision() == AuditDecision.WITHHELD) {
         withheld++;
       }
@@ -219,17 +225,6 @@ record Verdict(
     for (Traffic.Published ack : sent.acknowledgements()) {
       if (recipients(bySource, source(ack), ACKNOWLEDGEMENT).isEmpty()) {
         lost++; // not passed on to the partner that withdrew or asked erasure
-      }
-    }
-    // An event sent over HTTP may reach the outbox more than once (a retry after the hub that took
-    // it
-    // died before answering): it must be decided, and disclosed to each recipient at most once.
-    Map<String, Map<String, Integer>> disclosuresOfEvent = new HashMap<>();
-    for (AuditRecord a : observed.audit()) {
-      Map<String, Integer> ofEvent =
-          disclosuresOfEvent.computeIfAbsent(a.getEventId(), e -> new HashMap<>());
-      if (a.getDecision() == AuditDecision.DISCLOSED) {
-        ofEvent.merge(a.getRecipient() + "/" + a.getEventType(), 1, Integer::sum);
       }
     }
     for (String eventId : sent.acceptedOverHttp()) {

@@ -94,19 +94,14 @@ class DisclosureIndexFollowerTest {
     // The instance that gets the partitions back; it read the index when it started.
     DisclosureIndex restarted = new DisclosureIndex(kafka, consumers, admin);
     restarted.start();
-    DisclosureIndex previousOwner = new DisclosureIndex(kafka, consumers, admin);
-    try (KafkaProducer<String, byte[]> killed = killedMidBatch()) {
-      // Meanwhile the instance that took its partitions over discloses a case of one of them.
-      inTransaction(kafka, () -> previousOwner.record(disclosure));
-      previousOwner.afterCommit();
-
+    // The instance that took its partitions over disclosed a case of one of them meanwhile.
+    try (KafkaProducer<String, byte[]> killed = behindAKilledInstancesBatch(disclosure)) {
       restarted.catchUp(); // before it works on the partitions
       assertThat(restarted.disclosuresOf(caseKey))
           .as("what the previous owner committed behind the open transaction")
           .containsExactly(disclosure);
     } finally {
       restarted.stop();
-      previousOwner.stop();
     }
   }
 
@@ -114,7 +109,6 @@ class DisclosureIndexFollowerTest {
   void aNoticeAnotherInstanceSentBehindAKilledInstancesTransactionIsFoundForItsAcknowledgement() {
     DisclosureIndex acknowledging = new DisclosureIndex(kafka, consumers, admin);
     acknowledging.start();
-    DisclosureIndex notifying = new DisclosureIndex(kafka, consumers, admin);
     Notice notice =
         new Notice(
             "notice-" + UUID.randomUUID(),
@@ -131,10 +125,7 @@ class DisclosureIndexFollowerTest {
             List.of(disclosure.disclosureId()),
             0L,
             1L);
-    try (KafkaProducer<String, byte[]> killed = killedMidBatch()) {
-      inTransaction(kafka, () -> notifying.record(notice));
-      notifying.afterCommit();
-
+    try (KafkaProducer<String, byte[]> killed = behindAKilledInstancesBatch(notice)) {
       // The recipient's acknowledgement, first in its batch: nothing of this transaction on the
       // index yet.
       assertThat(acknowledging.notice(notice.noticeId()))
@@ -142,7 +133,6 @@ class DisclosureIndexFollowerTest {
           .contains(notice);
     } finally {
       acknowledging.stop();
-      notifying.stop();
     }
   }
 
@@ -178,12 +168,22 @@ class DisclosureIndexFollowerTest {
     }
   }
 
-  /** A killed instance's last batch on the index: open until the broker aborts it, 10 s on. */
-  private KafkaProducer<String, byte[]> killedMidBatch() {
+  /**
+   * A killed instance's last batch on the index, open until the broker aborts it 10 s on, and
+   * behind it {@code fact}, committed by another instance. Returns the killed one's producer.
+   */
+  private KafkaProducer<String, byte[]> behindAKilledInstancesBatch(Object fact) {
     KafkaProducer<String, byte[]> killed = hangingTransactionOn(servers, Duration.ofSeconds(10));
     killed.send(
         new ProducerRecord<>(DisclosureIndex.TOPIC, 0, "ack/killed", new byte[] {'{', '}'}));
     killed.flush();
+    DisclosureIndex other = new DisclosureIndex(kafka, consumers, admin);
+    try {
+      inTransaction(kafka, () -> other.record(fact));
+      other.afterCommit();
+    } finally {
+      other.stop();
+    }
     return killed;
   }
 
